@@ -1,0 +1,39 @@
+# Two entry points: `make run` serves the site, `make test` proves it.
+# Both create the virtual environment and install what they need first.
+
+PYTHON_BASE ?= python3
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+PIP := $(PYTHON) -m pip
+INSTALLED := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test system-packages clean
+
+run: $(INSTALLED)
+	$(VENV)/bin/objweb serve
+
+test: system-packages $(INSTALLED)
+	rm -f .coverage .coverage.*
+	$(PYTHON) -m pytest -n $(PYTEST_WORKERS) --cov=objweb --cov-report= tests
+	$(PYTHON) -m coverage combine -q || true
+	$(PYTHON) -m coverage report --fail-under=95
+	$(PYTHON) -m coverage report --fail-under=100 --include='objweb/traversal/*,objweb/security/*'
+
+$(PYTHON):
+	$(PYTHON_BASE) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(PYTHON)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[test]'
+	touch $@
+
+# Debian's Chromium drives the browser tests; PostgreSQL backs the RelStorage tests.
+system-packages:
+	@command -v chromium >/dev/null && command -v pg_ctlcluster >/dev/null || { \
+	  $(SUDO) apt-get install -y --no-install-recommends chromium postgresql >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y --no-install-recommends chromium postgresql; }; }
+
+clean:
+	rm -rf $(VENV) build *.egg-info .coverage .coverage.* .pytest_cache

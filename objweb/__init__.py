@@ -1,0 +1,16 @@
+"""objweb: a web application server over a tree of persistent objects in ZODB."""
+
+from objweb.content import File, Folder, Image, Page, Script, Template, UserFolder
+from objweb.db import bootstrap, open_db, site
+from objweb.errors import (
+    Forbidden, NameInUseError, NotFoundError, ObjwebError, Unauthorized, ValidationError)
+from objweb.publisher import Application, Settings
+from objweb.traversal import find, lineage, path_of, url_of
+from objweb.wsgi import make_app
+
+__all__ = [
+    "Application", "File", "Folder", "Forbidden", "Image", "NameInUseError", "NotFoundError",
+    "ObjwebError", "Page", "Script", "Settings", "Template", "Unauthorized", "UserFolder",
+    "ValidationError", "bootstrap", "find", "lineage", "make_app", "open_db", "path_of",
+    "site", "url_of",
+]

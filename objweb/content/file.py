@@ -1,0 +1,109 @@
+"""Files and images: bytes kept in ZODB blobs, streamed in and out.
+
+The data of a File lives in a `ZODB.blob.Blob`: the storage keeps it as a file
+on disk, so serving a file hands an open file to the server and uploading one
+copies it in chunks. Neither ever holds the whole content in memory.
+"""
+
+import mimetypes
+import shutil
+from io import BytesIO
+
+from ZODB.blob import Blob
+from ZODB.interfaces import IBlobStorage
+
+from objweb.content.base import Item
+from objweb.content.schema import TITLE, Field
+from objweb.errors import StorageError, ValidationError
+
+CHUNK_SIZE = 1 << 16
+DEFAULT_CONTENT_TYPE = "application/octet-stream"
+
+# Types a browser runs or renders as a document: served as attachments under
+# a sandboxing policy, so an upload cannot turn into stored cross-site scripting.
+ACTIVE_CONTENT_TYPES = frozenset({
+    "text/html", "application/xhtml+xml", "image/svg+xml", "text/xml",
+    "application/xml", "text/javascript", "application/javascript",
+    "application/x-javascript", "application/ecmascript", "text/ecmascript",
+})
+
+CONTENT_TYPE = Field("content_type", "line", "Content type", max_length=255)
+
+
+def _check_content_type(content_type: str | None, filename: str | None) -> str:
+    if not content_type and filename:
+        content_type = mimetypes.guess_type(filename)[0]
+    content_type = (content_type or DEFAULT_CONTENT_TYPE).strip()
+    main, _, sub = content_type.partition("/")
+    if not main or not sub or any(ch in content_type for ch in "\r\n"):
+        raise ValidationError(f"not a content type: {content_type!r}", "content_type")
+    return content_type
+
+
+class File(Item):
+    """Bytes with a content type, stored in a blob and served by range."""
+
+    type_name = "File"
+    __fields__ = (
+        TITLE,
+        CONTENT_TYPE,
+        Field("data", "base64", "Data"),
+        Field("size", "int", "Size", writable=False),
+    )
+
+    def __init__(self, title: str = "", data=b"", content_type: str | None = None,
+                 filename: str | None = None):
+        super().__init__(title)
+        self.content_type = _check_content_type(content_type, filename)
+        self.size = 0
+        self._blob = Blob()
+        self.write(data)
+
+    @property
+    def is_active_content(self) -> bool:
+        """Whether browsers would run this file's content as a document or script."""
+        return self.content_type.split(";")[0].strip().lower() in ACTIVE_CONTENT_TYPES
+
+    @property
+    def data(self) -> bytes:
+        """All of the content, read into memory: for small files and tests only."""
+        with self.open() as stream:
+            return stream.read()
+
+    def open(self):
+        """Return the content opened for reading, as a binary file."""
+        return self._blob.open("r")
+
+    def write(self, data) -> int:
+        """Replace the content with `data` (bytes or a binary file) and return its size.
+
+        A file is copied in chunks, never read whole. Raises `StorageError` if
+        the database keeps no blobs.
+        """
+        self._check_blob_support()
+        stream = BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
+        with self._blob.open("w") as target:
+            shutil.copyfileobj(stream, target, CHUNK_SIZE)
+            size = target.tell()
+        self.size = size
+        self.touch()
+        self.content_changed()
+        return size
+
+    def content_changed(self) -> None:
+        """Hook for types that derive facts from the content (an Image's size)."""
+
+    def apply_values(self, values: dict) -> None:
+        """Store validated values; `data` is written into the blob."""
+        values = dict(values)
+        if "content_type" in values:
+            self.content_type = _check_content_type(values.pop("content_type"), None)
+        if "data" in values:
+            self.write(values.pop("data"))
+        super().apply_values(values)
+
+    def _check_blob_support(self) -> None:
+        jar = self._p_jar
+        if jar is not None and not IBlobStorage.providedBy(jar.db().storage):
+            raise StorageError("this database keeps no blobs, so it cannot hold files; "
+                               "open it with a blob directory")

@@ -1,0 +1,142 @@
+"""Folders: containers backed by a B-tree, with a length that never conflicts.
+
+As in Substance D, a folder keeps its items in an `OOBTree` and its size in a
+`BTrees.Length.Length`, so a million items cost a million B-tree entries and
+`len()` costs nothing. Adding or removing an item never writes the folder
+object itself: two transactions adding different names to one folder touch
+only B-tree buckets and the length, whose conflicts ZODB resolves.
+"""
+
+from BTrees.Length import Length
+from BTrees.OOBTree import OOBTree
+
+from objweb.content.base import Item
+from objweb.errors import NameInUseError, NotFoundError
+from objweb.names import check_name
+from objweb.security.principals import current_user_id
+from objweb.security.protections import CONTAINER_PROTECTIONS
+from objweb.traversal.location import is_inside, path_of
+
+
+class Folder(Item):
+    """A container of named objects, a mapping that scales to millions of items."""
+
+    type_name = "Folder"
+    is_container = True
+    __protections__ = dict(CONTAINER_PROTECTIONS)
+
+    def __init__(self, title: str = ""):
+        super().__init__(title)
+        self._items = OOBTree()
+        self._count = Length()
+
+    # -- the mapping protocol ------------------------------------------------
+
+    def __getitem__(self, name: str):
+        return self._items[name]
+
+    def get(self, name: str, default=None):
+        """Return the item `name`, or `default`."""
+        return self._items.get(name, default)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in self._items
+
+    def __len__(self) -> int:
+        return self._count()
+
+    def __bool__(self) -> bool:
+        # A folder is a thing, not a collection that is false when empty.
+        return True
+
+    def __iter__(self):
+        return iter(self._items.keys())
+
+    def keys(self, start: str | None = None, end: str | None = None):
+        """Return the names in order, lazily; `start` and `end` bound the range."""
+        return self._items.keys(start, end)
+
+    def values(self):
+        """Return the objects in name order, lazily."""
+        return self._items.values()
+
+    def items(self):
+        """Return (name, object) pairs in name order, lazily."""
+        return self._items.items()
+
+    def __setitem__(self, name: str, obj) -> None:
+        self.add(name, obj)
+
+    def __delitem__(self, name: str) -> None:
+        self.remove(name)
+
+    # -- changes --------------------------------------------------------------
+
+    def check_new_name(self, name: str) -> str:
+        """Return `name` if an object may be added under it here.
+
+        Raises `ValueError` for a bad name and `NameInUseError` for a taken one.
+        """
+        check_name(name)
+        if name in self._items:
+            raise NameInUseError(name, path_of(self))
+        return name
+
+    def add(self, name: str, obj):
+        """Add `obj` under `name` and return it.
+
+        The object's `__name__` and `__parent__` are set only once it is in.
+        Raises `ValueError` for a bad name or an object that cannot go here,
+        and `NameInUseError` for a name in use: an add never replaces.
+        """
+        self.check_new_name(name)
+        if not isinstance(obj, Item):
+            raise ValueError(f"only objweb content can be added, not {type(obj).__name__}")
+        if obj.__parent__ is not None:
+            raise ValueError(f"{path_of(obj)} is already in a folder; move it instead")
+        if is_inside(self, obj):
+            raise ValueError("a folder cannot be put inside itself")
+        self._items[name] = obj
+        self._count.change(1)
+        obj.__name__ = name
+        obj.__parent__ = self
+        if obj.owner is None:
+            obj.owner = current_user_id()
+        return obj
+
+    def remove(self, name: str):
+        """Remove the item `name` and return it, detached.
+
+        Raises `NotFoundError` (a `KeyError`) if there is no such item.
+        """
+        try:
+            obj = self._items.pop(name)
+        except KeyError:
+            raise NotFoundError(f"{path_of(self)} has no item {name!r}") from None
+        self._count.change(-1)
+        obj.__parent__ = None
+        obj.__name__ = None
+        return obj
+
+    def rename(self, old_name: str, new_name: str):
+        """Give the item `old_name` the name `new_name` and return it.
+
+        Raises as `add` and `remove`; on a refusal nothing changed.
+        """
+        if old_name == new_name:
+            return self[old_name]
+        self.check_new_name(new_name)
+        return self.add(new_name, self.remove(old_name))
+
+    def move(self, name: str, target: "Folder", new_name: str | None = None):
+        """Move the item `name` into the folder `target` and return it.
+
+        Raises as `add` and `remove`; on a refusal nothing changed.
+        """
+        new_name = name if new_name is None else new_name
+        obj = self[name]
+        target.check_new_name(new_name)
+        if obj.is_container and is_inside(target, obj):
+            raise ValueError("a folder cannot be moved inside itself")
+        return target.add(new_name, self.remove(name))
+

@@ -1,0 +1,15 @@
+"""Pages: a title and a body of HTML written by the site's editors."""
+
+from objweb.content.base import Item
+from objweb.content.schema import TITLE, Field
+
+
+class Page(Item):
+    """A page of HTML; its body is served as written, inside a minimal document."""
+
+    type_name = "Page"
+    __fields__ = (TITLE, Field("body", "html", "Body"))
+
+    def __init__(self, title: str = "", body: str = ""):
+        super().__init__(title)
+        self.body = self.__fields__[1].convert(body)

@@ -1,0 +1,7 @@
+"""The WSGI application and the public views it publishes."""
+
+from objweb.publisher import jsonapi, views  # noqa: F401 (registering the views)
+from objweb.publisher.app import Application
+from objweb.publisher.config import Settings
+
+__all__ = ["Application", "Settings"]

@@ -1,0 +1,216 @@
+"""The WSGI application: one request, one transaction, one answer.
+
+For each request the publisher takes a connection from the pool, begins a
+transaction, traverses, identifies the user, checks the path and the view
+against the security policy, calls the view and commits before it answers,
+so a 2xx means the change is on disk. It aborts on any error, 4xx included,
+and replays the whole request from a fresh state when the transaction package
+calls an error retryable (a ZODB `ConflictError`), up to the configured number
+of attempts, before answering 503.
+"""
+
+import logging
+
+import transaction
+import webob.exc
+from transaction.interfaces import TransientError
+
+from objweb.content.site import site_root
+from objweb.errors import NotFoundError
+from objweb.publisher import boundary
+from objweb.publisher.auth import identify
+from objweb.publisher.config import Settings
+from objweb.publisher.request import Request
+from objweb.publisher.vhost import read_virtual_host
+from objweb.security.policy import SecurityPolicy
+from objweb.security.principals import acting_as
+from objweb.security.protections import ACCESS
+from objweb.traversal.resolve import TraversalResult, child, find, is_container, traverse
+from objweb.traversal.views import CREATE_BY_PUT, DEFAULT_VIEW, ViewRegistry, views as global_views
+
+log = logging.getLogger("objweb.publisher")
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+INDEX_NAME = "index_html"
+# Request state WebOb caches in the environment; dropped before a retry so the
+# replayed request is parsed afresh from its rewound body.
+_PARSED_KEYS = ("webob._parsed_post_vars", "webob._parsed_query_vars", "webob.adhoc_attrs",
+                "webob._body_file", "webob._parsed_cookies")
+
+
+class Application:
+    """The objweb WSGI application over one `ZODB.DB`."""
+
+    def __init__(self, db, settings: Settings | None = None,
+                 registry: ViewRegistry = global_views):
+        self.db = db
+        self.settings = settings or Settings()
+        self.registry = registry
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        length = request.content_length
+        if length is not None and length > self.settings.max_request_body:
+            problem = boundary.Problem(413, f"the request body is over "
+                                            f"{self.settings.max_request_body} bytes")
+            response = boundary.render_problem(request, problem,
+                                               as_json=boundary.prefers_json(request))
+        else:
+            if request.method not in SAFE_METHODS:
+                request.make_body_seekable()
+            response = self.respond(environ)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response(environ, start_response)
+
+    def respond(self, environ) -> webob.Response:
+        """Return the response to the request in `environ`, retrying on conflicts."""
+        attempts = max(1, self.settings.conflict_attempts)
+        for attempt in range(1, attempts + 1):
+            request = self._fresh_request(environ)
+            try:
+                return self._attempt(request)
+            except TransientError as error:
+                if attempt < attempts:
+                    log.info("retrying %s %s after %s (attempt %d)", request.method,
+                             request.path, type(error).__name__, attempt)
+                    continue
+                log.warning("giving up %s %s after %d conflicts", request.method,
+                            request.path, attempts)
+                problem = boundary.Problem(
+                    503, "The site is busy with conflicting changes; try again.",
+                    {"Retry-After": str(self.settings.retry_after)})
+                return boundary.render_problem(request, problem,
+                                               as_json=boundary.prefers_json(request))
+        raise AssertionError("unreachable")  # pragma: no cover (the loop always returns)
+
+    def _fresh_request(self, environ) -> Request:
+        for key in _PARSED_KEYS:
+            environ.pop(key, None)
+        body = environ.get("wsgi.input")
+        if environ.get("webob.is_body_seekable") and hasattr(body, "seek"):
+            body.seek(0)
+        request = Request(environ)
+        request.settings = self.settings
+        return request
+
+    def _attempt(self, request: Request) -> webob.Response:
+        """Publish once in a transaction of its own; TransientError propagates."""
+        manager = transaction.TransactionManager(explicit=True)
+        connection = self.db.open(transaction_manager=manager)
+        try:
+            manager.begin()
+            request.connection = connection
+            try:
+                response = self.publish(request)
+            except TransientError:
+                manager.abort()
+                raise
+            except Exception as error:
+                manager.abort()
+                problem = boundary.problem_for(error)
+                return boundary.render_problem(request, problem,
+                                               as_json=boundary.prefers_json(request))
+            if response.status_int >= 400:
+                manager.abort()
+            else:
+                self._describe(request, manager.get())
+                self._commit(manager)
+            return response
+        finally:
+            connection.close()
+
+    @staticmethod
+    def _commit(manager) -> None:
+        try:
+            manager.commit()
+        except TransientError:
+            manager.abort()
+            raise
+
+    @staticmethod
+    def _describe(request: Request, txn) -> None:
+        if request.method in SAFE_METHODS and not txn.description:
+            return
+        principal = request.principal
+        txn.setUser(principal.id if principal is not None and principal.id else "",
+                    request.path_info)
+        if not txn.description:
+            txn.note(f"{request.method} {request.path_info}")
+
+    # -- publishing -------------------------------------------------------------
+
+    def publish(self, request: Request) -> webob.Response:
+        """Traverse, identify, check and call the view; raise on any refusal."""
+        root = site_root(request.connection)
+        if root is None:
+            raise NotFoundError("this database holds no objweb site yet")
+        try:
+            segments = [segment for segment in request.path_info.split("/") if segment]
+        except UnicodeDecodeError:
+            raise NotFoundError("the path is not valid UTF-8") from None
+        host = read_virtual_host(segments, request.application_url)
+        request.base_url = host.base_url
+        request.url_root = find(root, "/".join(host.root_segments)) if host.root_segments else root
+        request.root = root
+        result = traverse(root, list(host.root_segments) + list(host.segments), self.registry)
+        request.traversal = result
+        principal = identify(request, result.context)
+        request.principal = principal
+        request.policy = SecurityPolicy(principal)
+        request.environ["objweb.user"] = principal.id
+        with acting_as(principal):
+            self._check_path(request, result)
+            if not result.found:
+                return self._missing(request, result)
+            return self._call_view(request, result)
+
+    @staticmethod
+    def _check_path(request: Request, result: TraversalResult) -> None:
+        """Require `Access contents information` on every object walked through."""
+        walked_through = result.chain
+        if result.found and result.obj is result.context:
+            walked_through = result.chain[:-1]
+        for node in walked_through:
+            request.policy.check(ACCESS, node)
+
+    def _missing(self, request: Request, result: TraversalResult) -> webob.Response:
+        if request.method == "PUT" and not result.subpath and is_container(result.obj):
+            registration = self.registry.lookup(result.obj, CREATE_BY_PUT, "PUT")
+            if registration is not None:
+                request.policy.check(registration.action, result.obj)
+                return registration.handler(result.obj, request)
+        raise NotFoundError(f"nothing named {result.missing!r} here")
+
+    def _call_view(self, request: Request, result: TraversalResult) -> webob.Response:
+        obj = result.obj
+        name = DEFAULT_VIEW if result.view_name is None else result.view_name
+        index = self._index_of(request, obj, name)
+        if index is not None:
+            request.policy.check(ACCESS, obj)
+            request.traversal = result = TraversalResult(
+                index, obj if index.is_acquirable else index, None, (),
+                result.chain + (index,))
+            obj = index
+        registration = self.registry.lookup(obj, name, request.method, request.wants_json)
+        if registration is None:
+            allowed = self.registry.allowed_methods(obj, name)
+            if not allowed or name != DEFAULT_VIEW and not self.registry.candidates(obj, name):
+                raise NotFoundError(f"no view {name!r} here")
+            raise webob.exc.HTTPMethodNotAllowed(
+                detail=f"{request.method} is not allowed here", headers={"Allow": ", ".join(allowed)})
+        if result.subpath and not registration.accepts_subpath:
+            raise NotFoundError("nothing at this address")
+        target = obj.__parent__ if registration.on_parent else obj
+        if target is None:
+            raise webob.exc.HTTPMethodNotAllowed(
+                detail="the root cannot do this", headers={"Allow": "GET, HEAD"})
+        request.policy.check(registration.action, target)
+        return registration.handler(obj, request)
+
+    @staticmethod
+    def _index_of(request: Request, obj, name: str):
+        if name != DEFAULT_VIEW or request.method not in ("GET", "HEAD", "POST"):
+            return None
+        if request.wants_json or request.has_json_body or not is_container(obj):
+            return None
+        return child(obj, INDEX_NAME)

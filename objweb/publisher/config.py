@@ -1,0 +1,23 @@
+"""The settings a running application reads, with their defaults."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What an operator may tune; `objweb.ini` and command-line options fill it.
+
+    Sizes are in bytes and durations in seconds.
+    """
+
+    max_request_body: int = 1 << 30
+    max_json_body: int = 16 << 20
+    conflict_attempts: int = 3
+    retry_after: int = 1
+    session_lifetime: int = 8 * 3600
+    code_time_budget: float = 5.0
+    code_output_limit: int = 10 << 20
+    default_batch_size: int = 50
+    max_batch_size: int = 1000
+    login_attempts: int = 5
+    login_window: int = 60

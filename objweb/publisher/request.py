@@ -1,0 +1,78 @@
+"""The request objweb's views receive: WebOb's, plus what the publisher learned.
+
+Besides WebOb's API, a request knows the site root, the traversal result,
+the principal and its security policy, and how to write URLs that honour
+virtual hosting.
+"""
+
+import json
+
+import webob
+
+from objweb.errors import ValidationError
+from objweb.traversal.location import url_of
+
+JSON_TYPE = "application/json"
+
+
+class UnsupportedMediaTypeError(ValidationError):
+    """A JSON verb sent with a body that does not say it is JSON."""
+
+
+class Request(webob.Request):
+    """A WebOb request with objweb's per-request state."""
+
+    # Set by the publisher before any view runs.
+    root = None
+    url_root = None
+    base_url = ""
+    traversal = None
+    principal = None
+    policy = None
+    settings = None
+    connection = None
+
+    @property
+    def wants_json(self) -> bool:
+        """Whether the client prefers JSON to HTML."""
+        offers = self.accept.acceptable_offers(["text/html", JSON_TYPE])
+        return bool(offers) and offers[0][0] == JSON_TYPE
+
+    @property
+    def has_json_body(self) -> bool:
+        """Whether the body says it is JSON."""
+        return self.content_type == JSON_TYPE
+
+    def json_object(self, max_size: int) -> dict:
+        """Return the body parsed as a JSON object.
+
+        Raises `UnsupportedMediaTypeError` unless the body is declared JSON,
+        and `ValidationError` for a body too large, not JSON, or not an object.
+        """
+        if not self.has_json_body:
+            raise UnsupportedMediaTypeError(f"send the body as {JSON_TYPE}")
+        if self.content_length is not None and self.content_length > max_size:
+            raise ValidationError(f"the JSON body is over {max_size} bytes")
+        raw = self.body_file.read(max_size + 1)
+        if len(raw) > max_size:
+            raise ValidationError(f"the JSON body is over {max_size} bytes")
+        try:
+            value = json.loads(raw.decode(self.charset or "utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            raise ValidationError(f"the body is not valid JSON: {error}") from None
+        if not isinstance(value, dict):
+            raise ValidationError("the body must be a JSON object")
+        return value
+
+    def url_of(self, obj) -> str:
+        """Return the public URL of `obj`, virtual hosting included."""
+        try:
+            return url_of(obj, self.base_url, self.url_root)
+        except ValueError:
+            # Outside the virtual host's root: the plain path on the host.
+            return url_of(obj, self.host_url)
+
+    def note(self, text: str) -> None:
+        """Add `text` to the note of this request's transaction, for the Undo screen."""
+        if self.connection is not None:
+            self.connection.transaction_manager.get().note(text)

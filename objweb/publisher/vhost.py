@@ -1,0 +1,66 @@
+"""Zope's virtual-hosting URL form, read from the path of a request.
+
+A front server rewrites `https://example.com/news` to
+`/VirtualHostBase/https/example.com:443/site/VirtualHostRoot/news`: the site
+then answers for `/site/news` and writes its links as `https://example.com/news`.
+`_vh_name` segments after `VirtualHostRoot` add a path prefix to the links,
+for a site mounted under a subfolder of the public host.
+"""
+
+from dataclasses import dataclass
+
+from objweb.errors import NotFoundError
+
+BASE_MARKER = "VirtualHostBase"
+ROOT_MARKER = "VirtualHostRoot"
+PREFIX_MARKER = "_vh_"
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
+@dataclass(frozen=True)
+class VirtualHost:
+    """Where traversal starts and what URL its start answers to.
+
+    `root_segments` lead from the site root to the object the public URL maps
+    to; `segments` are the rest of the path; `base_url` is the public URL of
+    that object.
+    """
+
+    base_url: str
+    root_segments: tuple[str, ...]
+    segments: tuple[str, ...]
+
+
+def read_virtual_host(segments: list[str], application_url: str) -> VirtualHost:
+    """Return the virtual host that `segments` describe (none: the request's own URL).
+
+    Raises `NotFoundError` for a malformed virtual-hosting path.
+    """
+    if not segments or segments[0] != BASE_MARKER:
+        if ROOT_MARKER in segments:
+            return _with_root(segments, application_url)
+        return VirtualHost(application_url, (), tuple(segments))
+    if len(segments) < 3:
+        raise NotFoundError("a VirtualHostBase path needs a scheme and a host")
+    scheme, host = segments[1].lower(), segments[2]
+    if scheme not in _DEFAULT_PORTS or not host or "/" in host:
+        raise NotFoundError(f"bad virtual host {scheme}://{host}")
+    name, _, port = host.partition(":")
+    if port == _DEFAULT_PORTS[scheme]:
+        host = name
+    return _with_root(segments[3:], f"{scheme}://{host}")
+
+
+def _with_root(segments: list[str], base_url: str) -> VirtualHost:
+    if ROOT_MARKER not in segments:
+        return VirtualHost(base_url, (), tuple(segments))
+    index = segments.index(ROOT_MARKER)
+    root_segments = tuple(segments[:index])
+    rest = list(segments[index + 1:])
+    prefix = []
+    while rest and rest[0].startswith(PREFIX_MARKER):
+        prefix.append(rest.pop(0)[len(PREFIX_MARKER):])
+    base = base_url.rstrip("/")
+    if prefix:
+        base += "/" + "/".join(prefix)
+    return VirtualHost(base, root_segments, tuple(rest))

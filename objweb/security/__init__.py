@@ -1,0 +1,19 @@
+"""Who may do what: permissions, roles, settings, principals and the policy."""
+
+from objweb.security.permissions import (
+    ACCESS_CONTENTS, ADD_OBJECTS, ALL_PERMISSIONS, ANONYMOUS, AUTHENTICATED, BUILTIN_ROLES,
+    CHANGE_CODE, CHANGE_LOCAL_ROLES, CHANGE_OBJECTS, CHANGE_PERMISSIONS, DELETE_OBJECTS,
+    EDITOR, IMPORT_EXPORT, MANAGE_USERS, MANAGER, OWNER, UNDO_CHANGES, VIEW,
+    VIEW_MANAGEMENT)
+from objweb.security.policy import Decision, SecurityPolicy, TrustedPolicy
+from objweb.security.principals import (
+    ANONYMOUS_PRINCIPAL, Principal, acting_as, current_principal, current_user_id)
+
+__all__ = [
+    "ACCESS_CONTENTS", "ADD_OBJECTS", "ALL_PERMISSIONS", "ANONYMOUS", "ANONYMOUS_PRINCIPAL",
+    "AUTHENTICATED", "BUILTIN_ROLES", "CHANGE_CODE", "CHANGE_LOCAL_ROLES", "CHANGE_OBJECTS",
+    "CHANGE_PERMISSIONS", "DELETE_OBJECTS", "Decision", "EDITOR", "IMPORT_EXPORT",
+    "MANAGER", "MANAGE_USERS", "OWNER", "Principal", "SecurityPolicy", "TrustedPolicy",
+    "UNDO_CHANGES", "VIEW", "VIEW_MANAGEMENT", "acting_as", "current_principal",
+    "current_user_id",
+]

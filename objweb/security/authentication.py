@@ -1,0 +1,77 @@
+"""Finding the user behind a request among the user folders above an object.
+
+User folders sit in containers under the name `acl_users`. A user defined in
+one is known in that container's subtree, as in Zope; the nearest folder that
+knows a login decides. The user folder protocol is small: `get_user(login)`
+returns a record with `id`, `title`, `roles` and `groups` (or None),
+`check_password(login, password)` answers yes or no, and `group_roles(group)`
+returns a group's roles.
+"""
+
+from collections.abc import Iterator
+
+from objweb.security.passwords import verify_password
+from objweb.security.principals import Principal
+from objweb.traversal.location import lineage
+from objweb.traversal.resolve import child
+
+USER_FOLDER_NAME = "acl_users"
+
+
+def user_folders_above(obj) -> Iterator[tuple[object, object]]:
+    """Yield (container, user folder) pairs from `obj` up to the root, nearest first."""
+    for node in lineage(obj):
+        user_folder = child(node, USER_FOLDER_NAME)
+        if user_folder is not None and hasattr(user_folder, "check_password"):
+            yield node, user_folder
+
+
+def principal_for(user, user_folder, domain) -> Principal:
+    """Return the principal of `user`, defined in `user_folder` inside `domain`.
+
+    A user of the root's user folder is known everywhere (`domain` None).
+    """
+    roles = frozenset(user.roles)
+    for group in user.groups:
+        roles |= frozenset(user_folder.group_roles(group))
+    if getattr(domain, "__parent__", None) is None:
+        domain = None
+    return Principal(id=user.id, title=user.title or user.id, roles=roles,
+                     groups=frozenset(user.groups), domain=domain)
+
+
+def find_user(obj, login: str):
+    """Return (user, user folder, domain) for the nearest folder that knows `login`, or None."""
+    for domain, user_folder in user_folders_above(obj):
+        user = user_folder.get_user(login)
+        if user is not None:
+            return user, user_folder, domain
+    return None
+
+
+def authenticate(obj, login: str, password: str) -> Principal | None:
+    """Return the principal whose login and password these are, seen from `obj`.
+
+    Returns None for an unknown login and for a wrong password alike, after
+    the same amount of hashing work.
+    """
+    found = find_user(obj, login)
+    if found is None:
+        verify_password(None, password)
+        return None
+    user, user_folder, domain = found
+    if not user_folder.check_password(login, password):
+        return None
+    return principal_for(user, user_folder, domain)
+
+
+def principal_by_login(obj, login: str) -> Principal | None:
+    """Return the principal for `login` seen from `obj`, without a password.
+
+    For credentials already proven, such as a signed session or trusted code.
+    """
+    found = find_user(obj, login)
+    if found is None:
+        return None
+    user, user_folder, domain = found
+    return principal_for(user, user_folder, domain)

@@ -1,0 +1,46 @@
+"""Password hashing with argon2id, through argon2-cffi.
+
+Hashes carry their own parameters, so a hash made with older settings still
+verifies; `needs_rehash` tells when to store a fresh one. `verify_or_pretend`
+spends the same time on an unknown user as on a known one, so that timing
+does not tell which user names exist.
+"""
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+_UNKNOWN_USER_HASH = _hasher.hash("objweb: no such user")
+
+MAX_PASSWORD_LENGTH = 4096
+
+
+def hash_password(password: str) -> str:
+    """Return the argon2id hash of `password`.
+
+    Raises `ValueError` for an empty or absurdly long password.
+    """
+    if not isinstance(password, str) or not password:
+        raise ValueError("a password cannot be empty")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValueError(f"a password is at most {MAX_PASSWORD_LENGTH} characters long")
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Return whether `password` matches `password_hash`.
+
+    With no hash (an unknown user) it checks against a fixed hash anyway, so
+    both refusals take the same time.
+    """
+    if not isinstance(password, str) or len(password) > MAX_PASSWORD_LENGTH:
+        password = ""
+    try:
+        return _hasher.verify(password_hash or _UNKNOWN_USER_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Return whether `password_hash` was made with other parameters than today's."""
+    return _hasher.check_needs_rehash(password_hash)

@@ -1,0 +1,56 @@
+"""Permission and role names, and who holds each permission by default.
+
+These strings are the contract's; everywhere else in objweb refers to the
+constants below.
+"""
+
+VIEW = "View"
+ACCESS_CONTENTS = "Access contents information"
+VIEW_MANAGEMENT = "View management screens"
+CHANGE_PERMISSIONS = "Change permissions"
+CHANGE_LOCAL_ROLES = "Change local roles"
+MANAGE_USERS = "Manage users"
+ADD_OBJECTS = "Add objects"
+DELETE_OBJECTS = "Delete objects"
+CHANGE_OBJECTS = "Change objects"
+CHANGE_CODE = "Change scripts and templates"
+UNDO_CHANGES = "Undo changes"
+IMPORT_EXPORT = "Import/Export objects"
+
+ALL_PERMISSIONS = (
+    VIEW, ACCESS_CONTENTS, VIEW_MANAGEMENT, CHANGE_PERMISSIONS, CHANGE_LOCAL_ROLES,
+    MANAGE_USERS, ADD_OBJECTS, DELETE_OBJECTS, CHANGE_OBJECTS, CHANGE_CODE,
+    UNDO_CHANGES, IMPORT_EXPORT,
+)
+
+ANONYMOUS = "Anonymous"
+AUTHENTICATED = "Authenticated"
+OWNER = "Owner"
+EDITOR = "Editor"
+MANAGER = "Manager"
+
+BUILTIN_ROLES = (ANONYMOUS, AUTHENTICATED, OWNER, EDITOR, MANAGER)
+
+# Roles that describe how a user reached the site rather than what the site
+# trusts them with: no user folder or local role may grant them.
+AUTOMATIC_ROLES = frozenset({ANONYMOUS, AUTHENTICATED})
+
+_EDITORS = frozenset({EDITOR, OWNER, MANAGER})
+_MANAGERS = frozenset({MANAGER})
+
+# What a site answers before anyone changes a setting, as in Zope: anyone may
+# look, editors and owners may change content, managers hold the rest.
+DEFAULT_ROLES: dict[str, frozenset] = {
+    VIEW: frozenset({ANONYMOUS, MANAGER}),
+    ACCESS_CONTENTS: frozenset({ANONYMOUS, MANAGER}),
+    VIEW_MANAGEMENT: _EDITORS,
+    CHANGE_PERMISSIONS: _MANAGERS,
+    CHANGE_LOCAL_ROLES: frozenset({OWNER, MANAGER}),
+    MANAGE_USERS: _MANAGERS,
+    ADD_OBJECTS: _EDITORS,
+    DELETE_OBJECTS: _EDITORS,
+    CHANGE_OBJECTS: _EDITORS,
+    CHANGE_CODE: frozenset({MANAGER}),
+    UNDO_CHANGES: _EDITORS,
+    IMPORT_EXPORT: _MANAGERS,
+}

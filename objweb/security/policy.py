@@ -1,0 +1,174 @@
+"""The security policy: may this principal do this, here, and if not, why.
+
+One policy object serves one request (or one script run). It computes a
+principal's roles on an object from the user folder's roles, the groups', the
+local roles and ownership inherited down the tree, and the roles a permission
+is given from the permission settings inherited down the tree, and caches
+both for the rest of the request. Every view, JSON verb, management screen and
+sandboxed expression asks this one object.
+"""
+
+from dataclasses import dataclass
+
+from objweb.errors import Forbidden, Unauthorized
+from objweb.security.permissions import ANONYMOUS, AUTHENTICATED, DEFAULT_ROLES, OWNER
+from objweb.security.principals import Principal
+from objweb.security.protections import UnknownActionError, permission_for
+from objweb.security.settings import settings_of
+from objweb.traversal.location import is_inside, lineage, path_of
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The answer to one question, with what decided it.
+
+    True in a boolean context when allowed. The record goes to the log on a
+    refusal; it never reaches a response.
+    """
+
+    allowed: bool
+    permission: str | None
+    path: str
+    needed_roles: frozenset = frozenset()
+    held_roles: frozenset = frozenset()
+    principal_id: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+    def explain(self) -> str:
+        """Return a sentence for the log saying what decided."""
+        who = self.principal_id or "Anonymous"
+        verdict = "allowed" if self.allowed else "denied"
+        if self.permission is None:
+            return f"{verdict}: {who} on {self.path} (no permission declared for the action)"
+        return (f"{verdict}: {who} on {self.path} needs {self.permission!r} "
+                f"(roles {sorted(self.needed_roles)}), holds {sorted(self.held_roles)}")
+
+
+class SecurityPolicy:
+    """Decides what one principal may do; caches what it learns for its lifetime.
+
+    `proxy_roles`, when given, replace the principal's roles everywhere, as a
+    Script's proxy roles do in Zope.
+    """
+
+    def __init__(self, principal: Principal, *, proxy_roles: frozenset | None = None):
+        self.principal = principal
+        self.proxy_roles = proxy_roles
+        self._roles_cache: dict[int, frozenset] = {}
+        self._permission_cache: dict[tuple[str, int], frozenset] = {}
+
+    def roles_in(self, obj) -> frozenset:
+        """Return every role the principal holds on `obj`."""
+        key = id(obj)
+        if key not in self._roles_cache:
+            self._roles_cache[key] = self._compute_roles(obj)
+        return self._roles_cache[key]
+
+    def _compute_roles(self, obj) -> frozenset:
+        if self.proxy_roles is not None:
+            return frozenset({ANONYMOUS}) | self.proxy_roles
+        principal = self.principal
+        if not principal.is_authenticated:
+            return frozenset({ANONYMOUS})
+        if principal.domain is not None and not is_inside(obj, principal.domain):
+            return frozenset({ANONYMOUS})
+        roles = {ANONYMOUS, AUTHENTICATED} | principal.roles
+        ids = principal.principal_ids
+        for node in lineage(obj):
+            if getattr(node, "owner", None) == principal.id:
+                roles.add(OWNER)
+            settings = settings_of(node)
+            if settings is None:
+                continue
+            for principal_id in ids & settings.local_roles.keys():
+                roles |= settings.local_roles[principal_id]
+            if settings.block_local_roles:
+                break
+        return frozenset(roles)
+
+    def roles_of_permission(self, permission: str, obj) -> frozenset:
+        """Return the roles that hold `permission` on `obj`, inheritance included."""
+        key = (permission, id(obj))
+        if key not in self._permission_cache:
+            self._permission_cache[key] = self._compute_permission_roles(permission, obj)
+        return self._permission_cache[key]
+
+    @staticmethod
+    def _compute_permission_roles(permission: str, obj) -> frozenset:
+        roles = set()
+        for node in lineage(obj):
+            settings = settings_of(node)
+            setting = settings.permissions.get(permission) if settings is not None else None
+            if setting is None:
+                continue
+            roles |= setting.roles
+            if not setting.acquire:
+                return frozenset(roles)
+        return frozenset(roles | DEFAULT_ROLES.get(permission, frozenset()))
+
+    def decide(self, permission: str | None, obj) -> Decision:
+        """Return whether the principal holds `permission` on `obj` (None: always)."""
+        held = self.roles_in(obj)
+        if permission is None:
+            return Decision(True, None, path_of(obj), frozenset(), held, self.principal.id)
+        needed = self.roles_of_permission(permission, obj)
+        return Decision(bool(needed & held), permission, path_of(obj), needed, held,
+                        self.principal.id)
+
+    def has_permission(self, permission: str | None, obj) -> bool:
+        """Return whether the principal holds `permission` on `obj`."""
+        return self.decide(permission, obj).allowed
+
+    def can(self, action: str, obj) -> bool:
+        """Return whether the principal may perform `action` on `obj`."""
+        return self.decide_action(action, obj).allowed
+
+    def decide_action(self, action: str, obj) -> Decision:
+        """Return the decision for `action` as `obj`'s type protects it.
+
+        An action no table declares is refused.
+        """
+        try:
+            permission = permission_for(obj, action)
+        except UnknownActionError:
+            return Decision(False, None, path_of(obj), frozenset(), self.roles_in(obj),
+                            self.principal.id)
+        return self.decide(permission, obj)
+
+    def check(self, action: str, obj) -> Decision:
+        """Return the decision for `action` on `obj` if allowed.
+
+        Raises `Unauthorized` for an anonymous principal and `Forbidden` for an
+        authenticated one, each carrying the decision.
+        """
+        return self._enforce(self.decide_action(action, obj))
+
+    def check_permission(self, permission: str | None, obj) -> Decision:
+        """Return the decision for `permission` on `obj` if allowed; raise as `check`."""
+        return self._enforce(self.decide(permission, obj))
+
+    def _enforce(self, decision: Decision) -> Decision:
+        if decision:
+            return decision
+        if self.principal.is_authenticated and self.proxy_roles is None:
+            raise Forbidden("you are not allowed to do this here", decision)
+        if self.principal.is_authenticated:
+            raise Forbidden("the code running is not allowed to do this here", decision)
+        raise Unauthorized("log in to do this", decision)
+
+
+class TrustedPolicy(SecurityPolicy):
+    """The policy of trusted code (the Python API, the shell): allows everything."""
+
+    def __init__(self, principal: Principal | None = None):
+        super().__init__(principal or Principal(id=None))
+
+    def decide(self, permission, obj) -> Decision:
+        """Return an allowing decision, whatever is asked."""
+        return Decision(True, permission, path_of(obj))
+
+    def decide_action(self, action: str, obj) -> Decision:
+        """Return an allowing decision, whatever is asked."""
+        return Decision(True, None, path_of(obj))

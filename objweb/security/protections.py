@@ -1,0 +1,64 @@
+"""Which permission guards which action, declared by each type in one place.
+
+A content type sets `__protections__`, a mapping from action names (the
+words views, JSON verbs and management screens use) to permissions. The
+tables of a type's bases apply unless the type overrides an entry, so a type
+declares only what differs. An action that no table names is refused: the
+policy fails closed.
+"""
+
+from objweb.security import permissions as p
+
+VIEW = "view"
+ACCESS = "access"
+MANAGE = "manage"
+CHANGE = "change"
+ADD = "add"
+DELETE = "delete"
+CHANGE_PERMISSIONS = "change_permissions"
+CHANGE_LOCAL_ROLES = "change_local_roles"
+MANAGE_USERS = "manage_users"
+UNDO = "undo"
+IMPORT_EXPORT = "import_export"
+PUBLIC = "public"
+# Checked on the container, besides `add`, when an object of the type is made
+# there: making a Script needs the right to change code, not only to add.
+CREATE = "create"
+
+DEFAULT_PROTECTIONS = {
+    VIEW: p.VIEW,
+    ACCESS: p.ACCESS_CONTENTS,
+    MANAGE: p.VIEW_MANAGEMENT,
+    CHANGE: p.CHANGE_OBJECTS,
+    CHANGE_PERMISSIONS: p.CHANGE_PERMISSIONS,
+    CHANGE_LOCAL_ROLES: p.CHANGE_LOCAL_ROLES,
+    UNDO: p.UNDO_CHANGES,
+    IMPORT_EXPORT: p.IMPORT_EXPORT,
+    # Reachable by everyone: the login form, the health check.
+    PUBLIC: None,
+    CREATE: None,
+}
+
+CONTAINER_PROTECTIONS = {
+    ADD: p.ADD_OBJECTS,
+    DELETE: p.DELETE_OBJECTS,
+}
+
+
+class UnknownActionError(LookupError):
+    """No protection table names this action: nobody may do it."""
+
+
+def permission_for(obj_or_type, action: str) -> str | None:
+    """Return the permission guarding `action` on an object or type (None: anyone may).
+
+    Raises `UnknownActionError` for an action no table declares.
+    """
+    cls = obj_or_type if isinstance(obj_or_type, type) else type(obj_or_type)
+    for cls in cls.__mro__:
+        table = cls.__dict__.get("__protections__")
+        if table is not None and action in table:
+            return table[action]
+    if action in DEFAULT_PROTECTIONS:
+        return DEFAULT_PROTECTIONS[action]
+    raise UnknownActionError(f"{cls.__name__} declares no permission for {action!r}")

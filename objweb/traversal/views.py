@@ -1,0 +1,114 @@
+"""The registry of views: which names a URL may call on which types.
+
+A view is registered for a type, a name and the HTTP methods it answers. It
+names an *action*, and the type's protection table (see
+`objweb.security.protections`) says which permission guards that action, so
+the decision lives with the type in one place. The registry only answers "is
+there such a view"; calling it and checking it is the publisher's work.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+DEFAULT_VIEW = ""
+# The view that makes a new object from a PUT to a name not yet in a folder.
+# A slash cannot occur in a URL segment, so no URL can call it by name.
+CREATE_BY_PUT = "/put"
+
+
+@dataclass(frozen=True)
+class ViewRegistration:
+    """One view: a handler for a type, a name, and a set of methods.
+
+    `action` names the entry of the protection table that guards the view.
+    `on_parent` checks that action on the object's container (deleting an
+    object is a right over its container, as in Zope). `accept_json` narrows
+    a `GET` view to clients that ask for JSON (True) or do not (False).
+    `plain` lets the view be reached without the `@@` prefix; only names that
+    can never be an item's name (such as `manage`) may be plain.
+    `accepts_subpath` lets the view take the path segments after it.
+    """
+
+    for_type: type
+    name: str
+    handler: Callable
+    action: str
+    methods: frozenset
+    on_parent: bool = False
+    accept_json: bool | None = None
+    plain: bool = False
+    accepts_subpath: bool = False
+
+
+class ViewRegistry:
+    """Views by type and name, found along the type's method resolution order."""
+
+    def __init__(self):
+        self._by_type_and_name: dict[tuple[type, str], list[ViewRegistration]] = {}
+
+    def register(self, for_type: type, name: str, handler: Callable, *,
+                 action: str, methods=("GET",), on_parent: bool = False,
+                 accept_json: bool | None = None, plain: bool = False,
+                 accepts_subpath: bool = False) -> ViewRegistration:
+        """Register `handler` and return its registration.
+
+        Raises `ValueError` if the same type, name, method and JSON preference
+        are registered twice: a view never silently replaces another.
+        """
+        methods = frozenset(method.upper() for method in methods)
+        registration = ViewRegistration(for_type, name, handler, action, methods,
+                                        on_parent, accept_json, plain, accepts_subpath)
+        existing = self._by_type_and_name.setdefault((for_type, name), [])
+        for other in existing:
+            if other.methods & methods and other.accept_json == accept_json:
+                raise ValueError(f"view {name!r} of {for_type.__name__} is "
+                                 f"already registered for {sorted(other.methods & methods)}")
+        existing.append(registration)
+        return registration
+
+    def candidates(self, obj, name: str) -> list[ViewRegistration]:
+        """Return the registrations of `name` for `obj`, most specific type first."""
+        found = []
+        for cls in type(obj).__mro__:
+            found.extend(self._by_type_and_name.get((cls, name), ()))
+        return found
+
+    def has_plain_view(self, obj, name: str) -> bool:
+        """Return whether `name` is a view of `obj` that URLs may call without `@@`."""
+        return any(registration.plain for registration in self.candidates(obj, name))
+
+    def lookup(self, obj, name: str, method: str,
+               wants_json: bool = False) -> ViewRegistration | None:
+        """Return the view `name` of `obj` that answers `method`, or None.
+
+        A view registered for the client's JSON preference wins over one that
+        has none; within each, the most specific type wins.
+        """
+        method = "GET" if method == "HEAD" else method
+        matching = [registration for registration in self.candidates(obj, name)
+                    if method in registration.methods]
+        for preference in (wants_json, None):
+            for registration in matching:
+                if registration.accept_json is preference:
+                    return registration
+        return None
+
+    def allowed_methods(self, obj, name: str) -> list[str]:
+        """Return the methods that view `name` of `obj` answers, for an `Allow` header."""
+        methods = set()
+        for registration in self.candidates(obj, name):
+            methods |= registration.methods
+        if "GET" in methods:
+            methods.add("HEAD")
+        return sorted(methods)
+
+
+views = ViewRegistry()
+
+
+def view_config(for_type: type, name: str = DEFAULT_VIEW, **options) -> Callable:
+    """Decorate a function to register it in the global view registry."""
+    def register(handler: Callable) -> Callable:
+        views.register(for_type, name, handler, **options)
+        return handler
+    return register

@@ -1,0 +1,39 @@
+"""Fixtures shared by every suite: a fresh site in memory and a WebTest client."""
+
+import pytest
+import transaction
+from webtest import TestApp
+
+import objweb
+from support import ADMIN, ADMIN_AUTH, ADMIN_PASSWORD
+
+
+@pytest.fixture
+def db():
+    """A fresh in-memory database (with blobs) holding a bootstrapped site."""
+    database = objweb.open_db("memory://")
+    objweb.bootstrap(database, admin=ADMIN, password=ADMIN_PASSWORD)
+    yield database
+    transaction.abort()
+    database.close()
+
+
+@pytest.fixture
+def app(db):
+    """A WebTest client for the site in `db`."""
+    return TestApp(objweb.make_app(db))
+
+
+@pytest.fixture
+def admin_auth():
+    """Basic-auth headers of the site's Manager."""
+    return dict(ADMIN_AUTH)
+
+
+@pytest.fixture
+def reopen(db):
+    """Return a function that reads the site through a new connection."""
+    def read(path: str = "/"):
+        with objweb.site(db) as root:
+            return objweb.find(root, path)
+    return read

@@ -1,0 +1,123 @@
+"""Helpers the test suites share: credentials, free ports, and real processes.
+
+Processes started here are stopped by process id (SIGTERM, then SIGKILL)
+when the test ends, whatever happened in it.
+"""
+
+import base64
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ADMIN = "admin"
+ADMIN_PASSWORD = "s3cret"
+OBJWEB = str(Path(sys.executable).with_name("objweb"))
+
+
+def basic_auth(login: str, password: str) -> dict:
+    """Return the header that sends `login` and `password` by HTTP Basic."""
+    token = base64.b64encode(f"{login}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+ADMIN_AUTH = basic_auth(ADMIN, ADMIN_PASSWORD)
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(condition, timeout: float = 30.0, interval: float = 0.05, message: str = ""):
+    """Return the first true value of `condition()`, polling until `timeout`.
+
+    Raises `AssertionError` with `message` when time runs out.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(message or f"timed out waiting for {condition}")
+        time.sleep(interval)
+
+
+class Process:
+    """A child process whose output goes to files the test can read."""
+
+    def __init__(self, args: list[str], cwd, *, env: dict | None = None, name: str = "proc"):
+        self.cwd = Path(cwd)
+        self.stdout_path = self.cwd / f"{name}.stdout"
+        self.stderr_path = self.cwd / f"{name}.stderr"
+        full_env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
+        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
+            self.popen = subprocess.Popen(args, cwd=cwd, env=full_env, stdout=out, stderr=err,
+                                          stdin=subprocess.DEVNULL)
+
+    @property
+    def pid(self) -> int:
+        """The process id."""
+        return self.popen.pid
+
+    @property
+    def stdout(self) -> str:
+        """What the process printed so far."""
+        return self.stdout_path.read_text(errors="replace")
+
+    @property
+    def stderr(self) -> str:
+        """What the process wrote to stderr so far."""
+        return self.stderr_path.read_text(errors="replace")
+
+    def stop(self, timeout: float = 20.0) -> int:
+        """Stop the process with SIGTERM (SIGKILL after `timeout`) and return its status."""
+        if self.popen.poll() is None:
+            os.kill(self.pid, signal.SIGTERM)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                os.kill(self.pid, signal.SIGKILL)
+                self.popen.wait()
+        return self.popen.returncode
+
+
+class ServeProcess(Process):
+    """`objweb serve` on a free port, ready once it answers HTTP."""
+
+    def __init__(self, home, *, db: str | None = None, extra: list[str] = (),
+                 env: dict | None = None, name: str = "serve"):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        args = [OBJWEB, "serve", "--port", str(self.port)]
+        if db:
+            args += ["--db", db]
+        super().__init__(args + list(extra), home, env=env, name=name)
+        wait_for(self._answers, timeout=60, message=f"objweb serve did not start:\n{self.stderr}")
+
+    def _answers(self) -> bool:
+        if self.popen.poll() is not None:
+            raise AssertionError(f"objweb serve exited with {self.popen.returncode}:\n"
+                                 f"{self.stdout}\n{self.stderr}")
+        try:
+            urllib.request.urlopen(self.url + "/@@health", timeout=2)
+        except urllib.error.HTTPError:
+            return True
+        except OSError:
+            return False
+        return True
+
+
+def run_objweb(args: list[str], cwd, *, input: str | None = None, timeout: float = 120,
+               env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the real `objweb` command and return its completed process."""
+    return subprocess.run([OBJWEB] + list(args), cwd=cwd, input=input, capture_output=True,
+                          text=True, timeout=timeout,
+                          env=dict(os.environ, PYTHONUNBUFFERED="1", **(env or {})))
