@@ -31,6 +31,9 @@ class Request(webob.Request):
     policy = None
     settings = None
     connection = None
+    # The token a browser session must send with every state change (the
+    # `csrf_token` form field or the `X-CSRF-Token` header).
+    csrf_token = ""
 
     @property
     def wants_json(self) -> bool:

@@ -1,0 +1,1 @@
+"""The management interface: one small view class per screen, registered by name."""
