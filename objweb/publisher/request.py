@@ -34,6 +34,16 @@ class Request(webob.Request):
     # The token a browser session must send with every state change (the
     # `csrf_token` form field or the `X-CSRF-Token` header).
     csrf_token = ""
+    # How the principal proved who it is: "basic", "session" or None (anonymous).
+    authenticated_by = None
+    # The browser session of the request, if it came with a valid session cookie.
+    session = None
+    # Set when the request carried a session cookie that no longer holds.
+    session_ended = False
+    # The application's count of failed logins.
+    throttle = None
+    # The virtual host the path described (objweb.publisher.vhost.VirtualHost).
+    virtual_host = None
 
     @property
     def wants_json(self) -> bool:

@@ -5,15 +5,21 @@ one is known in that container's subtree, as in Zope; the nearest folder that
 knows a login decides. The user folder protocol is small: `get_user(login)`
 returns a record with `id`, `title`, `roles` and `groups` (or None),
 `check_password(login, password)` answers yes or no, and `group_roles(group)`
-returns a group's roles.
+returns a group's roles. A user record keeps its `password_hash`, which
+sessions fingerprint (with the site's secret) so that a new password ends
+them.
 """
 
 from collections.abc import Iterator
 
+import hmac
+
+from objweb.errors import NotFoundError
 from objweb.security.passwords import verify_password
 from objweb.security.principals import Principal
-from objweb.traversal.location import lineage
-from objweb.traversal.resolve import child
+from objweb.security.sessions import Session, credential_fingerprint, new_session
+from objweb.traversal.location import lineage, path_of
+from objweb.traversal.resolve import child, find
 
 USER_FOLDER_NAME = "acl_users"
 
@@ -55,12 +61,54 @@ def authenticate(obj, login: str, password: str) -> Principal | None:
     Returns None for an unknown login and for a wrong password alike, after
     the same amount of hashing work.
     """
+    found = _check_credentials(obj, login, password)
+    return principal_for(*found) if found is not None else None
+
+
+def _check_credentials(obj, login: str, password: str):
     found = find_user(obj, login)
     if found is None:
         verify_password(None, password)
         return None
-    user, user_folder, domain = found
+    user, user_folder, _domain = found
     if not user_folder.check_password(login, password):
+        return None
+    return found
+
+
+def open_session(obj, login: str, password: str, *, secret: bytes, lifetime: int,
+                 now: float | None = None) -> tuple[Principal, Session] | None:
+    """Return the principal and a new session for these credentials, seen from `obj`.
+
+    Refuses (None) exactly as `authenticate` does, after the same work.
+    """
+    found = _check_credentials(obj, login, password)
+    if found is None:
+        return None
+    user, user_folder, domain = found
+    fingerprint = credential_fingerprint(secret, user.password_hash)
+    session = new_session(user.id, path_of(domain), fingerprint, lifetime=lifetime, now=now)
+    return principal_for(user, user_folder, domain), session
+
+
+def session_principal(root, session: Session, secret: bytes) -> Principal | None:
+    """Return the principal whose session this is, or None if it no longer holds.
+
+    The session names the folder whose user folder defines the user; the
+    user must still be there, with the password the session began under.
+    """
+    try:
+        domain = find(root, session.domain_path)
+    except (NotFoundError, ValueError):
+        return None
+    user_folder = child(domain, USER_FOLDER_NAME)
+    if user_folder is None or not hasattr(user_folder, "check_password"):
+        return None
+    user = user_folder.get_user(session.user_id)
+    if user is None:
+        return None
+    fingerprint = credential_fingerprint(secret, user.password_hash)
+    if not hmac.compare_digest(fingerprint, session.fingerprint):
         return None
     return principal_for(user, user_folder, domain)
 
