@@ -232,7 +232,7 @@ class ContentsScreen(Screen):
                   f"{clipboard.source} into {path_of(self.context)}")
         response = self.back(f"Pasted {describe(pasted)}.")
         if clipboard.operation == "cut":
-            cookies.clear_clipboard(response)
+            cookies.clear_clipboard(self.request, response)
         return response
 
     def _source_of(self, clipboard: cookies.Clipboard):

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 from dataclasses import asdict, dataclass
+from urllib.parse import urlsplit
 
 from objweb.content.site import site_secret
 from objweb.errors import ValidationError
@@ -49,13 +50,19 @@ def unsign(request, purpose: str, value: str | None):
         return None
 
 
+def _path(request) -> str:
+    # The public path of the site root, as the session cookie's (virtual hosting included).
+    return urlsplit(request.base_url or request.application_url).path.rstrip("/") or "/"
+
+
 def _set(request, response, name: str, value: str) -> None:
-    response.set_cookie(name, value, path="/", httponly=True, samesite="Lax",
-                        secure=request.scheme == "https")
+    secure = request.scheme == "https" or (request.base_url or "").startswith("https://")
+    response.set_cookie(name, value, path=_path(request), httponly=True, samesite="Lax",
+                        secure=secure)
 
 
-def _delete(response, name: str) -> None:
-    response.delete_cookie(name, path="/")
+def _delete(request, response, name: str) -> None:
+    response.delete_cookie(name, path=_path(request))
 
 
 # -- flash messages -------------------------------------------------------------
@@ -89,9 +96,9 @@ def read_flash(request) -> Flash | None:
         return None
 
 
-def clear_flash(response) -> None:
+def clear_flash(request, response) -> None:
     """Forget the message once a page has shown it."""
-    _delete(response, FLASH_COOKIE)
+    _delete(request, response, FLASH_COOKIE)
 
 
 # -- the clipboard --------------------------------------------------------------
@@ -139,6 +146,6 @@ def read_clipboard(request) -> Clipboard | None:
                      clipboard.filter)
 
 
-def clear_clipboard(response) -> None:
+def clear_clipboard(request, response) -> None:
     """Empty the clipboard (after a cut is pasted, as in Zope)."""
-    _delete(response, CLIPBOARD_COOKIE)
+    _delete(request, response, CLIPBOARD_COOKIE)

@@ -19,6 +19,7 @@ import webob.exc
 from chameleon import PageTemplateLoader
 
 from objweb.errors import NameInUseError, NotFoundError
+from objweb.security.headers import MANAGEMENT_HEADERS
 from objweb.security.protections import MANAGE
 from objweb.traversal.location import lineage
 from objweb.traversal.views import views
@@ -30,15 +31,9 @@ HERE = os.path.dirname(__file__)
 templates = PageTemplateLoader(os.path.join(HERE, "templates"), auto_reload=False)
 
 # Sent with every management page: no other site may frame it (clickjacking),
-# and nothing but the ZMI's own files may run or style it.
-SECURITY_HEADERS = {
-    "X-Frame-Options": "DENY",
-    "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-        "form-action 'self'; frame-ancestors 'none'"),
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
+# nothing but the site's own files may run in it, and no proxy or browser
+# keeps a page that carries a CSRF token.
+SECURITY_HEADERS = {**MANAGEMENT_HEADERS, "Cache-Control": "no-store"}
 
 
 def secure(response: webob.Response) -> webob.Response:
@@ -225,7 +220,7 @@ class Screen:
             view=self, layout=templates["layout.pt"], macros=templates["macros.pt"], **values)
         response = webob.Response(body, content_type="text/html", charset="utf-8")
         if self.flash is not None:
-            cookies.clear_flash(response)
+            cookies.clear_flash(self.request, response)
         return secure(response)
 
     def redirect(self, url: str, message: str, *, kind: str = "success",
