@@ -7,6 +7,7 @@ export. Cut and copy only fill the clipboard cookie; paste does the work,
 checking every permission again, as in Zope.
 """
 
+from functools import cached_property
 from urllib.parse import urlencode
 
 import webob
@@ -23,7 +24,8 @@ from objweb.traversal.resolve import find
 from objweb.zmi import cookies, exporting
 from objweb.zmi.display import format_time, iso_time
 from objweb.zmi.framework import Screen, command, screen
-from objweb.zmi.listing import SORT_LIMIT, list_contents, read_query, select_names
+from objweb.zmi.listing import (
+    SORT_LIMIT, Listing, Query, list_contents, read_query, select_names)
 
 QUERY_FIELDS = ("filter", "sort", "reverse", "b_start", "b_size")
 
@@ -37,11 +39,15 @@ class ContentsScreen(Screen):
     format_time = staticmethod(format_time)
     iso_time = staticmethod(iso_time)
 
-    def get(self) -> webob.Response:
-        """Render the batch the query asks for."""
-        self.query = read_query(self.request.params)
-        self.listing = list_contents(self.context, self.query)
-        return self.render()
+    @cached_property
+    def query(self) -> Query:
+        """What the user asked to see (also sent back by the action forms)."""
+        return read_query(self.request.params)
+
+    @cached_property
+    def listing(self) -> Listing:
+        """The batch the query asks for."""
+        return list_contents(self.context, self.query)
 
     # -- what the template uses ---------------------------------------------------
 
@@ -191,7 +197,7 @@ class ContentsScreen(Screen):
         """Show the rename form again if renaming failed, else the list."""
         if getattr(self, "renaming", None):
             return self.render("rename.pt")
-        return self.get()
+        return self.render()
 
     @command("cut", action=DELETE)
     def cut(self) -> webob.Response:

@@ -117,6 +117,8 @@ def screen(for_type: type, name: str, *, title: str | None = None, order: int = 
         cls.name = name
 
         def handler(obj, request):
+            if condition is not None and not condition(obj):
+                raise NotFoundError(f"{type(obj).type_name} has no screen {name!r}")
             return cls(obj, request).respond()
 
         handler.__doc__ = cls.__doc__
@@ -193,9 +195,13 @@ class Screen:
         attribute, spec = found
         if spec.action is not None:
             self.request.policy.check(spec.action, self.context)
+        # A command that fails part way shows the page as it was before it began;
+        # the publisher aborts the whole transaction after the 400 anyway.
+        savepoint = self.request.connection.transaction_manager.get().savepoint(optimistic=True)
         try:
             return getattr(self, attribute)()
         except INPUT_ERRORS as error:
+            savepoint.rollback()
             return self.failed(error)
 
     def failed(self, error: Exception, field: str | None = None) -> webob.Response:

@@ -5,10 +5,11 @@ browser may keep each file for a year and still never run a stale script.
 """
 
 import hashlib
+import mimetypes
 import os
 
 import webob
-from webob.static import FileApp
+from webob.static import FileIter
 
 from objweb.content.base import Item
 from objweb.errors import NotFoundError
@@ -44,7 +45,14 @@ def static_file(obj, request) -> webob.Response:
     if len(subpath) != 1 or subpath[0] not in STATIC_FILES:
         raise NotFoundError("no such file")
     filename = subpath[0]
-    response = request.get_response(FileApp(os.path.join(STATIC_DIR, filename)))
+    path = os.path.join(STATIC_DIR, filename)
+    content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    response = webob.Response(app_iter=FileIter(open(path, "rb")), content_type=content_type,
+                              content_length=os.path.getsize(path), conditional_response=True)
+    if content_type.startswith("text/"):
+        response.charset = "utf-8"
+    response.etag = STATIC_FILES[filename]
+    response.last_modified = os.path.getmtime(path)
     if request.GET.get("v") == STATIC_FILES[filename]:
         response.cache_control = "public, max-age=31536000, immutable"
     else:
