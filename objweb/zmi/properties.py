@@ -93,7 +93,10 @@ class PropertiesScreen(Screen):
         names = self.request.POST.getall("delete")
         if not names:
             raise ValidationError("tick the properties to remove first", "delete")
-        properties.remove_properties(self.context, names)
+        try:
+            properties.remove_properties(self.context, names)
+        except ValidationError as error:
+            raise ValidationError(str(error), "delete") from None
         self.context.touch()
         self.note(f"Removed properties {', '.join(names)} of {path_of(self.context)}")
         return self.redirect(self.url(screen=self.name),
