@@ -18,6 +18,7 @@ together.
 
 import base64
 import binascii
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
@@ -68,7 +69,7 @@ class Filter:
 
     def accepts(self, entry: dict) -> bool:
         """Whether an `undoLog` entry passes the user and date conditions."""
-        request_path, user = split_user(entry.get("user_name", ""))
+        _, user = split_user(entry.get("user_name", ""))
         if self.user and user != self.user:
             return False
         moment = entry.get("time", 0)
@@ -94,9 +95,29 @@ def _text(value) -> str:
 
 
 def split_user(user_name) -> tuple[str, str]:
-    """Return (request path, user id) from a transaction's user field ("path user")."""
-    path, _, user = _text(user_name).rpartition(" ")
-    return path, user
+    """Return (path of the user's folder, user id) from a transaction's user field.
+
+    As in Zope, the field holds the path of the folder whose user folder
+    defines the user, a space, and the user id (`/ admin`).
+    """
+    folder, _, user = _text(user_name).rpartition(" ")
+    return folder, user
+
+
+_REQUEST_LINE = re.compile(r"^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) (/\S*)$")
+
+
+def split_description(description) -> tuple[str, str]:
+    """Return (request path, note) from a transaction's description.
+
+    The publisher starts it with the request line (`POST /news/manage_contents`);
+    what follows is the note the change left.
+    """
+    lines = [line for line in _text(description).splitlines() if line.strip()]
+    match = _REQUEST_LINE.match(lines[0]) if lines else None
+    if match is None:
+        return "", "; ".join(lines)
+    return match.group(2), "; ".join(lines[1:])
 
 
 def tid_of(undo_id: str) -> bytes:
@@ -141,11 +162,11 @@ def describe(connection, entry: dict) -> Change:
     """Return the `Change` of one `undoLog` entry, with the paths it touched."""
     undo_id = _text(entry["id"])
     tid = tid_of(undo_id)
-    request_path, user = split_user(entry.get("user_name", ""))
-    description = _text(entry.get("description", ""))
+    _, user = split_user(entry.get("user_name", ""))
+    request_path, note = split_description(entry.get("description", ""))
     oids = records_of(connection.db(), tid)
     paths, hidden = paths_of_records(connection, tid, oids, request_path)
-    return Change(undo_id, tid, entry.get("time", 0), user, request_path, description,
+    return Change(undo_id, tid, entry.get("time", 0), user, request_path, note,
                   tuple(paths[:PATH_LIMIT]), hidden + max(0, len(paths) - PATH_LIMIT))
 
 
@@ -259,8 +280,10 @@ def _tree_records(tree, with_values: bool) -> Iterator[bytes]:
     if not state:
         return
     if len(state) == 1:
+        # One bucket kept inside the tree's own record: ((bucket state,),), where a
+        # bucket's state is (keys and values interleaved,).
         if with_values:
-            yield from _value_records(state[0][1::2])
+            yield from _value_records(state[0][0][0][1::2])
         return
     for child in state[0][::2]:
         yield child._p_oid
@@ -289,7 +312,8 @@ def undo(db, undo_ids: list[str], *, user: str, path: str, note: str) -> None:
     try:
         txn.setUser(user, path)
         txn.note(note)
-        db.undoMultiple(sorted(undo_ids, key=tid_of, reverse=True), txn)
+        newest_first = sorted(undo_ids, key=tid_of, reverse=True)
+        db.undoMultiple([undo_id.encode("ascii") for undo_id in newest_first], txn)
         manager.commit()
     except BaseException:
         manager.abort()

@@ -118,3 +118,13 @@ def file_manager(file_db) -> Client:
     app = TestApp(objweb.make_app(file_db))
     log_in(app, ADMIN, ADMIN_PASSWORD)
     return Client(app)
+
+
+@pytest.fixture
+def client_for():
+    """Return a function that logs a user in to a database and returns the client."""
+    def make(database, login: str, password: str) -> Client:
+        app = TestApp(objweb.make_app(database))
+        log_in(app, login, password)
+        return Client(app)
+    return make
