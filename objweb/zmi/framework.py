@@ -78,6 +78,8 @@ class TabRegistry:
 
 
 tabs = TabRegistry()
+# Every screen class registered, in order: the tests walk it to cover every command.
+screens: list[type] = []
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,7 @@ def screen(for_type: type, name: str, *, title: str | None = None, order: int = 
             return cls(obj, request).respond()
 
         handler.__doc__ = cls.__doc__
+        screens.append(cls)
         views.register(for_type, name, handler, action=action, methods=("GET",), plain=True)
         if cls.commands:
             views.register(for_type, name, handler, action=post_action or action,
