@@ -8,7 +8,7 @@
   /* -- the site tree: branches load when opened ------------------------------------- */
 
   function setUpTree(root) {
-    root.querySelectorAll(".tree-node > .tree-toggle").forEach(function (button) {
+    root.querySelectorAll(".tree-node:not([data-leaf]) > .tree-toggle").forEach(function (button) {
       button.hidden = false;
     });
   }
@@ -166,7 +166,20 @@
 
   /* -- start ---------------------------------------------------------------------------- */
 
+  function setUpSkipLink(root) {
+    // Browsers scroll to the target of a skip link but do not all move the focus there.
+    var link = root.querySelector(".skip-link");
+    var target = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) { return; }
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      target.focus();
+      target.scrollIntoView();
+    });
+  }
+
   function start(root) {
+    setUpSkipLink(root);
     var tree = root.querySelector(".tree");
     if (tree) {
       setUpTree(tree);
