@@ -33,11 +33,15 @@ class Folder(Item):
     # -- the mapping protocol ------------------------------------------------
 
     def __getitem__(self, name: str):
-        return self._items[name]
+        try:
+            return self._items[name]
+        except TypeError:
+            # The B-tree cannot compare a non-string with its keys: no such item.
+            raise KeyError(name) from None
 
     def get(self, name: str, default=None):
         """Return the item `name`, or `default`."""
-        return self._items.get(name, default)
+        return self._items.get(name, default) if isinstance(name, str) else default
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and name in self._items
