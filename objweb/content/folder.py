@@ -100,6 +100,7 @@ class Folder(Item):
             raise ValueError(f"{path_of(obj)} is already in a folder; move it instead")
         if is_inside(self, obj):
             raise ValueError("a folder cannot be put inside itself")
+        obj.check_container(self)
         self._items[name] = obj
         self._count.change(1)
         obj.__name__ = name
