@@ -252,10 +252,11 @@ def cmd_export(args) -> int:
     try:
         with site(db) as root:
             obj = _object_at(root, args.path)
+            exported_path = path_of(obj) or "/"
             size = export_subtree(obj, args.file)
     finally:
         db.close()
-    print(f"Exported {path_of(obj) or '/'} to {args.file} ({size} bytes). "
+    print(f"Exported {exported_path} to {args.file} ({size} bytes). "
           "Users in it are exported without their passwords.")
     return 0
 

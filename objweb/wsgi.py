@@ -39,7 +39,8 @@ def app_factory(global_conf: dict, **local_conf):
     configure_logging(config)
     db = open_db(os.environ.get("OBJWEB_DB") or config.database.uri,
                  **config.database.db_options())
-    atexit.register(db.close)
+    # Looked up at exit: DB.close replaces itself once it has run.
+    atexit.register(lambda: db.close())
     log.info("serving the site in %s", config.database.uri)
     return make_app(db, config.settings)
 
