@@ -109,8 +109,8 @@ class PostgresServer:
         self.bin = postgres_bin()
         # Not under pytest's temporary directory: that one is private to root.
         self.base = Path(tempfile.mkdtemp(prefix="objweb-pg-"))
-        self.data = base / "pgdata"
-        self.sockets = base / "sockets"
+        self.data = self.base / "pgdata"
+        self.sockets = self.base / "sockets"
         self.port = free_port()
         self.user = "objweb"
         self.password = "pg-secret"
