@@ -93,9 +93,15 @@ def path_of_context(request, obj) -> str:
     return url[len(base):] if url.startswith(base + "/") else "/"
 
 
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
 def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
+    parts = urlsplit(url.lower())
+    netloc = parts.netloc
+    if netloc.endswith(_DEFAULT_PORTS.get(parts.scheme, "\0")):
+        netloc = netloc[: -len(_DEFAULT_PORTS[parts.scheme])]
+    return f"{parts.scheme}://{netloc}"
 
 
 def redirect_target(request, path: str) -> str:
