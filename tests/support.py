@@ -123,6 +123,29 @@ def run_objweb(args: list[str], cwd, *, input: str | None = None, timeout: float
                           env=dict(os.environ, PYTHONUNBUFFERED="1", **(env or {})))
 
 
+def bootstrapped_storage():
+    """Return an in-memory storage holding a bootstrapped site whose Manager is `admin`.
+
+    Made once per session: hashing the admin's password takes a tenth of a second.
+    """
+    import objweb
+    import ZODB
+    from ZODB.DemoStorage import DemoStorage
+    storage = DemoStorage(name="site-template")
+    objweb.bootstrap(ZODB.DB(storage), admin=ADMIN, password=ADMIN_PASSWORD)
+    return storage
+
+
+def layered_db(base):
+    """Return a fresh database whose changes go to memory over the read-only `base`.
+
+    A real ZODB (a DemoStorage, with blobs) that starts as a copy of `base` at no cost.
+    """
+    import ZODB
+    from ZODB.DemoStorage import DemoStorage
+    return ZODB.DB(DemoStorage(name="memory", base=base, close_base_on_close=False))
+
+
 # -- browser sessions in WebTest ------------------------------------------------------
 
 # What a browser sends when it navigates to a page.

@@ -33,11 +33,15 @@ class Folder(Item):
     # -- the mapping protocol ------------------------------------------------
 
     def __getitem__(self, name: str):
-        return self._items[name]
+        try:
+            return self._items[name]
+        except TypeError:
+            # The B-tree cannot compare a non-string with its keys: no such item.
+            raise KeyError(name) from None
 
     def get(self, name: str, default=None):
         """Return the item `name`, or `default`."""
-        return self._items.get(name, default)
+        return self._items.get(name, default) if isinstance(name, str) else default
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and name in self._items
@@ -96,6 +100,7 @@ class Folder(Item):
             raise ValueError(f"{path_of(obj)} is already in a folder; move it instead")
         if is_inside(self, obj):
             raise ValueError("a folder cannot be put inside itself")
+        obj.check_container(self)
         self._items[name] = obj
         self._count.change(1)
         obj.__name__ = name

@@ -20,7 +20,7 @@ from objweb.errors import (
     AccessDenied, Forbidden, LimitExceededError, NameInUseError, NotFoundError,
     StorageError, Unauthorized, ValidationError)
 from objweb.publisher import login
-from objweb.publisher.request import UnsupportedMediaTypeError
+from objweb.publisher.request import RequestTooLargeError, UnsupportedMediaTypeError
 from objweb.security.csrf import CSRFError
 from objweb.security.throttle import LoginThrottledError
 
@@ -55,6 +55,8 @@ def problem_for(error: BaseException) -> Problem:
         return Problem(404, "There is nothing at this address.")
     if isinstance(error, UnsupportedMediaTypeError):
         return Problem(415, str(error))
+    if isinstance(error, RequestTooLargeError):
+        return Problem(413, str(error))
     if isinstance(error, (ValidationError, NameInUseError)):
         return Problem(400, str(error))
     if isinstance(error, LimitExceededError):
@@ -119,5 +121,9 @@ def render_problem(request, problem: Problem, *, as_json: bool) -> webob.Respons
 
 
 def prefers_json(request) -> bool:
-    """Whether an error should be told in JSON: the client asked for it or sent it."""
-    return request.wants_json or request.has_json_body or request.method in ("PATCH", "DELETE")
+    """Whether an error should be told in JSON.
+
+    It is when the client asked for JSON or sent it, or the JSON API answers.
+    """
+    return (request.wants_json or request.has_json_body or request.answers_json
+            or request.method in ("PATCH", "DELETE"))

@@ -1,0 +1,130 @@
+"""Folders: the container suite, plus rename, move and the O(1) length."""
+
+import pytest
+
+import objweb
+from objweb import Folder, NameInUseError, NotFoundError, Page
+from objweb.content.site import site_root
+
+from container_suite import ContainerSuite
+
+
+class TestFolder(ContainerSuite):
+    @pytest.fixture
+    def path(self, db):
+        with objweb.site(db) as root:
+            root["box"] = Folder(title="Box")
+        return "/box"
+
+
+class TestRootFolder(ContainerSuite):
+    @pytest.fixture
+    def path(self):
+        return "/"
+
+
+class TestNestedFolder(ContainerSuite):
+    @pytest.fixture
+    def path(self, db):
+        with objweb.site(db) as root:
+            root.add("a", Folder()).add("b", Folder()).add("c", Folder())
+        return "/a/b/c"
+
+
+@pytest.fixture
+def folder():
+    root = Folder(title="Root")
+    box = root.add("box", Folder(title="Box"))
+    box.add("one", Page(title="One"))
+    return box
+
+
+def test_a_folder_is_true_even_when_empty():
+    assert Folder() and len(Folder()) == 0
+
+
+def test_keys_take_a_range(folder):
+    for name in ("apple", "banana", "cherry"):
+        folder.add(name, Page())
+    assert list(folder.keys("b", "d")) == ["banana", "cherry"]
+    assert list(folder.keys("o")) == ["one"]
+
+
+def test_rename(folder):
+    page = folder.rename("one", "uno")
+    assert page.__name__ == "uno" and folder["uno"] is page and "one" not in folder
+    assert folder.rename("uno", "uno") is page
+
+
+def test_rename_refuses_and_changes_nothing(folder):
+    folder.add("two", Page())
+    with pytest.raises(NameInUseError):
+        folder.rename("one", "two")
+    with pytest.raises(ValueError):
+        folder.rename("one", "_bad")
+    with pytest.raises(NotFoundError):
+        folder.rename("nope", "fine")
+    assert folder["one"].__name__ == "one" and len(folder) == 2
+
+
+def test_move(folder):
+    target = folder.__parent__.add("target", Folder())
+    page = folder.move("one", target)
+    assert target["one"] is page and page.__parent__ is target and "one" not in folder
+    assert target.move("one", folder, "renamed") is page
+    assert folder["renamed"] is page
+
+
+def test_move_refuses_and_changes_nothing(folder):
+    root = folder.__parent__
+    inner = folder.add("inner", Folder())
+    with pytest.raises(ValueError, match="inside itself"):
+        root.move("box", inner)
+    with pytest.raises(ValueError, match="inside itself"):
+        root.move("box", folder)
+    other = root.add("other", Folder())
+    other.add("one", Page())
+    with pytest.raises(NameInUseError):
+        folder.move("one", other)
+    assert folder["one"].__parent__ is folder and root["box"] is folder
+
+
+def test_a_folder_cannot_hold_itself(folder):
+    root = folder.__parent__
+    detached = root.remove("box")
+    with pytest.raises(ValueError):
+        detached.add("self", detached)
+
+
+def test_a_folder_cannot_hold_its_ancestor():
+    outer = Folder()
+    inner = outer.add("inner", Folder())
+    with pytest.raises(ValueError, match="inside itself"):
+        inner.add("outer", outer)
+
+
+def test_len_does_not_load_the_items(db):
+    with objweb.site(db) as root:
+        box = root.add("box", Folder())
+        for index in range(100):
+            box.add(f"p{index}", Page())
+    connection = db.open()
+    try:
+        box = site_root(connection)["box"]
+        box._p_deactivate()
+        box._items._p_deactivate()
+        assert len(box) == 100
+        assert box._items._p_changed is None  # the B-tree is still a ghost
+    finally:
+        connection.close()
+
+
+def test_adding_does_not_write_the_folder(db):
+    with objweb.site(db) as root:
+        root.add("box", Folder())
+    with objweb.site(db) as root:
+        box = root["box"]
+        serial = box._p_serial
+        box.add("new", Page())
+    with objweb.site(db) as root:
+        assert root["box"]._p_serial == serial and "new" in root["box"]
