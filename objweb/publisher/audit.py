@@ -54,7 +54,7 @@ def describe_transaction(request, txn) -> None:
     if principal is not None and principal.is_authenticated:
         txn.setUser(principal.id, domain_path(principal))
     else:
-        txn.setUser("Anonymous User", "")
+        txn.setUser("Anonymous User", "/")
     if not txn.description:
         txn.note(f"{request.method} {_printable(request.path_info)}")
 
