@@ -12,6 +12,7 @@ from webtest import TestApp
 import objweb
 from objweb import Folder, Settings, UserFolder
 from objweb.security import passwords
+from objweb.security.authentication import verified_credentials
 from support import ADMIN, BROWSER_ACCEPT, basic_auth
 
 
@@ -82,9 +83,30 @@ def test_every_refusal_costs_exactly_one_hash(site, app, counting, login, path):
     assert counting.verified == 1
 
 
-def test_a_success_costs_one_hash_too(site, app, counting):
+def test_a_success_costs_one_hash_then_none_for_a_minute(site, app, counting):
+    verified_credentials.forget()
     app.get("/team", headers=basic_auth("carol", "carol-pw"), status=200)
     assert counting.verified == 1
+    app.get("/team", headers=basic_auth("carol", "carol-pw"), status=200)
+    assert counting.verified == 1
+    # A wrong password right after a right one still costs its hash.
+    app.get("/team", headers=basic_auth("carol", "carol-pw!"), status=401)
+    assert counting.verified == 2
+
+
+def test_a_remembered_password_stops_working_once_changed(site, app, db):
+    app.get("/team", headers=basic_auth("carol", "carol-pw"), status=200)
+    with objweb.site(db) as root:
+        root["team"]["acl_users"].set_password("carol", "other-pw")
+    app.get("/team", headers=basic_auth("carol", "carol-pw"), status=401)
+    app.get("/team", headers=basic_auth("carol", "other-pw"), status=200)
+
+
+def test_a_remembered_user_that_is_deleted_is_refused(site, app, db):
+    app.get("/team", headers=basic_auth("carol", "carol-pw"), status=200)
+    with objweb.site(db) as root:
+        root["team"]["acl_users"].delete_user("carol")
+    app.get("/team", headers=basic_auth("carol", "carol-pw"), status=401)
 
 
 def test_refusals_take_the_same_time(site):
