@@ -93,6 +93,9 @@ class Request(webob.Request):
                                parse_constant=_refuse_constant)
         except (UnicodeDecodeError, LookupError, ValueError) as error:
             raise ValidationError(f"the body is not valid JSON: {error}") from None
+        except RecursionError:
+            # A body of a few kilobytes of "[[[[..." exhausts the parser's stack.
+            raise ValidationError("the JSON body is nested too deeply") from None
         if not isinstance(value, dict):
             raise ValidationError("the body must be a JSON object")
         return value
