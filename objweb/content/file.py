@@ -63,7 +63,9 @@ class File(Item):
     @property
     def is_active_content(self) -> bool:
         """Whether browsers would run this file's content as a document or script."""
-        return self.content_type.split(";")[0].strip().lower() in ACTIVE_CONTENT_TYPES
+        media_type = self.content_type.split(";")[0].strip().lower()
+        # Any XML dialect (application/rss+xml, ...) may embed XHTML or SVG that runs.
+        return media_type in ACTIVE_CONTENT_TYPES or media_type.endswith(("+xml", "/xsl"))
 
     @property
     def data(self) -> bytes:

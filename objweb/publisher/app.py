@@ -17,14 +17,15 @@ from transaction.interfaces import TransientError
 
 from objweb.content.site import site_root
 from objweb.errors import NotFoundError
-from objweb.publisher import boundary
-from objweb.publisher.auth import identify
+from objweb.publisher import audit, boundary
+from objweb.publisher.auth import check_csrf, finish_response, identify
 from objweb.publisher.config import Settings
 from objweb.publisher.request import Request
 from objweb.publisher.vhost import read_virtual_host
 from objweb.security.policy import SecurityPolicy
 from objweb.security.principals import acting_as
 from objweb.security.protections import ACCESS
+from objweb.security.throttle import LoginThrottle
 from objweb.traversal.resolve import TraversalResult, child, find, is_container, traverse
 from objweb.traversal.views import CREATE_BY_PUT, DEFAULT_VIEW, ViewRegistry, views as global_views
 
@@ -46,6 +47,10 @@ class Application:
         self.db = db
         self.settings = settings or Settings()
         self.registry = registry
+        self.throttle = LoginThrottle(
+            attempts_per_user=self.settings.login_attempts,
+            attempts_per_address=self.settings.login_attempts_per_address,
+            window=self.settings.login_window)
 
     def __call__(self, environ, start_response):
         request = Request(environ)
@@ -95,6 +100,7 @@ class Application:
             body.seek(0)
         request = Request(environ)
         request.settings = self.settings
+        request.throttle = self.throttle
         return request
 
     def _attempt(self, request: Request) -> webob.Response:
@@ -114,8 +120,7 @@ class Application:
                 if response.status_int >= 400:
                     manager.abort()
                 else:
-                    self._describe(request, manager.get())
-                    manager.commit()
+                    self._commit_described(request, manager)
             except TransientError:
                 _discard(response)
                 manager.abort()
@@ -125,8 +130,11 @@ class Application:
                 _discard(response)
                 manager.abort()
                 problem = boundary.problem_for(error)
-                return boundary.render_problem(request, problem,
-                                               as_json=boundary.prefers_json(request))
+                response = boundary.render_problem(request, problem,
+                                                   as_json=boundary.prefers_json(request))
+                finish_response(request, response)
+                return response
+            finish_response(request, response)
             return response
         finally:
             connection.close()
@@ -148,14 +156,15 @@ class Application:
         return boundary.render_problem(request, problem, as_json=boundary.prefers_json(request))
 
     @staticmethod
-    def _describe(request: Request, txn) -> None:
-        if request.method in SAFE_METHODS and not txn.description:
-            return
-        principal = request.principal
-        txn.setUser(principal.id if principal is not None and principal.id else "",
-                    request.path_info)
-        if not txn.description:
-            txn.note(f"{request.method} {request.path_info}")
+    def _commit_described(request: Request, manager) -> None:
+        """Commit, recording who changed what (a change: an unsafe method or a note)."""
+        txn = manager.get()
+        is_change = request.method not in SAFE_METHODS or bool(txn.description)
+        if is_change:
+            audit.describe_transaction(request, txn)
+        manager.commit()
+        if is_change:
+            audit.committed(request, txn)
 
     # -- publishing -------------------------------------------------------------
 
@@ -170,6 +179,7 @@ class Application:
             raise NotFoundError("the path is not valid UTF-8") from None
         host = read_virtual_host(segments, request.application_url)
         request.base_url = host.base_url
+        request.virtual_host = host
         request.url_root = _virtual_root(root, host.root_segments)
         request.root = root
         result = traverse(root, list(host.root_segments) + list(host.segments), self.registry)
@@ -178,6 +188,7 @@ class Application:
         request.principal = principal
         request.policy = SecurityPolicy(principal)
         request.environ["objweb.user"] = principal.id
+        check_csrf(request)
         with acting_as(principal):
             self._check_path(request, result)
             if not result.found:

@@ -20,5 +20,8 @@ class Settings:
     code_output_limit: int = 10 << 20
     default_batch_size: int = 50
     max_batch_size: int = 1000
+    # Failed logins allowed per user name, and per client address, within
+    # `login_window` seconds; then `429` until the oldest failure is that old.
     login_attempts: int = 5
+    login_attempts_per_address: int = 20
     login_window: int = 60

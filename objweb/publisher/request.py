@@ -49,6 +49,16 @@ class Request(webob.Request):
     # The token a browser session must send with every state change (the
     # `csrf_token` form field or the `X-CSRF-Token` header).
     csrf_token = ""
+    # How the principal proved who it is: "basic", "session" or None (anonymous).
+    authenticated_by = None
+    # The browser session of the request, if it came with a valid session cookie.
+    session = None
+    # Set when the request carried a session cookie that no longer holds.
+    session_ended = False
+    # The application's count of failed logins.
+    throttle = None
+    # The virtual host the path described (objweb.publisher.vhost.VirtualHost).
+    virtual_host = None
     # Set when the view called belongs to the JSON API: errors are then told in JSON.
     answers_json = False
 
@@ -83,6 +93,9 @@ class Request(webob.Request):
                                parse_constant=_refuse_constant)
         except (UnicodeDecodeError, LookupError, ValueError) as error:
             raise ValidationError(f"the body is not valid JSON: {error}") from None
+        except RecursionError:
+            # A body of a few kilobytes of "[[[[..." exhausts the parser's stack.
+            raise ValidationError("the JSON body is nested too deeply") from None
         if not isinstance(value, dict):
             raise ValidationError("the body must be a JSON object")
         return value
