@@ -183,9 +183,7 @@ def _first_problem(transformer: CodeTransformer, field: str, prefix: str = "") -
 
 def _syntax_error(error: SyntaxError, field: str, prefix: str = "",
                   column_shift: int = 0) -> SourceError:
-    column = error.offset - column_shift if error.offset else None
-    if column is not None and column < 1:
-        column = 1
+    column = max(1, (error.offset or 1) - column_shift)
     return SourceError(f"{prefix}{error.msg}", line=error.lineno, column=column, field=field)
 
 
@@ -231,7 +229,7 @@ def compile_function(params: str, body: str, *, filename: str, name: str):
         raise _syntax_error(error, "body") from None
     except ValueError as error:  # a NUL character
         raise SourceError(str(error), line=1, column=1, field="body") from None
-    function = ast.FunctionDef(name=name, args=arguments, body=statements or [ast.Pass()],
+    function = ast.FunctionDef(name="function", args=arguments, body=statements or [ast.Pass()],
                                decorator_list=[], returns=None, type_comment=None,
                                lineno=1, col_offset=0)
     module = ast.Module(body=[function], type_ignores=[])
@@ -240,6 +238,8 @@ def compile_function(params: str, body: str, *, filename: str, name: str):
     transformer.visit(module)
     if transformer.problems:
         raise _first_problem(transformer, "body")
+    # Named only now: restricted code cannot name it, so it shadows no bound name.
+    function.name = name
     try:
         return compile(module, filename, "exec")
     except SyntaxError as error:

@@ -26,7 +26,11 @@ from objweb.security.sandbox.run import current_run
 
 MISSING = object()
 _VARIABLE = re.compile(r"[A-Za-z][-\w]*\Z")
+# A name after a slash: no spaces, quotes, braces or dollars, so that a path
+# inside `string:${...}` ends where it should.
+_SEGMENT = re.compile(r"[^\s/{}$|'\"<>]+\Z")
 _CONTAINERS = (list, tuple, dict, set, frozenset)
+_POSITION = re.compile(r" \(line \d+, column [\dNone]+\)$")
 
 
 def template_name(econtext, name: str):
@@ -89,7 +93,7 @@ def traverse_path(base, names: tuple, call: bool):
 def _is_segment(part: str) -> bool:
     if part.startswith("?"):
         return bool(_VARIABLE.match(part[1:]))
-    return bool(part) and not part.startswith("_")
+    return bool(_SEGMENT.match(part)) and not part.startswith("_")
 
 
 def _load(name: str) -> ast.expr:
@@ -134,7 +138,9 @@ class PythonExpr(TalesExpr):
         try:
             tree = transform_expression(source)
         except SourceError as error:
-            raise ExpressionError(str(error), expression) from None
+            # The template's error points at the expression; drop the inner position.
+            message = _POSITION.sub("", str(error))
+            raise ExpressionError(message, expression) from None
         value = _NameResolver().visit(tree)
         checked = ast.Call(func=Symbol(checked_value), args=[value], keywords=[])
         return [ast.Assign(targets=[target], value=checked)]
@@ -150,8 +156,6 @@ class PathExpr(TalesExpr):
     def translate(self, expression, target):
         """Return statements that assign what the path reaches to `target`."""
         path = expression.strip()
-        if not path:
-            return [ast.Assign(targets=[target], value=ast.Constant(None))]
         first, *rest = [part.strip() for part in path.split("/")]
         if not _VARIABLE.match(first) or not all(map(_is_segment, rest)):
             raise ExpressionError(f"not a valid path: {path!r}", expression)

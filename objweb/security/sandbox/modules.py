@@ -36,6 +36,10 @@ class SafeModule(CodeView):
     def __code_names__(self) -> frozenset:
         return frozenset(self._members)
 
+    @property
+    def __name__(self) -> str:  # noqa: A003 (what `from x import y` names in its errors)
+        return self._name
+
     def __getattr__(self, name: str):
         # `from math import sqrt` reads members with a plain getattr.
         members = object.__getattribute__(self, "_members")

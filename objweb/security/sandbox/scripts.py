@@ -15,7 +15,7 @@ from objweb.security.sandbox.compiler import compile_function, parse_parameters
 from objweb.security.sandbox.run import Location, Run, execute
 from objweb.traversal.location import path_of
 
-FUNCTION_NAME = "script"
+FUNCTION_NAME = "_objweb_script"
 REQUIRED = object()
 # A default that is not a literal: known only when the function is defined.
 COMPUTED_DEFAULT = object()

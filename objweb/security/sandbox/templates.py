@@ -204,9 +204,9 @@ class CompiledTemplate:
         try:
             self.program = RestrictedTemplate(source, filename=self.filename)
         except TemplateError as error:
-            line, column = error.token.location if error.token is not None else (None, None)
-            raise SourceError(error.msg, line=line, column=column + 1 if column is not None
-                              else None) from None
+            line, column = error.location
+            raise SourceError(str(error.args[0]).strip(), line=line or None,
+                              column=column + 1 if line else None) from None
         except LookupError as error:
             raise SourceError(str(error)) from None
         _compiled_by_filename[self.filename] = self
