@@ -9,42 +9,13 @@ that only Managers may view, a Page `/private/secret`, and users `admin`
 
 import pytest
 import transaction
-import ZODB
-from ZODB.DemoStorage import DemoStorage
 
-import objweb
 from objweb.content import Folder, Page, Script, Template
 from objweb.content.site import site_root
 from objweb.security.permissions import ACCESS_CONTENTS, MANAGER, VIEW
 from objweb.security.sandbox import Limits
-from sandbox_support import SECRET, add_code, policy_for
-from support import ADMIN, ADMIN_PASSWORD
+from sandbox_support import SECRET, add_code, base_storage, db, policy_for  # noqa: F401
 
-
-
-@pytest.fixture(scope="session")
-def base_storage():
-    """A storage holding a bootstrapped site and its users, made once.
-
-    Hashing passwords is slow by design; each test layers its changes over
-    this base instead of hashing them again.
-    """
-    database = objweb.open_db("memory://")
-    objweb.bootstrap(database, admin=ADMIN, password=ADMIN_PASSWORD)
-    with objweb.site(database) as site:
-        site["acl_users"].add_user("editor", "pw-editor", roles=["Editor"])
-        site["acl_users"].add_user("alice", "pw-alice")
-    yield database.storage
-    database.close()
-
-
-@pytest.fixture
-def db(base_storage):
-    """A fresh database over the shared base: users admin, editor and alice."""
-    database = ZODB.DB(DemoStorage(name="test", base=base_storage, close_base_on_close=False))
-    yield database
-    transaction.abort()
-    database.close()
 
 
 @pytest.fixture
