@@ -17,7 +17,7 @@ from objweb.content.base import Item
 from objweb.errors import NameInUseError, NotFoundError
 from objweb.names import check_name
 from objweb.security.principals import current_user_id
-from objweb.security.protections import CONTAINER_PROTECTIONS
+from objweb.security.protections import ACCESS, CONTAINER_PROTECTIONS
 from objweb.traversal.location import is_inside, path_of
 
 
@@ -27,6 +27,7 @@ class Folder(Item):
     type_name = "Folder"
     is_container = True
     __protections__ = dict(CONTAINER_PROTECTIONS)
+    __code_access__ = {"keys": ACCESS, "values": ACCESS, "items": ACCESS, "get": ACCESS}
 
     def __init__(self, title: str = ""):
         super().__init__(title)
