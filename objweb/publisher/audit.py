@@ -47,20 +47,21 @@ def describe_transaction(request, txn) -> None:
     """Record in `txn` who is changing what: user, user folder, request line and notes.
 
     As in Zope, the user is stored with the path of the folder that
-    defines it (`/ admin`), and the note starts with the request.
+    defines it (`/ admin`). The note is what the view said it did (`added
+    Page /news/hello`), or else the request line.
     """
     principal = getattr(request, "principal", None)
     if principal is not None and principal.is_authenticated:
         txn.setUser(principal.id, domain_path(principal))
     else:
-        txn.setUser("Anonymous User", "")
-    line = f"{request.method} {_printable(request.path_info)}"
-    notes = txn.description
-    txn.description = f"{line}\n{notes}" if notes else line
+        txn.setUser("Anonymous User", "/")
+    if not txn.description:
+        txn.note(f"{request.method} {_printable(request.path_info)}")
 
 
 def committed(request, txn) -> None:
     """Log the change `txn` committed for `request`."""
     notes = " | ".join(line for line in txn.description.splitlines() if line)
-    audit_log.info("%s from %s: %s", _printable(actor(request)),
-                   _printable(client_address(request)), _printable(notes))
+    audit_log.info("%s from %s: %s %s: %s", _printable(actor(request)),
+                   _printable(client_address(request)), request.method,
+                   _printable(request.path_info), _printable(notes))

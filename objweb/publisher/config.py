@@ -12,7 +12,8 @@ class Settings:
 
     max_request_body: int = 1 << 30
     max_json_body: int = 16 << 20
-    conflict_attempts: int = 3
+    # A conflicting request is replayed this many times before it answers 503.
+    conflict_retries: int = 3
     retry_after: int = 1
     session_lifetime: int = 8 * 3600
     code_time_budget: float = 5.0

@@ -93,9 +93,15 @@ def path_of_context(request, obj) -> str:
     return url[len(base):] if url.startswith(base + "/") else "/"
 
 
+_DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
 def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}".lower()
+    parts = urlsplit(url.lower())
+    netloc = parts.netloc
+    if netloc.endswith(_DEFAULT_PORTS.get(parts.scheme, "\0")):
+        netloc = netloc[: -len(_DEFAULT_PORTS[parts.scheme])]
+    return f"{parts.scheme}://{netloc}"
 
 
 def redirect_target(request, path: str) -> str:
@@ -139,8 +145,8 @@ def _login_nonce(request) -> str:
     return nonce if _NONCE.match(nonce) else secrets.token_urlsafe(24)
 
 
-def render_login(request, *, status: int, message: str = "", came_from: str | None = None,
-                 login: str = "") -> webob.Response:
+def render_login(request, *, status: int, message: str = "",
+                 came_from: str | None = None) -> webob.Response:
     """Return the login form with `status`, a message, and where to go afterwards."""
     secret = site_secret(request.connection)
     nonce = _login_nonce(request)
@@ -150,7 +156,7 @@ def render_login(request, *, status: int, message: str = "", came_from: str | No
         token = login_token(secret, nonce)
     principal = request.principal
     body = templates["login.pt"](
-        title="Log in", message=message, login=login, came_from=came_from or "",
+        title="Log in", message=message, came_from=came_from or "",
         token=token, field_name=FIELD_NAME, action=base_path(request) + "/" + LOGIN_VIEW,
         logout_url=base_path(request) + "/" + LOGOUT_VIEW,
         logged_in_as=principal.id if principal is not None and principal.is_authenticated
@@ -203,7 +209,7 @@ def login_submit(context, request) -> webob.Response:
     except LoginThrottledError as error:
         audit.event(request, "refused a login: too many failures")
         response = render_login(request, status=429, message=str(error).capitalize() + ".",
-                                came_from=came_from, login=login)
+                                came_from=came_from)
         response.headers["Retry-After"] = str(error.retry_after)
         return response
     opened = open_session(place, login, password, secret=site_secret(request.connection),
@@ -214,8 +220,8 @@ def login_submit(context, request) -> webob.Response:
         known = find_user(place, login) is not None
         audit.event(request, f"failed login as {login!r}" if known
                     else "failed login with an unknown user name")
-        return render_login(request, status=401, message=BAD_CREDENTIALS, came_from=came_from,
-                            login=login)
+        # The name typed is not shown again: it may be the password, typed in the wrong field.
+        return render_login(request, status=401, message=BAD_CREDENTIALS, came_from=came_from)
     return _logged_in(request, throttle, login, *opened, came_from=came_from)
 
 

@@ -10,11 +10,11 @@ sessions fingerprint (with the site's secret) so that a new password ends
 them.
 """
 
+import hmac
 from collections.abc import Iterator
 
-import hmac
-
 from objweb.errors import NotFoundError
+from objweb.security.credentials import VerifiedCredentials
 from objweb.security.passwords import verify_password
 from objweb.security.principals import Principal
 from objweb.security.sessions import Session, credential_fingerprint, new_session
@@ -22,6 +22,10 @@ from objweb.traversal.location import lineage, path_of
 from objweb.traversal.resolve import child, find
 
 USER_FOLDER_NAME = "acl_users"
+
+# Basic credentials proven in the last minute, so that a program sending its
+# password with every request does not pay a full hash each time.
+verified_credentials = VerifiedCredentials()
 
 
 def user_folders_above(obj) -> Iterator[tuple[object, object]]:
@@ -59,21 +63,29 @@ def authenticate(obj, login: str, password: str) -> Principal | None:
     """Return the principal whose login and password these are, seen from `obj`.
 
     Returns None for an unknown login and for a wrong password alike, after
-    the same amount of hashing work.
+    the same amount of hashing work. Credentials proven right within the
+    last minute are accepted without hashing again (see `credentials`).
     """
-    found = _check_credentials(obj, login, password)
-    return principal_for(*found) if found is not None else None
-
-
-def _check_credentials(obj, login: str, password: str):
     found = find_user(obj, login)
-    if found is None:
-        verify_password(None, password)
+    if found is not None:
+        user, user_folder, _domain = found
+        where = path_of(user_folder)
+        if verified_credentials.is_proven(where, login, password, user.password_hash):
+            return principal_for(*found)
+    if not _check_credentials(found, login, password):
         return None
     user, user_folder, _domain = found
-    if not user_folder.check_password(login, password):
-        return None
-    return found
+    verified_credentials.remember(where, login, password, user.password_hash)
+    return principal_for(*found)
+
+
+def _check_credentials(found, login: str, password: str) -> bool:
+    """Return whether `password` is right for the user `found`, hashing even for none."""
+    if found is None:
+        verify_password(None, password)
+        return False
+    _user, user_folder, _domain = found
+    return user_folder.check_password(login, password)
 
 
 def open_session(obj, login: str, password: str, *, secret: bytes, lifetime: int,
@@ -82,8 +94,8 @@ def open_session(obj, login: str, password: str, *, secret: bytes, lifetime: int
 
     Refuses (None) exactly as `authenticate` does, after the same work.
     """
-    found = _check_credentials(obj, login, password)
-    if found is None:
+    found = find_user(obj, login)
+    if not _check_credentials(found, login, password):
         return None
     user, user_folder, domain = found
     fingerprint = credential_fingerprint(secret, user.password_hash)
