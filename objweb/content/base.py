@@ -11,6 +11,7 @@ from persistent import Persistent
 
 from objweb.content.schema import TITLE, convert_values
 from objweb.errors import ValidationError
+from objweb.security import protections
 from objweb.security import settings as security_settings
 from objweb.security.principals import current_user_id
 
@@ -33,6 +34,15 @@ class Item(Persistent):
     is_acquirable = False
     owner = None
     _security = None
+    # What Scripts and Templates may read besides the fields (each readable
+    # with its read_action), and the action guarding each name; anything not
+    # listed is refused to code (see objweb.security.sandbox.access).
+    __code_access__ = {
+        "id": protections.VIEW, "path": protections.VIEW,
+        "absolute_url": protections.VIEW, "type_name": protections.VIEW,
+        "created": protections.VIEW, "modified": protections.VIEW,
+        "owner": protections.VIEW, "edit": protections.CHANGE,
+    }
 
     def __init__(self, title: str = ""):
         now = time.time()

@@ -81,6 +81,8 @@ class UserFolder(Item):
     __protections__ = {protections.VIEW: MANAGE_USERS, protections.MANAGE_USERS: MANAGE_USERS,
                        protections.CREATE: MANAGE_USERS, protections.CHANGE: MANAGE_USERS,
                        protections.MANAGE: MANAGE_USERS}
+    __code_access__ = {"user_names": protections.MANAGE_USERS,
+                       "group_names": protections.MANAGE_USERS}
 
     @classmethod
     def can_be_added_to(cls, container) -> bool:

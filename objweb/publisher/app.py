@@ -106,10 +106,14 @@ class Application:
     def _attempt(self, request: Request) -> webob.Response:
         """Publish once in a transaction of its own; TransientError propagates."""
         manager = transaction.TransactionManager(explicit=True)
-        connection = self.db.open(transaction_manager=manager)
+        try:
+            connection = self._open(manager)
+        except TransientError:
+            raise
+        except Exception as error:  # the storage did not answer (a database server is down)
+            return self._unavailable(request, error)
         response = None
         try:
-            manager.begin()
             request.connection = connection
             try:
                 response = self.publish(request)
@@ -134,6 +138,22 @@ class Application:
             return response
         finally:
             connection.close()
+
+    def _open(self, manager):
+        """Return a connection whose transaction has begun (a round trip to some storages)."""
+        connection = self.db.open(transaction_manager=manager)
+        try:
+            manager.begin()
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def _unavailable(self, request: Request, error: Exception) -> webob.Response:
+        log.error("the database is not answering: %s: %s", type(error).__name__, error)
+        problem = boundary.Problem(503, "The database is not answering; try again shortly.",
+                                   {"Retry-After": str(self.settings.retry_after)})
+        return boundary.render_problem(request, problem, as_json=boundary.prefers_json(request))
 
     @staticmethod
     def _commit_described(request: Request, manager) -> None:

@@ -8,9 +8,6 @@ from objweb.errors import ValidationError
 
 # Digits only (no sign, no Unicode digits), and few enough to stay a cheap int.
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,15}")
-# Skipping a key costs about what walking past eight keys' share of buckets does:
-# from an eighth of the way in, slicing by bucket lengths is the faster walk.
-_SLICE_FROM = 8
 
 
 @dataclass(frozen=True)
@@ -60,16 +57,13 @@ def _whole_number(request, name: str, default: int) -> int:
 def batch_of(container, start: int, size: int) -> Batch:
     """Return the batch of `container`'s names from `start`, at most `size` long.
 
-    Reads the B-tree's keys only: no item is loaded to skip past it. Near
-    the start, the keys before the batch are skipped one by one; further in,
-    a slice skips whole buckets by their lengths, which costs a walk over the
-    buckets rather than over the keys.
+    Reads names only: no item is loaded to skip past it. A container that
+    can find names by position (a Folder's `keys_at`) is asked to.
     """
     total = len(container)
-    if start >= total:
-        names = ()
-    elif start * _SLICE_FROM < total:
-        names = tuple(islice(container.keys(), start, start + size))
+    keys_at = getattr(container, "keys_at", None)
+    if keys_at is not None:
+        names = tuple(keys_at(start, start + size))
     else:
-        names = tuple(container.keys()[start:start + size])
+        names = tuple(islice(container.keys(), start, start + size))
     return Batch(start, size, total, names)

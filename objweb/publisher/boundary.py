@@ -22,6 +22,7 @@ from objweb.errors import (
 from objweb.publisher import login
 from objweb.publisher.request import RequestTooLargeError, UnsupportedMediaTypeError
 from objweb.security.csrf import CSRFError
+from objweb.security.sandbox.errors import CodeError
 from objweb.security.throttle import LoginThrottledError
 
 log = logging.getLogger("objweb.publisher")
@@ -38,6 +39,9 @@ class Problem:
     message: str
     headers: dict = field(default_factory=dict)
     incident: str | None = None
+    # Where a Script or Template failed, with its source lines: set only for
+    # a user who may read that source.
+    detail: str | None = None
 
 
 def problem_for(error: BaseException) -> Problem:
@@ -60,9 +64,13 @@ def problem_for(error: BaseException) -> Problem:
     if isinstance(error, (ValidationError, NameInUseError)):
         return Problem(400, str(error))
     if isinstance(error, LimitExceededError):
-        return Problem(503, str(error), {"Retry-After": "10"})
+        log.warning("%s", error)
+        return Problem(503, str(error), {"Retry-After": "10"},
+                       detail=getattr(error, "detail", None))
     if isinstance(error, StorageError):
         return _incident(error, "The database cannot do this: " + str(error))
+    if isinstance(error, CodeError):
+        return _incident(error, f"{error} It has been logged.", detail=error.detail)
     return _incident(error, "Something went wrong on the server; it has been logged.")
 
 
@@ -79,10 +87,10 @@ def _denial(error: AccessDenied) -> Problem:
     return Problem(403, "You are not allowed to do this here.")
 
 
-def _incident(error: BaseException, message: str) -> Problem:
+def _incident(error: BaseException, message: str, detail: str | None = None) -> Problem:
     incident = secrets.token_hex(6)
     log.error("incident %s: %s", incident, error, exc_info=error)
-    return Problem(500, f"{message} (incident {incident})", incident=incident)
+    return Problem(500, f"{message} (incident {incident})", incident=incident, detail=detail)
 
 
 _PAGE = """<!DOCTYPE html>
@@ -91,7 +99,7 @@ _PAGE = """<!DOCTYPE html>
 <title>{status} {title}</title>
 <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#222}}
 h1{{font-size:1.5rem}}</style></head>
-<body><main><h1>{title}</h1><p>{message}</p><p><a href="{home}">Home</a></p></main></body></html>
+<body><main><h1>{title}</h1><p>{message}</p>{detail}<p><a href="{home}">Home</a></p></main></body></html>
 """
 
 
@@ -104,14 +112,17 @@ def render_problem(request, problem: Problem, *, as_json: bool) -> webob.Respons
         payload = {"error": problem.message}
         if problem.incident:
             payload["incident"] = problem.incident
+        if problem.detail:
+            payload["detail"] = problem.detail
         response = webob.Response(json.dumps(payload), content_type="application/json",
                                   charset="utf-8")
     else:
         title = webob.exc.status_map[problem.status].title \
             if problem.status in webob.exc.status_map else "Error"
         home = html.escape((getattr(request, "base_url", "") or "").rstrip("/") + "/")
+        detail = f"<pre>{html.escape(problem.detail)}</pre>" if problem.detail else ""
         body = _PAGE.format(status=problem.status, title=html.escape(title),
-                            message=html.escape(problem.message), home=home)
+                            message=html.escape(problem.message), detail=detail, home=home)
         response = webob.Response(body, content_type="text/html", charset="utf-8")
     response.status = problem.status
     for name, value in problem.headers.items():

@@ -3,7 +3,8 @@
 Traversal uses item access only, as Pyramid's does: each segment names an item
 of the current container. It stops at an `@@view` segment, at a plain view
 name the type publishes (such as `manage`), at a Template or Script acquired
-by name from an ancestor, or at the first name that leads nowhere. It returns
+by name from an ancestor or followed by more names (which become its
+subpath), or at the first name that leads nowhere. It returns
 a plain record; checking permissions on it is the publisher's work.
 """
 
@@ -101,6 +102,9 @@ def traverse(root, segments: Sequence[str],
             continue
         if registry.has_plain_view(obj, segment):
             return TraversalResult(obj, obj, segment, rest, tuple(chain))
+        if is_acquirable(obj) and len(chain) > 1:
+            # A Template or Script reached by name takes the rest as its subpath.
+            return TraversalResult(obj, chain[-2], None, (segment,) + rest, tuple(chain[:-1]))
         acquired = acquire(obj, segment) if segment != ".." else None
         if acquired is not None:
             return TraversalResult(acquired, obj, None, rest, tuple(chain), acquired=True)

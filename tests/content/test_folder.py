@@ -1,6 +1,7 @@
 """Folders: the container suite, plus rename, move and the O(1) length."""
 
 import pytest
+import transaction
 
 import objweb
 from objweb import Folder, NameInUseError, NotFoundError, Page
@@ -128,3 +129,76 @@ def test_adding_does_not_write_the_folder(db):
         box.add("new", Page())
     with objweb.site(db) as root:
         assert root["box"]._p_serial == serial and "new" in root["box"]
+
+
+@pytest.fixture
+def numbered(db):
+    """A stored folder of 3,000 pages named n0000 to n2999."""
+    with objweb.site(db) as root:
+        folder = root.add("numbered", Folder())
+        for index in range(3000):
+            folder.add(f"n{index:04d}", Page())
+    return db
+
+
+@pytest.mark.parametrize("start, stop", [
+    (0, 10), (255, 257), (256, 300), (1000, 1050), (2990, 3010), (2999, 3000), (3000, 3050),
+    (5000, 5001), (10, 10), (511, 1024),
+])
+def test_keys_at_positions(numbered, start, stop):
+    with objweb.site(numbered) as root:
+        folder = root["numbered"]
+        assert folder.keys_at(start, stop) == [f"n{i:04d}" for i in range(start, min(stop, 3000))]
+
+
+def test_keys_at_follows_committed_changes(numbered):
+    with objweb.site(numbered) as root:
+        assert root["numbered"].keys_at(1000, 1001) == ["n1000"]
+    with objweb.site(numbered) as root:
+        root["numbered"].add("n0000a", Page())
+        assert root["numbered"].keys_at(1000, 1002) == ["n0999", "n1000"]
+    with objweb.site(numbered) as root:
+        assert root["numbered"].keys_at(1000, 1002) == ["n0999", "n1000"]
+        root["numbered"].remove("n0001")
+        root["numbered"].remove("n0002")
+    with objweb.site(numbered) as root:
+        assert root["numbered"].keys_at(1000, 1001) == ["n1001"]
+
+
+def test_keys_at_in_another_connection_sees_its_own_state(numbered):
+    with objweb.site(numbered) as root:
+        assert root["numbered"].keys_at(2000, 2001) == ["n2000"]
+    reader = transaction.TransactionManager()
+    connection = numbered.open(reader)
+    try:
+        stale = site_root(connection)["numbered"]
+        assert stale.keys_at(2000, 2001) == ["n2000"]
+        with objweb.site(numbered) as root:
+            root["numbered"].remove("n0000")
+        assert stale.keys_at(2000, 2001) == ["n2000"]  # its snapshot predates the removal
+        reader.abort()
+        assert stale.keys_at(2000, 2001) == ["n2001"]
+    finally:
+        reader.abort()
+        connection.close()
+
+
+def test_keys_at_of_a_folder_not_stored():
+    folder = Folder()
+    for index in range(600):
+        folder.add(f"k{index:03d}", Page())
+    assert folder.keys_at(500, 502) == ["k500", "k501"]
+
+
+def test_the_position_cache_stays_small(db, monkeypatch):
+    from objweb.content import folder as folder_module
+    monkeypatch.setattr(folder_module, "_SAMPLED_FOLDERS_PER_DB", 2)
+    with objweb.site(db) as root:
+        for name in ("a", "b", "c"):
+            box = root.add(name, Folder())
+            for index in range(300):
+                box.add(f"i{index:03d}", Page())
+    with objweb.site(db) as root:
+        for name in ("a", "b", "c"):
+            assert root[name].keys_at(299, 300) == ["i299"]
+        assert len(folder_module._position_cache[db]) <= 2

@@ -1,0 +1,265 @@
+"""Compiling Script bodies and Template expressions into restricted code.
+
+RestrictedPython's policy does the heavy lifting: names starting with `_`
+are refused, and every attribute, item, iteration, unpacking and write is
+rewritten into a call of a guard. objweb tightens it further:
+
+- a `_tick_()` call opens every loop body, function and lambda, so the time
+  budget is checked however the code loops;
+- `*`, `**`, `<<`, `%` and `+` call guards that refuse results too large to
+  build (work done in C cannot be interrupted);
+- each value formatted in an f-string goes through a guard that checks its
+  size and format spec, like `str.format` does;
+- `*args`, `**kwargs`, `[*x]`, `{**x}` and `yield from x` iterate through the
+  guards too, and a bare `except:` is compiled as `except Exception:` so that
+  a stopped run stays stopped;
+- classes are refused, and so is `try/except*` (CVE-2025-22153).
+
+Errors carry the line and column of the offending code.
+"""
+
+import ast
+import copy
+from dataclasses import dataclass
+
+from RestrictedPython.transformer import RestrictingNodeTransformer, copy_locations
+
+from objweb.errors import SourceError
+
+TICK = "_tick_"
+GET_ITER = "_getiter_"
+GET_MAPPING = "_getmapping_"
+FORMAT_VALUE = "_format_value_"
+BINARY_GUARDS = {ast.Mult: "_mul_", ast.Pow: "_pow_", ast.LShift: "_lshift_",
+                 ast.Mod: "_mod_", ast.Add: "_add_"}
+# Chameleon's own names inside a compiled template; an expression may not name them.
+TEMPLATE_INTERNALS = frozenset({
+    "econtext", "rcontext", "translate", "decode", "convert", "getname", "get",
+    "on_error_handler", "target_language", "print", "printed"})
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Where restricted source breaks a rule, counted from 1."""
+
+    message: str
+    line: int | None
+    column: int | None
+
+
+def _call(name: str, args: list, node: ast.AST) -> ast.Call:
+    call = ast.Call(func=ast.Name(name, ast.Load()), args=args, keywords=[])
+    copy_locations(call, node)
+    return call
+
+
+class CodeTransformer(RestrictingNodeTransformer):
+    """RestrictedPython's policy plus objweb's ticks, size guards and refusals."""
+
+    template_mode = False
+
+    def __init__(self):
+        super().__init__()
+        self.problems: list[Problem] = []
+
+    def error(self, node: ast.AST, info: str) -> None:
+        """Record a refusal with its position."""
+        super().error(node, info)
+        column = getattr(node, "col_offset", None)
+        self.problems.append(Problem(info, getattr(node, "lineno", None),
+                                     None if column is None else column + 1))
+
+    # -- refusals -----------------------------------------------------------------
+
+    def visit_ClassDef(self, node: ast.ClassDef):
+        """Refuse class statements: restricted code defines functions only."""
+        self.error(node, "class statements are not allowed")
+        return node
+
+    def visit_Name(self, node: ast.Name):
+        """Refuse, in a template expression, the names the template machinery uses."""
+        if self.template_mode and node.id in TEMPLATE_INTERNALS:
+            self.error(node, f'"{node.id}" is not available in a template expression')
+            return node
+        return super().visit_Name(node)
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler):
+        """Compile a bare `except:` as `except Exception:`."""
+        node = super().visit_ExceptHandler(node)
+        if node.type is None:
+            node.type = ast.Name("Exception", ast.Load())
+            copy_locations(node.type, node)
+        return node
+
+    # -- the time budget ------------------------------------------------------------
+
+    def visit_While(self, node: ast.While):
+        """Tick at the start of every iteration."""
+        node = super().visit_While(node)
+        node.body.insert(0, self._tick_statement(node))
+        return node
+
+    def visit_FunctionDef(self, node: ast.FunctionDef):
+        """Tick at every call."""
+        node = super().visit_FunctionDef(node)
+        node.body.insert(0, self._tick_statement(node))
+        return node
+
+    def visit_Lambda(self, node: ast.Lambda):
+        """Tick at every call: `lambda: x` becomes `lambda: _tick_() or x`."""
+        node = super().visit_Lambda(node)
+        node.body = ast.BoolOp(ast.Or(), [_call(TICK, [], node), node.body])
+        copy_locations(node.body, node)
+        return node
+
+    @staticmethod
+    def _tick_statement(node: ast.AST) -> ast.Expr:
+        statement = ast.Expr(_call(TICK, [], node))
+        copy_locations(statement, node)
+        return statement
+
+    # -- sizes and formats ------------------------------------------------------------
+
+    def visit_BinOp(self, node: ast.BinOp):
+        """Send the operators that can build huge values through their guards."""
+        node = super().visit_BinOp(node)
+        guard = BINARY_GUARDS.get(type(node.op))
+        if guard is None:
+            return node
+        return _call(guard, [node.left, node.right], node)
+
+    def visit_FormattedValue(self, node: ast.FormattedValue):
+        """Format each f-string value through the guard, conversion and spec included."""
+        node = super().visit_FormattedValue(node)
+        spec = node.format_spec if node.format_spec is not None else ast.Constant("")
+        copy_locations(spec, node)
+        node.value = _call(FORMAT_VALUE, [node.value, ast.Constant(node.conversion), spec],
+                           node)
+        node.conversion = -1
+        node.format_spec = None
+        return node
+
+    # -- iterations Python does in C ----------------------------------------------------
+
+    def visit_Starred(self, node: ast.Starred):
+        """Unpack `*x` in calls and displays through the iteration guard."""
+        node = super().visit_Starred(node)
+        if isinstance(node.ctx, ast.Load):
+            node.value = _call(GET_ITER, [node.value], node)
+        return node
+
+    def visit_keyword(self, node: ast.keyword):
+        """Unpack `**x` in calls through the mapping guard."""
+        node = super().visit_keyword(node)
+        if node.arg is None:
+            node.value = _call(GET_MAPPING, [node.value], node.value)
+        return node
+
+    def visit_Dict(self, node: ast.Dict):
+        """Unpack `{**x}` through the mapping guard."""
+        node = super().visit_Dict(node)
+        node.values = [_call(GET_MAPPING, [value], value) if key is None else value
+                       for key, value in zip(node.keys, node.values)]
+        return node
+
+    def visit_YieldFrom(self, node: ast.YieldFrom):
+        """Delegate `yield from x` through the iteration guard."""
+        node = super().visit_YieldFrom(node)
+        node.value = _call(GET_ITER, [node.value], node)
+        return node
+
+
+class ExpressionTransformer(CodeTransformer):
+    """The policy for Template expressions: as for Scripts, minus the template's internals."""
+
+    template_mode = True
+
+
+def _first_problem(transformer: CodeTransformer, field: str, prefix: str = "") -> SourceError:
+    problem = transformer.problems[0]
+    return SourceError(prefix + problem.message, line=problem.line, column=problem.column,
+                       field=field)
+
+
+def _syntax_error(error: SyntaxError, field: str, prefix: str = "",
+                  column_shift: int = 0) -> SourceError:
+    column = max(1, (error.offset or 1) - column_shift)
+    return SourceError(f"{prefix}{error.msg}", line=error.lineno, column=column, field=field)
+
+
+_SIGNATURE_PREFIX = "def f("
+
+
+def parse_parameters(params: str) -> ast.arguments:
+    """Return the parsed parameter list of a Script (`name='world', n=1`).
+
+    Raises `SourceError` (field `params`) for a list that does not parse,
+    or that breaks the restricted policy.
+    """
+    if "\n" in params or "\r" in params:
+        raise SourceError("the parameters must be one line", line=1, column=1, field="params")
+    source = f"{_SIGNATURE_PREFIX}{params}):\n    pass\n"
+    try:
+        module = ast.parse(source, "<parameters>", "exec")
+    except SyntaxError as error:
+        raise _syntax_error(error, "params", "the parameters do not parse: ",
+                            len(_SIGNATURE_PREFIX)) from None
+    function = module.body[0] if len(module.body) == 1 else None
+    if not isinstance(function, ast.FunctionDef) or len(function.body) != 1 \
+            or not isinstance(function.body[0], ast.Pass):
+        raise SourceError("the parameters do not parse", line=1, column=1, field="params")
+    transformer = CodeTransformer()
+    transformer.visit(copy.deepcopy(module))
+    if transformer.problems:
+        problem = transformer.problems[0]
+        raise SourceError(problem.message, line=1, column=1, field="params")
+    return function.args
+
+
+def compile_function(params: str, body: str, *, filename: str, name: str):
+    """Return the code of a module defining the restricted function `name`.
+
+    The body's lines keep their numbers. Raises `SourceError` with the line
+    and column of the first problem, in field `params` or `body`.
+    """
+    arguments = parse_parameters(params)
+    try:
+        statements = ast.parse(body, filename, "exec").body
+    except SyntaxError as error:
+        raise _syntax_error(error, "body") from None
+    except ValueError as error:  # a NUL character
+        raise SourceError(str(error), line=1, column=1, field="body") from None
+    function = ast.FunctionDef(name="function", args=arguments, body=statements or [ast.Pass()],
+                               decorator_list=[], returns=None, type_comment=None,
+                               lineno=1, col_offset=0)
+    module = ast.Module(body=[function], type_ignores=[])
+    ast.fix_missing_locations(module)
+    transformer = CodeTransformer()
+    transformer.visit(module)
+    if transformer.problems:
+        raise _first_problem(transformer, "body")
+    # Named only now: restricted code cannot name it, so it shadows no bound name.
+    function.name = name
+    try:
+        return compile(module, filename, "exec")
+    except SyntaxError as error:
+        raise _syntax_error(error, "body") from None
+
+
+def transform_expression(source: str) -> ast.expr:
+    """Return the restricted syntax tree of a Template's Python expression.
+
+    Raises `SourceError` (with the position inside the expression) for an
+    expression that does not parse or breaks the restricted policy.
+    """
+    try:
+        tree = ast.parse(source, "<expression>", "eval")
+    except SyntaxError as error:
+        raise _syntax_error(error, "source") from None
+    except ValueError as error:  # a NUL character
+        raise SourceError(str(error), line=1, column=1, field="source") from None
+    transformer = ExpressionTransformer()
+    tree = transformer.visit(tree)
+    if transformer.problems:
+        raise _first_problem(transformer, "source")
+    return tree.body

@@ -1,0 +1,158 @@
+"""The limits one run of restricted code lives within: time, output and sizes.
+
+The time budget is cooperative. Compiled Scripts and Templates call `tick`
+at every loop iteration, every function entry and every guarded access, so
+pure Python work is stopped within a few microseconds of the deadline.
+Work done in C (a string repeated ten billion times, `2 ** 10 ** 10`, a
+list of a billion items) cannot be interrupted that way; the guards check
+the size of such a result before it is computed and refuse it, and every
+large value they produce is charged to an allocation allowance.
+
+Limits are shared by a whole request: a Script calling another Script or a
+Template draws on the same budget.
+"""
+
+import time
+from dataclasses import dataclass
+
+# A value of an unknown kind is assumed to print as this many characters.
+UNKNOWN_TEXT_SIZE = 100
+# What one item of a list, a tuple or a dict costs, in allocation units (bytes).
+ITEM_COST = 8
+
+
+class BudgetExceeded(BaseException):  # noqa: N818 (not an error of the code itself)
+    """A run passed one of its limits; raised inside the restricted code.
+
+    It derives from `BaseException` so that no handler in restricted code
+    can catch it: a bare `except:` is compiled as `except Exception:` and the
+    name `BaseException` is not available there. The run's boundary turns it
+    into `LimitExceededError`.
+    """
+
+    def __init__(self, message: str, *, kind: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much one request's code may do.
+
+    `time_budget` is in seconds; `output_limit` bounds the characters a run
+    may produce (rendered output, printed text, the answer) and the length
+    of any single text it builds; `max_items` bounds the items of a list,
+    tuple, range or other collection built in one operation; `max_int_bits`
+    bounds the integers `**`, `<<` and `*` may build; `max_allocation`
+    bounds the total size of the values built by guarded operations.
+    """
+
+    time_budget: float = 5.0
+    output_limit: int = 10 << 20
+    max_items: int = 1_000_000
+    max_int_bits: int = 1 << 17
+    max_allocation: int = 256 << 20
+
+
+class Budget:
+    """What is left of the limits for one request; raises `BudgetExceeded` past them."""
+
+    def __init__(self, limits: Limits, clock=time.monotonic):
+        self.limits = limits
+        self._clock = clock
+        self.deadline = clock() + limits.time_budget
+        self.output = 0
+        self.allocated = 0
+
+    def tick(self) -> None:
+        """Stop the run if its time is up."""
+        if self._clock() > self.deadline:
+            raise BudgetExceeded(
+                f"ran past its time budget of {self.limits.time_budget:g} s", kind="time")
+
+    def charge_output(self, size: int) -> None:
+        """Count `size` characters of output; stop the run past the output limit."""
+        self.output += size
+        if self.output > self.limits.output_limit:
+            raise BudgetExceeded(
+                f"produced more than {self.limits.output_limit} characters of output",
+                kind="output")
+
+    def charge(self, units: int) -> None:
+        """Count `units` of memory built by a guarded operation; stop the run past the allowance."""
+        self.allocated += units
+        if self.allocated > self.limits.max_allocation:
+            raise BudgetExceeded(
+                f"built more than {self.limits.max_allocation} bytes of values", kind="memory")
+
+    def check_text(self, size: int, what: str = "a text") -> int:
+        """Return `size` if a text that long may be built; else stop the run."""
+        if size > self.limits.output_limit:
+            raise BudgetExceeded(
+                f"tried to build {what} of {size} characters "
+                f"(at most {self.limits.output_limit})", kind="size")
+        return size
+
+    def check_items(self, count: int, what: str = "a collection") -> int:
+        """Return `count` if a collection that long may be built; else stop the run."""
+        if count > self.limits.max_items:
+            raise BudgetExceeded(
+                f"tried to build {what} of {count} items (at most {self.limits.max_items})",
+                kind="size")
+        return count
+
+    def check_int_bits(self, bits: int) -> int:
+        """Return `bits` if an integer that wide may be built; else stop the run."""
+        if bits > self.limits.max_int_bits:
+            raise BudgetExceeded(
+                f"tried to build an integer of about {bits} bits "
+                f"(at most {self.limits.max_int_bits})", kind="size")
+        return bits
+
+
+def cost_of(value) -> int:
+    """Return the allocation units a freshly built `value` costs (0 for small scalars)."""
+    if isinstance(value, (str, bytes, bytearray)):
+        return len(value)
+    if isinstance(value, (list, tuple, dict, set, frozenset)):
+        return len(value) * ITEM_COST
+    return 0
+
+
+_SCALARS = (bool, float, complex, type(None))
+
+
+def text_size(value, limit: int) -> int:
+    """Return about how many characters `str(value)` has, or a number over `limit`.
+
+    Walks containers without building their text, so that a list holding
+    the same long string a million times is measured, not printed. Stops as
+    soon as the total passes `limit`; a container met again inside itself
+    counts as its `[...]`.
+    """
+    total = 0
+    stack = [value]
+    seen = set()
+    while stack:
+        item = stack.pop()
+        total += _own_size(item)
+        if total > limit:
+            return total
+        if isinstance(item, (list, tuple, set, frozenset, dict)):
+            if id(item) in seen:
+                continue
+            seen.add(id(item))
+            stack.extend(item.items() if isinstance(item, dict) else item)
+    return total
+
+
+def _own_size(item) -> int:
+    if isinstance(item, (str, bytes, bytearray)):
+        return len(item) + 3
+    if isinstance(item, int) and not isinstance(item, bool):
+        return item.bit_length() // 3 + 2
+    if isinstance(item, _SCALARS):
+        return 25
+    if isinstance(item, (list, tuple, set, frozenset, dict)):
+        return 2 + 2 * len(item)
+    return UNKNOWN_TEXT_SIZE

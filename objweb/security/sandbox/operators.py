@@ -1,0 +1,133 @@
+"""The operators that can build huge values in one step, guarded.
+
+`'x' * 10**10`, `2 ** 10 ** 10`, `1 << 10**10` and `[0] * 10**10` would each
+run for minutes in C, where the time budget cannot stop them. The compiler
+sends `*`, `**`, `<<`, `%` and `+` (and their augmented forms) here; each
+estimates the size of its result and refuses one past the limits before
+Python starts building it.
+"""
+
+import operator
+
+from objweb.security.sandbox.formatting import percent_format
+from objweb.security.sandbox.iteration import collect
+from objweb.security.sandbox.limits import cost_of
+from objweb.security.sandbox.run import current_run
+
+_TEXTS = (str, bytes)
+_SEQUENCES = (str, bytes, list, tuple)
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int)
+
+
+def _check_sequence(budget, sequence, length: int) -> None:
+    if isinstance(sequence, _TEXTS):
+        budget.check_text(length)
+    else:
+        budget.check_items(length)
+
+
+def _charged(budget, value):
+    budget.charge(cost_of(value))
+    return value
+
+
+def guarded_mul(left, right):
+    """Return `left * right`, refusing a repeated sequence or an integer too large (`_mul_`)."""
+    budget = current_run().budget
+    budget.tick()
+    if isinstance(left, _SEQUENCES) and _is_int(right):
+        _check_sequence(budget, left, len(left) * max(right, 0))
+        return _charged(budget, left * right)
+    if isinstance(right, _SEQUENCES) and _is_int(left):
+        _check_sequence(budget, right, len(right) * max(left, 0))
+        return _charged(budget, left * right)
+    if _is_int(left) and _is_int(right):
+        budget.check_int_bits(left.bit_length() + right.bit_length())
+    return left * right
+
+
+def guarded_pow(base, exponent, modulus=None):
+    """Return `base ** exponent` (or `pow` with a modulus), refusing integers too large (`_pow_`)."""
+    budget = current_run().budget
+    budget.tick()
+    if _is_int(base) and _is_int(exponent):
+        if modulus is not None:
+            if _is_int(modulus):
+                budget.check_int_bits(modulus.bit_length())
+                budget.check_int_bits(exponent.bit_length())
+            return pow(base, exponent, modulus)
+        if exponent > 0 and abs(base) > 1:
+            budget.check_int_bits(exponent * base.bit_length())
+    if modulus is not None:
+        return pow(base, exponent, modulus)
+    return base ** exponent
+
+
+def guarded_lshift(value, shift):
+    """Return `value << shift`, refusing integers too large (`_lshift_`)."""
+    budget = current_run().budget
+    budget.tick()
+    if _is_int(value) and _is_int(shift) and value and shift > 0:
+        budget.check_int_bits(value.bit_length() + shift)
+    return value << shift
+
+
+def guarded_add(left, right):
+    """Return `left + right`, refusing a joined sequence past the limits (`_add_`)."""
+    budget = current_run().budget
+    budget.tick()
+    if isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
+        _check_sequence(budget, left, len(left) + len(right))
+        return _charged(budget, left + right)
+    return left + right
+
+
+def guarded_mod(left, right):
+    """Return `left % right`; formatting a text checks its fields first (`_mod_`)."""
+    current_run().budget.tick()
+    if isinstance(left, _TEXTS):
+        return percent_format(left, right)
+    return left % right
+
+
+def _extend_in_place(target, addition):
+    budget = current_run().budget
+    items = collect(addition, "a list")
+    budget.check_items(len(target) + len(items), "a list")
+    target += items
+    return target
+
+
+_GUARDED = {
+    "+=": guarded_add,
+    "*=": guarded_mul,
+    "**=": guarded_pow,
+    "<<=": guarded_lshift,
+    "%=": guarded_mod,
+}
+_PLAIN = {
+    "-=": operator.isub, "/=": operator.itruediv, "//=": operator.ifloordiv,
+    ">>=": operator.irshift, "&=": operator.iand, "|=": operator.ior,
+    "^=": operator.ixor, "@=": operator.imatmul,
+}
+
+
+def guarded_inplace(op: str, target, value):
+    """Return the result of `target op value` for an augmented assignment (`_inplacevar_`).
+
+    `list += iterable` extends the list in place, as Python does, drawing
+    the iterable through the iteration guard.
+    """
+    current_run().budget.tick()
+    if op == "+=" and type(target) is list:
+        return _extend_in_place(target, value)
+    if op == "*=" and type(target) is list and _is_int(value):
+        result = guarded_mul(target, value)
+        target[:] = result
+        return target
+    if op in _GUARDED:
+        return _GUARDED[op](target, value)
+    return _PLAIN[op](target, value)

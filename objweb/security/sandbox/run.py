@@ -1,0 +1,248 @@
+"""Running restricted code: whose rights it has, what it may spend, how it ends.
+
+Each Script or Template call is a `Run`. Its `CodePolicy` answers every
+question the guards ask, and allows only what both the user running the code
+and the code's owner may do (executable ownership, as in Zope); a Script's
+proxy roles replace the user's roles, never the owner's limit. All the runs
+of one request share one `RunContext`: the budget, the user's own policy and
+the request's view. The outermost run's boundary turns a failure into a
+`CodeError` or `CodeLimitError` that says where it happened.
+"""
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from transaction.interfaces import TransientError
+
+from objweb.errors import AccessDenied, Forbidden, SourceError, Unauthorized
+from objweb.security.authentication import principal_by_login
+from objweb.security.policy import Decision, SecurityPolicy
+from objweb.security.principals import ANONYMOUS_PRINCIPAL, current_principal
+from objweb.security.protections import MANAGE, VIEW
+from objweb.security.sandbox.errors import CodeError, CodeLimitError
+from objweb.security.sandbox.limits import Budget, BudgetExceeded, Limits
+from objweb.traversal.location import path_of
+
+
+class CodePolicy:
+    """Allows what both the user (or the proxy roles) and the code's owner may do."""
+
+    def __init__(self, user: SecurityPolicy, owner: SecurityPolicy | None = None):
+        self.user = user
+        self.owner = owner
+
+    @property
+    def principal(self):
+        """The principal running the code."""
+        return self.user.principal
+
+    def decide_action(self, action: str, obj) -> Decision:
+        """Return the decision for `action` on `obj`: the user's, then the owner's."""
+        decision = self.user.decide_action(action, obj)
+        if decision and self.owner is not None:
+            return self.owner.decide_action(action, obj)
+        return decision
+
+    def decide(self, permission: str | None, obj) -> Decision:
+        """Return the decision for `permission` on `obj`: the user's, then the owner's."""
+        decision = self.user.decide(permission, obj)
+        if decision and self.owner is not None:
+            return self.owner.decide(permission, obj)
+        return decision
+
+    def can(self, action: str, obj) -> bool:
+        """Return whether the code may perform `action` on `obj`."""
+        return self.decide_action(action, obj).allowed
+
+    def check(self, action: str, obj) -> Decision:
+        """Return the decision for `action` on `obj` if allowed.
+
+        Raises `Unauthorized` for an anonymous user and `Forbidden` otherwise.
+        """
+        return self._enforce(self.decide_action(action, obj))
+
+    def check_permission(self, permission: str | None, obj) -> Decision:
+        """Return the decision for `permission` on `obj` if allowed; raise as `check`."""
+        return self._enforce(self.decide(permission, obj))
+
+    def _enforce(self, decision: Decision) -> Decision:
+        if decision:
+            return decision
+        if self.principal.is_authenticated:
+            raise Forbidden("the code running is not allowed to do this here", decision)
+        raise Unauthorized("log in to do this", decision)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where in which Script or Template a run failed; lines and columns count from 1."""
+
+    path: str
+    kind: str
+    line: int | None
+    column: int | None = None
+    source: str = ""
+
+    def describe(self) -> str:
+        """Return the place and the surrounding lines of source, the failing one marked."""
+        where = f"{self.kind} {self.path}"
+        if self.line is None:
+            return where
+        where += f", line {self.line}" + (f", column {self.column}" if self.column else "")
+        lines = self.source.splitlines()
+        first = max(1, self.line - 2)
+        excerpt = [f"{'>' if number == self.line else ' '} {number:4d} | {lines[number - 1]}"
+                   for number in range(first, min(len(lines), self.line + 2) + 1)]
+        return "\n".join([where] + excerpt)
+
+
+@dataclass
+class Failure:
+    """The first place a given exception was seen failing."""
+
+    error: BaseException
+    executable: object
+    location: Location | None
+
+
+@dataclass
+class RunContext:
+    """What every run of one request shares: the budget, the user, the request's view."""
+
+    budget: Budget
+    user_policy: SecurityPolicy
+    request: object = None
+    failure: Failure | None = None
+    _owner_policies: dict = field(default_factory=dict)
+
+    def owner_policy(self, executable) -> SecurityPolicy | None:
+        """Return the policy of `executable`'s owner, or None if it adds no limit.
+
+        Code made by trusted code (no owner) is limited by its user only. An
+        owner no user folder above the code knows any more is nobody: the
+        code can do only what anonymous visitors can.
+        """
+        owner_id = getattr(executable, "owner", None)
+        if owner_id is None:
+            return None
+        principal = principal_by_login(executable, owner_id) or ANONYMOUS_PRINCIPAL
+        user = self.user_policy.principal
+        if principal == user and principal.domain is user.domain:
+            return None
+        key = (principal, id(principal.domain))
+        if key not in self._owner_policies:
+            self._owner_policies[key] = SecurityPolicy(principal)
+        return self._owner_policies[key]
+
+    def policy_for(self, executable) -> CodePolicy:
+        """Return the policy code in `executable` runs with."""
+        proxy_roles = frozenset(getattr(executable, "proxy_roles", ()) or ())
+        user = self.user_policy
+        if proxy_roles:
+            user = SecurityPolicy(user.principal, proxy_roles=proxy_roles)
+        return CodePolicy(user, self.owner_policy(executable))
+
+
+@dataclass
+class Run:
+    """One Script or Template call: its executable, its policy, the shared context."""
+
+    context: RunContext
+    executable: object
+    policy: CodePolicy
+    # Set by the code that knows where in its source a failure happened.
+    locate: Callable[[BaseException], "Location | None"] | None = None
+
+    @property
+    def budget(self) -> Budget:
+        """The budget of the whole request."""
+        return self.context.budget
+
+
+_current: ContextVar[Run | None] = ContextVar("objweb_code_run", default=None)
+
+
+class NoRunError(RuntimeError):
+    """A guard was called with no restricted code running: refuse everything."""
+
+
+def current_run() -> Run:
+    """Return the run of the restricted code calling.
+
+    Raises `NoRunError` outside any run, so that a guard never allows by default.
+    """
+    run = _current.get()
+    if run is None:
+        raise NoRunError("restricted code runs only inside a Script or Template call")
+    return run
+
+
+def active_run() -> Run | None:
+    """Return the run of the restricted code calling, or None."""
+    return _current.get()
+
+
+def execute(executable, body: Callable[[Run], object], *, request=None,
+            user_policy: SecurityPolicy | None = None, limits: Limits | None = None):
+    """Return what `body(run)` returns, run as `executable`'s code.
+
+    Called from restricted code, the caller must be allowed to view
+    `executable`, and the run shares the caller's budget and request. The
+    outermost run starts a budget from `limits` and acts for `user_policy`
+    (default: the current principal). Raises `CodeLimitError` past a limit,
+    `CodeError` for any other failure of the code; denials (`Unauthorized`,
+    `Forbidden`) and database conflicts pass through unchanged.
+    """
+    outer = _current.get()
+    if outer is None:
+        shared = RunContext(Budget(limits or Limits()),
+                            user_policy or SecurityPolicy(current_principal()), request)
+    else:
+        outer.policy.check(VIEW, executable)
+        shared = outer.context
+    run = Run(shared, executable, shared.policy_for(executable))
+    token = _current.set(run)
+    try:
+        return body(run)
+    except BaseException as error:
+        _note_failure(run, error)
+        if outer is None:
+            raise _outcome(shared, error) from error
+        raise
+    finally:
+        _current.reset(token)
+
+
+def _note_failure(run: Run, error: BaseException) -> None:
+    shared = run.context
+    if shared.failure is not None and shared.failure.error is error:
+        return
+    location = run.locate(error) if run.locate is not None else None
+    shared.failure = Failure(error, run.executable, location)
+
+
+def _outcome(shared: RunContext, error: BaseException) -> BaseException:
+    if isinstance(error, (AccessDenied, TransientError, SourceError)) \
+            or not isinstance(error, (Exception, BudgetExceeded)):
+        return error
+    failure = shared.failure
+    where = _where(failure)
+    detail = None
+    if shared.user_policy.can(MANAGE, failure.executable):
+        detail = f"{type(error).__name__}: {error}\n{_describe(failure)}"
+    if isinstance(error, BudgetExceeded):
+        return CodeLimitError(f"The {where} {error} and was stopped; its changes were not kept.",
+                              kind=error.kind, detail=detail)
+    return CodeError(f"The {where} failed.", detail=detail)
+
+
+def _where(failure: Failure) -> str:
+    executable = failure.executable
+    return f"{executable.type_name} at {path_of(executable)}"
+
+
+def _describe(failure: Failure) -> str:
+    if failure.location is not None:
+        return failure.location.describe()
+    return _where(failure)
