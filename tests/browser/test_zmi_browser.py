@@ -175,10 +175,18 @@ def test_create_and_edit_a_folder_page_template_script_and_image(manager, tmp_pa
     expect(manager.page.locator(".flash-success")).to_have_text("Saved your changes.")
 
     manager.go("/news/view/manage_edit")
+    manager.page.fill("#field-source", '<h1 tal:content="context/title">x</h1>\n'
+                                       '<p tal:content="python: 1 +">More</p>\n<p>End</p>')
+    manager.page.click("button:text('Save changes')")
+    expect(manager.page.locator(".editor .gutter .error-at")).to_have_text("2")
+    expect(manager.page.locator(".editor-message")).to_contain_text("invalid syntax (line 2")
+    manager.screenshot("edit")
     manager.page.fill("#field-source", '<h1 tal:content="context/title">x</h1>\n<p>More</p>')
     manager.page.click("button:text('Save changes')")
     expect(manager.page.locator(".flash-success")).to_be_visible()
-    manager.screenshot("edit")
+    assert manager.page.goto(manager.server.url + "/news/hello/view").status == 200
+    expect(manager.page.locator("h1")).to_have_text("Hello")
+    manager.page.go_back()
 
     manager.go("/news/greet/manage_edit")
     manager.page.fill("#field-params", "name='you'")

@@ -102,8 +102,10 @@
       var message = field && field.querySelector(".field-error");
       var note = document.createElement("p");
       note.className = "editor-message";
-      note.textContent = "Line " + errorLine + ": " + (message ? message.textContent : "error");
+      note.textContent = message ? message.textContent : "Error on line " + errorLine;
       editor.appendChild(note);
+      // The editor shows the error at its line now; the plain-page copies step aside.
+      if (field) { field.classList.add("error-in-editor"); }
       showLine(area, errorLine);
     }
   }
