@@ -5,7 +5,7 @@ import pytest
 from objweb.security.passwords import verify_password
 from support import run_objweb
 
-from conftest import one_sentence, stored_site
+from cli_support import one_sentence, stored_site
 
 
 def adduser(home, *args):

@@ -2,7 +2,7 @@
 
 from support import run_objweb
 
-from conftest import stored_site
+from cli_support import stored_site
 
 
 def debug(home, lines: list[str]):

@@ -4,7 +4,7 @@ import json
 
 from support import run_objweb
 
-from conftest import one_sentence, stored_site
+from cli_support import one_sentence, stored_site
 
 
 def write(home, name: str, source: str):

@@ -14,7 +14,7 @@ import pytest
 from support import ADMIN, ADMIN_PASSWORD, ServeProcess, basic_auth, free_port, run_objweb, \
     wait_for
 
-from conftest import one_sentence, stored_site
+from cli_support import one_sentence, stored_site
 
 pytestmark = pytest.mark.server
 
