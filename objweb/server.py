@@ -7,6 +7,7 @@ database afterwards.
 """
 
 import logging
+import select
 import signal
 import threading
 import time
@@ -55,11 +56,15 @@ class Server:
         while not self._stop.is_set():
             wasyncore.loop(timeout=POLL_SECONDS, map=self._map, count=1)
         log.info("stopping: no new connections; finishing requests in flight")
-        for dispatcher in list(self._map.values()):
-            if isinstance(dispatcher, BaseWSGIServer):
-                # The listener's own socket only: its trigger still wakes the loop
-                # when a thread finishes a request.
-                wasyncore.dispatcher.close(dispatcher)
+        listeners = [item for item in self._map.values() if isinstance(item, BaseWSGIServer)]
+        for listener in listeners:
+            _accept_waiting(listener)
+        # Read what the connections just accepted have sent already.
+        wasyncore.loop(timeout=0, map=self._map, count=1)
+        for listener in listeners:
+            # The listener's own socket only: its trigger still wakes the loop
+            # when a thread finishes a request.
+            wasyncore.dispatcher.close(listener)
         deadline = time.monotonic() + DRAIN_SECONDS
         while self._busy() and time.monotonic() < deadline:
             wasyncore.loop(timeout=0.05, map=self._map, count=1)
@@ -75,3 +80,12 @@ class Server:
         # way) is in flight too: an upload under way is finished, not cut.
         return any(channel.requests or channel.request is not None
                    or channel.total_outbufs_len for channel in channels)
+
+
+def _accept_waiting(listener) -> None:
+    """Accept the connections made before the stop, which closing the listener would reset."""
+    while select.select([listener.socket], [], [], 0)[0]:
+        count = len(listener._map)
+        listener.handle_accept()
+        if len(listener._map) == count:
+            break

@@ -166,3 +166,9 @@ def test_find_refuses_climbing(tree):
 
 def test_a_page_is_not_a_container():
     assert child(Page(), "x") is None
+
+
+def test_names_after_a_script_reached_by_name_are_its_subpath(tree, registry):
+    result = traverse(tree, ["news", "greet", "a", "b"], registry)
+    assert result.obj is tree["news"]["greet"] and result.context is tree["news"]
+    assert result.subpath == ("a", "b") and result.found and not result.acquired
