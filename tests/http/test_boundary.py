@@ -1,0 +1,67 @@
+"""The error boundary and the batching helpers, each answer checked on its own."""
+
+import ZODB
+from webtest import TestApp
+
+import objweb
+from objweb import File, Folder
+from objweb.errors import AccessDenied, StorageError
+from objweb.publisher.batching import Batch, batch_of
+from objweb.publisher.boundary import problem_for
+from objweb.publisher.request import Request
+from support import ADMIN_AUTH
+
+
+def test_a_storage_error_is_an_incident_that_says_what_the_database_cannot_do(caplog):
+    problem = problem_for(StorageError("this database keeps no blobs"))
+    assert problem.status == 500 and problem.incident
+    assert problem.message.startswith("The database cannot do this: this database keeps no")
+    assert problem.incident in caplog.text
+
+
+def test_a_bare_denial_is_403():
+    assert problem_for(AccessDenied("no")).status == 403
+
+
+def test_a_file_posted_to_a_database_without_blobs_is_500_and_clear(caplog):
+    db = ZODB.DB(None)
+    try:
+        objweb.bootstrap(db, admin="admin", password="s3cret")
+        app = TestApp(objweb.make_app(db))
+        response = app.post_json("/", {"@type": "File", "id": "f", "data": "eA=="},
+                                 headers=ADMIN_AUTH, status=500)
+        assert "this database keeps no blobs" in response.json["error"]
+        with objweb.site(db) as root:
+            assert "f" not in root
+    finally:
+        db.close()
+
+
+def test_put_on_a_file_without_a_type_keeps_its_type(app, db):
+    with objweb.site(db) as root:
+        root["f"] = File(data=b"old", content_type="text/csv")
+    app.request("/f", method="PUT", body=b"a,b", headers=ADMIN_AUTH, status=204)
+    with objweb.site(db) as root:
+        assert root["f"].content_type == "text/csv" and root["f"].data == b"a,b"
+
+
+def test_batches_of_a_plain_mapping_are_sliced_from_its_keys():
+    class Names(dict):
+        def keys(self):
+            return sorted(super().keys())
+    batch = batch_of(Names(a=1, b=2, c=3), 1, 5)
+    assert batch == Batch(1, 5, 3, ("b", "c"))
+    assert batch.next_start is None and batch.previous_start == 0
+
+
+def test_a_note_without_a_connection_is_dropped():
+    request = Request.blank("/")
+    request.note("nothing to note on")
+    assert request.connection is None
+
+
+def test_a_folder_batch_through_batch_of():
+    folder = Folder()
+    for name in "abc":
+        folder.add(name, Folder())
+    assert batch_of(folder, 2, 2).names == ("c",)
