@@ -12,18 +12,18 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ops_servers import ZeoProcess, get_json, port_answers, request, start_fixture_serve
-from support import ADMIN, ADMIN_PASSWORD, basic_auth, free_port, run_objweb, wait_for
+from ops_servers import (
+    ZeoProcess, get_json, make_site, port_answers, request, start_fixture_serve)
+from support import basic_auth, free_port, run_objweb, wait_for
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("zeo")]
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     """A ZEO server and two serve processes (A and B) over one instance home."""
     home = tmp_path_factory.mktemp("zeo-home")
-    made = run_objweb(["adduser", ADMIN, ADMIN_PASSWORD], home)
-    assert made.returncode == 0, made.stderr
+    make_site(home)
     zeo = ZeoProcess(home)
     started = [zeo]
     try:
@@ -151,7 +151,7 @@ def test_the_data_file_is_locked_while_zeo_serves_it(cluster):
 
 
 def test_a_second_zeo_server_on_the_same_port_is_refused(cluster, tmp_path):
-    run_objweb(["adduser", ADMIN, ADMIN_PASSWORD], tmp_path)
+    make_site(tmp_path)
     refused = run_objweb(["zeo", "--port", str(cluster["zeo"].port)], tmp_path, timeout=60)
     assert refused.returncode == 1
     assert f"cannot listen on 127.0.0.1:{cluster['zeo'].port}" in refused.stderr
@@ -171,7 +171,7 @@ def test_a_zeo_uri_with_no_server_fails_fast_with_a_sentence(tmp_path):
 
 
 def test_health_answers_503_while_the_zeo_server_is_down_and_200_again_after(tmp_path):
-    run_objweb(["adduser", ADMIN, ADMIN_PASSWORD], tmp_path)
+    make_site(tmp_path)
     zeo = ZeoProcess(tmp_path)
     serve = start_fixture_serve(tmp_path, zeo.uri, "serve-health")
     try:
