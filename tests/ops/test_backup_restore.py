@@ -1,5 +1,6 @@
 """`objweb backup` and `objweb restore`: repozo for Data.fs, snapshots for blobs."""
 
+import io
 import os
 import time
 from pathlib import Path
@@ -173,6 +174,33 @@ def test_backup_and_restore_refusals_are_one_sentence(home, args, message, objwe
     assert result.returncode in (1, 2)
     assert message in result.stderr
     assert "Traceback" not in result.stderr and "secret" not in result.stderr
+
+
+class Terminal(io.StringIO):
+    """Standard input that a person types at."""
+
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize("answer, restored", [("n\n", False), ("yes\n", True)])
+def test_restore_at_a_terminal_asks_first(home, objweb_ok, objweb_command, monkeypatch,
+                                          answer, restored):
+    objweb_ok(["backup"], home)
+    change(home, lambda root: root["news"]["hello"].edit(title="After the backup"))
+    monkeypatch.setattr("sys.stdin", Terminal(answer))
+    result = objweb_command(["restore"], home)
+    assert result.returncode == (0 if restored else 1)
+    assert ("Nothing restored." in result.stdout) is not restored
+    title = read(home, lambda root: root["news"]["hello"].title)
+    assert title == ("Hello v1" if restored else "After the backup")
+
+
+def test_backup_of_a_home_without_a_database_is_one_sentence(tmp_path, objweb_command):
+    result = objweb_command(["backup"], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"objweb backup: there is no database at {tmp_path}/var/Data.fs to back up")
 
 
 def test_restore_before_the_first_backup_is_refused(home, objweb_ok, objweb_command):

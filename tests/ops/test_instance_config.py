@@ -261,9 +261,11 @@ def test_pastedeploy_loads_the_app_from_the_same_file(tmp_path, monkeypatch, res
         use = egg:objweb
         db = memory://
         max_json_body = 2KB
+        cache_size = 500
         """)
     wsgi_app = loadapp(f"config:{ini}")
     try:
+        assert wsgi_app.db.getCacheSize() == 500
         assert wsgi_app.settings.max_request_body == 1024
         assert wsgi_app.settings.max_json_body == 2048
         app = TestApp(wsgi_app)

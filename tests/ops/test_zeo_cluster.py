@@ -19,9 +19,12 @@ from support import basic_auth, free_port, run_objweb, wait_for
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("zeo")]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def cluster(tmp_path_factory):
-    """A ZEO server and two serve processes (A and B) over one instance home."""
+    """A ZEO server and two serve processes (A and B) over one instance home.
+
+    Session-scoped: started once per test process, whatever order the tests
+    of this module come in."""
     home = tmp_path_factory.mktemp("zeo-home")
     make_site(home)
     zeo = ZeoProcess(home)
