@@ -144,7 +144,21 @@ def test_adduser_and_pack_work_against_the_live_site(cluster):
     assert packed.returncode == 0, packed.stderr
     assert "Packed" in packed.stdout
     assert get_json(cluster["b"].url + "/before-pack")["title"] == "three"
-    assert request("GET", a + "/upload.bin")[0] in (200, 404)
+
+
+def test_export_and_import_work_against_the_live_site(cluster):
+    home, zeo, a, b = cluster["home"], cluster["zeo"], cluster["a"].url, cluster["b"].url
+    data = b"exported through ZEO" * 1000
+    assert request("POST", a + "/", body={"@type": "Folder", "id": "outbox"})[0] == 201
+    status, _, _ = request("PUT", a + "/outbox/data.bin", body=data,
+                           headers={"Content-Type": "application/octet-stream"})
+    assert status == 201
+    exported = run_objweb(["export", "/outbox", "outbox.zexp", "--db", zeo.uri], home)
+    assert exported.returncode == 0, exported.stderr
+    imported = run_objweb(["import", "outbox.zexp", "/", "--name", "outbox-copy",
+                           "--db", zeo.uri], home)
+    assert imported.returncode == 0, imported.stderr
+    assert request("GET", b + "/outbox-copy/data.bin")[2] == data
 
 
 def test_the_data_file_is_locked_while_zeo_serves_it(cluster):
