@@ -3,7 +3,8 @@
 `open_db` takes zodburi-style URIs. `memory://` gives a DemoStorage, which
 (unlike a bare MappingStorage) keeps blobs, so files work in tests.
 `postgresql://` is RelStorage's PostgreSQL resolver under the scheme name
-operators expect.
+operators expect; `objweb.ops.storages` gives it and `zeo://` their defaults
+(blob caches, timeouts).
 """
 
 import os
@@ -19,6 +20,7 @@ from ZODB.DemoStorage import DemoStorage
 from objweb.content import Folder
 from objweb.content.site import ROOT_KEY, ensure_site, site_root
 from objweb.errors import ObjwebError
+from objweb.ops.storages import REMOTE_SCHEMES, resolve_remote_uri
 from objweb.security.permissions import MANAGER
 from objweb.security.principals import Principal, acting_as
 
@@ -43,9 +45,9 @@ def resolve_db_uri(uri: str):
     scheme = uri.split("://", 1)[0]
     if scheme == "memory":
         return _memory_storage_factory(uri), {}
-    if scheme == "postgresql":
-        uri = "postgres" + uri[len("postgresql"):]
     try:
+        if scheme in REMOTE_SCHEMES:
+            return resolve_remote_uri(uri)
         return zodburi.resolve_uri(uri)
     except KeyError:
         raise DatabaseURIError(f"unknown database scheme {scheme!r} in {uri!r}") from None

@@ -11,7 +11,8 @@ import re
 MAX_NAME_LENGTH = 255
 
 _RESERVED_PREFIXES = ("_", "@@", "aq_", "manage")
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# C0, DEL and C1: the characters Unicode calls controls (category Cc).
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def check_name(name: object) -> str:

@@ -121,3 +121,53 @@ def run_objweb(args: list[str], cwd, *, input: str | None = None, timeout: float
     return subprocess.run([OBJWEB] + list(args), cwd=cwd, input=input, capture_output=True,
                           text=True, timeout=timeout,
                           env=dict(os.environ, PYTHONUNBUFFERED="1", **(env or {})))
+
+
+def bootstrapped_storage():
+    """Return an in-memory storage holding a bootstrapped site whose Manager is `admin`.
+
+    Made once per session: hashing the admin's password takes a tenth of a second.
+    """
+    import objweb
+    import ZODB
+    from ZODB.DemoStorage import DemoStorage
+    storage = DemoStorage(name="site-template")
+    objweb.bootstrap(ZODB.DB(storage), admin=ADMIN, password=ADMIN_PASSWORD)
+    return storage
+
+
+def layered_db(base):
+    """Return a fresh database whose changes go to memory over the read-only `base`.
+
+    A real ZODB (a DemoStorage, with blobs) that starts as a copy of `base` at no cost.
+    """
+    import ZODB
+    from ZODB.DemoStorage import DemoStorage
+    return ZODB.DB(DemoStorage(name="memory", base=base, close_base_on_close=False))
+
+
+# -- browser sessions in WebTest ------------------------------------------------------
+
+# What a browser sends when it navigates to a page.
+BROWSER_ACCEPT = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def csrf_token_in(html: str) -> str:
+    """Return the value of the first `csrf_token` hidden field in a page."""
+    import re
+    found = re.search(r'name="csrf_token" value="([^"]*)"', html)
+    assert found, "the page has no csrf_token field"
+    return found.group(1)
+
+
+def browser_login(app, login: str, password: str, came_from: str | None = None) -> str:
+    """Log a WebTest app in through `/@@login` as a browser does; return the session's CSRF token.
+
+    The app keeps the session cookie, so its next requests are the user's.
+    """
+    query = {"came_from": came_from} if came_from else {}
+    form = app.get("/@@login", query, headers=BROWSER_ACCEPT, status=200).forms[0]
+    form["login"] = login
+    form["password"] = password
+    form.submit(headers=BROWSER_ACCEPT, status=303)
+    return csrf_token_in(app.get("/@@logout", headers=BROWSER_ACCEPT, status=200).text)

@@ -70,6 +70,12 @@ class Item(Persistent):
         for name, value in values.items():
             setattr(self, name, value)
 
+    def check_container(self, container) -> None:
+        """Raise if this object cannot be stored in `container`; types with needs override it.
+
+        Called by a folder before it adds the object, so a refusal changes nothing.
+        """
+
     def change_owner(self, user_id: str | None) -> None:
         """Make `user_id` the owner of this object (None: no owner)."""
         if user_id is not None and (not isinstance(user_id, str) or not user_id):

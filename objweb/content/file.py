@@ -15,6 +15,7 @@ from ZODB.interfaces import IBlobStorage
 from objweb.content.base import Item
 from objweb.content.schema import TITLE, Field
 from objweb.errors import StorageError, ValidationError
+from objweb.traversal.location import lineage
 
 CHUNK_SIZE = 1 << 16
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
@@ -62,7 +63,9 @@ class File(Item):
     @property
     def is_active_content(self) -> bool:
         """Whether browsers would run this file's content as a document or script."""
-        return self.content_type.split(";")[0].strip().lower() in ACTIVE_CONTENT_TYPES
+        media_type = self.content_type.split(";")[0].strip().lower()
+        # Any XML dialect (application/rss+xml, ...) may embed XHTML or SVG that runs.
+        return media_type in ACTIVE_CONTENT_TYPES or media_type.endswith(("+xml", "/xsl"))
 
     @property
     def data(self) -> bytes:
@@ -80,8 +83,13 @@ class File(Item):
         A file is copied in chunks, never read whole. Raises `StorageError` if
         the database keeps no blobs.
         """
-        self._check_blob_support()
-        stream = BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
+        self._check_blob_support(self)
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            stream = BytesIO(data)
+        elif hasattr(data, "read"):
+            stream = data
+        else:
+            raise TypeError(f"file data is bytes or a binary file, not {type(data).__name__}")
         with self._blob.open("w") as target:
             shutil.copyfileobj(stream, target, CHUNK_SIZE)
             size = target.tell()
@@ -102,8 +110,14 @@ class File(Item):
             self.write(values.pop("data"))
         super().apply_values(values)
 
-    def _check_blob_support(self) -> None:
-        jar = self._p_jar
+    def check_container(self, container) -> None:
+        """Refuse a container whose database keeps no blobs: raises `StorageError`."""
+        self._check_blob_support(container)
+
+    @staticmethod
+    def _check_blob_support(place) -> None:
+        # The first object up the tree that is stored tells which database this is.
+        jar = next((node._p_jar for node in lineage(place) if node._p_jar is not None), None)
         if jar is not None and not IBlobStorage.providedBy(jar.db().storage):
             raise StorageError("this database keeps no blobs, so it cannot hold files; "
                                "open it with a blob directory")

@@ -7,6 +7,9 @@ object itself: two transactions adding different names to one folder touch
 only B-tree buckets and the length, whose conflicts ZODB resolves.
 """
 
+import weakref
+from itertools import islice
+
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 
@@ -34,11 +37,15 @@ class Folder(Item):
     # -- the mapping protocol ------------------------------------------------
 
     def __getitem__(self, name: str):
-        return self._items[name]
+        try:
+            return self._items[name]
+        except TypeError:
+            # The B-tree cannot compare a non-string with its keys: no such item.
+            raise KeyError(name) from None
 
     def get(self, name: str, default=None):
         """Return the item `name`, or `default`."""
-        return self._items.get(name, default)
+        return self._items.get(name, default) if isinstance(name, str) else default
 
     def __contains__(self, name: object) -> bool:
         return isinstance(name, str) and name in self._items
@@ -64,6 +71,24 @@ class Folder(Item):
     def items(self):
         """Return (name, object) pairs in name order, lazily."""
         return self._items.items()
+
+    def keys_at(self, start: int, stop: int) -> list[str]:
+        """Return the names at positions `start` up to, not including, `stop`, in order.
+
+        A B-tree has no positions, so reaching the millionth name walks past
+        all those before it. Far into a big folder, a sample of every
+        `SAMPLE_EVERY`th name, kept in memory for each committed state of the
+        folder, turns that walk into a B-tree search plus a short skip.
+        """
+        stop = min(stop, len(self))
+        if start >= stop:
+            return []
+        samples = _position_samples(self) if start >= SAMPLE_EVERY else None
+        if samples is None:
+            return list(islice(self._items.keys(), start, stop))
+        skip = start % SAMPLE_EVERY
+        first = samples[start // SAMPLE_EVERY]
+        return list(islice(self._items.keys(first), skip, skip + stop - start))
 
     def __setitem__(self, name: str, obj) -> None:
         self.add(name, obj)
@@ -97,6 +122,7 @@ class Folder(Item):
             raise ValueError(f"{path_of(obj)} is already in a folder; move it instead")
         if is_inside(self, obj):
             raise ValueError("a folder cannot be put inside itself")
+        obj.check_container(self)
         self._items[name] = obj
         self._count.change(1)
         obj.__name__ = name
@@ -141,3 +167,33 @@ class Folder(Item):
             raise ValueError("a folder cannot be moved inside itself")
         return target.add(new_name, self.remove(name))
 
+
+
+# Position samples of big folders, per database, by folder oid: (serial, samples).
+SAMPLE_EVERY = 256
+_SAMPLED_FOLDERS_PER_DB = 256
+_position_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _position_samples(folder: Folder) -> tuple | None:
+    """Return every `SAMPLE_EVERY`th name of a stored folder's committed state, or None.
+
+    Every add or remove changes the folder's length counter in the same
+    transaction, so the counter's serial names the state of the B-tree: a
+    sample made for one serial is valid for as long as the counter keeps it.
+    A folder changed in the current transaction has no committed state to
+    sample, and gets None.
+    """
+    jar, count = folder._p_jar, folder._count
+    if jar is None or count._p_jar is None or count._p_changed:
+        return None
+    count._p_activate()
+    per_db = _position_cache.setdefault(jar.db(), {})
+    known = per_db.get(folder._p_oid)
+    if known is not None and known[0] == count._p_serial:
+        return known[1]
+    samples = tuple(islice(folder._items.keys(), 0, None, SAMPLE_EVERY))
+    if len(per_db) >= _SAMPLED_FOLDERS_PER_DB:
+        per_db.clear()
+    per_db[folder._p_oid] = (count._p_serial, samples)
+    return samples

@@ -1,7 +1,7 @@
 """The WSGI application and the public views it publishes."""
 
-from objweb import zmi  # noqa: F401 (registering the management screens)
-from objweb.publisher import jsonapi, views  # noqa: F401 (registering the views)
+import objweb.zmi  # noqa: F401 (registering the management screens)
+from objweb.publisher import health, jsonapi, views  # noqa: F401 (registering the views)
 from objweb.publisher import code  # noqa: F401 (registering the Template and Script views)
 from objweb.publisher.app import Application
 from objweb.publisher.config import Settings

@@ -10,6 +10,7 @@ import logging
 import time
 
 access_log = logging.getLogger("objweb.access")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _quote(value: str) -> str:
@@ -27,18 +28,21 @@ class AccessLog:
         return getattr(self.app, name)
 
     def __call__(self, environ, start_response):
+        received = time.time()
+
         def logging_start_response(status, headers, exc_info=None):
             size = next((value for name, value in headers
                          if name.lower() == "content-length"), "-")
-            if environ.get("REQUEST_METHOD") == "HEAD":
+            if environ.get("REQUEST_METHOD") == "HEAD" or size == "0":
                 size = "-"
-            access_log.info("%s", self.format_line(environ, status.split(" ", 1)[0], size))
+            access_log.info("%s", self.format_line(environ, status.split(" ", 1)[0], size,
+                                                   received))
             return start_response(status, headers, exc_info)
         return self.app(environ, logging_start_response)
 
     @staticmethod
-    def format_line(environ, status: str, size: str) -> str:
-        """Return the Common Log Format line for a request."""
+    def format_line(environ, status: str, size: str, when: float | None = None) -> str:
+        """Return the Common Log Format line for a request received at `when`."""
         host = environ.get("REMOTE_ADDR", "-")
         user = environ.get("objweb.user") or "-"
         path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
@@ -47,5 +51,8 @@ class AccessLog:
             path += "?" + query
         request_line = (f'{environ.get("REQUEST_METHOD", "-")} {path} '
                         f'{environ.get("SERVER_PROTOCOL", "HTTP/1.0")}')
-        stamp = time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime())
+        moment = time.gmtime(time.time() if when is None else when)
+        # Month names spelled out here: strftime's %b follows the process's locale.
+        stamp = (f"{moment.tm_mday:02d}/{_MONTHS[moment.tm_mon - 1]}/{moment.tm_year}:"
+                 f"{moment.tm_hour:02d}:{moment.tm_min:02d}:{moment.tm_sec:02d} +0000")
         return f'{host} - {_quote(user)} [{stamp}] "{_quote(request_line)}" {status} {size}'

@@ -17,14 +17,15 @@ from transaction.interfaces import TransientError
 
 from objweb.content.site import site_root
 from objweb.errors import NotFoundError
-from objweb.publisher import boundary
-from objweb.publisher.auth import identify
+from objweb.publisher import audit, boundary
+from objweb.publisher.auth import check_csrf, finish_response, identify
 from objweb.publisher.config import Settings
 from objweb.publisher.request import Request
 from objweb.publisher.vhost import read_virtual_host
 from objweb.security.policy import SecurityPolicy
 from objweb.security.principals import acting_as
 from objweb.security.protections import ACCESS
+from objweb.security.throttle import LoginThrottle
 from objweb.traversal.resolve import TraversalResult, child, find, is_container, traverse
 from objweb.traversal.views import CREATE_BY_PUT, DEFAULT_VIEW, ViewRegistry, views as global_views
 
@@ -46,6 +47,10 @@ class Application:
         self.db = db
         self.settings = settings or Settings()
         self.registry = registry
+        self.throttle = LoginThrottle(
+            attempts_per_user=self.settings.login_attempts,
+            attempts_per_address=self.settings.login_attempts_per_address,
+            window=self.settings.login_window)
 
     def __call__(self, environ, start_response):
         request = Request(environ)
@@ -63,8 +68,12 @@ class Application:
         return response(environ, start_response)
 
     def respond(self, environ) -> webob.Response:
-        """Return the response to the request in `environ`, retrying on conflicts."""
-        attempts = max(1, self.settings.conflict_attempts)
+        """Return the response to the request in `environ`, retrying on conflicts.
+
+        A request that meets a conflict is replayed, body included, up to
+        `conflict_retries` times; after that it answers 503 with `Retry-After`.
+        """
+        attempts = 1 + max(0, self.settings.conflict_retries)
         for attempt in range(1, attempts + 1):
             request = self._fresh_request(environ)
             try:
@@ -74,8 +83,8 @@ class Application:
                     log.info("retrying %s %s after %s (attempt %d)", request.method,
                              request.path, type(error).__name__, attempt)
                     continue
-                log.warning("giving up %s %s after %d conflicts", request.method,
-                            request.path, attempts)
+                log.warning("giving up %s %s after %d attempts, each ending in a conflict",
+                            request.method, request.path, attempts)
                 problem = boundary.Problem(
                     503, "The site is busy with conflicting changes; try again.",
                     {"Retry-After": str(self.settings.retry_after)})
@@ -91,51 +100,71 @@ class Application:
             body.seek(0)
         request = Request(environ)
         request.settings = self.settings
+        request.throttle = self.throttle
         return request
 
     def _attempt(self, request: Request) -> webob.Response:
         """Publish once in a transaction of its own; TransientError propagates."""
         manager = transaction.TransactionManager(explicit=True)
-        connection = self.db.open(transaction_manager=manager)
         try:
-            manager.begin()
+            connection = self._open(manager)
+        except TransientError:
+            raise
+        except Exception as error:  # the storage did not answer (a database server is down)
+            return self._unavailable(request, error)
+        response = None
+        try:
             request.connection = connection
             try:
                 response = self.publish(request)
+                if response.status_int >= 400:
+                    manager.abort()
+                else:
+                    self._commit_described(request, manager)
             except TransientError:
+                _discard(response)
                 manager.abort()
                 raise
             except Exception as error:
+                # Any failure, the commit's included: nothing of the request is kept.
+                _discard(response)
                 manager.abort()
                 problem = boundary.problem_for(error)
-                return boundary.render_problem(request, problem,
-                                               as_json=boundary.prefers_json(request))
-            if response.status_int >= 400:
-                manager.abort()
-            else:
-                self._describe(request, manager.get())
-                self._commit(manager)
+                response = boundary.render_problem(request, problem,
+                                                   as_json=boundary.prefers_json(request))
+                finish_response(request, response)
+                return response
+            finish_response(request, response)
             return response
         finally:
             connection.close()
 
-    @staticmethod
-    def _commit(manager) -> None:
+    def _open(self, manager):
+        """Return a connection whose transaction has begun (a round trip to some storages)."""
+        connection = self.db.open(transaction_manager=manager)
         try:
-            manager.commit()
-        except TransientError:
-            manager.abort()
+            manager.begin()
+        except BaseException:
+            connection.close()
             raise
+        return connection
+
+    def _unavailable(self, request: Request, error: Exception) -> webob.Response:
+        log.error("the database is not answering: %s: %s", type(error).__name__, error)
+        problem = boundary.Problem(503, "The database is not answering; try again shortly.",
+                                   {"Retry-After": str(self.settings.retry_after)})
+        return boundary.render_problem(request, problem, as_json=boundary.prefers_json(request))
 
     @staticmethod
-    def _describe(request: Request, txn) -> None:
-        if request.method in SAFE_METHODS and not txn.description:
-            return
-        principal = request.principal
-        txn.setUser(principal.id if principal is not None and principal.id else "",
-                    request.path_info)
-        if not txn.description:
-            txn.note(f"{request.method} {request.path_info}")
+    def _commit_described(request: Request, manager) -> None:
+        """Commit, recording who changed what (a change: an unsafe method or a note)."""
+        txn = manager.get()
+        is_change = request.method not in SAFE_METHODS or bool(txn.description)
+        if is_change:
+            audit.describe_transaction(request, txn)
+        manager.commit()
+        if is_change:
+            audit.committed(request, txn)
 
     # -- publishing -------------------------------------------------------------
 
@@ -150,7 +179,8 @@ class Application:
             raise NotFoundError("the path is not valid UTF-8") from None
         host = read_virtual_host(segments, request.application_url)
         request.base_url = host.base_url
-        request.url_root = find(root, "/".join(host.root_segments)) if host.root_segments else root
+        request.virtual_host = host
+        request.url_root = _virtual_root(root, host.root_segments)
         request.root = root
         result = traverse(root, list(host.root_segments) + list(host.segments), self.registry)
         request.traversal = result
@@ -158,6 +188,7 @@ class Application:
         request.principal = principal
         request.policy = SecurityPolicy(principal)
         request.environ["objweb.user"] = principal.id
+        check_csrf(request)
         with acting_as(principal):
             self._check_path(request, result)
             if not result.found:
@@ -177,6 +208,7 @@ class Application:
         if request.method == "PUT" and not result.subpath and is_container(result.obj):
             registration = self.registry.lookup(result.obj, CREATE_BY_PUT, "PUT")
             if registration is not None:
+                request.answers_json = registration.json_api
                 request.policy.check(registration.action, result.obj)
                 return registration.handler(result.obj, request)
         raise NotFoundError(f"nothing named {result.missing!r} here")
@@ -191,21 +223,35 @@ class Application:
                 index, obj if index.is_acquirable else index, None, (),
                 result.chain + (index,))
             obj = index
-        registration = self.registry.lookup(obj, name, request.method, request.wants_json)
-        if registration is None:
-            allowed = self.registry.allowed_methods(obj, name)
-            if not allowed or name != DEFAULT_VIEW and not self.registry.candidates(obj, name):
-                raise NotFoundError(f"no view {name!r} here")
-            raise webob.exc.HTTPMethodNotAllowed(
-                detail=f"{request.method} is not allowed here", headers={"Allow": ", ".join(allowed)})
+        registration = self._registration(request, obj, name)
         if result.subpath and not registration.accepts_subpath:
             raise NotFoundError("nothing at this address")
+        if registration.json_api:
+            request.answers_json = True
         target = obj.__parent__ if registration.on_parent else obj
         if target is None:
+            allowed = [method for method in self.registry.allowed_methods(obj, name)
+                       if method != request.method]
             raise webob.exc.HTTPMethodNotAllowed(
-                detail="the root cannot do this", headers={"Allow": "GET, HEAD"})
+                detail="the root cannot do this", headers={"Allow": ", ".join(allowed)})
         request.policy.check(registration.action, target)
         return registration.handler(obj, request)
+
+    def _registration(self, request: Request, obj, name: str):
+        """Return the view `name` of `obj` for this request; raise 404, 405 or 406."""
+        registration = self.registry.lookup(obj, name, request.method, request.wants_json)
+        if registration is not None:
+            return registration
+        allowed = self.registry.allowed_methods(obj, name)
+        if not allowed:
+            raise NotFoundError(f"no view {name!r} here")
+        method = "GET" if request.method == "HEAD" else request.method
+        if method in allowed:
+            # The method is answered, only not in the form the client accepts.
+            raise webob.exc.HTTPNotAcceptable(
+                detail="this object has no page for a browser; ask for application/json")
+        raise webob.exc.HTTPMethodNotAllowed(
+            detail=f"{request.method} is not allowed here", headers={"Allow": ", ".join(allowed)})
 
     @staticmethod
     def _index_of(request: Request, obj, name: str):
@@ -214,3 +260,18 @@ class Application:
         if request.wants_json or request.has_json_body or not is_container(obj):
             return None
         return child(obj, INDEX_NAME)
+
+
+def _virtual_root(root, segments):
+    """Return the object a virtual host maps its public root to; raise 404 if none."""
+    try:
+        return find(root, "/".join(segments))
+    except ValueError:
+        raise NotFoundError("a virtual root cannot climb with '..'") from None
+
+
+def _discard(response) -> None:
+    """Close what an abandoned response holds open (a blob being served)."""
+    close = getattr(getattr(response, "app_iter", None), "close", None)
+    if close is not None:
+        close()

@@ -1,17 +1,37 @@
-"""Who sent a request: HTTP Basic credentials, checked against the user folders.
+"""Who sent a request: HTTP Basic credentials or a signed session cookie.
 
-Credentials are checked against the user folders above the object the
-request reached (the nearest that knows the login decides), so a user of a
-nested `acl_users` can log in where that folder rules.
+Programs send HTTP Basic credentials with each request; they are checked
+against the user folders above the object the request reached (the nearest
+that knows the login decides), so a user of a nested `acl_users` can log in
+where that folder rules. Browsers log in once through `@@login` and then send
+the session cookie it set; a session is bound to the user folder that
+defined the user. Basic credentials win when a request carries both.
+
+Failed logins through either door are counted by the application's
+`LoginThrottle`. A state change made with a session must carry the
+session's CSRF token; one made with Basic credentials needs none.
 """
 
 import base64
 import binascii
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from objweb.content.site import site_secret
 from objweb.errors import Unauthorized
-from objweb.security.authentication import authenticate
+from objweb.publisher import audit
+from objweb.security.authentication import authenticate, session_principal
+from objweb.security.csrf import (
+    FIELD_NAME, HEADER_NAME, CSRFError, check_token, is_unsafe, session_token)
 from objweb.security.principals import ANONYMOUS_PRINCIPAL, Principal
+from objweb.security.sessions import COOKIE_NAME, EndedSessions, Session, read_ticket, sign
+
+SESSION_COOKIE = COOKIE_NAME
+# Where, in the database's root mapping, the sessions ended by logging out are kept.
+ENDED_SESSIONS_KEY = "objweb.ended_sessions"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+BASIC = "basic"
+SESSION = "session"
 
 
 @dataclass(frozen=True)
@@ -44,12 +64,125 @@ def basic_credentials(request) -> BasicCredentials | None:
 def identify(request, obj) -> Principal:
     """Return the principal behind `request`, seen from `obj`.
 
-    Anonymous without credentials; raises `Unauthorized` for bad ones.
+    Records on the request how it was authenticated (`authenticated_by`),
+    its session and CSRF token. Anonymous without credentials, and with a
+    session cookie that no longer holds (then `session_ended` is set, and
+    the cookie is cleared in the response). Raises `Unauthorized` for bad
+    Basic credentials and `LoginThrottledError` after too many.
     """
     credentials = basic_credentials(request)
-    if credentials is None:
-        return ANONYMOUS_PRINCIPAL
+    if credentials is not None:
+        return _identify_basic(request, obj, credentials)
+    ticket = request.cookies.get(SESSION_COOKIE)
+    if ticket:
+        principal = _identify_session(request, ticket)
+        if principal is not None:
+            return principal
+        request.session_ended = True
+    return ANONYMOUS_PRINCIPAL
+
+
+def _identify_basic(request, obj, credentials: BasicCredentials) -> Principal:
+    throttle = request.throttle
+    address = audit.client_address(request)
+    if throttle is not None:
+        throttle.check(credentials.login, address)
     principal = authenticate(obj, credentials.login, credentials.password)
     if principal is None:
+        if throttle is not None:
+            throttle.record_failure(credentials.login, address)
+        audit.event(request, "refused HTTP Basic credentials")
         raise Unauthorized("bad credentials")
+    if throttle is not None:
+        throttle.record_success(credentials.login)
+    request.authenticated_by = BASIC
     return principal
+
+
+def _identify_session(request, ticket: str) -> Principal | None:
+    secret = site_secret(request.connection)
+    session = read_ticket(ticket, secret)
+    if session is None:
+        return None
+    ended = ended_sessions(request.connection)
+    if ended is not None and ended.is_ended(session):
+        return None
+    principal = session_principal(request.root, session, secret)
+    if principal is None:
+        return None
+    request.session = session
+    request.authenticated_by = SESSION
+    request.csrf_token = session_token(secret, session)
+    return principal
+
+
+def ended_sessions(connection, *, create: bool = False) -> EndedSessions | None:
+    """Return the record of sessions ended by logging out (made on first use if `create`)."""
+    mapping = connection.root()
+    ended = mapping.get(ENDED_SESSIONS_KEY)
+    if ended is None and create:
+        ended = mapping[ENDED_SESSIONS_KEY] = EndedSessions()
+    return ended
+
+
+def submitted_token(request) -> str | None:
+    """Return the CSRF token the request carries: the header, else the form field."""
+    token = request.headers.get(HEADER_NAME)
+    if token is None and request.content_type in FORM_TYPES:
+        token = request.POST.get(FIELD_NAME)
+    return token
+
+
+def check_csrf(request) -> None:
+    """Return if the request may change state; raise `CSRFError` if its token is missing or wrong.
+
+    Only requests authenticated by a session cookie need a token.
+    """
+    if request.authenticated_by != SESSION or not is_unsafe(request.method):
+        return
+    try:
+        check_token(request.csrf_token, submitted_token(request))
+    except CSRFError:
+        audit.event(request, f"refused {request.method} {request.path_info}: no valid CSRF token")
+        raise
+
+
+# -- cookies ---------------------------------------------------------------------
+
+def is_https(request) -> bool:
+    """Whether the browser talks to the site over HTTPS (a virtual host may say so)."""
+    return request.scheme == "https" or (request.base_url or "").startswith("https://")
+
+
+def cookie_path(request) -> str:
+    """Return the path the site's cookies are scoped to: the public path of the site root."""
+    return urlsplit(request.base_url or request.application_url).path.rstrip("/") or "/"
+
+
+def set_cookie(request, response, name: str, value: str, *, max_age: int | None) -> None:
+    """Set an HttpOnly, SameSite=Lax cookie of the site, Secure over HTTPS."""
+    response.set_cookie(name, value, max_age=max_age, path=cookie_path(request),
+                        secure=is_https(request), httponly=True, samesite="Lax")
+
+
+def clear_cookie(request, response, name: str) -> None:
+    """Tell the browser to forget the cookie `name`."""
+    response.delete_cookie(name, path=cookie_path(request))
+
+
+def start_session(request, response, session: Session) -> None:
+    """Send the cookie that carries `session`, signed with the site's secret."""
+    ticket = sign(session, site_secret(request.connection))
+    set_cookie(request, response, SESSION_COOKIE, ticket,
+               max_age=max(0, session.expires - session.issued))
+
+
+def sets_cookie(response, name: str) -> bool:
+    """Return whether `response` already sets (or clears) the cookie `name`."""
+    return any(value.startswith(name + "=") for value in response.headers.getall("Set-Cookie"))
+
+
+def finish_response(request, response) -> None:
+    """Clear a session cookie that no longer holds, unless the response already replaces it."""
+    if request.session_ended and not sets_cookie(response, SESSION_COOKIE):
+        clear_cookie(request, response, SESSION_COOKIE)

@@ -1,9 +1,13 @@
 """Batches of a container's items, read straight from its B-tree."""
 
+import re
 from dataclasses import dataclass
 from itertools import islice
 
 from objweb.errors import ValidationError
+
+# Digits only (no sign, no Unicode digits), and few enough to stay a cheap int.
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,15}")
 
 
 @dataclass(frozen=True)
@@ -30,24 +34,36 @@ class Batch:
 def read_batch_parameters(request) -> tuple[int, int]:
     """Return `b_start` and `b_size` from the query, `b_size` capped.
 
-    Raises `ValidationError` for values that are not non-negative integers.
+    Raises `ValidationError` for a `b_start` that is not a whole number, or a
+    `b_size` that is not a positive one.
     """
     settings = request.settings
-    values = []
-    for name, default in (("b_start", 0), ("b_size", settings.default_batch_size)):
-        raw = request.GET.get(name, str(default))
-        if not raw.isdigit():
-            raise ValidationError(f"{name} must be a non-negative integer", name)
-        values.append(int(raw))
-    start, size = values
-    return start, max(1, min(size, settings.max_batch_size))
+    start = _whole_number(request, "b_start", 0)
+    size = _whole_number(request, "b_size", settings.default_batch_size)
+    if size < 1:
+        raise ValidationError("b_size must be at least 1", "b_size")
+    return start, min(size, settings.max_batch_size)
+
+
+def _whole_number(request, name: str, default: int) -> int:
+    raw = request.GET.get(name)
+    if raw is None:
+        return default
+    if not _WHOLE_NUMBER.fullmatch(raw):
+        raise ValidationError(f"{name} must be a whole number, not {raw[:20]!r}", name)
+    return int(raw)
 
 
 def batch_of(container, start: int, size: int) -> Batch:
     """Return the batch of `container`'s names from `start`, at most `size` long.
 
-    Walks the B-tree's keys only: no item is loaded to skip past it.
+    Reads names only: no item is loaded to skip past it. A container that
+    can find names by position (a Folder's `keys_at`) is asked to.
     """
     total = len(container)
-    names = tuple(islice(container.keys(), start, start + size)) if start < total else ()
+    keys_at = getattr(container, "keys_at", None)
+    if keys_at is not None:
+        names = tuple(keys_at(start, start + size))
+    else:
+        names = tuple(islice(container.keys(), start, start + size))
     return Batch(start, size, total, names)

@@ -19,8 +19,11 @@ import webob.exc
 from objweb.errors import (
     AccessDenied, Forbidden, LimitExceededError, NameInUseError, NotFoundError,
     StorageError, Unauthorized, ValidationError)
-from objweb.publisher.request import UnsupportedMediaTypeError
+from objweb.publisher import login
+from objweb.publisher.request import RequestTooLargeError, UnsupportedMediaTypeError
+from objweb.security.csrf import CSRFError
 from objweb.security.sandbox.errors import CodeError
+from objweb.security.throttle import LoginThrottledError
 
 log = logging.getLogger("objweb.publisher")
 security_log = logging.getLogger("objweb.security")
@@ -49,10 +52,15 @@ def problem_for(error: BaseException) -> Problem:
         return Problem(error.code, error.detail or error.title, headers)
     if isinstance(error, AccessDenied):
         return _denial(error)
+    if isinstance(error, LoginThrottledError):
+        return Problem(429, "Too many failed logins; try again later.",
+                       {"Retry-After": str(error.retry_after)})
     if isinstance(error, NotFoundError):
         return Problem(404, "There is nothing at this address.")
     if isinstance(error, UnsupportedMediaTypeError):
         return Problem(415, str(error))
+    if isinstance(error, RequestTooLargeError):
+        return Problem(413, str(error))
     if isinstance(error, (ValidationError, NameInUseError)):
         return Problem(400, str(error))
     if isinstance(error, LimitExceededError):
@@ -71,6 +79,9 @@ def _denial(error: AccessDenied) -> Problem:
         security_log.info("%s", error.decision.explain())
     if isinstance(error, Unauthorized):
         return Problem(401, "Log in to see this.", {"WWW-Authenticate": REALM})
+    if isinstance(error, CSRFError):
+        return Problem(403, "The form has expired or did not come from this site; "
+                            "reload the page and try again.")
     if isinstance(error, Forbidden):
         return Problem(403, "You are not allowed to do this here.")
     return Problem(403, "You are not allowed to do this here.")
@@ -94,6 +105,9 @@ h1{{font-size:1.5rem}}</style></head>
 
 def render_problem(request, problem: Problem, *, as_json: bool) -> webob.Response:
     """Return the response that tells the client about `problem`."""
+    if problem.status == 401 and login.wants_login_form(request):
+        # A browser without credentials gets the login form, and comes back here after.
+        return login.challenge(request)
     if as_json:
         payload = {"error": problem.message}
         if problem.incident:
@@ -118,5 +132,9 @@ def render_problem(request, problem: Problem, *, as_json: bool) -> webob.Respons
 
 
 def prefers_json(request) -> bool:
-    """Whether an error should be told in JSON: the client asked for it or sent it."""
-    return request.wants_json or request.has_json_body or request.method in ("PATCH", "DELETE")
+    """Whether an error should be told in JSON.
+
+    It is when the client asked for JSON or sent it, or the JSON API answers.
+    """
+    return (request.wants_json or request.has_json_body or request.answers_json
+            or request.method in ("PATCH", "DELETE"))

@@ -12,12 +12,16 @@ class Settings:
 
     max_request_body: int = 1 << 30
     max_json_body: int = 16 << 20
-    conflict_attempts: int = 3
+    # A conflicting request is replayed this many times before it answers 503.
+    conflict_retries: int = 3
     retry_after: int = 1
     session_lifetime: int = 8 * 3600
     code_time_budget: float = 5.0
     code_output_limit: int = 10 << 20
     default_batch_size: int = 50
     max_batch_size: int = 1000
+    # Failed logins allowed per user name, and per client address, within
+    # `login_window` seconds; then `429` until the oldest failure is that old.
     login_attempts: int = 5
+    login_attempts_per_address: int = 20
     login_window: int = 60

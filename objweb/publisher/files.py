@@ -18,20 +18,22 @@ SANDBOX_POLICY = "sandbox; default-src 'none'"
 
 
 class BlobIterator:
-    """Iterates over an open file in chunks; seeks to serve a range."""
+    """Iterates over an open file in chunks, from `start` up to, not including, `stop`.
 
-    def __init__(self, stream):
+    Closing it closes the file, whether or not it was iterated: a server
+    closes what it was given even when it sends no body (`HEAD`, `304`).
+    """
+
+    def __init__(self, stream, start: int | None = None, stop: int | None = None):
         self.stream = stream
+        self.start = start
+        self.stop = stop
 
     def __iter__(self):
-        return self.app_iter_range(None, None)
-
-    def app_iter_range(self, start: int | None, stop: int | None):
-        """Yield the bytes from `start` up to, not including, `stop`."""
         try:
-            if start:
-                self.stream.seek(start)
-            remaining = None if stop is None else stop - (start or 0)
+            if self.start:
+                self.stream.seek(self.start)
+            remaining = None if self.stop is None else self.stop - (self.start or 0)
             while remaining is None or remaining > 0:
                 size = CHUNK_SIZE if remaining is None else min(CHUNK_SIZE, remaining)
                 chunk = self.stream.read(size)
@@ -42,6 +44,10 @@ class BlobIterator:
                 yield chunk
         finally:
             self.close()
+
+    def app_iter_range(self, start: int | None, stop: int | None) -> "BlobIterator":
+        """Return an iterator over the bytes from `start` up to, not including, `stop`."""
+        return BlobIterator(self.stream, start, stop)
 
     def close(self) -> None:
         """Close the underlying file."""

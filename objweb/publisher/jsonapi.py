@@ -94,7 +94,7 @@ def _valid_new_name(folder, name: object) -> str:
         raise ValidationError(f"id: {error}", "id") from None
 
 
-@view_config(Folder, action=protections.ADD, methods=("POST",))
+@view_config(Folder, action=protections.ADD, methods=("POST",), json_api=True)
 def json_create(folder, request) -> webob.Response:
     """Create the object the JSON body describes; answer `201` with its `Location`."""
     values = request.json_object(request.settings.max_json_body)
@@ -114,7 +114,7 @@ def json_create(folder, request) -> webob.Response:
     return response
 
 
-@view_config(Item, action=protections.CHANGE, methods=("PATCH",))
+@view_config(Item, action=protections.CHANGE, methods=("PATCH",), json_api=True)
 def json_patch(obj, request) -> webob.Response:
     """Change the fields the JSON body names, all or none; answer `204`."""
     values = request.json_object(request.settings.max_json_body)
@@ -131,7 +131,8 @@ def json_patch(obj, request) -> webob.Response:
     return webob.Response(status=204)
 
 
-@view_config(Item, action=protections.DELETE, methods=("DELETE",), on_parent=True)
+@view_config(Item, action=protections.DELETE, methods=("DELETE",), on_parent=True,
+             json_api=True)
 def json_delete(obj, request) -> webob.Response:
     """Remove `obj` from its container; answer `204`."""
     parent = obj.__parent__
@@ -159,7 +160,7 @@ def _new_from_body(name: str, request) -> Item:
     return cls(title=name, data=request.body_file, content_type=full_type)
 
 
-@view_config(Folder, CREATE_BY_PUT, action=protections.ADD, methods=("PUT",))
+@view_config(Folder, CREATE_BY_PUT, action=protections.ADD, methods=("PUT",), json_api=True)
 def put_new(folder, request) -> webob.Response:
     """Create a File (or a Page, for `text/html`) from the raw body; answer `201`."""
     name = request.traversal.missing
@@ -174,7 +175,7 @@ def put_new(folder, request) -> webob.Response:
     return response
 
 
-@view_config(Item, action=protections.CHANGE, methods=("PUT",))
+@view_config(Item, action=protections.CHANGE, methods=("PUT",), json_api=True)
 def put_replace(obj, request) -> webob.Response:
     """Replace a File's content or a Page's body with the raw body; answer `204`."""
     if isinstance(obj, File):

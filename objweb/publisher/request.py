@@ -6,6 +6,7 @@ virtual hosting.
 """
 
 import json
+from functools import cached_property
 
 import webob
 
@@ -17,6 +18,20 @@ JSON_TYPE = "application/json"
 
 class UnsupportedMediaTypeError(ValidationError):
     """A JSON verb sent with a body that does not say it is JSON."""
+
+
+class RequestTooLargeError(ValidationError):
+    """A request body over the size the server accepts for it."""
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def is_json_type(content_type: str) -> bool:
+    """Return whether a media type (without parameters) is JSON: `application/json` or `+json`."""
+    return content_type == JSON_TYPE or (
+        content_type.startswith("application/") and content_type.endswith("+json"))
 
 
 class Request(webob.Request):
@@ -34,35 +49,53 @@ class Request(webob.Request):
     # The token a browser session must send with every state change (the
     # `csrf_token` form field or the `X-CSRF-Token` header).
     csrf_token = ""
+    # How the principal proved who it is: "basic", "session" or None (anonymous).
+    authenticated_by = None
+    # The browser session of the request, if it came with a valid session cookie.
+    session = None
+    # Set when the request carried a session cookie that no longer holds.
+    session_ended = False
+    # The application's count of failed logins.
+    throttle = None
+    # The virtual host the path described (objweb.publisher.vhost.VirtualHost).
+    virtual_host = None
+    # Set when the view called belongs to the JSON API: errors are then told in JSON.
+    answers_json = False
 
-    @property
+    @cached_property
     def wants_json(self) -> bool:
         """Whether the client prefers JSON to HTML."""
+        # Cached: the publisher and the error boundary ask more than once.
         offers = self.accept.acceptable_offers(["text/html", JSON_TYPE])
         return bool(offers) and offers[0][0] == JSON_TYPE
 
     @property
     def has_json_body(self) -> bool:
-        """Whether the body says it is JSON."""
-        return self.content_type == JSON_TYPE
+        """Whether the body says it is JSON (`application/json` or a `+json` type)."""
+        return is_json_type(self.content_type)
 
     def json_object(self, max_size: int) -> dict:
         """Return the body parsed as a JSON object.
 
         Raises `UnsupportedMediaTypeError` unless the body is declared JSON,
-        and `ValidationError` for a body too large, not JSON, or not an object.
+        `RequestTooLargeError` for a body over `max_size` bytes, and
+        `ValidationError` for a body that is not JSON or not an object.
         """
         if not self.has_json_body:
             raise UnsupportedMediaTypeError(f"send the body as {JSON_TYPE}")
         if self.content_length is not None and self.content_length > max_size:
-            raise ValidationError(f"the JSON body is over {max_size} bytes")
+            raise RequestTooLargeError(f"the JSON body is over {max_size} bytes")
         raw = self.body_file.read(max_size + 1)
         if len(raw) > max_size:
-            raise ValidationError(f"the JSON body is over {max_size} bytes")
+            raise RequestTooLargeError(f"the JSON body is over {max_size} bytes")
         try:
-            value = json.loads(raw.decode(self.charset or "utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
+            value = json.loads(raw.decode(self.charset or "utf-8"),
+                               parse_constant=_refuse_constant)
+        except (UnicodeDecodeError, LookupError, ValueError) as error:
             raise ValidationError(f"the body is not valid JSON: {error}") from None
+        except RecursionError:
+            # A body of a few kilobytes of "[[[[..." exhausts the parser's stack.
+            raise ValidationError("the JSON body is nested too deeply") from None
         if not isinstance(value, dict):
             raise ValidationError("the body must be a JSON object")
         return value

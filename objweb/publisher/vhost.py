@@ -7,6 +7,7 @@ then answers for `/site/news` and writes its links as `https://example.com/news`
 for a site mounted under a subfolder of the public host.
 """
 
+import re
 from dataclasses import dataclass
 
 from objweb.errors import NotFoundError
@@ -15,6 +16,9 @@ BASE_MARKER = "VirtualHostBase"
 ROOT_MARKER = "VirtualHostRoot"
 PREFIX_MARKER = "_vh_"
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
+# A host name or an IPv6 literal, with an optional port: what a link may start with.
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
+                   r"(?::[0-9]{1,5})?")
 
 
 @dataclass(frozen=True)
@@ -43,12 +47,16 @@ def read_virtual_host(segments: list[str], application_url: str) -> VirtualHost:
     if len(segments) < 3:
         raise NotFoundError("a VirtualHostBase path needs a scheme and a host")
     scheme, host = segments[1].lower(), segments[2]
-    if scheme not in _DEFAULT_PORTS or not host or "/" in host:
-        raise NotFoundError(f"bad virtual host {scheme}://{host}")
-    name, _, port = host.partition(":")
-    if port == _DEFAULT_PORTS[scheme]:
-        host = name
-    return _with_root(segments[3:], f"{scheme}://{host}")
+    if scheme not in _DEFAULT_PORTS or not _HOST.fullmatch(host):
+        raise NotFoundError("bad virtual host: a scheme (http or https) and a host[:port]")
+    return _with_root(segments[3:], f"{scheme}://{_without_default_port(host, scheme)}")
+
+
+def _without_default_port(host: str, scheme: str) -> str:
+    if host.endswith("]") or ":" not in host:
+        return host
+    name, _, port = host.rpartition(":")
+    return name if port == _DEFAULT_PORTS[scheme] else host
 
 
 def _with_root(segments: list[str], base_url: str) -> VirtualHost:

@@ -5,17 +5,27 @@ one is known in that container's subtree, as in Zope; the nearest folder that
 knows a login decides. The user folder protocol is small: `get_user(login)`
 returns a record with `id`, `title`, `roles` and `groups` (or None),
 `check_password(login, password)` answers yes or no, and `group_roles(group)`
-returns a group's roles.
+returns a group's roles. A user record keeps its `password_hash`, which
+sessions fingerprint (with the site's secret) so that a new password ends
+them.
 """
 
+import hmac
 from collections.abc import Iterator
 
+from objweb.errors import NotFoundError
+from objweb.security.credentials import VerifiedCredentials
 from objweb.security.passwords import verify_password
 from objweb.security.principals import Principal
-from objweb.traversal.location import lineage
-from objweb.traversal.resolve import child
+from objweb.security.sessions import Session, credential_fingerprint, new_session
+from objweb.traversal.location import lineage, path_of
+from objweb.traversal.resolve import child, find
 
 USER_FOLDER_NAME = "acl_users"
+
+# Basic credentials proven in the last minute, so that a program sending its
+# password with every request does not pay a full hash each time.
+verified_credentials = VerifiedCredentials()
 
 
 def user_folders_above(obj) -> Iterator[tuple[object, object]]:
@@ -53,14 +63,64 @@ def authenticate(obj, login: str, password: str) -> Principal | None:
     """Return the principal whose login and password these are, seen from `obj`.
 
     Returns None for an unknown login and for a wrong password alike, after
-    the same amount of hashing work.
+    the same amount of hashing work. Credentials proven right within the
+    last minute are accepted without hashing again (see `credentials`).
     """
     found = find_user(obj, login)
+    if found is not None:
+        user, user_folder, _domain = found
+        where = path_of(user_folder)
+        if verified_credentials.is_proven(where, login, password, user.password_hash):
+            return principal_for(*found)
+    if not _check_credentials(found, login, password):
+        return None
+    user, user_folder, _domain = found
+    verified_credentials.remember(where, login, password, user.password_hash)
+    return principal_for(*found)
+
+
+def _check_credentials(found, login: str, password: str) -> bool:
+    """Return whether `password` is right for the user `found`, hashing even for none."""
     if found is None:
         verify_password(None, password)
+        return False
+    _user, user_folder, _domain = found
+    return user_folder.check_password(login, password)
+
+
+def open_session(obj, login: str, password: str, *, secret: bytes, lifetime: int,
+                 now: float | None = None) -> tuple[Principal, Session] | None:
+    """Return the principal and a new session for these credentials, seen from `obj`.
+
+    Refuses (None) exactly as `authenticate` does, after the same work.
+    """
+    found = find_user(obj, login)
+    if not _check_credentials(found, login, password):
         return None
     user, user_folder, domain = found
-    if not user_folder.check_password(login, password):
+    fingerprint = credential_fingerprint(secret, user.password_hash)
+    session = new_session(user.id, path_of(domain), fingerprint, lifetime=lifetime, now=now)
+    return principal_for(user, user_folder, domain), session
+
+
+def session_principal(root, session: Session, secret: bytes) -> Principal | None:
+    """Return the principal whose session this is, or None if it no longer holds.
+
+    The session names the folder whose user folder defines the user; the
+    user must still be there, with the password the session began under.
+    """
+    try:
+        domain = find(root, session.domain_path)
+    except (NotFoundError, ValueError):
+        return None
+    user_folder = child(domain, USER_FOLDER_NAME)
+    if user_folder is None or not hasattr(user_folder, "check_password"):
+        return None
+    user = user_folder.get_user(session.user_id)
+    if user is None:
+        return None
+    fingerprint = credential_fingerprint(secret, user.password_hash)
+    if not hmac.compare_digest(fingerprint, session.fingerprint):
         return None
     return principal_for(user, user_folder, domain)
 

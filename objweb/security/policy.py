@@ -56,15 +56,22 @@ class SecurityPolicy:
     def __init__(self, principal: Principal, *, proxy_roles: frozenset | None = None):
         self.principal = principal
         self.proxy_roles = proxy_roles
-        self._roles_cache: dict[int, frozenset] = {}
-        self._permission_cache: dict[tuple[str, int], frozenset] = {}
+        # Keyed by id(), holding the object too: an id is only unique while
+        # its object lives, and the entry keeps it alive for the request.
+        self._roles_cache: dict[int, tuple[object, frozenset]] = {}
+        self._permission_cache: dict[tuple[str, int], tuple[object, frozenset]] = {}
+
+    def forget(self) -> None:
+        """Drop what the policy learned, after security settings changed mid-request."""
+        self._roles_cache.clear()
+        self._permission_cache.clear()
 
     def roles_in(self, obj) -> frozenset:
         """Return every role the principal holds on `obj`."""
-        key = id(obj)
-        if key not in self._roles_cache:
-            self._roles_cache[key] = self._compute_roles(obj)
-        return self._roles_cache[key]
+        entry = self._roles_cache.get(id(obj))
+        if entry is None or entry[0] is not obj:
+            entry = self._roles_cache[id(obj)] = (obj, self._compute_roles(obj))
+        return entry[1]
 
     def _compute_roles(self, obj) -> frozenset:
         if self.proxy_roles is not None:
@@ -91,9 +98,11 @@ class SecurityPolicy:
     def roles_of_permission(self, permission: str, obj) -> frozenset:
         """Return the roles that hold `permission` on `obj`, inheritance included."""
         key = (permission, id(obj))
-        if key not in self._permission_cache:
-            self._permission_cache[key] = self._compute_permission_roles(permission, obj)
-        return self._permission_cache[key]
+        entry = self._permission_cache.get(key)
+        if entry is None or entry[0] is not obj:
+            entry = self._permission_cache[key] = (
+                obj, self._compute_permission_roles(permission, obj))
+        return entry[1]
 
     @staticmethod
     def _compute_permission_roles(permission: str, obj) -> frozenset:

@@ -21,6 +21,8 @@ MANAGE_USERS = "manage_users"
 UNDO = "undo"
 IMPORT_EXPORT = "import_export"
 PUBLIC = "public"
+# Giving an object to another owner: a manager's right, as the contract says.
+CHANGE_OWNER = "change_owner"
 # Checked on the container, besides `add`, when an object of the type is made
 # there: making a Script needs the right to change code, not only to add.
 CREATE = "create"
@@ -33,6 +35,7 @@ DEFAULT_PROTECTIONS = {
     CHANGE_PERMISSIONS: p.CHANGE_PERMISSIONS,
     CHANGE_LOCAL_ROLES: p.CHANGE_LOCAL_ROLES,
     UNDO: p.UNDO_CHANGES,
+    CHANGE_OWNER: p.CHANGE_PERMISSIONS,
     IMPORT_EXPORT: p.IMPORT_EXPORT,
     # Reachable by everyone: the login form, the health check.
     PUBLIC: None,
@@ -55,8 +58,8 @@ def permission_for(obj_or_type, action: str) -> str | None:
     Raises `UnknownActionError` for an action no table declares.
     """
     cls = obj_or_type if isinstance(obj_or_type, type) else type(obj_or_type)
-    for cls in cls.__mro__:
-        table = cls.__dict__.get("__protections__")
+    for base in cls.__mro__:
+        table = base.__dict__.get("__protections__")
         if table is not None and action in table:
             return table[action]
     if action in DEFAULT_PROTECTIONS:

@@ -138,6 +138,23 @@ def define_role(obj, role: str) -> None:
     settings.defined_roles = settings.defined_roles | {role}
 
 
+def remove_role(obj, role: str) -> None:
+    """Forget a role defined on `obj` itself, and every grant of it here.
+
+    Raises `ValueError` for a built-in role or one not defined on `obj`.
+    """
+    settings = settings_of(obj)
+    if settings is None or role not in settings.defined_roles:
+        raise ValueError(f"the role {role!r} is not defined here")
+    settings.defined_roles = settings.defined_roles - {role}
+    for permission, setting in list(settings.permissions.items()):
+        if role in setting.roles:
+            settings.set_permission(permission, setting.roles - {role}, setting.acquire)
+    for principal_id, roles in list(settings.local_roles.items()):
+        if role in roles:
+            settings.set_local_roles(principal_id, roles - {role})
+
+
 def permission_setting(obj, permission: str) -> PermissionSetting:
     """Return the setting of `permission` on `obj` itself (acquire-all if unset)."""
     settings = settings_of(obj)

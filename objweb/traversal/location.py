@@ -34,12 +34,11 @@ def path_segments(obj, root=None) -> list[str]:
     Raises `ValueError` if `root` is given and `obj` is not inside it.
     """
     names = []
-    for node in lineage(obj):
-        if node is root or getattr(node, "__parent__", None) is None:
-            break
+    node = obj
+    # A plain loop, not `lineage`: this runs for every URL and every decision.
+    while node is not root and getattr(node, "__parent__", None) is not None:
         names.append(node.__name__)
-    else:
-        node = None
+        node = node.__parent__
     if root is not None and node is not root:
         raise ValueError(f"{path_of(obj)} is not inside {path_of(root)}")
     names.reverse()

@@ -93,7 +93,7 @@ def traverse(root, segments: Sequence[str],
         rest = tuple(segments[index + 1:])
         if segment in ("", "."):
             continue
-        if segment.startswith(VIEW_PREFIX):
+        if segment.startswith(VIEW_PREFIX) and len(segment) > len(VIEW_PREFIX):
             return TraversalResult(obj, obj, segment[len(VIEW_PREFIX):], rest, tuple(chain))
         item = child(obj, segment) if segment != ".." else None
         if item is not None:

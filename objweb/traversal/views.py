@@ -27,6 +27,7 @@ class ViewRegistration:
     `plain` lets the view be reached without the `@@` prefix; only names that
     can never be an item's name (such as `manage`) may be plain.
     `accepts_subpath` lets the view take the path segments after it.
+    `json_api` marks a view of the JSON API: its refusals are told in JSON.
     """
 
     for_type: type
@@ -38,6 +39,7 @@ class ViewRegistration:
     accept_json: bool | None = None
     plain: bool = False
     accepts_subpath: bool = False
+    json_api: bool = False
 
 
 class ViewRegistry:
@@ -49,7 +51,7 @@ class ViewRegistry:
     def register(self, for_type: type, name: str, handler: Callable, *,
                  action: str, methods=("GET",), on_parent: bool = False,
                  accept_json: bool | None = None, plain: bool = False,
-                 accepts_subpath: bool = False) -> ViewRegistration:
+                 accepts_subpath: bool = False, json_api: bool = False) -> ViewRegistration:
         """Register `handler` and return its registration.
 
         Raises `ValueError` if the same type, name, method and JSON preference
@@ -57,7 +59,8 @@ class ViewRegistry:
         """
         methods = frozenset(method.upper() for method in methods)
         registration = ViewRegistration(for_type, name, handler, action, methods,
-                                        on_parent, accept_json, plain, accepts_subpath)
+                                        on_parent, accept_json, plain, accepts_subpath,
+                                        json_api)
         existing = self._by_type_and_name.setdefault((for_type, name), [])
         for other in existing:
             if other.methods & methods and other.accept_json == accept_json:

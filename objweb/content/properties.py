@@ -1,0 +1,231 @@
+"""Typed custom properties: the extra named values a site manager gives an object.
+
+As Zope's property sheets do, an object may carry properties of a few
+kinds: `string` (one line), `text`, `int`, `float`, `boolean`, `date`
+and `lines` (a list of strings). They live in a small persistent record,
+made the first time one is added, so objects without properties cost
+nothing. Every change is checked in full before anything is stored.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from persistent import Persistent
+
+from objweb.content.schema import fields_of
+from objweb.errors import ValidationError
+
+KINDS = ("string", "text", "int", "float", "boolean", "date", "lines")
+SHEET_ATTRIBUTE = "_properties"
+MAX_PROPERTIES = 200
+MAX_TEXT_LENGTH = 1 << 20
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,99}")
+
+
+@dataclass(frozen=True)
+class Property:
+    """One property: its name, its kind and its value."""
+
+    name: str
+    kind: str
+    value: object
+
+
+class PropertySheet(Persistent):
+    """The properties of one object, in the order they were added."""
+
+    def __init__(self):
+        self.names: tuple = ()
+        self.kinds: dict = {}
+        self.values: dict = {}
+
+    def store(self, name: str, kind: str, value) -> None:
+        """Set property `name` (adding it at the end if new); values are already checked."""
+        if name not in self.kinds:
+            self.names = self.names + (name,)
+        self.kinds = {**self.kinds, name: kind}
+        self.values = {**self.values, name: value}
+
+    def drop(self, name: str) -> None:
+        """Remove property `name`."""
+        self.names = tuple(existing for existing in self.names if existing != name)
+        self.kinds = {key: kind for key, kind in self.kinds.items() if key != name}
+        self.values = {key: value for key, value in self.values.items() if key != name}
+
+
+def _sheet(obj) -> PropertySheet | None:
+    return getattr(obj, SHEET_ATTRIBUTE, None)
+
+
+def properties_of(obj) -> list[Property]:
+    """Return the properties of `obj`, in order."""
+    sheet = _sheet(obj)
+    if sheet is None:
+        return []
+    return [Property(name, sheet.kinds[name], sheet.values[name]) for name in sheet.names]
+
+
+def get_property(obj, name: str, default=None):
+    """Return the value of property `name` of `obj`, or `default`."""
+    sheet = _sheet(obj)
+    if sheet is None or name not in sheet.kinds:
+        return default
+    return sheet.values[name]
+
+
+def convert(kind: str, value, name: str = "value"):
+    """Return `value` (a Python value, or text from a form) as a value of `kind`.
+
+    Raises `ValidationError` naming `name` for a value that does not fit.
+    """
+    try:
+        return _CONVERTERS[kind](value)
+    except KeyError:
+        raise ValidationError(f"{name}: unknown kind {kind!r}; use one of "
+                              f"{', '.join(KINDS)}", name) from None
+    except (TypeError, ValueError) as error:
+        raise ValidationError(f"{name}: {error}", name) from None
+
+
+def add_property(obj, name: str, kind: str, value=None) -> Property:
+    """Give `obj` a new property and return it.
+
+    An empty value is the kind's empty value. Raises `ValidationError` for a
+    bad or taken name, an unknown kind or a value that does not fit.
+    """
+    check_property_name(obj, name)
+    if kind not in KINDS:
+        raise ValidationError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}", "kind")
+    value = _EMPTY[kind] if value in (None, "") else convert(kind, value, "value")
+    sheet = _sheet(obj)
+    if sheet is not None and len(sheet.names) >= MAX_PROPERTIES:
+        raise ValidationError(f"an object has at most {MAX_PROPERTIES} properties", "name")
+    if sheet is None:
+        sheet = PropertySheet()
+        setattr(obj, SHEET_ATTRIBUTE, sheet)
+    sheet.store(name, kind, value)
+    return Property(name, kind, value)
+
+
+def check_property_name(obj, name: object) -> str:
+    """Return `name` if `obj` may get a new property under it.
+
+    Raises `ValidationError` otherwise.
+    """
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
+        raise ValidationError("a property name starts with a letter and has only letters, "
+                              "digits and _ (at most 100)", "name")
+    if any(field.name == name for field in fields_of(obj)):
+        raise ValidationError(f"{name!r} is a field of every {obj.type_name}", "name")
+    if get_property(obj, name, _MISSING) is not _MISSING:
+        raise ValidationError(f"there is a property {name!r} already", "name")
+    return name
+
+
+def set_properties(obj, values: dict) -> None:
+    """Change the named properties' values: all or none.
+
+    Raises `ValidationError` for an unknown property or a value that does
+    not fit its kind; then nothing changed.
+    """
+    sheet = _sheet(obj)
+    known = sheet.kinds if sheet is not None else {}
+    checked = {}
+    for name, value in values.items():
+        if name not in known:
+            raise ValidationError(f"there is no property {name!r}", name)
+        checked[name] = convert(known[name], value, name)
+    for name, value in checked.items():
+        sheet.store(name, known[name], value)
+
+
+def remove_properties(obj, names) -> None:
+    """Remove the named properties. Raises `ValidationError` for an unknown one."""
+    sheet = _sheet(obj)
+    for name in names:
+        if sheet is None or name not in sheet.kinds:
+            raise ValidationError(f"there is no property {name!r}", "names")
+    for name in names:
+        sheet.drop(name)
+
+
+# -- conversions --------------------------------------------------------------------
+
+_MISSING = object()
+
+
+def _to_string(value) -> str:
+    value = _to_text(value)
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be a single line")
+    return value
+
+
+def _to_text(value) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected text")
+    if len(value) > MAX_TEXT_LENGTH:
+        raise ValueError(f"at most {MAX_TEXT_LENGTH} characters")
+    return value
+
+
+def _to_int(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise TypeError("expected a whole number")
+    try:
+        return int(value.strip() if isinstance(value, str) else value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a whole number") from None
+
+
+def _to_float(value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError("expected a number")
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError("must be a finite number")
+    return number
+
+
+def _to_boolean(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "on", "1", "yes"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("false", "off", "0", "no", ""):
+        return False
+    raise ValueError(f"{value!r} is not true or false")
+
+
+def _to_date(value) -> date | None:
+    if value is None or isinstance(value, str) and not value.strip():
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise TypeError("expected a date")
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _to_lines(value) -> tuple:
+    if isinstance(value, str):
+        value = value.splitlines()
+    if not isinstance(value, (list, tuple)) or not all(isinstance(line, str) for line in value):
+        raise TypeError("expected lines of text")
+    return tuple(line.strip() for line in value if line.strip())
+
+
+_CONVERTERS = {"string": _to_string, "text": _to_text, "int": _to_int, "float": _to_float,
+               "boolean": _to_boolean, "date": _to_date, "lines": _to_lines}
+_EMPTY = {"string": "", "text": "", "int": 0, "float": 0.0, "boolean": False,
+          "date": None, "lines": ()}

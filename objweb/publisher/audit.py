@@ -1,0 +1,67 @@
+"""The audit trail: who changed what, where, from which address.
+
+Every committed change is described twice: in the transaction itself (its
+user and note, which the Undo screen shows) and as one line on the
+`objweb.audit` logger. Logins, failed logins and logouts get a line too. A
+line never holds a password, a hash, a session ticket or a token, and
+characters that could forge a second line are escaped.
+"""
+
+import logging
+
+from objweb.traversal.location import path_of
+
+audit_log = logging.getLogger("objweb.audit")
+
+
+def _printable(value: object) -> str:
+    text = str(value)
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+
+
+def client_address(request) -> str:
+    """Return the client's address as the server reports it (`-` if unknown)."""
+    return request.remote_addr or "-"
+
+
+def actor(request) -> str:
+    """Return who acts in `request`: `user@domain` for a user, `Anonymous` otherwise."""
+    principal = getattr(request, "principal", None)
+    if principal is None or not principal.is_authenticated:
+        return "Anonymous"
+    return f"{principal.id}@{domain_path(principal)}"
+
+
+def domain_path(principal) -> str:
+    """Return the path of the folder whose user folder defines `principal`."""
+    return "/" if principal.domain is None else path_of(principal.domain)
+
+
+def event(request, text: str) -> None:
+    """Log a security event (a login, a refusal) for `request`."""
+    audit_log.info("%s from %s: %s", _printable(actor(request)),
+                   _printable(client_address(request)), _printable(text))
+
+
+def describe_transaction(request, txn) -> None:
+    """Record in `txn` who is changing what: user, user folder, request line and notes.
+
+    As in Zope, the user is stored with the path of the folder that
+    defines it (`/ admin`). The note is what the view said it did (`added
+    Page /news/hello`), or else the request line.
+    """
+    principal = getattr(request, "principal", None)
+    if principal is not None and principal.is_authenticated:
+        txn.setUser(principal.id, domain_path(principal))
+    else:
+        txn.setUser("Anonymous User", "/")
+    if not txn.description:
+        txn.note(f"{request.method} {_printable(request.path_info)}")
+
+
+def committed(request, txn) -> None:
+    """Log the change `txn` committed for `request`."""
+    notes = " | ".join(line for line in txn.description.splitlines() if line)
+    audit_log.info("%s from %s: %s %s: %s", _printable(actor(request)),
+                   _printable(client_address(request)), request.method,
+                   _printable(request.path_info), _printable(notes))

@@ -1,0 +1,312 @@
+"""The Contents tab of a folder: the batched list and its actions.
+
+The list is batched, filtered and sorted by `objweb.zmi.listing`. The
+actions work on the ticked items, or on every item that matches the filter
+("all N matching", across batches): delete, rename, cut, copy, paste and
+export. Cut and copy only fill the clipboard cookie; paste does the work,
+checking every permission again, as in Zope.
+"""
+
+from functools import cached_property
+from urllib.parse import urlencode
+
+import webob
+
+from objweb.content.folder import Folder
+from objweb.content.registry import addable_types
+from objweb.content.transfer import copy_of
+from objweb.errors import NameInUseError, NotFoundError, ValidationError
+from objweb.names import check_name
+from objweb.security.protections import (
+    ADD, CREATE, DELETE, IMPORT_EXPORT, MANAGE, permission_for)
+from objweb.traversal.location import is_inside, path_of
+from objweb.traversal.resolve import find
+from objweb.zmi import cookies, exporting
+from objweb.zmi.display import format_time, iso_time
+from objweb.zmi.framework import Screen, command, screen
+from objweb.zmi.listing import (
+    SORT_LIMIT, Listing, Query, list_contents, read_query, select_names)
+
+QUERY_FIELDS = ("filter", "sort", "reverse", "b_start", "b_size")
+
+
+@screen(Folder, "manage_contents", title="Contents", order=10)
+class ContentsScreen(Screen):
+    """The items of a folder, with the actions on a selection and the add menu."""
+
+    template = "contents.pt"
+    sort_limit = SORT_LIMIT
+    format_time = staticmethod(format_time)
+    iso_time = staticmethod(iso_time)
+
+    @cached_property
+    def query(self) -> Query:
+        """What the user asked to see (also sent back by the action forms)."""
+        return read_query(self.request.params)
+
+    @cached_property
+    def listing(self) -> Listing:
+        """The batch the query asks for."""
+        return list_contents(self.context, self.query)
+
+    # -- what the template uses ---------------------------------------------------
+
+    @property
+    def addable(self) -> list[type]:
+        """The types the user may add here."""
+        if not self.can(ADD):
+            return []
+        return addable_types(self.context)
+
+    @property
+    def clipboard(self) -> cookies.Clipboard | None:
+        """What was cut or copied, if anything."""
+        return cookies.read_clipboard(self.request)
+
+    @property
+    def selected(self) -> set:
+        """The names ticked when the page is shown again after a failure, or all with ?select=all."""
+        if self.submitted is not None:
+            return set(self.submitted.getall("names"))
+        if self.request.GET.get("select") == "all":
+            return {row.name for row in self.listing.rows}
+        return set()
+
+    def query_url(self, **changes) -> str:
+        """Return this screen's URL with the current query changed by `changes`."""
+        query = self.query
+        values = {"filter": query.filter, "sort": query.sort,
+                  "reverse": "1" if query.reverse else "", "b_size": query.size,
+                  "b_start": query.start}
+        values.update(changes)
+        if values.get("b_size") == 50:
+            values.pop("b_size")
+        if values.get("sort") == "name":
+            values.pop("sort")
+        if not values.get("b_start"):
+            values.pop("b_start", None)
+        return self.url(screen=self.name, **values)
+
+    def sort_url(self, key: str) -> str:
+        """Return the URL that sorts by `key` (reversing when it is the current key)."""
+        reverse = "1" if key == self.listing.sort and not self.query.reverse else ""
+        return self.query_url(sort=key, reverse=reverse, b_start=0, b_after=None)
+
+    def aria_sort(self, key: str) -> str | None:
+        """The `aria-sort` value of column `key`."""
+        if key != self.listing.sort:
+            return None
+        return "descending" if self.query.reverse else "ascending"
+
+    def next_url(self) -> str | None:
+        """The URL of the next batch, carrying the last name for a quick descent."""
+        start = self.listing.next_start
+        if start is None:
+            return None
+        return self.query_url(b_start=start, b_after=self.listing.next_after)
+
+    def page_url(self, start: int | None) -> str | None:
+        """The URL of the batch starting at `start`, or None."""
+        return None if start is None else self.query_url(b_start=start)
+
+    @property
+    def query_fields(self) -> list[tuple[str, str]]:
+        """The query as hidden fields, so the screen shows the same batch after an action."""
+        query = self.query
+        pairs = [("filter", query.filter), ("sort", query.sort),
+                 ("reverse", "1" if query.reverse else ""), ("b_start", str(query.start)),
+                 ("b_size", str(query.size))]
+        return [(name, value) for name, value in pairs if value]
+
+    # -- the selection --------------------------------------------------------------
+
+    def selection(self) -> list[str]:
+        """Return the names the action applies to.
+
+        Raises `ValueError` when nothing is selected, `NotFoundError` for a
+        ticked name that is no longer here.
+        """
+        post = self.request.POST
+        text = None
+        if post.get("all_matching"):
+            text = (post.get("filter") or "").strip()
+        names = select_names(self.context, post.getall("names"), text)
+        for name in names:
+            if name not in self.context:
+                raise NotFoundError(f"there is no item {name!r} here any more")
+        return names
+
+    def back(self, message: str, **flash) -> webob.Response:
+        """Redirect to this screen, showing the same batch, with `message`."""
+        post = self.request.POST
+        query = {name: post.get(name) for name in QUERY_FIELDS if post.get(name)}
+        url = self.url(screen=self.name) + (f"?{urlencode(query)}" if query else "")
+        return self.redirect(url, message, **flash)
+
+    # -- commands ---------------------------------------------------------------------
+
+    @command("delete", action=DELETE)
+    def delete(self) -> webob.Response:
+        """Delete the selected items."""
+        names = self.selection()
+        for name in names:
+            self.context.remove(name)
+        self.note(f"Deleted {describe(names)} from {path_of(self.context)}")
+        return self.back(f"Deleted {describe(names)}.", link_url=self.url(screen="manage_undo"),
+                         link_text="Undo")
+
+    @command("rename", action=DELETE)
+    def rename_form(self) -> webob.Response:
+        """Show the form that gives the selected items new names (changes nothing)."""
+        if self.request.POST.get("all_matching"):
+            raise ValidationError("rename the items one batch at a time, not all matching")
+        self.renaming = self.selection()
+        return self.render("rename.pt")
+
+    @command("rename_confirm", action=DELETE)
+    def rename(self) -> webob.Response:
+        """Give items new names, all or none."""
+        self.request.policy.check(ADD, self.context)
+        post = self.request.POST
+        pairs = list(zip(post.getall("old"), (new.strip() for new in post.getall("new"))))
+        if not pairs:
+            raise ValidationError("select at least one item first")
+        self.renaming = [old for old, _ in pairs]
+        changes = [(old, new) for old, new in pairs if old != new]
+        new_names = [new for _, new in changes]
+        for old, new in changes:
+            if new_names.count(new) > 1:
+                raise ValidationError(f"two items cannot both be named {new!r}", f"new-{old}")
+            try:
+                self.context.rename(old, new)
+            except (ValueError, NameInUseError) as error:
+                raise ValidationError(str(error), f"new-{old}") from None
+        renamed = ", ".join(f"{old} → {new}" for old, new in changes) or "nothing"
+        self.note(f"Renamed {renamed} in {path_of(self.context)}")
+        return self.back(f"Renamed {renamed}.")
+
+    def new_name_value(self, index: int, old: str) -> str:
+        """The new name to show in the rename form: what was typed, else the old name."""
+        if self.submitted is not None:
+            typed = self.submitted.getall("new")
+            if index < len(typed):
+                return typed[index]
+        return old
+
+    def show_failure(self) -> webob.Response:
+        """Show the rename form again if renaming failed, else the list."""
+        if getattr(self, "renaming", None):
+            return self.render("rename.pt")
+        return self.render()
+
+    @command("cut", action=DELETE)
+    def cut(self) -> webob.Response:
+        """Put the selected items on the clipboard, to be moved by a paste."""
+        return self._to_clipboard("cut")
+
+    @command("copy", action=MANAGE)
+    def copy(self) -> webob.Response:
+        """Put the selected items on the clipboard, to be copied by a paste."""
+        return self._to_clipboard("copy")
+
+    def _to_clipboard(self, operation: str) -> webob.Response:
+        names = self.selection()
+        post = self.request.POST
+        if post.get("all_matching"):
+            clipboard = cookies.Clipboard(operation, path_of(self.context), (),
+                                          (post.get("filter") or "").strip())
+        else:
+            clipboard = cookies.Clipboard(operation, path_of(self.context), tuple(names))
+        verb = "Cut" if operation == "cut" else "Copied"
+        response = self.back(f"{verb} {describe(names)}. Open a folder and choose Paste.")
+        cookies.write_clipboard(self.request, response, clipboard)
+        return response
+
+    @command("paste", action=ADD)
+    def paste(self) -> webob.Response:
+        """Move or copy the clipboard's items here."""
+        clipboard = self.clipboard
+        if clipboard is None:
+            raise ValidationError("the clipboard is empty: cut or copy something first")
+        source = self._source_of(clipboard)
+        names = select_names(source, clipboard.names, clipboard.filter)
+        if clipboard.operation == "cut":
+            pasted = self._move_here(source, names)
+        else:
+            pasted = self._copy_here(source, names)
+        self.note(f"Pasted ({clipboard.operation}) {describe(pasted)} from "
+                  f"{clipboard.source} into {path_of(self.context)}")
+        response = self.back(f"Pasted {describe(pasted)}.")
+        if clipboard.operation == "cut":
+            cookies.clear_clipboard(self.request, response)
+        return response
+
+    def _source_of(self, clipboard: cookies.Clipboard):
+        try:
+            source = find(self.request.root, clipboard.source)
+        except (KeyError, ValueError):
+            raise NotFoundError(f"the folder {clipboard.source} is gone; cut or copy again") \
+                from None
+        if not getattr(source, "is_container", False):
+            raise NotFoundError(f"{clipboard.source} is not a folder any more")
+        return source
+
+    def _check_create(self, obj) -> None:
+        permission = permission_for(type(obj), CREATE)
+        self.request.policy.check_permission(permission, self.context)
+        check = getattr(type(obj), "can_be_added_to", None)
+        if check is not None and not check(self.context):
+            raise ValidationError(f"a {obj.type_name} cannot be pasted here")
+
+    def _move_here(self, source, names: list[str]) -> list[str]:
+        self.request.policy.check(DELETE, source)
+        if source is self.context:
+            raise ValidationError("the items are in this folder already")
+        for name in names:
+            obj = self._source_item(source, name)
+            self._check_create(obj)
+            if obj.is_container and is_inside(self.context, obj):
+                raise ValidationError(f"{name} cannot be moved into itself")
+            source.move(name, self.context)
+        return names
+
+    def _copy_here(self, source, names: list[str]) -> list[str]:
+        pasted = []
+        for name in names:
+            obj = self._source_item(source, name)
+            self.request.policy.check(MANAGE, obj)
+            self._check_create(obj)
+            new_name = self.free_copy_name(name)
+            self.context.add(new_name, copy_of(obj))
+            pasted.append(new_name)
+        return pasted
+
+    @staticmethod
+    def _source_item(source, name: str):
+        obj = source.get(name)
+        if obj is None:
+            raise NotFoundError(f"{name!r} is no longer in {path_of(source)}")
+        return obj
+
+    def free_copy_name(self, name: str) -> str:
+        """Return `name`, or Zope's `copy_of_name`, `copy2_of_name`… if it is taken here."""
+        candidate, number = name, 1
+        while candidate in self.context:
+            candidate = f"copy{number if number > 1 else ''}_of_{name}"
+            number += 1
+        return check_name(candidate)
+
+    @command("export", action=IMPORT_EXPORT)
+    def export(self) -> webob.Response:
+        """Download the selected items in ZODB's export format (several: a zip of them)."""
+        names = self.selection()
+        return exporting.download(self.context, names)
+
+
+def describe(names: list[str]) -> str:
+    """Return `'a'`, `'a' and 'b'`, or `3 items` for a list of names."""
+    if len(names) == 1:
+        return repr(names[0])
+    if len(names) == 2:
+        return f"{names[0]!r} and {names[1]!r}"
+    return f"{len(names)} items"

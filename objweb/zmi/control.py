@@ -1,0 +1,100 @@
+"""The control panel on the site root: the database's figures, versions, and Pack."""
+
+import platform
+from dataclasses import dataclass
+from importlib import metadata
+
+import webob
+from ZODB.POSException import POSError
+
+from objweb.content.folder import Folder
+from objweb.errors import ValidationError
+from objweb.security.protections import CHANGE_PERMISSIONS, MANAGE
+from objweb.zmi.display import format_size
+from objweb.zmi.framework import Screen, command, screen
+
+MAX_PACK_DAYS = 36500
+
+
+def is_root(obj) -> bool:
+    """Whether `obj` is the site's root folder."""
+    return obj.__parent__ is None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One line of the control panel."""
+
+    label: str
+    value: str
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+@screen(Folder, "manage_control", title="Control panel", order=90, action=MANAGE,
+        post_action=CHANGE_PERMISSIONS, condition=is_root)
+class ControlPanel(Screen):
+    """Database size, object count, cache figures and versions; packing the database."""
+
+    template = "control.pt"
+
+    @property
+    def db(self):
+        """The database the site lives in."""
+        return self.request.connection.db()
+
+    @property
+    def database_facts(self) -> list[Fact]:
+        """What the database and its storage report."""
+        db = self.db
+        size = db.getSize()
+        return [
+            Fact("Storage", f"{type(db.storage).__name__}: {db.getName()}"),
+            Fact("Size", f"{format_size(size)} ({size:,} bytes)"),
+            Fact("Objects", f"{db.objectCount():,}"),
+            Fact("Undo", "kept" if db.supportsUndo() else "not kept by this storage"),
+        ]
+
+    @property
+    def cache_facts(self) -> list[Fact]:
+        """The object caches: their target size and what they hold now."""
+        db = self.db
+        connections = db.cacheDetailSize()
+        return [
+            Fact("Target per connection", f"{db.getCacheSize():,} objects"),
+            Fact("Objects in all caches", f"{db.cacheSize():,}"),
+            Fact("Connections", f"{len(connections)} (pool size {db.getPoolSize()})"),
+        ] + [Fact(f"Connection {index + 1}",
+                  f"{detail['ngsize']:,} loaded of {detail['size']:,} cached")
+             for index, detail in enumerate(connections)]
+
+    @property
+    def versions(self) -> list[Fact]:
+        """The versions of objweb and of what it runs on."""
+        return [Fact("objweb", _version("objweb")), Fact("ZODB", _version("ZODB")),
+                Fact("Python", platform.python_version())]
+
+    @property
+    def can_pack(self) -> bool:
+        """Whether the user may pack the database."""
+        return self.can(CHANGE_PERMISSIONS)
+
+    @command("pack")
+    def pack(self) -> webob.Response:
+        """Remove old revisions from the database, keeping the last `days` days of history."""
+        raw = (self.request.POST.get("days") or "0").strip()
+        if not raw.isdigit() or int(raw) > MAX_PACK_DAYS:
+            raise ValidationError(f"days is a whole number from 0 to {MAX_PACK_DAYS}", "days")
+        days = int(raw)
+        try:
+            self.db.pack(days=days)
+        except POSError as error:
+            raise ValidationError(f"the storage could not pack: {error}", "days") from None
+        kept = f"the last {days} day{'s' if days != 1 else ''}" if days else "no"
+        return self.redirect(self.url(screen=self.name),
+                             f"Packed the database, keeping {kept} history.")

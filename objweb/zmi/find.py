@@ -1,0 +1,135 @@
+"""The Find tab: search a folder's subtree by name, title, type and modification time.
+
+The walk goes depth first in name order and loads only what it must: a
+name and a type are known without loading an object, a title or a time
+are not. It stops after `SCAN_LIMIT` objects and says so, so one search
+cannot hold the server for long; the results are batched.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+
+import webob
+
+from objweb.content.folder import Folder
+from objweb.content.registry import type_names
+from objweb.security.protections import ACCESS, MANAGE
+from objweb.traversal.location import path_of
+from objweb.zmi.display import format_time
+from objweb.zmi.framework import Screen, screen
+from objweb.zmi.listing import Row, row_of
+
+SCAN_LIMIT = 50000
+BATCH_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What to look for; empty criteria match everything."""
+
+    name: str = ""
+    title: str = ""
+    type_name: str = ""
+    since: date | None = None
+    before: date | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether no criterion is set."""
+        return not (self.name or self.title or self.type_name or self.since or self.before)
+
+    def matches_name(self, name: str, obj) -> bool:
+        """Whether the name and type match (no load from the database needed)."""
+        if self.name and self.name.casefold() not in name.casefold():
+            return False
+        return not self.type_name or getattr(type(obj), "type_name", "") == self.type_name
+
+    def matches_state(self, obj) -> bool:
+        """Whether the title and modification time match (loads the object)."""
+        if self.title and self.title.casefold() not in (obj.title or "").casefold():
+            return False
+        modified = getattr(obj, "modified", 0) or 0
+        if self.since and modified < _epoch(self.since, time.min):
+            return False
+        return not (self.before and modified >= _epoch(self.before, time.min))
+
+
+def _epoch(day: date, clock: time) -> float:
+    return datetime.combine(day, clock, timezone.utc).timestamp()
+
+
+@dataclass
+class Walk:
+    """How far a search got: objects examined, and whether it stopped at the limit."""
+
+    examined: int = 0
+    stopped: bool = False
+
+
+def search(folder, criteria: Criteria, policy, walk: Walk) -> Iterator[tuple[str, Row]]:
+    """Yield (path, row) for each object below `folder` that matches, depth first.
+
+    Folders the user may not look into are passed over.
+    """
+    for name, obj in folder.items():
+        walk.examined += 1
+        if walk.examined > SCAN_LIMIT:
+            walk.stopped = True
+            return
+        if criteria.matches_name(name, obj) and criteria.matches_state(obj) \
+                and policy.can(ACCESS, obj):
+            yield path_of(obj), row_of(name, obj)
+        if getattr(type(obj), "is_container", False) and policy.can(ACCESS, obj):
+            yield from search(obj, criteria, policy, walk)
+            if walk.stopped:
+                return
+
+
+@screen(Folder, "manage_find", title="Find", order=70, action=MANAGE)
+class FindScreen(Screen):
+    """The search form and a batch of results."""
+
+    template = "find.pt"
+    types = staticmethod(type_names)
+    format_time = staticmethod(format_time)
+
+    def get(self) -> webob.Response:
+        """Render the form, and the results once something was asked."""
+        params = self.request.params
+        self.criteria = Criteria(
+            name=(params.get("name") or "").strip(), title=(params.get("title") or "").strip(),
+            type_name=params.get("type", "") if params.get("type", "") in type_names() else "",
+            since=self._day(params, "since"), before=self._day(params, "before"))
+        start = params.get("b_start", "0")
+        self.start = int(start) if start.isdigit() else 0
+        self.searched = "search" in params
+        self.results, self.more, self.walk = [], False, Walk()
+        if self.searched and not self.errors:
+            found = search(self.context, self.criteria, self.request.policy, self.walk)
+            for index, result in enumerate(found):
+                if index >= self.start + BATCH_SIZE:
+                    self.more = True
+                    break
+                if index >= self.start:
+                    self.results.append(result)
+        return self.render()
+
+    def _day(self, params, name: str) -> date | None:
+        raw = (params.get(name) or "").strip()
+        if not raw:
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            self.errors[name] = f"{raw!r} is not a date (YYYY-MM-DD)"
+            return None
+
+    def page_url(self, start: int) -> str:
+        """The URL of the result batch from `start`."""
+        criteria = self.criteria
+        return self.url(screen=self.name, name=criteria.name, title=criteria.title,
+                        type=criteria.type_name,
+                        since=criteria.since.isoformat() if criteria.since else "",
+                        before=criteria.before.isoformat() if criteria.before else "",
+                        search="1", b_start=start or "")

@@ -1,0 +1,124 @@
+"""Form fields as the screens render them, built from the content types' schemas.
+
+A `Widget` says what one input looks like: its name, label, kind, current
+value and the error to show beside it. The add and edit screens build their
+widgets from a type's `__fields__`, so a field added to a type shows up in
+its forms without touching a template.
+"""
+
+from dataclasses import dataclass, field
+
+from objweb.content.schema import fields_of
+from objweb.errors import SourceError
+
+# How a schema field kind is edited in a form.
+_KIND_WIDGETS = {"line": "line", "text": "code", "html": "code", "int": "int",
+                 "bool": "bool", "lines": "lines", "base64": "file"}
+CODE_FIELDS = frozenset({"source", "body", "params"})
+
+
+@dataclass(frozen=True)
+class Widget:
+    """One input of a form.
+
+    `kind` is one of line, password, text, code (a text area with line
+    numbers), int, float, bool, date, lines, select, checkboxes or file.
+    `options` lists (value, label) pairs for select and checkboxes; `value`
+    is then the selected value (or values).
+    """
+
+    name: str
+    label: str
+    kind: str = "line"
+    value: object = ""
+    required: bool = False
+    help: str = ""
+    error: str = ""
+    options: tuple = ()
+    error_line: int | None = None
+    error_column: int | None = None
+    attributes: dict = field(default_factory=dict)
+
+    @property
+    def input_id(self) -> str:
+        """The id of the input, which its label points to."""
+        return "field-" + "".join(ch if ch.isalnum() else "-" for ch in self.name)
+
+    def is_selected(self, value) -> bool:
+        """Whether the option `value` is chosen."""
+        if isinstance(self.value, (list, tuple, set, frozenset)):
+            return value in self.value
+        return value == self.value
+
+    @property
+    def text_value(self) -> str:
+        """The value as the text an input shows."""
+        if self.value is None:
+            return ""
+        if isinstance(self.value, (list, tuple)):
+            return "\n".join(str(item) for item in self.value)
+        return str(self.value)
+
+    @property
+    def numbered_lines(self) -> list[tuple[int, str, bool]]:
+        """(number, text, is the error's line) around the error line, for an editor."""
+        if self.error_line is None:
+            return []
+        lines = self.text_value.split("\n")
+        first = max(1, self.error_line - 3)
+        last = min(len(lines), self.error_line + 3)
+        return [(number, lines[number - 1], number == self.error_line)
+                for number in range(first, last + 1)]
+
+
+def widget_kind(type_field) -> str:
+    """Return the widget kind for a schema field."""
+    kind = _KIND_WIDGETS.get(type_field.kind, "line")
+    if kind == "code" and type_field.name not in CODE_FIELDS:
+        return "text"
+    return kind
+
+
+def schema_widgets(cls, values, errors: dict, error=None) -> list[Widget]:
+    """Return the widgets for the writable fields of type `cls`.
+
+    `values` maps field names to the values to show (what was typed, after a
+    failure). A `SourceError` in `error` marks its line in its field.
+    """
+    widgets = []
+    for type_field in fields_of(cls):
+        if not type_field.writable:
+            continue
+        line = column = None
+        if isinstance(error, SourceError) and error.field == type_field.name:
+            line, column = error.line, error.column
+        widgets.append(Widget(
+            name=type_field.name, label=type_field.label or type_field.name.title(),
+            kind=widget_kind(type_field), value=values.get(type_field.name, ""),
+            required=type_field.required, error=errors.get(type_field.name, ""),
+            error_line=line, error_column=column))
+    return widgets
+
+
+def uploaded_file(post, name: str):
+    """Return the file uploaded in field `name` of a form, or None if none was chosen."""
+    upload = post.get(name)
+    if upload is None or not hasattr(upload, "file") or not getattr(upload, "filename", ""):
+        return None
+    return upload
+
+
+def form_values(cls, post, *, skip=()) -> dict:
+    """Return the raw values a form sent for the writable, non-file fields of type `cls`.
+
+    An unticked checkbox sends nothing, so a missing boolean field is false.
+    """
+    values = {}
+    for type_field in fields_of(cls):
+        if not type_field.writable or type_field.kind == "base64" or type_field.name in skip:
+            continue
+        if type_field.kind == "bool":
+            values[type_field.name] = type_field.name in post
+        elif type_field.name in post:
+            values[type_field.name] = post.get(type_field.name)
+    return values

@@ -1,0 +1,54 @@
+"""The Import/Export tab of a folder: download a subtree, upload one to import.
+
+The files are in ZODB's export format (`.zexp`), as Zope's are; an upload
+may also be a zip of several, as the Contents tab's Export makes them.
+Reading a file checks every record before anything is imported (see
+`objweb.content.transfer`).
+"""
+
+import webob
+
+from objweb.content.folder import Folder
+from objweb.errors import NameInUseError, ValidationError
+from objweb.security.protections import ADD, CREATE, IMPORT_EXPORT, permission_for
+from objweb.traversal.location import path_of
+from objweb.traversal.resolve import find
+from objweb.zmi import exporting
+from objweb.zmi.forms import uploaded_file
+from objweb.zmi.framework import Screen, command, screen
+
+
+@screen(Folder, "manage_importexport", title="Import/Export", order=60, action=IMPORT_EXPORT)
+class ImportExportScreen(Screen):
+    """Export an item of this folder (or the folder itself); import a file into it."""
+
+    template = "importexport.pt"
+
+    @command("export")
+    def export(self) -> webob.Response:
+        """Download the named item, or this folder if no name is given."""
+        name = (self.request.POST.get("name") or "").strip()
+        obj = self.context if not name else self.context.get(name)
+        if obj is None:
+            raise ValidationError(f"there is no item {name!r} here", "name")
+        return exporting.download_object(obj)
+
+    @command("import", action=ADD)
+    def import_file(self) -> webob.Response:
+        """Import the uploaded file here, all or nothing."""
+        post = self.request.POST
+        upload = uploaded_file(post, "file")
+        if upload is None:
+            raise ValidationError("choose an export file to import", "file")
+        try:
+            made = exporting.import_upload(self.context, upload,
+                                          (post.get("import_name") or "").strip())
+        except NameInUseError as error:
+            raise ValidationError(f"{error}; give a name to import it under",
+                                  "import_name") from None
+        for path in made:
+            obj = find(self.request.root, path)
+            self.request.policy.check_permission(permission_for(type(obj), CREATE), self.context)
+        self.note(f"Imported {', '.join(made)} into {path_of(self.context)}")
+        return self.redirect(self.url(screen="manage_contents"),
+                             f"Imported {', '.join(made)}.")

@@ -1,0 +1,37 @@
+"""The way into the screens: `manage`, and the lazy branches of the navigation tree."""
+
+import webob
+
+from objweb.content.base import Item
+from objweb.content.folder import Folder
+from objweb.errors import Forbidden
+from objweb.zmi import tree
+from objweb.zmi.framework import Screen, screen, secure, tabs
+
+
+@screen(Item, "manage")
+class ManageEntry(Screen):
+    """`/<path>/manage`: leads to the first tab of the object that the user may open."""
+
+    def get(self) -> webob.Response:
+        """Redirect to the first tab the user may open.
+
+        Raises `Forbidden` if there is none.
+        """
+        for tab in tabs.tabs_for(self.context):
+            if self.can(tab.action):
+                return secure(webob.Response(status=303,
+                                             location=self.url(screen=tab.name)))
+        raise Forbidden("you may open no management screen here")
+
+
+@screen(Folder, "manage_tree")
+class TreeBranch(Screen):
+    """The subfolders of a folder, as a branch of the navigation tree (for the script)."""
+
+    template = "tree.pt"
+
+    def get(self) -> webob.Response:
+        """Render the folder's children as list items."""
+        nodes, more = tree.children_of(self.context, self.url)
+        return self.render(nodes=nodes, more=more)

@@ -1,0 +1,191 @@
+/* objweb management interface: progressive enhancement only.
+   Every form and link works without this file. With it: the site tree opens lazily,
+   "select all" ticks a whole batch, code fields get line numbers and an error marker,
+   and uploads show their progress. */
+(function () {
+  "use strict";
+
+  /* -- the site tree: branches load when opened ------------------------------------- */
+
+  function setUpTree(root) {
+    root.querySelectorAll(".tree-node > .tree-toggle").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+
+  function toggleBranch(button) {
+    var node = button.parentElement;
+    var open = button.getAttribute("aria-expanded") === "true";
+    var branch = node.querySelector(":scope > .tree-children");
+    if (open) {
+      button.setAttribute("aria-expanded", "false");
+      if (branch) { branch.hidden = true; }
+      return;
+    }
+    button.setAttribute("aria-expanded", "true");
+    if (node.dataset.loaded === "true") {
+      if (branch) { branch.hidden = false; }
+      return;
+    }
+    button.disabled = true;
+    fetch(node.dataset.childrenUrl, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(response.statusText); }
+        return response.text();
+      })
+      .then(function (html) {
+        var parsed = new DOMParser().parseFromString(html, "text/html");
+        var list = parsed.querySelector(".tree-children");
+        if (branch) { branch.remove(); }
+        if (list) {
+          node.appendChild(document.importNode(list, true));
+          setUpTree(node);
+        }
+        node.dataset.loaded = "true";
+      })
+      .catch(function () { button.setAttribute("aria-expanded", "false"); })
+      .finally(function () { button.disabled = false; });
+  }
+
+  /* -- select all on the contents table --------------------------------------------- */
+
+  function setUpSelection(form) {
+    var all = form.querySelector(".select-all");
+    if (!all) { return; }
+    var boxes = Array.prototype.slice.call(form.querySelectorAll("input[name='names']"));
+    var link = form.querySelector(".select-all-link");
+    all.hidden = false;
+    if (link) { link.hidden = true; }
+    function refresh() {
+      var ticked = boxes.filter(function (box) { return box.checked; }).length;
+      all.checked = ticked === boxes.length && ticked > 0;
+      all.indeterminate = ticked > 0 && ticked < boxes.length;
+      boxes.forEach(function (box) {
+        box.closest("tr").classList.toggle("selected", box.checked);
+      });
+    }
+    all.addEventListener("change", function () {
+      boxes.forEach(function (box) { box.checked = all.checked; });
+      refresh();
+    });
+    boxes.forEach(function (box) { box.addEventListener("change", refresh); });
+    refresh();
+  }
+
+  /* -- code editors: line numbers, and the error at its line ---------------------------- */
+
+  function setUpEditor(editor) {
+    var area = editor.querySelector("textarea");
+    if (!area || editor.classList.contains("enhanced")) { return; }
+    var gutter = document.createElement("pre");
+    gutter.className = "gutter";
+    gutter.setAttribute("aria-hidden", "true");
+    editor.insertBefore(gutter, area);
+    editor.classList.add("enhanced");
+    var errorLine = parseInt(editor.dataset.errorLine || "0", 10);
+    function number() {
+      var count = area.value.split("\n").length;
+      var lines = [];
+      for (var index = 1; index <= count; index += 1) {
+        lines.push(index === errorLine
+          ? "<span class=\"error-at\" title=\"Error on this line\">" + index + "</span>"
+          : "<span>" + index + "</span>");
+      }
+      gutter.innerHTML = lines.join("");
+      gutter.scrollTop = area.scrollTop;
+    }
+    area.addEventListener("input", number);
+    area.addEventListener("scroll", function () { gutter.scrollTop = area.scrollTop; });
+    number();
+    if (errorLine > 0) {
+      var field = editor.closest(".field");
+      var message = field && field.querySelector(".field-error");
+      var note = document.createElement("p");
+      note.className = "editor-message";
+      note.textContent = "Line " + errorLine + ": " + (message ? message.textContent : "error");
+      editor.appendChild(note);
+      showLine(area, errorLine);
+    }
+  }
+
+  function showLine(area, line) {
+    var lines = area.value.split("\n");
+    var offset = 0;
+    for (var index = 0; index < line - 1 && index < lines.length; index += 1) {
+      offset += lines[index].length + 1;
+    }
+    var height = parseFloat(getComputedStyle(area).lineHeight) || 20;
+    area.scrollTop = Math.max(0, (line - 3) * height);
+    area.setSelectionRange(offset, offset);
+  }
+
+  /* -- uploads: a progress bar while the file goes up --------------------------------- */
+
+  function setUpUpload(form) {
+    form.addEventListener("submit", function (event) {
+      var file = form.querySelector("input[type='file']");
+      if (!file || !file.files.length || !window.FormData) { return; }
+      event.preventDefault();
+      var data = new FormData(form);
+      if (event.submitter && event.submitter.name) {
+        data.append(event.submitter.name, event.submitter.value);
+      }
+      var box = form.querySelector(".upload-progress");
+      var bar = box && box.querySelector("progress");
+      var percent = box && box.querySelector(".upload-percent");
+      if (box) { box.hidden = false; }
+      form.querySelectorAll("button").forEach(function (button) { button.disabled = true; });
+      var request = new XMLHttpRequest();
+      request.open("POST", form.action);
+      var token = form.querySelector("input[name='csrf_token']");
+      if (token) { request.setRequestHeader("X-CSRF-Token", token.value); }
+      request.upload.addEventListener("progress", function (progress) {
+        if (!progress.lengthComputable || !bar) { return; }
+        var done = Math.round(100 * progress.loaded / progress.total);
+        bar.value = done;
+        bar.textContent = done + "%";
+        if (percent) { percent.textContent = done + "%"; }
+      });
+      request.addEventListener("load", function () { showAnswer(request); });
+      request.addEventListener("error", function () { form.submit(); });
+      request.send(data);
+    });
+  }
+
+  function showAnswer(request) {
+    // Show the page the server answered (the next page with its message, or the form
+    // with its errors) as if the browser had submitted the form itself.
+    var page = new DOMParser().parseFromString(request.responseText, "text/html");
+    if (request.responseURL && request.responseURL !== window.location.href) {
+      window.history.pushState(null, "", request.responseURL);
+    }
+    document.title = page.title;
+    document.body.replaceWith(document.importNode(page.body, true));
+    start(document);
+  }
+
+  /* -- start ---------------------------------------------------------------------------- */
+
+  function start(root) {
+    var tree = root.querySelector(".tree");
+    if (tree) {
+      setUpTree(tree);
+      tree.addEventListener("click", function (event) {
+        var button = event.target.closest(".tree-toggle");
+        if (button) { toggleBranch(button); }
+      });
+    }
+    var contents = root.querySelector("#contents-form");
+    if (contents) { setUpSelection(contents); }
+    root.querySelectorAll(".editor").forEach(setUpEditor);
+    root.querySelectorAll("form[data-upload='true']").forEach(setUpUpload);
+  }
+
+  window.addEventListener("popstate", function () { window.location.reload(); });
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { start(document); });
+  } else {
+    start(document);
+  }
+}());

@@ -1,0 +1,201 @@
+"""CSRF: every state change a browser session makes carries the session's token.
+
+Each door that changes state is tried three ways with a session: without a
+token, with a wrong one, and with the right one (as the header, and as the
+form field where a form can be sent). Refusals answer 403 and leave the
+database exactly as it was; Basic-auth clients need no token.
+"""
+
+import json
+
+import pytest
+from webtest import TestApp
+
+import objweb
+from objweb import File, Folder, Page
+from support import ADMIN, ADMIN_PASSWORD, BROWSER_ACCEPT, basic_auth, browser_login, csrf_token_in
+
+
+@pytest.fixture
+def site(db):
+    with objweb.site(db) as root:
+        root["news"] = Folder(title="News")
+        root["news"]["hello"] = Page(title="Hello", body="<p>Hi</p>")
+        root["news"]["data"] = File(title="Data", data=b"old", content_type="text/plain")
+    return db
+
+
+@pytest.fixture
+def session_app(site, app):
+    """The app logged in as the Manager through the form; `.token` is the session's token."""
+    app.token = browser_login(app, ADMIN, ADMIN_PASSWORD)
+    return app
+
+
+def json_headers(token=None) -> dict:
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if token is not None:
+        headers["X-CSRF-Token"] = token
+    return headers
+
+
+# Each door: (name, function(app, headers) -> response, status on success).
+DOORS = {
+    "json-create": (lambda app, headers, status: app.post(
+        "/news", json.dumps({"@type": "Page", "id": "new", "title": "New"}),
+        headers=json_headers() | headers, status=status), 201),
+    "json-patch": (lambda app, headers, status: app.patch(
+        "/news/hello", json.dumps({"title": "Changed"}), headers=json_headers() | headers,
+        status=status), 204),
+    "json-delete": (lambda app, headers, status: app.delete(
+        "/news/hello", headers={"Accept": "application/json"} | headers, status=status), 204),
+    "put-create": (lambda app, headers, status: app.put(
+        "/news/upload.txt", b"new file", headers={"Content-Type": "text/plain"} | headers,
+        status=status), 201),
+    "put-replace": (lambda app, headers, status: app.put(
+        "/news/data", b"new data", headers={"Content-Type": "text/plain"} | headers,
+        status=status), 204),
+}
+
+
+def snapshot(db) -> tuple:
+    """What the site holds, as plain values, to compare before and after."""
+    with objweb.site(db) as root:
+        news = root["news"]
+        return (sorted(news.keys()), news["hello"].title if "hello" in news else None,
+                news["data"].data, db.lastTransaction())
+
+
+@pytest.mark.parametrize("door", sorted(DOORS))
+def test_a_session_without_a_token_is_refused_and_nothing_changes(session_app, site, door):
+    call, _ = DOORS[door]
+    before = snapshot(site)
+    response = call(session_app, {}, 403)
+    assert "did not come from this site" in response.text
+    assert snapshot(site) == before
+
+
+@pytest.mark.parametrize("door", sorted(DOORS))
+def test_a_session_with_a_wrong_token_is_refused_and_nothing_changes(session_app, site, door):
+    call, _ = DOORS[door]
+    before = snapshot(site)
+    call(session_app, {"X-CSRF-Token": session_app.token[:-2] + "xx"}, 403)
+    assert snapshot(site) == before
+
+
+@pytest.mark.parametrize("door", sorted(DOORS))
+def test_a_token_of_another_session_is_refused(session_app, site, door):
+    other = TestApp(objweb.make_app(site))
+    other_token = browser_login(other, ADMIN, ADMIN_PASSWORD)
+    assert other_token != session_app.token
+    call, _ = DOORS[door]
+    before = snapshot(site)
+    call(session_app, {"X-CSRF-Token": other_token}, 403)
+    assert snapshot(site) == before
+
+
+@pytest.mark.parametrize("door", sorted(DOORS))
+def test_a_session_with_its_token_header_succeeds(session_app, site, door):
+    call, status = DOORS[door]
+    before = snapshot(site)
+    call(session_app, {"X-CSRF-Token": session_app.token}, status)
+    assert snapshot(site) != before
+
+
+@pytest.mark.parametrize("door", sorted(DOORS))
+def test_basic_auth_needs_no_token(site, app, door):
+    call, status = DOORS[door]
+    before = snapshot(site)
+    call(app, basic_auth(ADMIN, ADMIN_PASSWORD), status)
+    assert snapshot(site) != before
+
+
+def test_the_token_may_come_as_a_form_field(session_app, site):
+    before = snapshot(site)
+    session_app.post("/@@logout", {"csrf_token": "wrong"}, status=403)
+    assert snapshot(site) == before
+    session_app.post("/@@logout", {"csrf_token": session_app.token}, status=303)
+    session_app.get("/news/hello", headers=BROWSER_ACCEPT, status=200)
+
+
+def test_a_form_field_in_a_json_body_does_not_count(session_app, site):
+    before = snapshot(site)
+    body = json.dumps({"@type": "Page", "id": "new", "csrf_token": session_app.token})
+    session_app.post("/news", body, headers=json_headers(), status=403)
+    assert snapshot(site) == before
+
+
+def test_a_multipart_form_carries_the_token_too(session_app, site):
+    session_app.post("/@@logout", {"csrf_token": session_app.token},
+                     upload_files=[("attachment", "a.txt", b"x")], status=303)
+    assert "You are not logged in." in session_app.get("/@@logout", status=200).text
+
+
+def test_logout_without_a_token_keeps_the_session(session_app, site):
+    session_app.post("/@@logout", status=403)
+    assert "You are logged in as" in session_app.get("/@@logout", status=200).text
+
+
+def test_safe_methods_need_no_token(session_app, site):
+    session_app.get("/news/hello", status=200)
+    session_app.head("/news/hello", status=200)
+    session_app.get("/news", headers={"Accept": "application/json"}, status=200)
+
+
+def test_a_token_from_a_page_matches_the_session(session_app, site):
+    page = session_app.get("/@@login", headers=BROWSER_ACCEPT, status=200)
+    assert csrf_token_in(page.text) == session_app.token
+
+
+def test_login_form_without_its_token_is_refused(site, app):
+    before = snapshot(site)
+    response = app.post("/@@login", {"login": ADMIN, "password": ADMIN_PASSWORD,
+                                     "came_from": "/"}, headers=BROWSER_ACCEPT, status=403)
+    assert "The login form had expired" in response.text
+    assert "objweb_session" not in app.cookies
+    assert snapshot(site) == before
+
+
+def test_login_form_token_needs_its_own_nonce_cookie(site, app):
+    page = app.get("/@@login", headers=BROWSER_ACCEPT, status=200)
+    token = page.forms[0]["csrf_token"].value
+    # A page on another site cannot read the victim's nonce: a foreign token fails.
+    attacker = TestApp(objweb.make_app(site))
+    attacker.get("/@@login", headers=BROWSER_ACCEPT, status=200)
+    attacker.post("/@@login", {"login": ADMIN, "password": ADMIN_PASSWORD, "csrf_token": token},
+                  headers=BROWSER_ACCEPT, status=403)
+    app.set_cookie("objweb_login", "not a nonce!")
+    app.post("/@@login", {"login": ADMIN, "password": ADMIN_PASSWORD, "csrf_token": token},
+             headers=BROWSER_ACCEPT, status=403)
+    assert "objweb_session" not in app.cookies
+
+
+def test_login_form_works_with_its_nonce(site, app):
+    page = app.get("/@@login", headers=BROWSER_ACCEPT, status=200)
+    nonce = app.cookies["objweb_login"]
+    response = app.post("/@@login", {"login": ADMIN, "password": ADMIN_PASSWORD,
+                                     "csrf_token": page.forms[0]["csrf_token"].value},
+                        headers=BROWSER_ACCEPT, status=303)
+    assert "objweb_session" in app.cookies
+    assert response.headers.getall("Set-Cookie")[-1].startswith("objweb_login=;")
+    assert nonce
+
+
+@pytest.mark.parametrize("method", ["post", "patch"])
+def test_json_verbs_need_the_json_content_type(site, app, method):
+    before = snapshot(site)
+    call = getattr(app, method)
+    url = "/news" if method == "post" else "/news/hello"
+    response = call(url, json.dumps({"@type": "Page", "id": "x", "title": "x"}),
+                    headers={**basic_auth(ADMIN, ADMIN_PASSWORD), "Content-Type": "text/plain",
+                             "Accept": "application/json"}, status=415)
+    assert "application/json" in response.json["error"]
+    assert snapshot(site) == before
+
+
+def test_a_cross_site_form_post_as_json_is_refused_even_with_basic(site, app):
+    before = snapshot(site)
+    app.post("/news", {"@type": "Page", "id": "x"},
+             headers={**basic_auth(ADMIN, ADMIN_PASSWORD), "Accept": "application/json"},
+             status=415)
+    assert snapshot(site) == before

@@ -1,0 +1,168 @@
+"""One request, one transaction: commit, abort, conflicts retried with the body replayed, 500s."""
+
+import logging
+import re
+import warnings
+
+import webob
+
+import objweb
+from objweb import File, ValidationError
+from objweb.content import Item
+from objweb.content.site import site_root
+from objweb.publisher.files import file_response
+from objweb.security.protections import PUBLIC
+
+
+class Counter(Item):
+    """A persistent counter without conflict resolution: concurrent writes conflict."""
+
+    type_name = "Counter"
+    value = 0
+
+
+def make_counter(db, name="counter"):
+    with objweb.site(db) as root:
+        root[name] = Counter()
+
+
+def bump_elsewhere(db, amount=100):
+    """Commit a change to the counter from a second connection and transaction manager."""
+    with db.transaction() as connection:
+        site_root(connection)["counter"].value += amount
+
+
+def read_counter(db):
+    with objweb.site(db) as root:
+        return root["counter"].value
+
+
+def conflicting_view(db, bodies, conflicts):
+    """A view that records the body it got, then loses the race `conflicts[0]` times."""
+    def bump(obj, request):
+        bodies.append((request.body, request.POST.get("n")))
+        obj.value += int(request.POST["n"])
+        if conflicts[0]:
+            conflicts[0] -= 1
+            bump_elsewhere(db)
+        return webob.Response("bumped")
+    return bump
+
+
+def test_a_conflict_is_retried_with_the_body_replayed(app_with, test_views, db, caplog):
+    make_counter(db)
+    bodies, conflicts = [], [2]
+    test_views.register(Counter, "bump", conflicting_view(db, bodies, conflicts),
+                        action=PUBLIC, methods=("POST",))
+    caplog.set_level(logging.INFO, "objweb.publisher")
+    response = app_with(test_views).post("/counter/@@bump", {"n": "7"}, status=200)
+    assert response.text == "bumped"
+    assert bodies == [(b"n=7", "7")] * 3
+    assert read_counter(db) == 200 + 7
+    assert caplog.text.count("retrying POST /counter/@@bump after ConflictError") == 2
+
+
+def test_conflicts_are_retried_three_times_then_503(app_with, test_views, db, caplog):
+    make_counter(db)
+    bodies, conflicts = [], [99]
+    test_views.register(Counter, "bump", conflicting_view(db, bodies, conflicts),
+                        action=PUBLIC, methods=("POST",))
+    response = app_with(test_views).post("/counter/@@bump", {"n": "1"}, status=503)
+    assert response.headers["Retry-After"] == "1"
+    assert "busy with conflicting changes" in response.text
+    assert len(bodies) == 4 and set(bodies) == {(b"n=1", "1")}
+    assert read_counter(db) == 400
+    assert "giving up POST /counter/@@bump after 4 attempts" in caplog.text
+
+
+def test_the_number_of_retries_is_a_setting(app_with, test_views, db):
+    make_counter(db)
+    bodies, conflicts = [], [99]
+    test_views.register(Counter, "bump", conflicting_view(db, bodies, conflicts),
+                        action=PUBLIC, methods=("POST",))
+    app = app_with(test_views, objweb.Settings(conflict_retries=0, retry_after=7))
+    response = app.post("/counter/@@bump", {"n": "1"},
+                        headers={"Accept": "application/json"}, status=503)
+    assert response.headers["Retry-After"] == "7" and "conflicting" in response.json["error"]
+    assert len(bodies) == 1
+
+
+def test_a_conflict_while_serving_a_file_closes_it(app_with, test_views, db):
+    make_counter(db)
+    with objweb.site(db) as root:
+        root["data"] = File(data=b"bytes")
+    conflicts = [1]
+
+    def serve(obj, request):
+        site_root(request.connection)["counter"].value += 1
+        if conflicts[0]:
+            conflicts[0] -= 1
+            bump_elsewhere(db)
+        return file_response(obj, request)
+    test_views.register(File, "serve", serve, action=PUBLIC)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        assert app_with(test_views).get("/data/@@serve", status=200).body == b"bytes"
+    assert read_counter(db) == 101
+
+
+def test_a_refusal_aborts_what_the_view_changed(app_with, test_views, db):
+    make_counter(db)
+
+    def half_done(obj, request):
+        obj.value = 5
+        raise ValidationError("refused after a change")
+    test_views.register(Counter, "half", half_done, action=PUBLIC, methods=("POST",))
+    response = app_with(test_views).post("/counter/@@half", status=400)
+    assert "refused after a change" in response.text
+    assert read_counter(db) == 0
+
+
+def test_an_error_answer_from_a_view_aborts_too(app_with, test_views, db):
+    make_counter(db)
+
+    def teapot(obj, request):
+        obj.value = 5
+        return webob.Response("no", status=418)
+    test_views.register(Counter, "teapot", teapot, action=PUBLIC, methods=("POST",))
+    app_with(test_views).post("/counter/@@teapot", status=418)
+    assert read_counter(db) == 0
+
+
+def test_a_bug_is_500_with_an_incident_id_logged_with_its_traceback(app_with, test_views, db,
+                                                                   caplog):
+    make_counter(db)
+
+    def broken(obj, request):
+        obj.value = 9
+        raise RuntimeError("secret detail of the bug")
+    test_views.register(Counter, "broken", broken, action=PUBLIC)
+    app = app_with(test_views)
+    response = app.get("/counter/@@broken", status=500)
+    incident = re.search(r"incident ([0-9a-f]{12})", response.text).group(1)
+    assert "secret detail" not in response.text and "Traceback" not in response.text
+    assert "RuntimeError" not in response.text
+    [record] = [r for r in caplog.records if incident in r.getMessage()]
+    assert record.levelno == logging.ERROR and record.exc_info[0] is RuntimeError
+    assert "secret detail of the bug" in caplog.text and "Traceback" in caplog.text
+    as_json = app.get("/counter/@@broken", headers={"Accept": "application/json"}, status=500)
+    assert set(as_json.json) == {"error", "incident"}
+    assert "secret" not in as_json.text
+    assert read_counter(db) == 0
+
+
+def test_a_failed_commit_is_500_and_keeps_nothing(app_with, test_views, db, caplog):
+    make_counter(db)
+
+    def unstorable(obj, request):
+        obj.value = 3
+        obj.callback = lambda: None  # no pickle for a lambda: the commit fails
+        return webob.Response("looks fine")
+    test_views.register(Counter, "unstorable", unstorable, action=PUBLIC, methods=("POST",))
+    app = app_with(test_views)
+    response = app.post("/counter/@@unstorable", status=500)
+    assert "incident" in response.text and "looks fine" not in response.text
+    assert "Traceback" in caplog.text
+    assert read_counter(db) == 0
+    assert app.get("/counter", headers={"Accept": "application/json"}, status=200).json[
+        "@type"] == "Counter"

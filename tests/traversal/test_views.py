@@ -1,0 +1,96 @@
+"""The view registry: registration, lookup by type, method and JSON preference."""
+
+import pytest
+
+from objweb import Folder, Page
+from objweb.content import Item
+from objweb.traversal import ViewRegistration, ViewRegistry, view_config, views
+
+
+def handler(obj, request):
+    return "handled"
+
+
+@pytest.fixture
+def registry():
+    return ViewRegistry()
+
+
+def test_register_returns_a_frozen_registration(registry):
+    registration = registry.register(Page, "edit", handler, action="change", methods=("get", "post"))
+    assert isinstance(registration, ViewRegistration)
+    assert registration.methods == frozenset({"GET", "POST"})
+    assert registration.action == "change" and not registration.plain
+    with pytest.raises(AttributeError):
+        registration.name = "other"
+
+
+def test_a_view_is_never_registered_twice(registry):
+    registry.register(Page, "edit", handler, action="change", methods=("GET", "POST"))
+    with pytest.raises(ValueError, match="already registered for \\['POST'\\]"):
+        registry.register(Page, "edit", handler, action="change", methods=("POST",))
+
+
+def test_json_and_html_variants_live_side_by_side(registry):
+    html = registry.register(Page, "", handler, action="view", accept_json=False)
+    as_json = registry.register(Page, "", handler, action="view", accept_json=True)
+    assert registry.lookup(Page(), "", "GET", wants_json=False) is html
+    assert registry.lookup(Page(), "", "GET", wants_json=True) is as_json
+
+
+def test_a_view_without_preference_serves_both(registry):
+    anything = registry.register(Page, "x", handler, action="view")
+    assert registry.lookup(Page(), "x", "GET", wants_json=True) is anything
+    assert registry.lookup(Page(), "x", "GET", wants_json=False) is anything
+
+
+def test_a_preferred_variant_wins_over_a_general_one(registry):
+    registry.register(Item, "x", handler, action="view")
+    specific = registry.register(Item, "x", handler, action="view", accept_json=True)
+    assert registry.lookup(Page(), "x", "GET", wants_json=True) is specific
+
+
+def test_the_most_specific_type_wins(registry):
+    general = registry.register(Item, "", handler, action="view")
+    special = registry.register(Folder, "", handler, action="view")
+    assert registry.lookup(Folder(), "", "GET") is special
+    assert registry.lookup(Page(), "", "GET") is general
+    assert [r.for_type for r in registry.candidates(Folder(), "")] == [Folder, Item]
+
+
+def test_head_is_answered_by_get(registry):
+    get = registry.register(Page, "", handler, action="view")
+    assert registry.lookup(Page(), "", "HEAD") is get
+
+
+def test_lookup_misses(registry):
+    registry.register(Page, "", handler, action="view")
+    assert registry.lookup(Page(), "", "POST") is None
+    assert registry.lookup(Page(), "nope", "GET") is None
+    assert registry.lookup(Folder(), "", "GET") is None
+
+
+def test_allowed_methods_add_head_to_get(registry):
+    registry.register(Item, "", handler, action="change", methods=("PATCH", "DELETE"))
+    registry.register(Page, "", handler, action="view")
+    assert registry.allowed_methods(Page(), "") == ["DELETE", "GET", "HEAD", "PATCH"]
+    assert registry.allowed_methods(Folder(), "") == ["DELETE", "PATCH"]
+    assert registry.allowed_methods(Folder(), "nope") == []
+
+
+def test_plain_views(registry):
+    registry.register(Folder, "manage", handler, action="manage", plain=True)
+    registry.register(Folder, "contents", handler, action="manage")
+    assert registry.has_plain_view(Folder(), "manage")
+    assert not registry.has_plain_view(Folder(), "contents")
+    assert not registry.has_plain_view(Page(), "manage")
+
+
+def test_view_config_registers_in_the_global_registry():
+    class Probe(Page):
+        pass
+
+    decorated = view_config(Probe, "probe", action="view", methods=("GET",))(handler)
+    assert decorated is handler
+    registration = views.lookup(Probe(), "probe", "GET")
+    assert registration.handler is handler and registration.for_type is Probe

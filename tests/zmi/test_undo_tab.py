@@ -1,0 +1,160 @@
+"""The Undo tab on a FileStorage: history with paths, filters, undo, and blocked undos."""
+
+import pytest
+import transaction
+
+import objweb
+from objweb import Folder, Page
+from objweb.zmi import history
+
+
+@pytest.fixture
+def news(file_db, file_manager):
+    with objweb.site(file_db, user="admin") as root:
+        news = root.add("news", Folder(title="News"))
+        news.add("alpha", Page(title="Alpha"))
+        news.add("beta", Page(title="Beta"))
+        root.add("other", Folder())
+    return "/news/manage_undo"
+
+
+def read(file_db, function):
+    connection = file_db.open(transaction_manager=transaction.TransactionManager())
+    try:
+        return function(connection.root()["objweb"])
+    finally:
+        connection.close()
+
+
+def rows(page):
+    table = page.html.find("table", class_="history")
+    return [] if table is None else table.tbody.find_all("tr")
+
+
+def test_memory_storage_says_it_keeps_no_history(manager):
+    page = manager.get("/manage_undo")
+    assert "This database keeps no" in page.text
+    assert page.html.find(id="undo-form") is None
+
+
+def test_a_delete_is_listed_with_its_paths_and_undone(file_manager, file_db, news):
+    file_manager.post("/news/manage_contents", {"command": "delete", "names": "alpha"})
+    page = file_manager.get(news)
+    first = rows(page)[0]
+    cells = [cell.get_text(" ", strip=True) for cell in first.find_all("td")]
+    assert cells[2] == "admin"
+    assert "Deleted 'alpha' from /news" in cells[3]
+    assert "/news/manage_contents" in cells[3]
+    assert "/news/alpha (since removed)" in cells[4] and "/news" in cells[4].split()
+    undo_id = first.find("input", attrs={"name": "ids"})["value"]
+    response = file_manager.post(news, {"command": "undo", "ids": undo_id, "path": "/news"})
+    assert "Undid 1 transaction." in file_manager.follow(response).text
+    assert read(file_db, lambda root: sorted(root["news"].keys())) == ["alpha", "beta"]
+
+
+def test_an_undo_blocked_by_later_changes_names_them_and_undoes_them_together(
+        file_manager, file_db, news):
+    for title in ("Second", "Third"):
+        file_manager.post("/news/alpha/manage_properties", {"command": "save", "title": title})
+    history_rows = rows(file_manager.get(news))
+    older = history_rows[1].find("input", attrs={"name": "ids"})["value"]
+    page = file_manager.post(news, {"command": "undo", "ids": older}, status=409)
+    blocked = page.html.find("section", class_="blocked")
+    assert "Later changes stand in the way" in blocked.get_text()
+    assert "/news/alpha" in blocked.find("ul").get_text()
+    assert read(file_db, lambda root: root["news"]["alpha"].title) == "Third"
+    together = blocked.find("form")
+    ids = [field["value"] for field in together.find_all("input", attrs={"name": "ids"})]
+    assert len(ids) == 2 and older in ids
+    file_manager.post(news, [("command", "undo")] + [("ids", value) for value in ids])
+    assert read(file_db, lambda root: root["news"]["alpha"].title) == "Alpha"
+
+
+def test_the_history_of_a_folder_is_narrowed_to_it(file_manager, file_db, news):
+    file_manager.post("/other/manage_properties", {"command": "save", "title": "Elsewhere"})
+    file_manager.post("/news/manage_properties", {"command": "save", "title": "Here"})
+    notes = [row.find_all("td")[3].get_text() for row in rows(file_manager.get(news))]
+    assert any("/news" in note for note in notes)
+    assert not any("/other" in note for note in notes)
+    everything = file_manager.get("/manage_undo")
+    assert any("/other" in row.get_text() for row in rows(everything))
+
+
+def test_filtering_by_user(file_manager, file_db, news, client_for):
+    with objweb.site(file_db) as root:
+        root["acl_users"].add_user("ann", "pw-ann", roles=["Manager"])
+    ann = client_for(file_db, "ann", "pw-ann")
+    ann.post("/news/manage_properties", {"command": "save", "title": "By Ann"})
+    file_manager.post("/news/manage_properties", {"command": "save", "title": "By admin"})
+    page = file_manager.get("/manage_undo?user=ann")
+    users = {row.find_all("td")[2].get_text() for row in rows(page)}
+    assert users == {"ann"}
+
+
+def test_filtering_by_date(file_manager, news):
+    assert rows(file_manager.get("/manage_undo?until=1999-12-31")) == []
+    assert rows(file_manager.get("/manage_undo?since=2000-01-01"))
+
+
+def test_a_bad_date_is_shown(file_manager, news):
+    page = file_manager.get("/manage_undo?since=yesterday")
+    assert "'yesterday' is not a date" in page.text
+
+
+def test_the_history_is_batched(file_manager, file_db, news):
+    for number in range(22):
+        with objweb.site(file_db, user="admin") as root:
+            root["news"]["alpha"].edit(title=f"Title {number}")
+    page = file_manager.get("/manage_undo")
+    assert len(rows(page)) == 20
+    older = file_manager.get(page.html.find("a", rel="next")["href"])
+    assert rows(older) and older.html.find("a", rel="prev")
+
+
+def test_undo_without_a_selection_is_refused(file_manager, news):
+    page = file_manager.post(news, {"command": "undo"}, status=400)
+    assert "tick the transactions" in page.text
+
+
+@pytest.mark.parametrize("undo_id, message", [("!!", "names no transaction"),
+                                              ("AAAAAAAAAAA=", "cannot be undone")])
+def test_undo_of_an_unknown_transaction_is_refused(file_manager, news, undo_id, message):
+    page = file_manager.post(news, {"command": "undo", "ids": undo_id}, status=400)
+    assert message in page.text
+
+
+def test_undo_from_a_folder_of_a_change_elsewhere_is_refused(file_manager, file_db, news):
+    file_manager.post("/other/manage_properties", {"command": "save", "title": "Elsewhere"})
+    undo_id = rows(file_manager.get("/manage_undo"))[0].find("input")["value"]
+    page = file_manager.post(news, {"command": "undo", "ids": undo_id}, status=400)
+    assert "outside /news" in page.text
+    assert read(file_db, lambda root: root["other"].title) == "Elsewhere"
+
+
+def test_records_held_by_objects_are_charged_to_them(file_manager, file_db, news):
+    file_manager.post("/acl_users/manage_users", {"command": "add_user", "name": "carl",
+                                                  "password": "pw", "confirm": "pw"})
+    connection = file_db.open(transaction_manager=transaction.TransactionManager())
+    try:
+        newest = history.history(connection, history.Filter(), size=1)[0][0]
+        assert newest.paths == ("/acl_users",)
+        assert newest.hidden == 0
+        assert newest.path == "/acl_users/manage_users"
+        assert newest.note == "Added the user carl to /acl_users"
+    finally:
+        connection.close()
+
+
+def test_history_helpers():
+    assert history.split_user("/a b admin") == ("/a b", "admin")
+    assert history.split_description("POST /x\nnote one\nnote two") == \
+        ("/x", "note one; note two")
+    assert history.split_description("bootstrap") == ("", "bootstrap")
+    assert history.split_description(b"") == ("", "")
+    assert history.split_user(b"") == ("", "")
+    assert history.is_below("/news/a (since removed)", "/news")
+    assert not history.is_below("/newsroom", "/news")
+    assert history.is_below("/x", "/")
+    assert history.undo_id_of(history.tid_of("AAAAAAAAAAE=")) == "AAAAAAAAAAE="
+    with pytest.raises(ValueError):
+        history.tid_of("é")
