@@ -10,7 +10,7 @@ import objweb
 from objweb import Folder, Page, Script, Template
 from objweb.publisher import Settings
 from sandbox_support import base_storage, db  # noqa: F401 (fixtures: users made once)
-from support import ADMIN_AUTH, basic_auth
+from support import ADMIN_AUTH, BROWSER_ACCEPT, basic_auth, browser_login
 
 
 @pytest.fixture
@@ -405,3 +405,18 @@ def test_proxy_roles_need_change_permissions(site, web):
                   status=403)
     with objweb.site(site) as root:
         assert root["peek"].proxy_roles == ()
+
+
+def test_a_template_form_posts_to_a_script_with_the_sessions_token(site, web):
+    add(site, "form", Template(source=(
+        '<form method="post" action="rename"><input type="hidden" name="csrf_token"'
+        ' tal:attributes="value request/csrf_token"/><input name="title"/></form>')))
+    add(site, "rename", Script(params="title", body="context.edit(title=title)\nreturn 'ok'"))
+    browser_login(web, "admin", "s3cret")
+    page = web.get("/form", headers=BROWSER_ACCEPT, status=200)
+    form = page.forms[0]
+    form["title"] = "From the form"
+    assert form.submit(headers=BROWSER_ACCEPT, status=200).text == "ok"
+    web.post("/rename", {"title": "No token"}, headers=BROWSER_ACCEPT, status=403)
+    with objweb.site(site) as root:
+        assert root.title == "From the form"
