@@ -160,7 +160,11 @@ class RequestView(CodeView):
 
     @property
     def csrf_token(self) -> str:
-        """The token the user's session must send with a posted form."""
+        """The token a form must send back when the visitor is logged in with a session.
+
+        Empty otherwise. A page that shows it adds no power: any script the page
+        runs could read it from the site's own pages anyway.
+        """
         return getattr(self._request, "csrf_token", "") or ""
 
     def get(self, name, default=None):
