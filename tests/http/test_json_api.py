@@ -248,4 +248,4 @@ def test_the_transaction_records_who_did_what(sample, app):
     finally:
         connection.close()
     assert record.user.decode().endswith("admin")
-    assert record.description.decode() == "added Page /news/noted"
+    assert record.description.decode() == "POST /news\nadded Page /news/noted"

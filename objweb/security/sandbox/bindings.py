@@ -122,11 +122,16 @@ class UploadView(CodeView):
 
 
 class RequestView(CodeView):
-    """What code may read of the request: its form, method, URLs and plain headers."""
+    """What code may read of the request: its form, method, URLs and plain headers.
+
+    `csrf_token` is the token a form posted by the user's browser session
+    must carry (`<input type="hidden" name="csrf_token" ...>`); empty without
+    a session.
+    """
 
     __slots__ = ("_request", "form", "response")
     __code_names__ = frozenset({"form", "get", "method", "url", "URL", "base_url",
-                                "get_header", "response"})
+                                "get_header", "response", "csrf_token"})
 
     def __init__(self, request, form: dict, response: ResponseView | None = None):
         self._request = request
@@ -152,6 +157,15 @@ class RequestView(CodeView):
     def base_url(self) -> str:
         """The URL of the site's root, as the client sees it."""
         return self._request.base_url
+
+    @property
+    def csrf_token(self) -> str:
+        """The token a form must send back when the visitor is logged in with a session.
+
+        Empty otherwise. A page that shows it adds no power: any script the page
+        runs could read it from the site's own pages anyway.
+        """
+        return getattr(self._request, "csrf_token", "") or ""
 
     def get(self, name, default=None):
         """Return the form value `name`, or `default`."""
