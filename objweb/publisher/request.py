@@ -9,11 +9,14 @@ import json
 from functools import cached_property
 
 import webob
+from webob.acceptparse import Accept
 
 from objweb.errors import ValidationError
 from objweb.traversal.location import url_of
 
 JSON_TYPE = "application/json"
+# Parsed once: WebOb would parse the offers again for every request.
+_OFFERS = [Accept.parse_offer("text/html"), Accept.parse_offer(JSON_TYPE)]
 
 
 class UnsupportedMediaTypeError(ValidationError):
@@ -66,8 +69,8 @@ class Request(webob.Request):
     def wants_json(self) -> bool:
         """Whether the client prefers JSON to HTML."""
         # Cached: the publisher and the error boundary ask more than once.
-        offers = self.accept.acceptable_offers(["text/html", JSON_TYPE])
-        return bool(offers) and offers[0][0] == JSON_TYPE
+        offers = self.accept.acceptable_offers(_OFFERS)
+        return bool(offers) and offers[0][0] is _OFFERS[1]
 
     @property
     def has_json_body(self) -> bool:

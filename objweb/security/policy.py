@@ -15,7 +15,7 @@ from objweb.security.permissions import ANONYMOUS, AUTHENTICATED, DEFAULT_ROLES,
 from objweb.security.principals import Principal
 from objweb.security.protections import UnknownActionError, permission_for
 from objweb.security.settings import settings_of
-from objweb.traversal.location import is_inside, lineage, path_of
+from objweb.traversal.location import is_inside, path_of
 
 
 @dataclass(frozen=True)
@@ -59,12 +59,16 @@ class SecurityPolicy:
         # Keyed by id(), holding the object too: an id is only unique while
         # its object lives, and the entry keeps it alive for the request.
         self._roles_cache: dict[int, tuple[object, frozenset]] = {}
+        self._local_cache: dict[int, tuple[object, frozenset]] = {}
         self._permission_cache: dict[tuple[str, int], tuple[object, frozenset]] = {}
+        self._path_cache: dict[int, tuple[object, str]] = {}
 
     def forget(self) -> None:
         """Drop what the policy learned, after security settings changed mid-request."""
         self._roles_cache.clear()
+        self._local_cache.clear()
         self._permission_cache.clear()
+        self._path_cache.clear()
 
     def roles_in(self, obj) -> frozenset:
         """Return every role the principal holds on `obj`."""
@@ -81,49 +85,66 @@ class SecurityPolicy:
             return frozenset({ANONYMOUS})
         if principal.domain is not None and not is_inside(obj, principal.domain):
             return frozenset({ANONYMOUS})
-        roles = {ANONYMOUS, AUTHENTICATED} | principal.roles
-        ids = principal.principal_ids
-        for node in lineage(obj):
-            if getattr(node, "owner", None) == principal.id:
-                roles.add(OWNER)
-            settings = settings_of(node)
-            if settings is None:
-                continue
-            for principal_id in ids & settings.local_roles.keys():
+        base = frozenset({ANONYMOUS, AUTHENTICATED}) | principal.roles
+        return base | self._inherited(self._local_cache, obj, self._local_roles_here, frozenset())
+
+    def _local_roles_here(self, node, from_above: frozenset) -> frozenset:
+        """Return the owner and local roles the principal holds at `node`, inherited ones too."""
+        roles = set()
+        if getattr(node, "owner", None) == self.principal.id:
+            roles.add(OWNER)
+        settings = settings_of(node)
+        if settings is not None:
+            for principal_id in self.principal.principal_ids & settings.local_roles.keys():
                 roles |= settings.local_roles[principal_id]
             if settings.block_local_roles:
-                break
-        return frozenset(roles)
+                return frozenset(roles)
+        return from_above | roles
 
     def roles_of_permission(self, permission: str, obj) -> frozenset:
         """Return the roles that hold `permission` on `obj`, inheritance included."""
-        key = (permission, id(obj))
-        entry = self._permission_cache.get(key)
-        if entry is None or entry[0] is not obj:
-            entry = self._permission_cache[key] = (
-                obj, self._compute_permission_roles(permission, obj))
-        return entry[1]
+        default = DEFAULT_ROLES.get(permission, frozenset())
+        return self._inherited(
+            self._permission_cache, obj,
+            lambda node, from_above: _permission_roles_here(permission, node, from_above),
+            default, lambda node: (permission, id(node)))
 
     @staticmethod
-    def _compute_permission_roles(permission: str, obj) -> frozenset:
-        roles = set()
-        for node in lineage(obj):
-            settings = settings_of(node)
-            setting = settings.permissions.get(permission) if settings is not None else None
-            if setting is None:
-                continue
-            roles |= setting.roles
-            if not setting.acquire:
-                return frozenset(roles)
-        return frozenset(roles | DEFAULT_ROLES.get(permission, frozenset()))
+    def _inherited(cache: dict, obj, here, top, key=id):
+        """Return `here(obj, value of obj's parent)`, `top` above the root, cached per object.
+
+        Walks up only to the nearest object already known, then computes down:
+        the objects a request walks through share their ancestors, so each
+        object of a path costs one step, not one walk to the root.
+        """
+        pending = []
+        node, value = obj, top
+        while node is not None:
+            entry = cache.get(key(node))
+            if entry is not None and entry[0] is node:
+                value = entry[1]
+                break
+            pending.append(node)
+            node = getattr(node, "__parent__", None)
+        for node in reversed(pending):
+            value = here(node, value)
+            # Keyed by id(), holding the object too: an id is only unique while
+            # its object lives, and the entry keeps it alive for the request.
+            cache[key(node)] = (node, value)
+        return value
+
+    def _path_of(self, obj) -> str:
+        """Return the path of `obj`, built from its parent's, which the policy remembers."""
+        return self._inherited(self._path_cache, obj, _path_here, None)
 
     def decide(self, permission: str | None, obj) -> Decision:
         """Return whether the principal holds `permission` on `obj` (None: always)."""
         held = self.roles_in(obj)
         if permission is None:
-            return Decision(True, None, path_of(obj), frozenset(), held, self.principal.id)
+            return Decision(True, None, self._path_of(obj), frozenset(), held,
+                            self.principal.id)
         needed = self.roles_of_permission(permission, obj)
-        return Decision(bool(needed & held), permission, path_of(obj), needed, held,
+        return Decision(bool(needed & held), permission, self._path_of(obj), needed, held,
                         self.principal.id)
 
     def has_permission(self, permission: str | None, obj) -> bool:
@@ -166,6 +187,24 @@ class SecurityPolicy:
         if self.principal.is_authenticated:
             raise Forbidden("the code running is not allowed to do this here", decision)
         raise Unauthorized("log in to do this", decision)
+
+
+def _permission_roles_here(permission: str, node, from_above: frozenset) -> frozenset:
+    """Return the roles given `permission` at `node`, with those from above unless it stops them."""
+    settings = settings_of(node)
+    setting = settings.permissions.get(permission) if settings is not None else None
+    if setting is None:
+        return from_above
+    if not setting.acquire:
+        return frozenset(setting.roles)
+    return from_above | setting.roles
+
+
+def _path_here(node, parent_path: str | None) -> str:
+    """Return the path of `node` given its parent's (None: `node` is the root)."""
+    if parent_path is None:
+        return "/"
+    return parent_path.rstrip("/") + "/" + node.__name__
 
 
 class TrustedPolicy(SecurityPolicy):

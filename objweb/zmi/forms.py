@@ -112,6 +112,7 @@ def form_values(cls, post, *, skip=()) -> dict:
     """Return the raw values a form sent for the writable, non-file fields of type `cls`.
 
     An unticked checkbox sends nothing, so a missing boolean field is false.
+    Text areas send CR LF line ends; they are stored as LF.
     """
     values = {}
     for type_field in fields_of(cls):
@@ -120,5 +121,12 @@ def form_values(cls, post, *, skip=()) -> dict:
         if type_field.kind == "bool":
             values[type_field.name] = type_field.name in post
         elif type_field.name in post:
-            values[type_field.name] = post.get(type_field.name)
+            values[type_field.name] = from_form(post.get(type_field.name))
     return values
+
+
+def from_form(value):
+    """Return a submitted value with the CR LF line ends that browsers send made LF."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n")
+    return value

@@ -137,6 +137,9 @@ def screen(for_type: type, name: str, *, title: str | None = None, order: int = 
 
 # -- the screen --------------------------------------------------------------------
 
+# The transaction's extended information that records the path of the change's request.
+REQUEST_PATH_KEY = "request_path"
+
 # Errors a command reports to the user as bad input; anything else is a bug.
 INPUT_ERRORS = (ValueError, NameInUseError, NotFoundError)
 
@@ -241,8 +244,10 @@ class Screen:
         return secure(response)
 
     def note(self, text: str) -> None:
-        """Describe this change in the transaction, for the Undo screen."""
+        """Describe this change in the transaction, and where it was made, for the Undo tab."""
         self.request.note(text)
+        txn = self.request.connection.transaction_manager.get()
+        txn.extension[REQUEST_PATH_KEY] = self.request.path_info
 
     # -- what templates use ---------------------------------------------------------
 

@@ -33,6 +33,7 @@ from objweb.content.base import Item
 from objweb.content.site import site_root
 from objweb.traversal.location import lineage, path_of
 from objweb.traversal.resolve import find
+from objweb.zmi.framework import REQUEST_PATH_KEY
 
 RECORD_LIMIT = 200
 PATH_LIMIT = 12
@@ -110,8 +111,9 @@ _REQUEST_LINE = re.compile(r"^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) (/\S*)$")
 def split_description(description) -> tuple[str, str]:
     """Return (request path, note) from a transaction's description.
 
-    The publisher starts it with the request line (`POST /news/manage_contents`);
-    what follows is the note the change left.
+    A change that left no note is described by its request line
+    (`PUT /news/report`); the management screens record their path in the
+    transaction's extended information instead.
     """
     lines = [line for line in _text(description).splitlines() if line.strip()]
     match = _REQUEST_LINE.match(lines[0]) if lines else None
@@ -164,6 +166,7 @@ def describe(connection, entry: dict) -> Change:
     tid = tid_of(undo_id)
     _, user = split_user(entry.get("user_name", ""))
     request_path, note = split_description(entry.get("description", ""))
+    request_path = _text(entry.get(REQUEST_PATH_KEY)) or request_path
     oids = records_of(connection.db(), tid)
     paths, hidden = paths_of_records(connection, tid, oids, request_path)
     return Change(undo_id, tid, entry.get("time", 0), user, request_path, note,

@@ -8,7 +8,7 @@ from objweb.errors import ValidationError
 from objweb.security.protections import CHANGE
 from objweb.traversal.location import path_of
 from objweb.zmi.display import format_time
-from objweb.zmi.forms import Widget
+from objweb.zmi.forms import Widget, from_form
 from objweb.zmi.framework import Screen, command, screen
 
 # How each property kind is edited.
@@ -64,7 +64,8 @@ class PropertiesScreen(Screen):
         values = {}
         for prop in properties.properties_of(self.context):
             name = PREFIX + prop.name
-            values[prop.name] = (name in post) if prop.kind == "boolean" else post.get(name, "")
+            values[prop.name] = (name in post) if prop.kind == "boolean" \
+                else from_form(post.get(name, ""))
         try:
             properties.set_properties(self.context, values)
         except ValidationError as error:
@@ -80,7 +81,7 @@ class PropertiesScreen(Screen):
         name = (post.get("new_name") or "").strip()
         try:
             properties.add_property(self.context, name, post.get("new_kind", ""),
-                                    post.get("new_value", ""))
+                                    from_form(post.get("new_value", "")))
         except ValidationError as error:
             raise ValidationError(str(error), f"new_{error.field or 'value'}") from None
         self.context.touch()

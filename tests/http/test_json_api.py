@@ -9,7 +9,7 @@ import objweb
 from objweb import Folder, Page
 from support import ADMIN_AUTH, basic_auth
 
-from conftest import REPORT, png_bytes
+from sample_site import REPORT, png_bytes
 
 JSON = {"Accept": "application/json"}
 ADMIN_JSON = dict(ADMIN_AUTH, **JSON)

@@ -31,7 +31,7 @@ class Client:
     def token(self) -> str:
         """The token this user's forms carry."""
         if self._token is None:
-            page = self.get("/acl_users/manage_properties")
+            page = self.get("/manage_contents")
             self._token = TOKEN.search(page.text).group(1)
         return self._token
 

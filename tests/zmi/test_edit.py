@@ -137,3 +137,39 @@ def test_widget_helpers():
     assert kinds == {"title": "line", "content_type": "line", "data": "file", "size": "int"}
     assert form_values(Page, {"title": "T"}) == {"title": "T"}
     assert uploaded_file({"data": "text"}, "data") is None
+
+
+def test_a_template_that_does_not_compile_is_shown_at_its_line(manager, things, look):
+    source = '<p>\n<b tal:content="python: 1 +">x</b>\n</p>'
+    page = save(manager, "/view", {"title": "View", "source": source}, status=400)
+    editor = page.html.find(class_="editor")
+    assert editor["data-error-line"] == "2"
+    assert "invalid syntax (line 2, column 24)" in \
+        page.html.find(id="field-source-error").get_text()
+    context = page.html.find("ol", class_="error-context")
+    marked = context.find("li", class_="error-line")
+    assert marked["value"] == "2" and "python: 1 +" in marked.code.get_text()
+    assert page.html.find("textarea", attrs={"name": "source"}).get_text() == source
+    assert look(lambda root: root["view"].source) == "<p>hello</p>"
+
+
+def test_a_script_body_that_does_not_compile_is_refused(manager, things, look):
+    page = save(manager, "/greet", {"title": "Greet", "params": "", "body": "x = 1\nreturn ("},
+                status=400)
+    assert page.html.find(class_="editor")["data-error-line"] == "2"
+    assert "was never closed" in page.html.find(id="field-body-error").get_text()
+    assert look(lambda root: root["greet"].body) == "return name"
+
+
+def test_script_parameters_that_do_not_parse_are_refused(manager, things, look):
+    page = save(manager, "/greet", {"title": "Greet", "params": "a=", "body": "return 1"},
+                status=400)
+    assert "parameters do not parse" in page.html.find(id="field-params-error").get_text()
+    assert look(lambda root: root["greet"].params) == "name='you'"
+
+
+def test_adding_a_template_that_does_not_compile_is_refused(manager, things, look):
+    page = manager.post("/manage_add", {"command": "add", "type": "Template", "name": "bad",
+                                        "source": '<p tal:bogus="x">y</p>'}, status=400)
+    assert page.html.find(class_="editor")["data-error-line"] == "1"
+    assert look(lambda root: "bad" in root) is False

@@ -84,8 +84,8 @@ class ResponseView(CodeView):
         self.headers.append((name, value))
 
     def set_status(self, status) -> None:
-        """Answer with HTTP `status` (100 to 599)."""
-        if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
+        """Answer with HTTP `status` (200 to 599)."""
+        if not isinstance(status, int) or isinstance(status, bool) or not 200 <= status <= 599:
             raise ValueError(f"not an HTTP status: {status!r}")
         self.status = status
 

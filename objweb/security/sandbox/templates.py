@@ -14,6 +14,7 @@ import weakref
 
 from chameleon.exc import LanguageError, TemplateError
 from chameleon.i18n import simple_translate
+from chameleon.loader import MemoryLoader
 from chameleon.namespaces import METAL_NS, TAL_NS
 from chameleon.tal import RepeatItem
 from chameleon.tales import DEFAULT_MARKER, NotExpr, StringExpr, StructureExpr
@@ -153,6 +154,8 @@ class RestrictedTemplate(PageTemplate):
 
     expression_types = EXPRESSION_TYPES
     default_expression = "path"
+    # Never a disk cache (CHAMELEON_CACHE): compiled code stays in memory.
+    loader = MemoryLoader()
 
     def parse(self, body):
         """Parse `body` with the restricted program."""

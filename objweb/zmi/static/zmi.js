@@ -8,7 +8,7 @@
   /* -- the site tree: branches load when opened ------------------------------------- */
 
   function setUpTree(root) {
-    root.querySelectorAll(".tree-node > .tree-toggle").forEach(function (button) {
+    root.querySelectorAll(".tree-node:not([data-leaf]) > .tree-toggle").forEach(function (button) {
       button.hidden = false;
     });
   }
@@ -102,8 +102,10 @@
       var message = field && field.querySelector(".field-error");
       var note = document.createElement("p");
       note.className = "editor-message";
-      note.textContent = "Line " + errorLine + ": " + (message ? message.textContent : "error");
+      note.textContent = message ? message.textContent : "Error on line " + errorLine;
       editor.appendChild(note);
+      // The editor shows the error at its line now; the plain-page copies step aside.
+      if (field) { field.classList.add("error-in-editor"); }
       showLine(area, errorLine);
     }
   }
@@ -166,7 +168,20 @@
 
   /* -- start ---------------------------------------------------------------------------- */
 
+  function setUpSkipLink(root) {
+    // Browsers scroll to the target of a skip link but do not all move the focus there.
+    var link = root.querySelector(".skip-link");
+    var target = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) { return; }
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      target.focus();
+      target.scrollIntoView();
+    });
+  }
+
   function start(root) {
+    setUpSkipLink(root);
     var tree = root.querySelector(".tree");
     if (tree) {
       setUpTree(tree);
