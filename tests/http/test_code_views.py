@@ -10,7 +10,7 @@ import objweb
 from objweb import Folder, Page, Script, Template
 from objweb.publisher import Settings
 from sandbox_support import base_storage, db  # noqa: F401 (fixtures: users made once)
-from support import ADMIN_AUTH, basic_auth
+from support import ADMIN_AUTH, BROWSER_ACCEPT, basic_auth, browser_login
 
 
 @pytest.fixture
@@ -368,3 +368,55 @@ def test_proxy_roles_cannot_be_patched(web):
     response = web.patch_json("/greet", {"proxy_roles": ["Manager"]}, headers=ADMIN_AUTH,
                               status=400)
     assert "proxy_roles" in response.json["error"]
+
+
+def test_proxy_roles_by_json(site, web):
+    add(site, "peek", Script(body="return context.acl_users.user_names()"))
+    web.get("/peek", status=401)
+    response = web.post_json("/peek/@@proxy-roles", {"roles": ["Manager"]}, headers=ADMIN_AUTH,
+                             status=200)
+    assert response.json == {"proxy_roles": ["Manager"]}
+    assert web.get("/peek", status=200).json == ["admin", "alice", "editor"]
+
+
+def test_proxy_roles_by_form(site, web):
+    add(site, "peek", Script(body="return 1"))
+    response = web.post("/peek/@@proxy-roles", {"roles": "Manager"}, headers=ADMIN_AUTH,
+                        status=200)
+    assert response.json == {"proxy_roles": ["Manager"]}
+    response = web.post("/peek/@@proxy-roles", {}, headers=ADMIN_AUTH, status=200)
+    assert response.json == {"proxy_roles": []}
+
+
+def test_proxy_roles_only_those_the_giver_holds(site, web):
+    add(site, "peek", Script(body="return 1"))
+    with objweb.site(site) as root:
+        root.manage_permission("Change permissions", ["Manager", "Editor"])
+    response = web.post_json("/peek/@@proxy-roles", {"roles": ["Manager"]},
+                             headers=basic_auth("editor", "pw-editor"), status=400)
+    assert "Manager" in response.json["error"]
+    web.post_json("/peek/@@proxy-roles", {"roles": ["Editor"]},
+                  headers=basic_auth("editor", "pw-editor"), status=200)
+
+
+def test_proxy_roles_need_change_permissions(site, web):
+    add(site, "peek", Script(body="return 1"))
+    web.post_json("/peek/@@proxy-roles", {"roles": []}, headers=basic_auth("alice", "pw-alice"),
+                  status=403)
+    with objweb.site(site) as root:
+        assert root["peek"].proxy_roles == ()
+
+
+def test_a_template_form_posts_to_a_script_with_the_sessions_token(site, web):
+    add(site, "form", Template(source=(
+        '<form method="post" action="rename"><input type="hidden" name="csrf_token"'
+        ' tal:attributes="value request/csrf_token"/><input name="title"/></form>')))
+    add(site, "rename", Script(params="title", body="context.edit(title=title)\nreturn 'ok'"))
+    browser_login(web, "admin", "s3cret")
+    page = web.get("/form", headers=BROWSER_ACCEPT, status=200)
+    form = page.forms[0]
+    form["title"] = "From the form"
+    assert form.submit(headers=BROWSER_ACCEPT, status=200).text == "ok"
+    web.post("/rename", {"title": "No token"}, headers=BROWSER_ACCEPT, status=403)
+    with objweb.site(site) as root:
+        assert root.title == "From the form"

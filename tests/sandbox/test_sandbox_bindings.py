@@ -65,6 +65,9 @@ def test_request_view_reads_the_request():
     assert view.get_header("cookie", "none") == "none"
     assert view.get_header(1) is None
     assert isinstance(view.response, ResponseView)
+    assert view.csrf_token == ""
+    request.csrf_token = "token"
+    assert view.csrf_token == "token"
 
 
 def test_request_view_urls_come_from_the_request():

@@ -109,3 +109,10 @@ def test_methods_results_are_charged(run_script):
 
 def test_not_published_error_is_an_attribute_error():
     assert issubclass(NotPublishedError, AttributeError)
+
+
+@pytest.mark.parametrize("expression", [
+    "'x'.center('a')", "'x'.expandtabs('a')", "'x'.replace(1, 'a')", "'x'.replace('x', 1)",
+    "'x'.translate(5)", "(1).to_bytes('a', 'big')"])
+def test_methods_keep_their_own_type_errors(refused, expression):
+    assert isinstance(refused("return " + expression), TypeError)

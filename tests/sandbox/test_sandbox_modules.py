@@ -164,3 +164,13 @@ def test_modules_view():
 def test_datetime_classes_are_the_real_ones():
     assert MODULES["datetime"].date is datetime.date
 
+
+
+@pytest.mark.parametrize("call", ["math.perm(5, 'x')", "math.lcm(2.5)", "math.factorial(-1)",
+                                  "math.comb(-1, 2)", "math.perm(-1)"])
+def test_math_keeps_its_own_errors(refused, call):
+    assert isinstance(refused("import math\nreturn " + call), (TypeError, ValueError))
+
+
+def test_json_indentation_of_a_plain_value(run_script):
+    assert run_script("import json\nreturn json.dumps(1, indent=2)") == "1"

@@ -68,3 +68,8 @@ def test_augmented_list_extension_guards_what_it_iterates(root, run_script):
 
 def test_matrix_multiplication_is_refused_for_plain_values(refused):
     assert isinstance(refused("x = 1\nx @= 2"), TypeError)
+
+
+@pytest.mark.parametrize("expression", ["pow(2, 3, 5.0)", "pow(2.0, 3, 5)"])
+def test_pow_with_a_modulus_needs_integers(refused, expression):
+    assert isinstance(refused("return " + expression), TypeError)

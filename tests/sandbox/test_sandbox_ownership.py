@@ -186,3 +186,10 @@ def test_guards_use_the_innermost_run(root, run_script):
     root["who"] = Script(body="return context.private.title")
     with pytest.raises(Forbidden):
         run_script("return context.who()", user="alice", context=root)
+
+
+def test_owner_policies_are_reused_within_a_request(root):
+    root["helper"] = Script(body="return context.news.title")
+    root["helper"].owner = "editor"
+    assert run_as(root, "return [context.helper(), context.helper()]", user="admin",
+                  owner="editor") == ["News", "News"]

@@ -122,7 +122,12 @@ class UploadView(CodeView):
 
 
 class RequestView(CodeView):
-    """What code may read of the request: its form, method, URLs and plain headers."""
+    """What code may read of the request: its form, method, URLs and plain headers.
+
+    `csrf_token` is the token a form posted by the user's browser session
+    must carry (`<input type="hidden" name="csrf_token" ...>`); empty without
+    a session.
+    """
 
     __slots__ = ("_request", "form", "response")
     __code_names__ = frozenset({"form", "get", "method", "url", "URL", "base_url",
@@ -160,7 +165,7 @@ class RequestView(CodeView):
         Empty otherwise. A page that shows it adds no power: any script the page
         runs could read it from the site's own pages anyway.
         """
-        return self._request.csrf_token
+        return getattr(self._request, "csrf_token", "") or ""
 
     def get(self, name, default=None):
         """Return the form value `name`, or `default`."""

@@ -136,9 +136,6 @@ class RepeatVariables(CodeView):
         self._items[key] = RepeatItem(iterator, len(items))
         return iterator, len(items)
 
-    def __getitem__(self, key):
-        return self._items[key]
-
     def __getattr__(self, key):
         try:
             return self._items[key]
