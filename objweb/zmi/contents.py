@@ -98,12 +98,9 @@ class ContentsScreen(Screen):
             return None
         return "descending" if self.query.reverse else "ascending"
 
-    def next_url(self) -> str | None:
-        """The URL of the next batch, carrying the last name for a quick descent."""
-        start = self.listing.next_start
-        if start is None:
-            return None
-        return self.query_url(b_start=start, b_after=self.listing.next_after)
+    def next_url(self) -> str:
+        """The URL of the next batch (there is one), carrying the last name for a quick descent."""
+        return self.query_url(b_start=self.listing.next_start, b_after=self.listing.next_after)
 
     def page_url(self, start: int | None) -> str | None:
         """The URL of the batch starting at `start`, or None."""
