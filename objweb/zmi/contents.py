@@ -15,7 +15,8 @@ import webob
 from objweb.content.folder import Folder
 from objweb.content.registry import addable_types
 from objweb.errors import NameInUseError, NotFoundError, ValidationError
-from objweb.security.protections import ADD, DELETE, IMPORT_EXPORT, MANAGE
+from objweb.security.protections import (
+    ADD, CREATE, DELETE, IMPORT_EXPORT, MANAGE, permission_for)
 from objweb.traversal.location import path_of
 from objweb.zmi import cookies, exporting, pasting
 from objweb.zmi.display import format_time, iso_time
@@ -49,10 +50,12 @@ class ContentsScreen(Screen):
 
     @property
     def addable(self) -> list[type]:
-        """The types the user may add here."""
+        """The types the user may add here (a Script also needs the right to write code)."""
         if not self.can(ADD):
             return []
-        return addable_types(self.context)
+        policy = self.request.policy
+        return [cls for cls in addable_types(self.context)
+                if policy.has_permission(permission_for(cls, CREATE), self.context)]
 
     @property
     def clipboard(self) -> cookies.Clipboard | None:

@@ -44,5 +44,7 @@ class TreeBranch(Screen):
 
     def get(self) -> webob.Response:
         """Render the folder's children as list items."""
+        # A fragment is no page: a message waiting for the next page stays waiting.
+        self.flash = None
         nodes, more = tree.children_of(self.context, self.url)
         return self.render(nodes=nodes, more=more)

@@ -299,3 +299,9 @@ def test_paste_from_what_is_no_longer_a_folder_is_refused(manager, news, site):
     site(lambda root: (root.remove("news"), root.add("news", Page())))
     page = manager.post("/archive/manage_contents", {"command": "paste"}, status=400)
     assert "/news is not a folder any more" in page.text
+
+
+def test_the_add_menu_leaves_out_what_the_user_may_not_create(editor, news):
+    options = [option["value"] for option in
+               editor.get(news).html.find(id="add-type").find_all("option")]
+    assert options == ["File", "Folder", "Image", "Page"]
