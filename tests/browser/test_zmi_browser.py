@@ -311,6 +311,7 @@ def test_upload_a_file_with_the_progress_bar(manager, news_site, tmp_path):
     data = tmp_path / "report.bin"
     data.write_bytes(bytes(range(256)) * 16384)
     manager.go("/news/manage_add?type=File")
+    expect(manager.page.locator(".upload-progress")).to_be_hidden()
     cdp = manager.page.context.new_cdp_session(manager.page)
     cdp.send("Network.enable")
     # A slow uplink, so that the bar is seen on its way.
