@@ -20,6 +20,7 @@ from pathlib import Path
 import transaction
 import zc.lockfile
 from ZEO.Exceptions import ClientDisconnected
+from ZODB.POSException import StorageError as POSStorageError
 
 from objweb.db import (
     DEFAULT_URI, DatabaseURIError, bootstrap, has_users, open_db, site, transaction_note)
@@ -33,6 +34,7 @@ from objweb.ops.config import ConfigError, InstanceConfig, read_config
 from objweb.ops.logs import configure_logging as configure_instance_logging
 from objweb.ops.storages import file_storage_paths, redact_uri
 from objweb.security.permissions import MANAGER
+from objweb.security.settings import valid_roles
 from objweb.traversal.location import path_of
 from objweb.traversal.resolve import find
 
@@ -67,6 +69,9 @@ def open_database(uri: str, **db_options):
             "process --db zeo://127.0.0.1:8100") from None
     except OSError as error:
         raise CommandError(f"cannot open the database {uri}: {error.strerror or error}") from None
+    except POSStorageError as error:
+        raise CommandError(f"cannot open the database {uri}: it is damaged or not a database "
+                           f"file ({type(error).__name__}: {error})") from None
     except Exception as error:  # a database server's driver error (PostgreSQL refused...)
         if not uri.startswith(("postgresql://", "postgres://")):
             raise
@@ -86,11 +91,7 @@ def cmd_serve(args) -> int:
     config = args.instance
     db = open_database(args.db, **config.database.db_options())
     try:
-        if not has_users(db):
-            password = secrets.token_urlsafe(12)
-            bootstrap(db, admin=FIRST_ADMIN, password=password)
-            print(f"Created the first user of this site. Log in as {FIRST_ADMIN!r} "
-                  f"with the password {password!r}", flush=True)
+        # Listen first: a port in use must leave the database as it was.
         try:
             server = Server(make_app(db, config.settings), host=args.host, port=args.port,
                             threads=args.threads)
@@ -98,8 +99,16 @@ def cmd_serve(args) -> int:
             if error.errno == errno.EADDRINUSE:
                 raise CommandError(f"port {args.port} on {args.host} is in use; "
                                    "choose another with --port") from None
-            raise CommandError(f"cannot listen on {args.host}:{args.port}: {error.strerror}") \
-                from None
+            raise CommandError(f"cannot listen on {args.host}:{args.port}: "
+                               f"{error.strerror or error}") from None
+        except ValueError:  # waitress's word for a host name that does not resolve
+            raise CommandError(f"cannot listen on {args.host}:{args.port}: "
+                               "no such host name or address here") from None
+        if not has_users(db):
+            password = secrets.token_urlsafe(12)
+            bootstrap(db, admin=FIRST_ADMIN, password=password)
+            print(f"Created the first user of this site. Log in as {FIRST_ADMIN!r} "
+                  f"with the password {password!r}", flush=True)
         server.install_signal_handlers()
         for address in server.addresses:
             print(f"Serving {address}", flush=True)
@@ -113,15 +122,16 @@ def cmd_serve(args) -> int:
 # -- adduser --------------------------------------------------------------------
 
 def cmd_adduser(args) -> int:
-    """Add a user to the root user folder, or update its password and roles."""
-    roles = args.role or [MANAGER]
+    """Add a user to the root user folder, or update its password (and roles, if given)."""
     db = open_database(args.db)
     try:
         with db.transaction(f"objweb adduser {args.name}") as connection:
-            users = ensure_site(connection)["acl_users"]
+            root = ensure_site(connection)
+            roles = _known_roles(root, args.role)
+            users = root["acl_users"]
             try:
                 if users.get_user(args.name) is None:
-                    users.add_user(args.name, args.password, roles=roles)
+                    users.add_user(args.name, args.password, roles=roles or [MANAGER])
                     verb = "Added"
                 else:
                     users.set_password(args.name, args.password)
@@ -129,18 +139,35 @@ def cmd_adduser(args) -> int:
                     verb = "Updated"
             except ObjwebError as error:
                 raise CommandError(str(error)) from None
+            held = users.get_user(args.name).roles
     finally:
         db.close()
-    print(f"{verb} user {args.name!r} with roles {', '.join(roles)}")
+    print(f"{verb} user {args.name!r} with roles {', '.join(held) or '(none)'}")
     return 0
+
+
+def _known_roles(root, roles: list[str] | None) -> list[str] | None:
+    """Return `roles` if the site knows each of them (None: none given).
+
+    Raises `CommandError` for a role the site does not define.
+    """
+    if roles is None:
+        return None
+    known = valid_roles(root)
+    unknown = [role for role in roles if role not in known]
+    if unknown:
+        raise CommandError(f"unknown role {unknown[0]!r}; the site's roles are "
+                           f"{', '.join(known)}")
+    return roles
 
 
 # -- debug and run ------------------------------------------------------------------
 
 BANNER = """objweb debug shell on {uri}
-  app          the root folder of the site
+  app          the root folder of the site (also bound as root)
   transaction  the transaction package; transaction.abort() drops your changes
   commit()     commits your changes
+  db           the open ZODB database
 Changes are not saved until you commit."""
 
 
@@ -181,12 +208,14 @@ def cmd_run(args) -> int:
         raise CommandError(f"no such script: {args.script}")
     db = open_database(args.db)
     connection, namespace = _shell_namespace(db)
-    saved_argv = sys.argv
+    saved_argv, saved_path = sys.argv, list(sys.path)
     sys.argv = [args.script] + list(args.args)
+    # As `python SCRIPT` does: modules beside the script can be imported.
+    sys.path.insert(0, os.path.dirname(os.path.abspath(args.script)))
     try:
         runpy.run_path(args.script, init_globals=namespace, run_name="__main__")
     finally:
-        sys.argv = saved_argv
+        sys.argv, sys.path[:] = saved_argv, saved_path
         transaction.abort()
         connection.close()
         db.close()
@@ -384,6 +413,19 @@ def _backup_date(text: str) -> str:
 
 # -- the parser ---------------------------------------------------------------
 
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535, not {text!r}")
+    return int(text)
+
+
+def _thread_count(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 1000:
+        raise argparse.ArgumentTypeError(f"a thread count is a number from 1 to 1000, "
+                                         f"not {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser of the `objweb` command and its subcommands."""
     parser = argparse.ArgumentParser(prog="objweb", description="Run and manage an objweb site.")
@@ -400,8 +442,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = command("serve", cmd_serve, "serve the site over HTTP")
     serve.add_argument("--host", default=None, help=f"default {DEFAULT_HOST}")
-    serve.add_argument("--port", type=int, default=None, help=f"default {DEFAULT_PORT}")
-    serve.add_argument("--threads", type=int, default=None, help=f"default {DEFAULT_THREADS}")
+    serve.add_argument("--port", type=_port, default=None, help=f"default {DEFAULT_PORT}")
+    serve.add_argument("--threads", type=_thread_count, default=None,
+                       help=f"default {DEFAULT_THREADS}")
 
     adduser = command("adduser", cmd_adduser, "add or update a user of the root user folder")
     adduser.add_argument("name")
@@ -419,11 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def configure_logging(config: InstanceConfig | None = None, port: int | None = None) -> None:
     """Send the event and access logs where `objweb.ini` says (stderr by default)."""
-    if config is None:
-        logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                            format="%(asctime)s %(levelname)s %(name)s %(message)s")
-        return
-    configure_instance_logging(config, port=port)
+    configure_instance_logging(config or read_config(), port=port)
 
 
 def apply_config(args) -> InstanceConfig:

@@ -45,10 +45,14 @@ def resolve_db_uri(uri: str):
     scheme = uri.split("://", 1)[0]
     if scheme == "memory":
         return _memory_storage_factory(uri), {}
+    if scheme == "file" and not uri[len("file://"):].split("?", 1)[0]:
+        raise DatabaseURIError(f"a file:// URI names a file: {uri!r} (try {DEFAULT_URI!r})")
     try:
         if scheme in REMOTE_SCHEMES:
             return resolve_remote_uri(uri)
         return zodburi.resolve_uri(uri)
+    except zodburi.UnknownDatabaseKeywords as error:
+        raise DatabaseURIError(f"bad database URI {uri!r}: {error.args[0]}") from None
     except KeyError:
         raise DatabaseURIError(f"unknown database scheme {scheme!r} in {uri!r}") from None
     except ValueError as error:

@@ -1,8 +1,9 @@
 """Running the WSGI application under waitress, and stopping it cleanly.
 
 On SIGTERM (or SIGINT) the server stops accepting connections, lets the
-requests in flight finish and their answers go out, then stops its threads;
-the caller closes the database afterwards.
+requests in flight (still arriving, being answered, or being sent) finish,
+for at most `DRAIN_SECONDS`, then stops its threads; the caller closes the
+database afterwards.
 """
 
 import logging
@@ -70,4 +71,7 @@ class Server:
         if dispatcher.queue or dispatcher.active_count:
             return True
         channels = [item for item in self._map.values() if hasattr(item, "requests")]
-        return any(channel.requests or channel.total_outbufs_len for channel in channels)
+        # A request still arriving (`request`: its headers or body are on their
+        # way) is in flight too: an upload under way is finished, not cut.
+        return any(channel.requests or channel.request is not None
+                   or channel.total_outbufs_len for channel in channels)

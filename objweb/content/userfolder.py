@@ -76,11 +76,10 @@ class UserFolder(Item):
 
     type_name = "UserFolder"
     __fields__ = (TITLE,)
-    # Everything about a user folder is the business of those who manage users:
-    # an Editor may change content, not retitle or replace the users' home.
+    # Changing a user folder is the business of those who manage users: an
+    # Editor may change content, not retitle or replace the users' home.
     __protections__ = {protections.VIEW: MANAGE_USERS, protections.MANAGE_USERS: MANAGE_USERS,
-                       protections.CREATE: MANAGE_USERS, protections.CHANGE: MANAGE_USERS,
-                       protections.MANAGE: MANAGE_USERS}
+                       protections.CREATE: MANAGE_USERS, protections.CHANGE: MANAGE_USERS}
     __code_access__ = {"user_names": protections.MANAGE_USERS,
                        "group_names": protections.MANAGE_USERS}
 

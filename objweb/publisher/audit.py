@@ -43,25 +43,33 @@ def event(request, text: str) -> None:
                    _printable(client_address(request)), _printable(text))
 
 
+def request_line(request) -> str:
+    """Return `METHOD /path` of `request`, fit for a note or a log line."""
+    return f"{request.method} {_printable(request.path_info)}"
+
+
 def describe_transaction(request, txn) -> None:
     """Record in `txn` who is changing what: user, user folder, request line and notes.
 
-    As in Zope, the user is stored with the path of the folder that
-    defines it (`/ admin`). The note is what the view said it did (`added
-    Page /news/hello`), or else the request line.
+    As in Zope, the user is stored with the path of the folder that defines
+    it (`/ admin`), and the note starts with the request line (`POST /news`),
+    followed by what the view said it did (`added Page /news/hello`); the
+    Undo screen reads both.
     """
     principal = getattr(request, "principal", None)
     if principal is not None and principal.is_authenticated:
         txn.setUser(principal.id, domain_path(principal))
     else:
         txn.setUser("Anonymous User", "/")
-    if not txn.description:
-        txn.note(f"{request.method} {_printable(request.path_info)}")
+    line = request_line(request)
+    notes = txn.description
+    txn.description = f"{line}\n{notes}" if notes else line
 
 
 def committed(request, txn) -> None:
-    """Log the change `txn` committed for `request`."""
-    notes = " | ".join(line for line in txn.description.splitlines() if line)
-    audit_log.info("%s from %s: %s %s: %s", _printable(actor(request)),
-                   _printable(client_address(request)), request.method,
-                   _printable(request.path_info), _printable(notes))
+    """Log the change `txn` committed for `request`: one line, request line first."""
+    line = request_line(request)
+    notes = [note for note in txn.description.splitlines() if note and note != line]
+    audit_log.info("%s from %s: %s: %s", _printable(actor(request)),
+                   _printable(client_address(request)), line,
+                   _printable(" | ".join(notes) or "(no note)"))

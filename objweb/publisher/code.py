@@ -51,8 +51,6 @@ def _to_float(value):
 
 
 def _to_boolean(value):
-    if isinstance(value, bool):
-        return value
     lowered = str(value).strip().lower()
     if lowered in ("", "0", "false", "off", "no"):
         return False
@@ -233,11 +231,9 @@ def render_template_posted(template: Template, request) -> webob.Response:
 def _render(template: Template, request) -> webob.Response:
     view = code_request(request)
     limits = limits_of(request.settings)
+    # Rendering counts its output against the limit as it goes.
     body = template.render(request.traversal.context, request=view,
                            user_policy=request.policy, limits=limits)
-    if len(body) > limits.output_limit:
-        raise CodeLimitError(f"The Template produced more than {limits.output_limit} "
-                             f"characters.", kind="output")
     return _finish(view.response, body, template.compiled().program.content_type or "text/html")
 
 

@@ -1,16 +1,14 @@
 """A fresh site per test, layered over one bootstrapped in memory for the session."""
 
-import io
-
 import pytest
 import transaction
-from PIL import Image as PILImage
 from webtest import TestApp
 
 import objweb
 from objweb import File, Folder, Image, Page
 from objweb.traversal.views import ViewRegistry, views as global_views
 
+from sample_site import REPORT, png_bytes
 from support import bootstrapped_storage, layered_db
 
 
@@ -27,16 +25,6 @@ def db(site_template):
     yield database
     transaction.abort()
     database.close()
-
-REPORT = b"%PDF-1.4 quarterly report " * 40
-
-
-def png_bytes(width: int = 3, height: int = 2, fmt: str = "PNG") -> bytes:
-    """Return a small image made by Pillow."""
-    buffer = io.BytesIO()
-    PILImage.new("RGB", (width, height), (10, 20, 30)).save(buffer, format=fmt)
-    return buffer.getvalue()
-
 
 @pytest.fixture
 def sample(db):

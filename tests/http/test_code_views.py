@@ -368,3 +368,40 @@ def test_proxy_roles_cannot_be_patched(web):
     response = web.patch_json("/greet", {"proxy_roles": ["Manager"]}, headers=ADMIN_AUTH,
                               status=400)
     assert "proxy_roles" in response.json["error"]
+
+
+def test_proxy_roles_by_json(site, web):
+    add(site, "peek", Script(body="return context.acl_users.user_names()"))
+    web.get("/peek", status=401)
+    response = web.post_json("/peek/@@proxy-roles", {"roles": ["Manager"]}, headers=ADMIN_AUTH,
+                             status=200)
+    assert response.json == {"proxy_roles": ["Manager"]}
+    assert web.get("/peek", status=200).json == ["admin", "alice", "editor"]
+
+
+def test_proxy_roles_by_form(site, web):
+    add(site, "peek", Script(body="return 1"))
+    response = web.post("/peek/@@proxy-roles", {"roles": "Manager"}, headers=ADMIN_AUTH,
+                        status=200)
+    assert response.json == {"proxy_roles": ["Manager"]}
+    response = web.post("/peek/@@proxy-roles", {}, headers=ADMIN_AUTH, status=200)
+    assert response.json == {"proxy_roles": []}
+
+
+def test_proxy_roles_only_those_the_giver_holds(site, web):
+    add(site, "peek", Script(body="return 1"))
+    with objweb.site(site) as root:
+        root.manage_permission("Change permissions", ["Manager", "Editor"])
+    response = web.post_json("/peek/@@proxy-roles", {"roles": ["Manager"]},
+                             headers=basic_auth("editor", "pw-editor"), status=400)
+    assert "Manager" in response.json["error"]
+    web.post_json("/peek/@@proxy-roles", {"roles": ["Editor"]},
+                  headers=basic_auth("editor", "pw-editor"), status=200)
+
+
+def test_proxy_roles_need_change_permissions(site, web):
+    add(site, "peek", Script(body="return 1"))
+    web.post_json("/peek/@@proxy-roles", {"roles": []}, headers=basic_auth("alice", "pw-alice"),
+                  status=403)
+    with objweb.site(site) as root:
+        assert root["peek"].proxy_roles == ()

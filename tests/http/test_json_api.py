@@ -9,7 +9,7 @@ import objweb
 from objweb import Folder, Page
 from support import ADMIN_AUTH, basic_auth
 
-from conftest import REPORT, png_bytes
+from sample_site import REPORT, png_bytes
 
 JSON = {"Accept": "application/json"}
 ADMIN_JSON = dict(ADMIN_AUTH, **JSON)
@@ -248,4 +248,4 @@ def test_the_transaction_records_who_did_what(sample, app):
     finally:
         connection.close()
     assert record.user.decode().endswith("admin")
-    assert record.description.decode() == "added Page /news/noted"
+    assert record.description.decode() == "POST /news\nadded Page /news/noted"

@@ -10,7 +10,7 @@ from objweb import Folder, Page
 from objweb.content import Item
 from support import ADMIN_AUTH
 
-from conftest import REPORT
+from sample_site import REPORT
 
 
 def test_the_root_lists_its_items(app, sample):

@@ -66,7 +66,7 @@ def test_a_change_records_user_and_note_in_the_transaction(site, app, method, pa
     call(*args, headers={**ADMIN_AUTH, **headers}, extra_environ=FROM, status=status)
     record = last_record(site)
     assert as_text(record["user_name"]) == "/ admin"
-    assert as_text(record["description"]) == note
+    assert as_text(record["description"]) == f"{method.upper()} {path}\n{note}"
 
 
 @pytest.mark.parametrize("method,path,body,headers,status,note", CHANGES,
@@ -143,7 +143,7 @@ def test_the_logout_is_in_the_undo_log(site, app):
     app.post("/@@logout", {"csrf_token": token}, status=303)
     record = last_record(site)
     assert as_text(record["user_name"]) == "/ admin"
-    assert as_text(record["description"]) == "logged out"
+    assert as_text(record["description"]) == "POST /@@logout\nlogged out"
 
 
 def test_an_audit_line_is_always_one_line(site, app, audit_lines):

@@ -199,3 +199,23 @@ def test_a_cross_site_form_post_as_json_is_refused_even_with_basic(site, app):
              headers={**basic_auth(ADMIN, ADMIN_PASSWORD), "Accept": "application/json"},
              status=415)
     assert snapshot(site) == before
+
+
+def test_templates_and_scripts_can_make_forms_for_logged_in_visitors(site, db, app):
+    from objweb import Script, Template
+    with objweb.site(db) as root:
+        root["form"] = Template(source='<form method="post" action="save">'
+                                       '<input name="csrf_token" value="${request/csrf_token}">'
+                                       '</form>')
+        root["save"] = Script(params="title=''", body="context['news']['hello'].edit(title=title)\n"
+                                                      "return 'saved'")
+    anonymous_form = app.get("/form", status=200).text
+    assert 'value=""' in anonymous_form
+    token = browser_login(app, ADMIN, ADMIN_PASSWORD)
+    assert csrf_token_in(app.get("/form", status=200).text) == token
+    before = snapshot(site)
+    app.post("/save", {"title": "Saved"}, status=403)
+    assert snapshot(site) == before
+    assert app.post("/save", {"title": "Saved", "csrf_token": token}, status=200).text == "saved"
+    with objweb.site(db) as root:
+        assert root["news"]["hello"].title == "Saved"

@@ -13,7 +13,7 @@ from objweb.security.headers import (
     FRAME_REFUSAL, LOGIN_CSP, MANAGEMENT_CSP, MANAGEMENT_HEADERS, NOSNIFF, UPLOAD_SANDBOX_CSP)
 from support import ADMIN, ADMIN_PASSWORD, BROWSER_ACCEPT, basic_auth
 
-from conftest import png_bytes
+from sample_site import png_bytes
 
 ADMIN_AUTH = basic_auth(ADMIN, ADMIN_PASSWORD)
 

@@ -1,13 +1,17 @@
 """No response and no log line ever carries a password or its hash."""
 
+import io
 import json
 import logging
 
 import pytest
+from webtest import TestApp
 
 import objweb
 from objweb import Folder, UserFolder
-from support import ADMIN, ADMIN_PASSWORD, BROWSER_ACCEPT, basic_auth, browser_login
+from objweb.content.transfer import export_subtree
+from support import (
+    ADMIN, ADMIN_PASSWORD, BROWSER_ACCEPT, basic_auth, browser_login, csrf_token_in, run_objweb)
 
 PASSWORDS = {ADMIN: ADMIN_PASSWORD, "editor": "Editor-Passw0rd!", "carol": "Carol-Passw0rd!"}
 
@@ -87,3 +91,42 @@ def test_the_user_folder_as_json_lists_no_users(site, app):
                                           "Accept": "application/json"}, status=200).json
     assert data["@type"] == "UserFolder"
     assert set(data) <= {"@id", "@type", "id", "title", "modified", "created", "owner"}
+
+
+def assert_carries_no_secret(data: bytes, db) -> None:
+    for secret in list(PASSWORDS.values()) + hashes_of(db) + ["$argon2"]:
+        assert secret.encode() not in data
+
+
+def test_an_export_of_the_site_carries_no_hash(site):
+    stream = io.BytesIO()
+    with objweb.site(site) as root:
+        export_subtree(root, stream)
+        export_subtree(root["team"], stream)
+    assert len(stream.getvalue()) > 1000
+    assert_carries_no_secret(stream.getvalue(), site)
+    # The site itself kept its users' passwords.
+    TestApp(objweb.make_app(site)).get("/", headers=basic_auth("editor", PASSWORDS["editor"]), status=200)
+
+
+def test_an_export_downloaded_from_the_management_screens_carries_no_hash(site, app):
+    admin = basic_auth(ADMIN, ADMIN_PASSWORD)
+    for path in ("/manage_importexport", "/team/manage_importexport"):
+        token = csrf_token_in(app.get(path, headers=admin, status=200).text)
+        for name in ("", "acl_users"):
+            response = app.post(path, {"command": "export", "name": name, "csrf_token": token},
+                                headers=admin, status=200)
+            assert response.headers["Content-Disposition"].startswith("attachment")
+            assert_carries_no_secret(response.body, site)
+
+
+def test_the_export_command_writes_no_hash(tmp_path):
+    assert run_objweb(["adduser", ADMIN, ADMIN_PASSWORD], tmp_path).returncode == 0
+    assert run_objweb(["adduser", "editor", PASSWORDS["editor"], "--role", "Editor"],
+                      tmp_path).returncode == 0
+    result = run_objweb(["export", "/", "site.zexp"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = (tmp_path / "site.zexp").read_bytes()
+    for secret in (ADMIN_PASSWORD, PASSWORDS["editor"], "$argon2"):
+        assert secret.encode() not in data
+    assert ADMIN_PASSWORD not in result.stdout + result.stderr

@@ -13,7 +13,8 @@ import transaction
 from objweb.content import Folder, Page, Script, Template
 from objweb.content.site import site_root
 from objweb.security.permissions import ACCESS_CONTENTS, MANAGER, VIEW
-from objweb.security.sandbox import Limits
+from objweb.security.sandbox import CodeError, CodeLimitError, Limits
+from objweb.security.sandbox.run import execute
 from sandbox_support import SECRET, add_code, base_storage, db, policy_for  # noqa: F401
 
 
@@ -57,3 +58,49 @@ def render(root):
         return template.render(context, options=options, request=request,
                                user_policy=policy_for(root, user), limits=limits or Limits())
     return run
+
+
+@pytest.fixture
+def within(root):
+    """Return a function calling `function(run)` inside a run, as a user, for unit tests."""
+    def call(function, *, user="admin", limits=None, request=None):
+        script = add_code(root, Script(body="return None"))
+        return execute(script, function, request=request, user_policy=policy_for(root, user),
+                       limits=limits or Limits())
+    return call
+
+
+@pytest.fixture
+def refusal(within):
+    """Return a function running `function(run)` in a run and returning what it raised.
+
+    A failure the run's boundary wrapped comes back unwrapped; a limit comes
+    back as the `CodeLimitError`; a denial as itself. Fails if nothing was raised.
+    """
+    def call(function, **options):
+        try:
+            within(function, **options)
+        except CodeLimitError as error:
+            return error
+        except CodeError as error:
+            return error.__cause__
+        except Exception as error:  # noqa: BLE001 (denials pass the boundary as they are)
+            return error
+        raise AssertionError("nothing was refused")
+    return call
+
+
+@pytest.fixture
+def refused(run_script):
+    """Return a function running a Script body and returning what it raised (unwrapped)."""
+    def call(body, params="", **options):
+        try:
+            run_script(body, params, **options)
+        except CodeLimitError as error:
+            return error
+        except CodeError as error:
+            return error.__cause__
+        except Exception as error:  # noqa: BLE001 (denials pass the boundary as they are)
+            return error
+        raise AssertionError("nothing was refused")
+    return call

@@ -287,3 +287,12 @@ def test_scripts_in_folders_acquire_at_several_depths(root):
     call = Script(body="return context.where()")
     deep["call"] = call
     assert call.run(user_policy=policy_for(root, "admin")) == ["C", "objweb"]
+
+
+def test_calling_with_wrong_arguments_fails_before_the_body(root):
+    script = Script(params="a", body="return a")
+    root["code"]["s"] = script
+    with pytest.raises(CodeError) as caught:
+        script.run(kwargs={"b": 1}, user_policy=policy_for(root, "admin"))
+    assert isinstance(caught.value.__cause__, TypeError)
+    assert "line" not in caught.value.detail

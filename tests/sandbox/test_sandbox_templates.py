@@ -261,3 +261,44 @@ def test_template_recompiles_after_an_edit_and_when_loaded_fresh(root):
     template.edit(title="title only")
     del template._v_compiled
     assert template.render(user_policy=policy_for(root, "admin")) == "<p>two</p>"
+
+
+def test_other_processing_instructions_are_kept(render):
+    assert render('<p><?php echo 1; ?></p>') == '<p><?php echo 1; ?></p>'
+
+
+def test_repeat_variables_and_macros_refuse_missing_names():
+    from objweb.security.sandbox.limits import Budget
+    from objweb.security.sandbox.templates import CompiledTemplate, RepeatVariables
+    repeat = RepeatVariables(Budget(Limits()))
+    with pytest.raises(AttributeError):
+        repeat.missing
+    macros = CompiledTemplate('<b metal:define-macro="m">x</b>').macros
+    assert macros.__code_names__ == frozenset({"m"})
+    with pytest.raises(AttributeError):
+        macros.missing
+    with pytest.raises(KeyError):
+        macros.__code_item__("missing")
+
+
+def test_error_location_in_a_template_no_longer_known():
+    from objweb.security.sandbox.templates import _locate
+    location = _locate({"__error__": [("expr", 3, 4, "<template gone>", None)]})
+    assert (location.path, location.line, location.column) == ("<template gone>", 3, 5)
+    assert _locate({}) is None
+
+
+def test_template_compiled_alone_is_labelled_by_its_filename():
+    from objweb.security.sandbox.templates import CompiledTemplate
+    compiled = CompiledTemplate("<p>x</p>")
+    assert compiled.owner_label() == compiled.filename
+
+
+def test_macro_error_points_at_the_macros_template(root):
+    root["layout"] = Template(source='<div metal:define-macro="box">\n'
+                                     '<b tal:content="python: 1 / 0"/></div>')
+    view = Template(source='<div metal:use-macro="context/layout/macros/box"/>')
+    root["code"]["v"] = view
+    with pytest.raises(CodeError) as caught:
+        view.render(user_policy=policy_for(root, "admin"))
+    assert "Template /layout, line 2" in caught.value.detail

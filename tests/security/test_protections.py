@@ -17,7 +17,7 @@ EXPECTED = {
     Image: {"view": p.VIEW, "change": p.CHANGE_OBJECTS, "create": None},
     Template: {"view": p.VIEW, "change": p.CHANGE_CODE, "create": p.CHANGE_CODE},
     Script: {"view": p.VIEW, "change": p.CHANGE_CODE, "create": p.CHANGE_CODE},
-    UserFolder: {"view": p.MANAGE_USERS, "change": p.MANAGE_USERS, "manage": p.MANAGE_USERS,
+    UserFolder: {"view": p.MANAGE_USERS, "change": p.MANAGE_USERS, "manage": p.VIEW_MANAGEMENT,
                  "manage_users": p.MANAGE_USERS, "create": p.MANAGE_USERS},
 }
 COMMON = {"change_permissions": p.CHANGE_PERMISSIONS, "change_local_roles": p.CHANGE_LOCAL_ROLES,

@@ -22,7 +22,8 @@ from objweb.errors import AccessDenied
 from objweb.security.protections import ACCESS
 from objweb.security.sandbox.bindings import BoundCode, CodeView
 from objweb.security.sandbox.errors import NotPublishedError
-from objweb.security.sandbox.formatting import check_spec, guarded_format, guarded_repr, guarded_str
+from objweb.security.sandbox.formatting import (
+    guarded_ascii, guarded_format, guarded_repr, guarded_str)
 from objweb.security.sandbox.iteration import BTREE_ITEMS, is_container, is_content
 from objweb.security.sandbox.limits import cost_of
 from objweb.security.sandbox.methods import value_attribute
@@ -243,15 +244,19 @@ class SafeFormatter(string.Formatter):
 
     def convert_field(self, value, conversion):
         """Apply `!s`, `!r` or `!a` with a measured value."""
-        if conversion == "s":
-            return guarded_str(value)
-        if conversion == "r":
-            return guarded_repr(value)
-        return super().convert_field(value, conversion)
+        if conversion is None:
+            return value
+        convert = _CONVERSIONS.get(conversion)
+        if convert is None:
+            raise ValueError(f"unknown conversion specifier {conversion!s}")
+        return convert(value)
 
     def format_field(self, value, format_spec):
         """Format one field with a bounded spec."""
-        return guarded_format(value, check_spec(format_spec))
+        return guarded_format(value, format_spec)
+
+
+_CONVERSIONS = {"s": guarded_str, "r": guarded_repr, "a": guarded_ascii}
 
 
 def _format_method(text: str, name: str):

@@ -84,8 +84,8 @@ class ResponseView(CodeView):
         self.headers.append((name, value))
 
     def set_status(self, status) -> None:
-        """Answer with HTTP `status` (100 to 599)."""
-        if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
+        """Answer with HTTP `status` (200 to 599)."""
+        if not isinstance(status, int) or isinstance(status, bool) or not 200 <= status <= 599:
             raise ValueError(f"not an HTTP status: {status!r}")
         self.status = status
 
@@ -126,7 +126,7 @@ class RequestView(CodeView):
 
     __slots__ = ("_request", "form", "response")
     __code_names__ = frozenset({"form", "get", "method", "url", "URL", "base_url",
-                                "get_header", "response"})
+                                "get_header", "response", "csrf_token"})
 
     def __init__(self, request, form: dict, response: ResponseView | None = None):
         self._request = request
@@ -152,6 +152,15 @@ class RequestView(CodeView):
     def base_url(self) -> str:
         """The URL of the site's root, as the client sees it."""
         return self._request.base_url
+
+    @property
+    def csrf_token(self) -> str:
+        """The token a form must send back when the visitor is logged in with a session.
+
+        Empty otherwise. A page that shows it adds no power: any script the page
+        runs could read it from the site's own pages anyway.
+        """
+        return self._request.csrf_token
 
     def get(self, name, default=None):
         """Return the form value `name`, or `default`."""

@@ -29,6 +29,7 @@ class GuardedType(type):
         return isinstance(obj, cls.wrapped)
 
     def __subclasscheck__(cls, subclass) -> bool:
+        subclass = subclass.wrapped if isinstance(subclass, GuardedType) else subclass
         return isinstance(subclass, type) and issubclass(subclass, cls.wrapped)
 
     def __call__(cls, *args, **kwargs):

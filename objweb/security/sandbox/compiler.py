@@ -181,10 +181,12 @@ def _first_problem(transformer: CodeTransformer, field: str, prefix: str = "") -
                        field=field)
 
 
-def _syntax_error(error: SyntaxError, field: str, prefix: str = "",
+def _syntax_error(error: Exception, field: str, prefix: str = "",
                   column_shift: int = 0) -> SourceError:
-    column = max(1, (error.offset or 1) - column_shift)
-    return SourceError(f"{prefix}{error.msg}", line=error.lineno, column=column, field=field)
+    column = max(1, (getattr(error, "offset", None) or 1) - column_shift)
+    message = getattr(error, "msg", None) or str(error)
+    return SourceError(f"{prefix}{message}", line=getattr(error, "lineno", None) or 1,
+                       column=column, field=field)
 
 
 _SIGNATURE_PREFIX = "def f("
@@ -204,10 +206,9 @@ def parse_parameters(params: str) -> ast.arguments:
     except SyntaxError as error:
         raise _syntax_error(error, "params", "the parameters do not parse: ",
                             len(_SIGNATURE_PREFIX)) from None
-    function = module.body[0] if len(module.body) == 1 else None
-    if not isinstance(function, ast.FunctionDef) or len(function.body) != 1 \
-            or not isinstance(function.body[0], ast.Pass):
-        raise SourceError("the parameters do not parse", line=1, column=1, field="params")
+    # Only the parameter list of this function is used: whatever else a
+    # crafted list might make the line say is dropped here.
+    function = module.body[0]
     transformer = CodeTransformer()
     transformer.visit(copy.deepcopy(module))
     if transformer.problems:
@@ -225,10 +226,8 @@ def compile_function(params: str, body: str, *, filename: str, name: str):
     arguments = parse_parameters(params)
     try:
         statements = ast.parse(body, filename, "exec").body
-    except SyntaxError as error:
+    except (SyntaxError, ValueError) as error:  # ValueError: a NUL before Python 3.11.4
         raise _syntax_error(error, "body") from None
-    except ValueError as error:  # a NUL character
-        raise SourceError(str(error), line=1, column=1, field="body") from None
     function = ast.FunctionDef(name="function", args=arguments, body=statements or [ast.Pass()],
                                decorator_list=[], returns=None, type_comment=None,
                                lineno=1, col_offset=0)
@@ -254,10 +253,8 @@ def transform_expression(source: str) -> ast.expr:
     """
     try:
         tree = ast.parse(source, "<expression>", "eval")
-    except SyntaxError as error:
+    except (SyntaxError, ValueError) as error:  # ValueError: a NUL before Python 3.11.4
         raise _syntax_error(error, "source") from None
-    except ValueError as error:  # a NUL character
-        raise SourceError(str(error), line=1, column=1, field="source") from None
     transformer = ExpressionTransformer()
     tree = transformer.visit(tree)
     if transformer.problems:

@@ -108,6 +108,7 @@ class _NameResolver(ast.NodeTransformer):
         self.scopes: list[set] = []
 
     def visit_Lambda(self, node: ast.Lambda):
+        """Resolve a lambda's defaults outside it and its body with its parameters local."""
         arguments = node.args
         names = {arg.arg for arg in arguments.posonlyargs + arguments.args + arguments.kwonlyargs}
         names |= {arg.arg for arg in (arguments.vararg, arguments.kwarg) if arg is not None}
@@ -120,6 +121,7 @@ class _NameResolver(ast.NodeTransformer):
         return node
 
     def visit_Name(self, node: ast.Name):
+        """Turn a guard's name into the guard, any other free name into a lookup."""
         if not isinstance(node.ctx, ast.Load):
             return node
         if node.id in GUARDS:

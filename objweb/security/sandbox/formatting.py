@@ -13,6 +13,7 @@ import re
 from objweb.security.sandbox.limits import text_size
 from objweb.security.sandbox.run import current_run
 
+_PLAIN_VALUES = (str, bytes, list, tuple, dict, range)
 # The widest field, or the longest precision, a format spec may ask for.
 MAX_FORMAT_WIDTH = 10_000
 _NUMBER = re.compile(r"\d+")
@@ -27,6 +28,8 @@ def check_spec(spec: str) -> str:
     """
     if not isinstance(spec, str):
         raise TypeError("a format spec is text")
+    if len(spec) > MAX_FORMAT_WIDTH:
+        raise ValueError(f"a format spec is at most {MAX_FORMAT_WIDTH} characters")
     for number in _NUMBER.findall(spec):
         if len(number) > 5 or int(number) > MAX_FORMAT_WIDTH:
             raise ValueError(f"format widths and precisions are at most {MAX_FORMAT_WIDTH}")
@@ -93,6 +96,9 @@ def percent_format(template, values):
     A `*` width is refused; explicit widths and precisions are bounded by
     `MAX_FORMAT_WIDTH`. Raises `ValueError` for either.
     """
+    if hasattr(type(values), "__getitem__") and not isinstance(values, _PLAIN_VALUES):
+        # `%(name)s` would read items of any other mapping without the guards.
+        raise TypeError("the values of a % format are a tuple, a dict or one plain value")
     text = template.decode("latin-1") if isinstance(template, bytes) else template
     padding = 0
     for width, precision, _ in _PERCENT_SPEC.findall(text):

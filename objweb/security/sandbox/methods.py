@@ -233,11 +233,6 @@ def _table_of(obj) -> dict | None:
     return None
 
 
-def has_table(obj) -> bool:
-    """Whether `obj` is a plain value with a table of names code may use."""
-    return _table_of(obj) is not None
-
-
 def value_attribute(obj, name: str):
     """Return attribute `name` of the plain value `obj` as restricted code may see it.
 

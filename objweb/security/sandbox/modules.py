@@ -36,12 +36,10 @@ class SafeModule(CodeView):
     def __code_names__(self) -> frozenset:
         return frozenset(self._members)
 
-    @property
-    def __name__(self) -> str:  # noqa: A003 (what `from x import y` names in its errors)
-        return self._name
-
     def __getattr__(self, name: str):
-        # `from math import sqrt` reads members with a plain getattr.
+        # `from math import sqrt` reads members with a plain getattr. There is
+        # no `__name__`: with one, a failed `from json import decoder` would
+        # fall back to the real `json.decoder` in sys.modules.
         members = object.__getattribute__(self, "_members")
         if name.startswith("_") or name not in members:
             raise AttributeError(f"module {self._name!r} has no member {name!r} code may use")

@@ -9,13 +9,14 @@ the request's view. The outermost run's boundary turns a failure into a
 `CodeError` or `CodeLimitError` that says where it happened.
 """
 
+import contextvars
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from transaction.interfaces import TransientError
 
-from objweb.errors import AccessDenied, Forbidden, SourceError, Unauthorized
+from objweb.errors import AccessDenied, Forbidden, Unauthorized
 from objweb.security.authentication import principal_by_login
 from objweb.security.policy import Decision, SecurityPolicy
 from objweb.security.principals import ANONYMOUS_PRINCIPAL, current_principal
@@ -192,26 +193,39 @@ def execute(executable, body: Callable[[Run], object], *, request=None,
     outermost run starts a budget from `limits` and acts for `user_policy`
     (default: the current principal). Raises `CodeLimitError` past a limit,
     `CodeError` for any other failure of the code; denials (`Unauthorized`,
-    `Forbidden`) and database conflicts pass through unchanged.
+    `Forbidden`), database conflicts (to retry the request) and interruptions
+    of the process pass through unchanged.
     """
     outer = _current.get()
-    if outer is None:
-        shared = RunContext(Budget(limits or Limits()),
-                            user_policy or SecurityPolicy(current_principal()), request)
-    else:
+    if outer is not None:
         outer.policy.check(VIEW, executable)
-        shared = outer.context
+        return _run(outer.context, executable, body)
+    shared = RunContext(Budget(limits or Limits()),
+                        user_policy or SecurityPolicy(current_principal()), request)
+    # In a context of its own: whatever happens, no run outlives the request.
+    return contextvars.copy_context().run(_outermost, shared, executable, body)
+
+
+def _run(shared: RunContext, executable, body: Callable[[Run], object]):
     run = Run(shared, executable, shared.policy_for(executable))
     token = _current.set(run)
     try:
         return body(run)
     except BaseException as error:
         _note_failure(run, error)
-        if outer is None:
-            raise _outcome(shared, error) from error
         raise
     finally:
         _current.reset(token)
+
+
+def _outermost(shared: RunContext, executable, body: Callable[[Run], object]):
+    try:
+        return _run(shared, executable, body)
+    except BaseException as error:
+        outcome = _outcome(shared, error)
+        if outcome is error:
+            raise
+        raise outcome from error
 
 
 def _note_failure(run: Run, error: BaseException) -> None:
@@ -223,7 +237,7 @@ def _note_failure(run: Run, error: BaseException) -> None:
 
 
 def _outcome(shared: RunContext, error: BaseException) -> BaseException:
-    if isinstance(error, (AccessDenied, TransientError, SourceError)) \
+    if isinstance(error, (AccessDenied, TransientError)) \
             or not isinstance(error, (Exception, BudgetExceeded)):
         return error
     failure = shared.failure

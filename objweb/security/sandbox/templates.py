@@ -14,6 +14,7 @@ import weakref
 
 from chameleon.exc import LanguageError, TemplateError
 from chameleon.i18n import simple_translate
+from chameleon.loader import MemoryLoader
 from chameleon.namespaces import METAL_NS, TAL_NS
 from chameleon.tal import RepeatItem
 from chameleon.tales import DEFAULT_MARKER, NotExpr, StringExpr, StructureExpr
@@ -135,9 +136,6 @@ class RepeatVariables(CodeView):
         self._items[key] = RepeatItem(iterator, len(items))
         return iterator, len(items)
 
-    def __getitem__(self, key):
-        return self._items[key]
-
     def __getattr__(self, key):
         try:
             return self._items[key]
@@ -153,6 +151,8 @@ class RestrictedTemplate(PageTemplate):
 
     expression_types = EXPRESSION_TYPES
     default_expression = "path"
+    # Never a disk cache (CHAMELEON_CACHE): compiled code stays in memory.
+    loader = MemoryLoader()
 
     def parse(self, body):
         """Parse `body` with the restricted program."""
