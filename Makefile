@@ -16,7 +16,7 @@ run: $(INSTALLED)
 
 test: system-packages $(INSTALLED)
 	rm -f .coverage .coverage.*
-	$(PYTHON) -m pytest -n $(PYTEST_WORKERS) --cov=objweb --cov-report= tests
+	$(PYTHON) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --cov=objweb --cov-report= tests
 	$(PYTHON) -m coverage combine -q || true
 	$(PYTHON) -m coverage report --fail-under=95
 	$(PYTHON) -m coverage report --fail-under=100 --include='objweb/traversal/*,objweb/security/*'

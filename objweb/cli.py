@@ -462,11 +462,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def configure_logging(config: InstanceConfig | None = None, port: int | None = None) -> None:
     """Send the event and access logs where `objweb.ini` says (stderr by default)."""
-    if config is None:
-        logging.basicConfig(level=logging.INFO, stream=sys.stderr,
-                            format="%(asctime)s %(levelname)s %(name)s %(message)s")
-        return
-    configure_instance_logging(config, port=port)
+    configure_instance_logging(config or read_config(), port=port)
 
 
 def apply_config(args) -> InstanceConfig:

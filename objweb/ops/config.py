@@ -188,8 +188,7 @@ def _read_section(parser, path: Path, name: str, cls: type):
     return cls(**values)
 
 
-KIND_NAMES = {bool: "yes or no", int: "whole number (a size may end in KB, MB or GB)",
-              float: "number"}
+KIND_NAMES = {int: "whole number (a size may end in KB, MB or GB)", float: "number"}
 
 
 def convert_value(raw: str, default, *, where: str):
@@ -203,20 +202,12 @@ def convert_value(raw: str, default, *, where: str):
     if kind not in KIND_NAMES:
         return raw
     try:
-        value = {bool: _boolean, int: _size, float: float}[kind](raw)
+        value = {int: _size, float: float}[kind](raw)
     except ValueError:
         raise ConfigError(f"{where}: {raw!r} is not a {KIND_NAMES[kind]}") from None
     if value < 0:
         raise ConfigError(f"{where}: {raw!r} cannot be negative")
     return value
-
-
-def _boolean(raw: str) -> bool:
-    words = {"1": True, "yes": True, "true": True, "on": True,
-             "0": False, "no": False, "false": False, "off": False}
-    if raw.lower() not in words:
-        raise ValueError(raw)
-    return words[raw.lower()]
 
 
 def _size(raw: str) -> int:

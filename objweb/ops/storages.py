@@ -57,15 +57,11 @@ class FileStoragePaths:
 def resolve_remote_uri(uri: str):
     """Return (storage factory, DB keyword arguments) for a zeo:// or postgresql:// URI.
 
-    Raises `KeyError` for an unknown scheme and `ValueError` for a bad URI or
-    option, as zodburi does.
+    Raises `ValueError` for a bad URI or option, as zodburi does.
     """
-    scheme = uri.split("://", 1)[0]
-    if scheme == "zeo":
+    if uri.startswith("zeo://"):
         return _resolve_zeo(uri)
-    if scheme in ("postgresql", "postgres"):
-        return zodburi.resolve_uri(_postgresql_uri(uri))
-    raise KeyError(scheme)
+    return zodburi.resolve_uri(postgresql_uri(uri))
 
 
 def _with_query(uri: str, options: dict) -> str:
@@ -105,7 +101,8 @@ def _sync_with_server(storage):
     return storage
 
 
-def _postgresql_uri(uri: str) -> str:
+def postgresql_uri(uri: str) -> str:
+    """Return RelStorage's `postgres://` URI for `uri`, objweb's defaults filled in."""
     uri = "postgres://" + uri.split("://", 1)[1]
     options = dict(parse_qsl(urlsplit(uri).query))
     options.setdefault("shared_blob_dir", "false")

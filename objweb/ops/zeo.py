@@ -59,7 +59,12 @@ def write_config(plan: ZeoServerPlan, path: Path) -> Path:
 def run_server(config_path: Path) -> None:
     """Run ZEO's server with the configuration at `config_path` until it is stopped.
 
-    `runzeo` exits through `SystemExit` on SIGTERM and SIGINT.
+    `runzeo` stops through `SystemExit(0)` on SIGTERM and SIGINT; that is a
+    clean stop and returns. Any other exit status is raised again.
     """
     print(f"ZEO server starting with {config_path}", file=sys.stderr, flush=True)
-    ZEO.runzeo.main(["-C", str(config_path)])
+    try:
+        ZEO.runzeo.main(["-C", str(config_path)])
+    except SystemExit as stop:
+        if stop.code not in (None, 0):
+            raise

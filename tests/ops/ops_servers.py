@@ -16,7 +16,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from support import ADMIN_AUTH, OBJWEB, Process, free_port, wait_for
+import objweb
+from support import ADMIN, ADMIN_AUTH, ADMIN_PASSWORD, OBJWEB, Process, free_port, wait_for
 
 HERE = Path(__file__).resolve().parent
 
@@ -179,3 +180,14 @@ class PostgresServer:
         self._run([str(self.bin / "pg_ctl"), "stop", "-D", str(self.data), "-m", "fast",
                    "-w", "-t", "60"])
         self.process.wait(30)
+
+
+def make_site(home, admin: str = ADMIN, password: str = ADMIN_PASSWORD) -> str:
+    """Create the default FileStorage site of `home` with a Manager; return its URI."""
+    uri = f"file://{home}/var/Data.fs?blobstorage_dir={home}/var/blobs"
+    db = objweb.open_db(uri)
+    try:
+        objweb.bootstrap(db, admin=admin, password=password)
+    finally:
+        db.close()
+    return uri

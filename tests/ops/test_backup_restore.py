@@ -1,5 +1,6 @@
 """`objweb backup` and `objweb restore`: repozo for Data.fs, snapshots for blobs."""
 
+import io
 import os
 import time
 from pathlib import Path
@@ -11,7 +12,8 @@ from objweb import File, Folder, Page
 from objweb.ops import backup as backups
 from objweb.ops.storages import FileStoragePaths
 from objweb.security.settings import local_roles_of
-from support import ADMIN, ADMIN_PASSWORD, run_objweb, wait_for
+from ops_servers import make_site
+from support import ADMIN, run_objweb, wait_for
 
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("backup")]
 
@@ -46,16 +48,20 @@ def next_second() -> str:
     return time.strftime("%Y-%m-%d-%H-%M-%S", time.gmtime())
 
 
-def objweb_ok(args, home, **kw):
-    result = run_objweb(args, home, **kw)
-    assert result.returncode == 0, result.stderr
-    return result
+@pytest.fixture
+def objweb_ok(objweb_command):
+    """Run `objweb ARGS` in this process and return its result, asserting success."""
+    def run(args, home):
+        result = objweb_command(args, home)
+        assert result.returncode == 0, result.stderr
+        return result
+    return run
 
 
 @pytest.fixture
 def home(tmp_path):
     """An instance home with a site holding a page, a file, a user and local roles."""
-    objweb_ok(["adduser", ADMIN, ADMIN_PASSWORD], tmp_path)
+    make_site(tmp_path)
 
     def fill(root):
         news = root.add("news", Folder(title="News"))
@@ -68,7 +74,7 @@ def home(tmp_path):
     return tmp_path
 
 
-def test_full_then_incremental_backup_restores_each_state_with_blobs(home):
+def test_full_then_incremental_backup_restores_each_state_with_blobs(home, objweb_ok):
     first = objweb_ok(["backup"], home)
     assert first.stdout.startswith("Full backup ")
     first_stamp = first.stdout.split()[2]
@@ -104,7 +110,7 @@ def test_full_then_incremental_backup_restores_each_state_with_blobs(home):
     assert state == ("Hello v1", b"first blob" * 500, False)
 
 
-def test_blob_snapshots_share_unchanged_files(home):
+def test_blob_snapshots_share_unchanged_files(home, objweb_ok):
     objweb_ok(["backup"], home)
     next_second()
     change(home, lambda root: root.add("more", File(data=b"more", content_type="text/plain")))
@@ -121,14 +127,14 @@ def test_blob_snapshots_share_unchanged_files(home):
     assert files
 
 
-def test_a_backup_with_nothing_changed_writes_nothing(home):
+def test_a_backup_with_nothing_changed_writes_nothing(home, objweb_ok):
     objweb_ok(["backup"], home)
     next_second()
     again = objweb_ok(["backup"], home)
     assert again.stdout.startswith("Nothing changed since the last backup")
 
 
-def test_a_forced_full_backup_and_a_backup_dir_option(home, tmp_path_factory):
+def test_a_forced_full_backup_and_a_backup_dir_option(home, tmp_path_factory, objweb_ok):
     elsewhere = tmp_path_factory.mktemp("backups")
     objweb_ok(["backup", "--backup-dir", str(elsewhere)], home)
     next_second()
@@ -138,11 +144,11 @@ def test_a_forced_full_backup_and_a_backup_dir_option(home, tmp_path_factory):
     assert len(list((elsewhere / "datafs").glob("*.fs"))) == 2
 
 
-def test_restore_refuses_while_the_database_is_open(home):
+def test_restore_refuses_while_the_database_is_open(home, objweb_ok, objweb_command):
     objweb_ok(["backup"], home)
     db = objweb.open_db(site_uri(home))
     try:
-        refused = run_objweb(["restore", "--yes"], home)
+        refused = objweb_command(["restore", "--yes"], home)
     finally:
         db.close()
     assert refused.returncode == 1
@@ -150,7 +156,7 @@ def test_restore_refuses_while_the_database_is_open(home):
     assert read(home, lambda root: root["news"]["hello"].title) == "Hello v1"
 
 
-def test_restore_asks_for_confirmation(home):
+def test_restore_asks_for_confirmation(home, objweb_ok):
     objweb_ok(["backup"], home)
     refused = run_objweb(["restore"], home, input="")
     assert refused.returncode == 1
@@ -163,16 +169,43 @@ def test_restore_asks_for_confirmation(home):
     (["backup", "--db", "postgresql://u:secret@127.0.0.1:1/db"], "u:***@127.0.0.1:1/db"),
     (["backup", "--db", "memory://"], "is not a FileStorage"),
 ])
-def test_backup_and_restore_refusals_are_one_sentence(home, args, message):
-    result = run_objweb(args, home)
+def test_backup_and_restore_refusals_are_one_sentence(home, args, message, objweb_command):
+    result = objweb_command(args, home)
     assert result.returncode in (1, 2)
     assert message in result.stderr
     assert "Traceback" not in result.stderr and "secret" not in result.stderr
 
 
-def test_restore_before_the_first_backup_is_refused(home):
+class Terminal(io.StringIO):
+    """Standard input that a person types at."""
+
+    def isatty(self):
+        return True
+
+
+@pytest.mark.parametrize("answer, restored", [("n\n", False), ("yes\n", True)])
+def test_restore_at_a_terminal_asks_first(home, objweb_ok, objweb_command, monkeypatch,
+                                          answer, restored):
     objweb_ok(["backup"], home)
-    result = run_objweb(["restore", "--yes", "--date", "2000-01-01"], home)
+    change(home, lambda root: root["news"]["hello"].edit(title="After the backup"))
+    monkeypatch.setattr("sys.stdin", Terminal(answer))
+    result = objweb_command(["restore"], home)
+    assert result.returncode == (0 if restored else 1)
+    assert ("Nothing restored." in result.stdout) is not restored
+    title = read(home, lambda root: root["news"]["hello"].title)
+    assert title == ("Hello v1" if restored else "After the backup")
+
+
+def test_backup_of_a_home_without_a_database_is_one_sentence(tmp_path, objweb_command):
+    result = objweb_command(["backup"], tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"objweb backup: there is no database at {tmp_path}/var/Data.fs to back up")
+
+
+def test_restore_before_the_first_backup_is_refused(home, objweb_ok, objweb_command):
+    objweb_ok(["backup"], home)
+    result = objweb_command(["restore", "--yes", "--date", "2000-01-01"], home)
     assert result.returncode == 1
     assert "No files in repository before 2000-01-01" in result.stderr
 
@@ -183,7 +216,7 @@ def test_backup_without_a_database_is_refused(tmp_path):
         backups.backup(paths, tmp_path / "backups")
 
 
-def test_backup_over_zeo_reads_the_instance_files(home):
+def test_backup_over_zeo_reads_the_instance_files(home, objweb_ok):
     """A zeo:// URI means the files this home's `objweb zeo` serves."""
     result = objweb_ok(["backup", "--db", "zeo://127.0.0.1:8100"], home)
     assert result.stdout.startswith("Full backup ")

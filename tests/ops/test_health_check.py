@@ -23,7 +23,10 @@ def test_health_answers_even_when_the_site_is_closed_to_anonymous(db):
     assert app.get("/@@health", status=200).text == "ok\n"
 
 
-def test_health_is_only_at_the_root(app, admin_auth):
+def test_health_is_only_at_the_root(app, db, admin_auth):
+    with objweb.site(db) as root:
+        root.add("news", objweb.Folder(title="News"))
+    app.get("/news/@@health", headers=admin_auth, status=404)
     app.get("/acl_users/@@health", headers=admin_auth, status=404)
 
 

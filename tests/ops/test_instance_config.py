@@ -58,21 +58,6 @@ def write(tmp_path, text: str, name: str = "objweb.ini"):
     return path
 
 
-@pytest.fixture
-def restore_logging():
-    """Put the root and access loggers back as they were after the test."""
-    root, access = logging.getLogger(), logging.getLogger(ACCESS_LOGGER)
-    saved = (list(root.handlers), root.level, list(access.handlers), access.propagate)
-    yield
-    for logger, handlers in ((root, saved[0]), (access, saved[2])):
-        for handler in list(logger.handlers):
-            if handler not in handlers:
-                handler.close()
-        logger.handlers[:] = handlers
-    root.setLevel(saved[1])
-    access.propagate = saved[3]
-
-
 def test_without_a_file_every_default_applies(tmp_path):
     config = read_config(home=tmp_path)
     assert config.path is None and config.home == tmp_path.resolve()
@@ -130,15 +115,16 @@ def test_the_file_is_found_by_option_environment_or_home(tmp_path, monkeypatch):
         find_config(tmp_path, tmp_path / "missing.ini")
 
 
-def test_the_command_line_beats_the_environment_which_beats_the_file(tmp_path):
+def test_the_command_line_beats_the_environment_which_beats_the_file(tmp_path,
+                                                                      objweb_command):
     write(tmp_path, "[database]\nuri = file://var/FromIni.fs?blobstorage_dir=var/blobs\n")
-    assert run_objweb(["adduser", "a", "pw"], tmp_path).returncode == 0
+    assert objweb_command(["pack"], tmp_path).returncode == 0
     assert (tmp_path / "var" / "FromIni.fs").exists()
     env = {"OBJWEB_DB": "file://var/FromEnv.fs?blobstorage_dir=var/blobs"}
-    assert run_objweb(["adduser", "a", "pw"], tmp_path, env=env).returncode == 0
+    assert objweb_command(["pack"], tmp_path, env=env).returncode == 0
     assert (tmp_path / "var" / "FromEnv.fs").exists()
     option = ["--db", "file://var/FromOption.fs?blobstorage_dir=var/blobs"]
-    assert run_objweb(["adduser", "a", "pw"] + option, tmp_path, env=env).returncode == 0
+    assert objweb_command(["pack"] + option, tmp_path, env=env).returncode == 0
     assert (tmp_path / "var" / "FromOption.fs").exists()
 
 
@@ -149,7 +135,11 @@ def test_a_bad_configuration_stops_any_command_with_one_sentence(tmp_path):
     assert result.stderr.strip() == (f"objweb adduser: {tmp_path}/objweb.ini: [server] port: "
                                      "'eighty' is not a whole number (a size may end in KB, "
                                      "MB or GB)")
-    missing = run_objweb(["pack", "--config", "nowhere.ini"], tmp_path)
+
+
+def test_a_missing_configuration_file_is_one_sentence(tmp_path, objweb_command):
+    missing = objweb_command(["pack", "--config", "nowhere.ini"], tmp_path)
+    assert missing.returncode == 1
     assert missing.stderr.strip() == "objweb pack: no configuration file nowhere.ini"
 
 
@@ -271,9 +261,11 @@ def test_pastedeploy_loads_the_app_from_the_same_file(tmp_path, monkeypatch, res
         use = egg:objweb
         db = memory://
         max_json_body = 2KB
+        cache_size = 500
         """)
     wsgi_app = loadapp(f"config:{ini}")
     try:
+        assert wsgi_app.db.getCacheSize() == 500
         assert wsgi_app.settings.max_request_body == 1024
         assert wsgi_app.settings.max_json_body == 2048
         app = TestApp(wsgi_app)

@@ -9,7 +9,8 @@ import transaction
 import objweb
 from objweb import File, Page
 from objweb.ops.pack import DAY, pack, pack_time
-from support import ADMIN, ADMIN_PASSWORD, run_objweb, wait_for
+from ops_servers import make_site
+from support import ADMIN, ADMIN_PASSWORD, wait_for
 
 
 def open_site(tmp_path):
@@ -95,23 +96,21 @@ def test_pack_refuses_negative_days():
         pack_time(-1)
 
 
-def test_objweb_pack_days_keeps_recent_history(tmp_path):
-    made = run_objweb(["adduser", ADMIN, ADMIN_PASSWORD], tmp_path)
-    assert made.returncode == 0, made.stderr
-    uri = f"file://{tmp_path}/var/Data.fs?blobstorage_dir={tmp_path}/var/blobs"
+def test_objweb_pack_days_keeps_recent_history(tmp_path, objweb_command):
+    uri = make_site(tmp_path)
     db = objweb.open_db(uri)
     for title in ("a", "b", "c"):
         commit_change(db, lambda root, title=title: (
             root["acl_users"].edit(title=title)), f"title {title}")
     before = len(db.undoLog(0, 100))
     db.close()
-    kept = run_objweb(["pack", "--days", "1"], tmp_path)
+    kept = objweb_command(["pack", "--days", "1"], tmp_path)
     assert kept.returncode == 0, kept.stderr
     assert kept.stdout.startswith("Packed file://var/Data.fs")
     db = objweb.open_db(uri)
     assert len(db.undoLog(0, 100)) == before
     db.close()
-    everything = run_objweb(["pack"], tmp_path)
+    everything = objweb_command(["pack"], tmp_path)
     assert everything.returncode == 0, everything.stderr
     db = objweb.open_db(uri)
     try:
@@ -122,7 +121,7 @@ def test_objweb_pack_days_keeps_recent_history(tmp_path):
         db.close()
 
 
-def test_objweb_pack_refuses_negative_days(tmp_path):
-    result = run_objweb(["pack", "--days", "-2"], tmp_path)
+def test_objweb_pack_refuses_negative_days(tmp_path, objweb_command):
+    result = objweb_command(["pack", "--days", "-2"], tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip() == "objweb pack: --days cannot be negative"

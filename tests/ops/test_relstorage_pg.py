@@ -18,9 +18,9 @@ from support import ADMIN, ADMIN_PASSWORD, free_port, run_objweb, wait_for
 pytestmark = [pytest.mark.server, pytest.mark.xdist_group("postgresql")]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def postgres():
-    """A PostgreSQL server for this module."""
+    """A PostgreSQL server, started once per test process."""
     server = PostgresServer().start()
     yield server
     server.remove()

@@ -5,26 +5,28 @@ import pytest
 import objweb
 from objweb import File, Folder, Page
 from objweb.security.settings import local_roles_of
-from support import ADMIN, ADMIN_PASSWORD, run_objweb
-
-pytestmark = pytest.mark.server
-
+from ops_servers import make_site
+from support import ADMIN
 
 def site_uri(home) -> str:
     return f"file://{home}/var/Data.fs?blobstorage_dir={home}/var/blobs"
 
 
-def objweb_ok(args, home):
-    result = run_objweb(args, home)
-    assert result.returncode == 0, result.stderr
-    return result
+@pytest.fixture
+def objweb_ok(objweb_command):
+    """Run `objweb ARGS` in this process and return its result, asserting success."""
+    def run(args, home):
+        result = objweb_command(args, home)
+        assert result.returncode == 0, result.stderr
+        return result
+    return run
 
 
 @pytest.fixture
 def homes(tmp_path_factory):
     """A source home with /news (page, file, users, local roles) and an empty target home."""
     source, target = tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("target")
-    objweb_ok(["adduser", ADMIN, ADMIN_PASSWORD], source)
+    make_site(source)
     db = objweb.open_db(site_uri(source))
     with objweb.site(db, user=ADMIN) as root:
         news = root.add("news", Folder(title="News"))
@@ -33,11 +35,11 @@ def homes(tmp_path_factory):
         news.add("acl_users", objweb.UserFolder()).add_user("editor", "pw", roles=["Editor"])
         news.manage_setLocalRoles("editor", ["Owner"])
     db.close()
-    objweb_ok(["adduser", ADMIN, ADMIN_PASSWORD], target)
+    make_site(target)
     return source, target
 
 
-def test_export_then_import_into_another_site(homes):
+def test_export_then_import_into_another_site(homes, objweb_ok):
     source, target = homes
     exported = objweb_ok(["export", "/news", "news.zexp"], source)
     assert exported.stdout.startswith("Exported /news to news.zexp (")
@@ -56,11 +58,12 @@ def test_export_then_import_into_another_site(homes):
         db.close()
 
 
-def test_import_refuses_a_name_in_use_then_takes_another_name(homes):
+def test_import_refuses_a_name_in_use_then_takes_another_name(homes, objweb_ok,
+                                                              objweb_command):
     source, target = homes
     objweb_ok(["export", "/news", "news.zexp"], source)
     objweb_ok(["import", str(source / "news.zexp"), "/"], target)
-    clash = run_objweb(["import", str(source / "news.zexp"), "/"], target)
+    clash = objweb_command(["import", str(source / "news.zexp"), "/"], target)
     assert clash.returncode == 1
     assert clash.stderr.strip() == (f"objweb import: {source / 'news.zexp'} was not imported: "
                                     "the name 'news' is already in use in /")
@@ -76,11 +79,12 @@ def test_import_refuses_a_name_in_use_then_takes_another_name(homes):
     (["import", "objweb.ini", "/"], "not an export file"),
     (["import", "news.zexp", "/news/hello"], "/news/hello is not a folder"),
 ])
-def test_refusals_are_one_sentence_and_change_nothing(homes, args, message):
+def test_refusals_are_one_sentence_and_change_nothing(homes, args, message, objweb_ok,
+                                                     objweb_command):
     source, _ = homes
     (source / "objweb.ini").write_text("[server]\n")
     objweb_ok(["export", "/news", "news.zexp"], source)
-    result = run_objweb(args, source)
+    result = objweb_command(args, source)
     assert result.returncode == 1
     assert message in result.stderr and "Traceback" not in result.stderr
     db = objweb.open_db(site_uri(source))

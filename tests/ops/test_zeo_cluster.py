@@ -12,18 +12,21 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from ops_servers import ZeoProcess, get_json, port_answers, request, start_fixture_serve
-from support import ADMIN, ADMIN_PASSWORD, basic_auth, free_port, run_objweb, wait_for
+from ops_servers import (
+    ZeoProcess, get_json, make_site, port_answers, request, start_fixture_serve)
+from support import basic_auth, free_port, run_objweb, wait_for
 
-pytestmark = pytest.mark.server
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("zeo")]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def cluster(tmp_path_factory):
-    """A ZEO server and two serve processes (A and B) over one instance home."""
+    """A ZEO server and two serve processes (A and B) over one instance home.
+
+    Session-scoped: started once per test process, whatever order the tests
+    of this module come in."""
     home = tmp_path_factory.mktemp("zeo-home")
-    made = run_objweb(["adduser", ADMIN, ADMIN_PASSWORD], home)
-    assert made.returncode == 0, made.stderr
+    make_site(home)
     zeo = ZeoProcess(home)
     started = [zeo]
     try:
@@ -141,7 +144,21 @@ def test_adduser_and_pack_work_against_the_live_site(cluster):
     assert packed.returncode == 0, packed.stderr
     assert "Packed" in packed.stdout
     assert get_json(cluster["b"].url + "/before-pack")["title"] == "three"
-    assert request("GET", a + "/upload.bin")[0] in (200, 404)
+
+
+def test_export_and_import_work_against_the_live_site(cluster):
+    home, zeo, a, b = cluster["home"], cluster["zeo"], cluster["a"].url, cluster["b"].url
+    data = b"exported through ZEO" * 1000
+    assert request("POST", a + "/", body={"@type": "Folder", "id": "outbox"})[0] == 201
+    status, _, _ = request("PUT", a + "/outbox/data.bin", body=data,
+                           headers={"Content-Type": "application/octet-stream"})
+    assert status == 201
+    exported = run_objweb(["export", "/outbox", "outbox.zexp", "--db", zeo.uri], home)
+    assert exported.returncode == 0, exported.stderr
+    imported = run_objweb(["import", "outbox.zexp", "/", "--name", "outbox-copy",
+                           "--db", zeo.uri], home)
+    assert imported.returncode == 0, imported.stderr
+    assert request("GET", b + "/outbox-copy/data.bin")[2] == data
 
 
 def test_the_data_file_is_locked_while_zeo_serves_it(cluster):
@@ -151,7 +168,7 @@ def test_the_data_file_is_locked_while_zeo_serves_it(cluster):
 
 
 def test_a_second_zeo_server_on_the_same_port_is_refused(cluster, tmp_path):
-    run_objweb(["adduser", ADMIN, ADMIN_PASSWORD], tmp_path)
+    make_site(tmp_path)
     refused = run_objweb(["zeo", "--port", str(cluster["zeo"].port)], tmp_path, timeout=60)
     assert refused.returncode == 1
     assert f"cannot listen on 127.0.0.1:{cluster['zeo'].port}" in refused.stderr
@@ -171,7 +188,7 @@ def test_a_zeo_uri_with_no_server_fails_fast_with_a_sentence(tmp_path):
 
 
 def test_health_answers_503_while_the_zeo_server_is_down_and_200_again_after(tmp_path):
-    run_objweb(["adduser", ADMIN, ADMIN_PASSWORD], tmp_path)
+    make_site(tmp_path)
     zeo = ZeoProcess(tmp_path)
     serve = start_fixture_serve(tmp_path, zeo.uri, "serve-health")
     try:
