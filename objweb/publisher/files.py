@@ -65,7 +65,10 @@ class FileResponse(webob.Response):
     def __call__(self, environ, start_response):
         file_wrapper = environ.get("wsgi.file_wrapper")
         if file_wrapper is not None and "HTTP_RANGE" not in environ:
+            # WebOb forgets the length when the iterator is replaced: keep it.
+            length = self.content_length
             self.app_iter = file_wrapper(self._stream, CHUNK_SIZE)
+            self.content_length = length
         return super().__call__(environ, start_response)
 
 

@@ -18,6 +18,7 @@ from objweb.content.userfolder import UserFolder
 from objweb.errors import ValidationError
 from objweb.names import check_name
 from objweb.publisher.batching import batch_of, read_batch_parameters
+from objweb.publisher.request import child_url
 from objweb.security import protections
 from objweb.security.protections import permission_for
 from objweb.traversal.location import path_of
@@ -40,10 +41,13 @@ def json_response(data, status: int = 200) -> webob.Response:
     return response
 
 
-def describe(obj, request, *, full: bool = True) -> dict:
-    """Return the JSON form of `obj`: its identity and the fields the user may read."""
+def describe(obj, request, *, full: bool = True, url: str | None = None) -> dict:
+    """Return the JSON form of `obj`: its identity and the fields the user may read.
+
+    `url` is the object's URL when the caller knows it already.
+    """
     data = {
-        "@id": request.url_of(obj),
+        "@id": url or request.url_of(obj),
         "@type": obj.type_name,
         "id": obj.__name__ or "",
         "title": obj.title,
@@ -69,11 +73,12 @@ def json_get(obj, request) -> webob.Response:
     if is_container(obj):
         start, size = read_batch_parameters(request)
         batch = batch_of(obj, start, size)
-        items = (obj[name] for name in batch.names)
-        data["items"] = [describe(item, request, full=False) for item in items
-                         if request.policy.can(protections.VIEW, item)]
+        base = data["@id"]
+        items = ((name, obj[name]) for name in batch.names)
+        data["items"] = [describe(item, request, full=False, url=child_url(base, name))
+                         for name, item in items if request.policy.can(protections.VIEW, item)]
         data["items_total"] = batch.total
-        data["batching"] = _batch_links(request.url_of(obj), batch)
+        data["batching"] = _batch_links(base, batch)
     return json_response(data)
 
 

@@ -7,6 +7,7 @@ virtual hosting.
 
 import json
 from functools import cached_property
+from urllib.parse import quote
 
 import webob
 from webob.acceptparse import Accept
@@ -18,6 +19,12 @@ from objweb.traversal.location import url_of
 JSON_TYPE = "application/json"
 # Parsed once: WebOb would parse the offers again for every request.
 _OFFERS = [Accept.parse_offer("text/html"), Accept.parse_offer(JSON_TYPE)]
+
+
+def child_url(container_url: str, name: str) -> str:
+    """Return the URL of the item `name` of the container at `container_url`."""
+    # A batch of a thousand items would otherwise quote every ancestor's name a thousand times.
+    return container_url.rstrip("/") + "/" + quote(name, safe="")
 
 
 class UnsupportedMediaTypeError(ValidationError):

@@ -10,6 +10,7 @@ from chameleon import PageTemplateLoader
 from objweb.content import File, Folder, Page
 from objweb.publisher.batching import batch_of, read_batch_parameters
 from objweb.publisher.files import file_response
+from objweb.publisher.request import child_url
 from objweb.security import protections
 from objweb.traversal.views import view_config
 
@@ -36,12 +37,12 @@ def folder_listing(folder, request) -> webob.Response:
     """List, a batch at a time, the items of `folder` the user may view."""
     start, size = read_batch_parameters(request)
     batch = batch_of(folder, start, size)
+    base = request.url_of(folder)
     entries = []
     for name in batch.names:
         obj = folder[name]
         if request.policy.can(protections.VIEW, obj):
-            entries.append(ListingEntry(request.url_of(obj), obj.title or name, obj.type_name))
-    base = request.url_of(folder)
+            entries.append(ListingEntry(child_url(base, name), obj.title or name, obj.type_name))
 
     def batch_url(position):
         if position is None:
