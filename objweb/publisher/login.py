@@ -68,10 +68,8 @@ def safe_return_path(value: object) -> str | None:
         return None
     if any(not ch.isprintable() or ch.isspace() for ch in value):
         return None
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc:
-        return None
-    if parts.path.rstrip("/").endswith((LOGIN_VIEW, LOGOUT_VIEW)):
+    # One leading slash and no backslash: neither a scheme nor a host can follow.
+    if urlsplit(value).path.rstrip("/").endswith((LOGIN_VIEW, LOGOUT_VIEW)):
         return None
     return value
 
