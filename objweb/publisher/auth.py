@@ -85,16 +85,13 @@ def identify(request, obj) -> Principal:
 def _identify_basic(request, obj, credentials: BasicCredentials) -> Principal:
     throttle = request.throttle
     address = audit.client_address(request)
-    if throttle is not None:
-        throttle.check(credentials.login, address)
+    throttle.check(credentials.login, address)
     principal = authenticate(obj, credentials.login, credentials.password)
     if principal is None:
-        if throttle is not None:
-            throttle.record_failure(credentials.login, address)
+        throttle.record_failure(credentials.login, address)
         audit.event(request, "refused HTTP Basic credentials")
         raise Unauthorized("bad credentials")
-    if throttle is not None:
-        throttle.record_success(credentials.login)
+    throttle.record_success(credentials.login)
     request.authenticated_by = BASIC
     return principal
 

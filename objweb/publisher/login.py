@@ -68,10 +68,8 @@ def safe_return_path(value: object) -> str | None:
         return None
     if any(not ch.isprintable() or ch.isspace() for ch in value):
         return None
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc:
-        return None
-    if parts.path.rstrip("/").endswith((LOGIN_VIEW, LOGOUT_VIEW)):
+    # One leading slash and no backslash: neither a scheme nor a host can follow.
+    if urlsplit(value).path.rstrip("/").endswith((LOGIN_VIEW, LOGOUT_VIEW)):
         return None
     return value
 
@@ -200,29 +198,28 @@ def login_submit(context, request) -> webob.Response:
         audit.event(request, "refused a login form without its token")
         return render_login(request, status=403, message=FORM_EXPIRED, came_from=came_from)
     login, password = _form_value(request, "login"), _form_value(request, "password")
-    place = _login_place(request, came_from)
     throttle = request.throttle
     address = audit.client_address(request)
     try:
-        if throttle is not None:
-            throttle.check(login, address)
+        throttle.check(login, address)
     except LoginThrottledError as error:
         audit.event(request, "refused a login: too many failures")
         response = render_login(request, status=429, message=str(error).capitalize() + ".",
                                 came_from=came_from)
         response.headers["Retry-After"] = str(error.retry_after)
         return response
+    place = _login_place(request, came_from)
     opened = open_session(place, login, password, secret=site_secret(request.connection),
                           lifetime=request.settings.session_lifetime)
     if opened is None:
-        if throttle is not None:
-            throttle.record_failure(login, address)
+        throttle.record_failure(login, address)
         known = find_user(place, login) is not None
         audit.event(request, f"failed login as {login!r}" if known
                     else "failed login with an unknown user name")
         # The name typed is not shown again: it may be the password, typed in the wrong field.
         return render_login(request, status=401, message=BAD_CREDENTIALS, came_from=came_from)
-    return _logged_in(request, throttle, login, *opened, came_from=came_from)
+    throttle.record_success(login)
+    return _logged_in(request, *opened, came_from=came_from)
 
 
 def _has_login_token(request) -> bool:
@@ -233,10 +230,9 @@ def _has_login_token(request) -> bool:
     return is_valid_token(expected, request.POST.get(FIELD_NAME))
 
 
-def _logged_in(request, throttle, login, principal, session, *, came_from) -> webob.Response:
-    if throttle is not None:
-        throttle.record_success(login)
+def _logged_in(request, principal, session, *, came_from) -> webob.Response:
     request.principal = principal
+    request.environ["objweb.user"] = principal.id
     audit.event(request, "logged in")
     response = webob.exc.HTTPSeeOther(location=redirect_target(request, came_from))
     start_session(request, response, session)

@@ -13,6 +13,7 @@ import webob
 from webob.acceptparse import Accept
 
 from objweb.errors import ValidationError
+from objweb.security.throttle import UNTHROTTLED
 from objweb.traversal.location import url_of
 
 JSON_TYPE = "application/json"
@@ -66,7 +67,7 @@ class Request(webob.Request):
     # Set when the request carried a session cookie that no longer holds.
     session_ended = False
     # The application's count of failed logins.
-    throttle = None
+    throttle = UNTHROTTLED
     # The virtual host the path described (objweb.publisher.vhost.VirtualHost).
     virtual_host = None
     # Set when the view called belongs to the JSON API: errors are then told in JSON.

@@ -101,3 +101,19 @@ class LoginThrottle:
             del self._failures[key]
             return None
         return stamps
+
+
+class Unthrottled:
+    """A throttle that counts nothing and refuses nothing: for requests outside an application."""
+
+    def check(self, login: str | None, address: str | None) -> None:
+        """Allow every attempt."""
+
+    def record_failure(self, login: str | None, address: str | None) -> None:
+        """Count nothing."""
+
+    def record_success(self, login: str | None) -> None:
+        """Count nothing."""
+
+
+UNTHROTTLED = Unthrottled()

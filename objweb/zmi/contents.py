@@ -14,14 +14,11 @@ import webob
 
 from objweb.content.folder import Folder
 from objweb.content.registry import addable_types
-from objweb.content.transfer import copy_of
 from objweb.errors import NameInUseError, NotFoundError, ValidationError
-from objweb.names import check_name
 from objweb.security.protections import (
     ADD, CREATE, DELETE, IMPORT_EXPORT, MANAGE, permission_for)
-from objweb.traversal.location import is_inside, path_of
-from objweb.traversal.resolve import find
-from objweb.zmi import cookies, exporting
+from objweb.traversal.location import path_of
+from objweb.zmi import cookies, exporting, pasting
 from objweb.zmi.display import format_time, iso_time
 from objweb.zmi.framework import Screen, command, screen
 from objweb.zmi.listing import (
@@ -53,10 +50,12 @@ class ContentsScreen(Screen):
 
     @property
     def addable(self) -> list[type]:
-        """The types the user may add here."""
+        """The types the user may add here (a Script also needs the right to write code)."""
         if not self.can(ADD):
             return []
-        return addable_types(self.context)
+        policy = self.request.policy
+        return [cls for cls in addable_types(self.context)
+                if policy.has_permission(permission_for(cls, CREATE), self.context)]
 
     @property
     def clipboard(self) -> cookies.Clipboard | None:
@@ -98,12 +97,9 @@ class ContentsScreen(Screen):
             return None
         return "descending" if self.query.reverse else "ascending"
 
-    def next_url(self) -> str | None:
-        """The URL of the next batch, carrying the last name for a quick descent."""
-        start = self.listing.next_start
-        if start is None:
-            return None
-        return self.query_url(b_start=start, b_after=self.listing.next_after)
+    def next_url(self) -> str:
+        """The URL of the next batch (there is one), carrying the last name for a quick descent."""
+        return self.query_url(b_start=self.listing.next_start, b_after=self.listing.next_after)
 
     def page_url(self, start: int | None) -> str | None:
         """The URL of the batch starting at `start`, or None."""
@@ -228,73 +224,14 @@ class ContentsScreen(Screen):
         clipboard = self.clipboard
         if clipboard is None:
             raise ValidationError("the clipboard is empty: cut or copy something first")
-        source = self._source_of(clipboard)
-        names = select_names(source, clipboard.names, clipboard.filter)
-        if clipboard.operation == "cut":
-            pasted = self._move_here(source, names)
-        else:
-            pasted = self._copy_here(source, names)
+        pasted = pasting.paste(clipboard, self.context, root=self.request.root,
+                               policy=self.request.policy)
         self.note(f"Pasted ({clipboard.operation}) {describe(pasted)} from "
                   f"{clipboard.source} into {path_of(self.context)}")
         response = self.back(f"Pasted {describe(pasted)}.")
         if clipboard.operation == "cut":
             cookies.clear_clipboard(self.request, response)
         return response
-
-    def _source_of(self, clipboard: cookies.Clipboard):
-        try:
-            source = find(self.request.root, clipboard.source)
-        except (KeyError, ValueError):
-            raise NotFoundError(f"the folder {clipboard.source} is gone; cut or copy again") \
-                from None
-        if not getattr(source, "is_container", False):
-            raise NotFoundError(f"{clipboard.source} is not a folder any more")
-        return source
-
-    def _check_create(self, obj) -> None:
-        permission = permission_for(type(obj), CREATE)
-        self.request.policy.check_permission(permission, self.context)
-        check = getattr(type(obj), "can_be_added_to", None)
-        if check is not None and not check(self.context):
-            raise ValidationError(f"a {obj.type_name} cannot be pasted here")
-
-    def _move_here(self, source, names: list[str]) -> list[str]:
-        self.request.policy.check(DELETE, source)
-        if source is self.context:
-            raise ValidationError("the items are in this folder already")
-        for name in names:
-            obj = self._source_item(source, name)
-            self._check_create(obj)
-            if obj.is_container and is_inside(self.context, obj):
-                raise ValidationError(f"{name} cannot be moved into itself")
-            source.move(name, self.context)
-        return names
-
-    def _copy_here(self, source, names: list[str]) -> list[str]:
-        pasted = []
-        for name in names:
-            obj = self._source_item(source, name)
-            self.request.policy.check(MANAGE, obj)
-            self._check_create(obj)
-            new_name = self.free_copy_name(name)
-            self.context.add(new_name, copy_of(obj))
-            pasted.append(new_name)
-        return pasted
-
-    @staticmethod
-    def _source_item(source, name: str):
-        obj = source.get(name)
-        if obj is None:
-            raise NotFoundError(f"{name!r} is no longer in {path_of(source)}")
-        return obj
-
-    def free_copy_name(self, name: str) -> str:
-        """Return `name`, or Zope's `copy_of_name`, `copy2_of_name`… if it is taken here."""
-        candidate, number = name, 1
-        while candidate in self.context:
-            candidate = f"copy{number if number > 1 else ''}_of_{name}"
-            number += 1
-        return check_name(candidate)
 
     @command("export", action=IMPORT_EXPORT)
     def export(self) -> webob.Response:

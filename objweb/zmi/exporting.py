@@ -69,12 +69,10 @@ def import_upload(container, upload, name: str = "") -> list[str]:
     """Import an uploaded `.zexp` (or a zip of them) into `container`; return the paths made.
 
     `name`, for a single `.zexp`, replaces the name it was exported under.
-    Raises `ValidationError` for a missing or unreadable file and whatever
+    Raises `ValidationError` for an unreadable file and whatever
     `import_subtree` raises; the caller's transaction is then to be aborted.
     """
-    stream = getattr(upload, "file", None)
-    if stream is None:
-        raise ValidationError("choose an export file to import", "file")
+    stream = upload.file
     if zipfile.is_zipfile(stream):
         stream.seek(0)
         if name:

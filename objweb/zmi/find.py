@@ -34,11 +34,6 @@ class Criteria:
     since: date | None = None
     before: date | None = None
 
-    @property
-    def is_empty(self) -> bool:
-        """Whether no criterion is set."""
-        return not (self.name or self.title or self.type_name or self.since or self.before)
-
     def matches_name(self, name: str, obj) -> bool:
         """Whether the name and type match (no load from the database needed)."""
         if self.name and self.name.casefold() not in name.casefold():

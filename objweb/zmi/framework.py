@@ -54,6 +54,8 @@ class Tab:
     order: int
     action: str
     condition: Callable | None = None
+    # A tab that leads out of the screens, to the object's public page (Zope's View tab).
+    public: bool = False
 
 
 class TabRegistry:
@@ -305,7 +307,8 @@ class Screen:
     @property
     def tab_list(self) -> list[TabLink]:
         """The tabs the user may open here: title, URL and whether it is this one."""
-        return [TabLink(tab.title, self.url(screen=tab.name), tab.name == self.name)
+        return [TabLink(tab.title, self.public_url() if tab.public else self.url(screen=tab.name),
+                        tab.name == self.name)
                 for tab in tabs.tabs_for(self.context) if self.can(tab.action)]
 
     @property

@@ -1,4 +1,4 @@
-"""The way into the screens: `manage`, and the lazy branches of the navigation tree."""
+"""The way into the screens: `manage`, the View tab, and the lazy branches of the tree."""
 
 import webob
 
@@ -6,7 +6,17 @@ from objweb.content.base import Item
 from objweb.content.folder import Folder
 from objweb.errors import Forbidden
 from objweb.zmi import tree
-from objweb.zmi.framework import Screen, screen, secure, tabs
+from objweb.security.protections import VIEW
+from objweb.traversal.views import DEFAULT_VIEW, views
+from objweb.zmi.framework import Screen, Tab, screen, secure, tabs
+
+
+def has_public_view(obj) -> bool:
+    """Whether `obj` has a page of its own to show (a user folder has none)."""
+    return views.lookup(obj, DEFAULT_VIEW, "GET") is not None
+
+
+tabs.add(Item, Tab("view", "View", 80, VIEW, has_public_view, public=True))
 
 
 @screen(Item, "manage")
@@ -19,10 +29,11 @@ class ManageEntry(Screen):
         Raises `Forbidden` if there is none.
         """
         for tab in tabs.tabs_for(self.context):
-            if self.can(tab.action):
+            if self.can(tab.action) and not tab.public:
                 return secure(webob.Response(status=303,
                                              location=self.url(screen=tab.name)))
-        raise Forbidden("you may open no management screen here")
+        # Every type has Properties, guarded as `manage` itself is, so this is a safeguard.
+        raise Forbidden("you may open no management screen here")  # pragma: no cover
 
 
 @screen(Folder, "manage_tree")
@@ -33,5 +44,7 @@ class TreeBranch(Screen):
 
     def get(self) -> webob.Response:
         """Render the folder's children as list items."""
+        # A fragment is no page: a message waiting for the next page stays waiting.
+        self.flash = None
         nodes, more = tree.children_of(self.context, self.url)
         return self.render(nodes=nodes, more=more)

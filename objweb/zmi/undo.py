@@ -31,6 +31,7 @@ class UndoScreen(Screen):
     format_time = staticmethod(format_time)
     blocked: list = ()
     blocked_ids: list = ()
+    scan_limit = history.BLOCKER_SCAN_LIMIT
 
     @property
     def db(self):

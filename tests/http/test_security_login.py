@@ -178,6 +178,25 @@ def test_a_stranger_crafted_virtual_host_cannot_redirect_elsewhere(site, app):
     assert response.location == "http://localhost/"
 
 
+@pytest.mark.parametrize("origin,location", [
+    ("https://example.com", "https://example.com/news/hello"),
+    ("https://example.com:443", "https://example.com/news/hello"),
+    ("HTTPS://EXAMPLE.COM", "https://example.com/news/hello"),
+    # Another origin: the target stays on the host the request really came to.
+    ("https://other.example", "https://backend:8443/news/hello"),
+    ("null", "https://backend:8443/news/hello"),
+])
+def test_the_way_back_stays_on_the_origin_the_browser_is_on(site, app, origin, location):
+    base = "/VirtualHostBase/https/example.com:443/VirtualHostRoot"
+    backend = {"wsgi.url_scheme": "https", "HTTP_HOST": "backend:8443"}
+    page = app.get(base + "/@@login", headers=BROWSER_ACCEPT, extra_environ=backend, status=200)
+    response = app.post(base + "/@@login", {
+        "login": "editor", "password": "editor-pw", "came_from": "/news/hello",
+        "csrf_token": page.forms[0]["csrf_token"].value,
+    }, headers={**BROWSER_ACCEPT, "Origin": origin}, extra_environ=backend, status=303)
+    assert response.location == location
+
+
 def test_wrong_password_shows_the_form_again_without_a_session(site, app):
     page = app.get("/news/hello", headers=BROWSER_ACCEPT, status=401)
     response = submit_login(app, page, "editor", "wrong", status=401)

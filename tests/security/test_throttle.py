@@ -121,3 +121,11 @@ def test_counts_every_failure_from_many_threads():
     for thread in threads:
         thread.join()
     assert len(limiter._failures[("user", "alice")]) == 800
+
+
+def test_the_null_throttle_allows_everything():
+    from objweb.security.throttle import UNTHROTTLED
+    for _ in range(100):
+        UNTHROTTLED.record_failure("alice", "10.0.0.1")
+    assert UNTHROTTLED.check("alice", "10.0.0.1") is None
+    assert UNTHROTTLED.record_success("alice") is None

@@ -286,3 +286,22 @@ def test_export_of_several_items_downloads_a_zip(manager, news):
 
 def test_export_needs_the_import_export_permission(editor, news):
     editor.post(news, [("command", "export"), ("names", "alpha")], status=403)
+
+
+def test_without_add_objects_there_is_no_add_menu(editor, news, site):
+    site(lambda root: root["news"].manage_permission("Add objects", ["Manager"], False))
+    page = editor.get(news)
+    assert page.html.find(id="add-type") is None
+
+
+def test_paste_from_what_is_no_longer_a_folder_is_refused(manager, news, site):
+    manager.post(news, [("command", "copy"), ("names", "alpha")])
+    site(lambda root: (root.remove("news"), root.add("news", Page())))
+    page = manager.post("/archive/manage_contents", {"command": "paste"}, status=400)
+    assert "/news is not a folder any more" in page.text
+
+
+def test_the_add_menu_leaves_out_what_the_user_may_not_create(editor, news):
+    options = [option["value"] for option in
+               editor.get(news).html.find(id="add-type").find_all("option")]
+    assert options == ["File", "Folder", "Image", "Page"]

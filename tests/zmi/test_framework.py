@@ -36,7 +36,13 @@ def test_manage_of_the_user_folder_leads_to_users(manager):
 def test_root_has_every_folder_tab_and_the_control_panel(manager):
     page = manager.get("/manage_contents")
     assert tab_titles(page) == ["Contents", "Properties", "Security", "Undo", "Import/Export",
-                                "Find", "Control panel"]
+                                "Find", "View", "Control panel"]
+    view = page.html.find("nav", class_="tabs").find("a", string="View")
+    assert view["href"] == "http://localhost/"
+
+
+def test_a_user_folder_has_no_view_tab(manager):
+    assert "View" not in tab_titles(manager.get("/acl_users/manage_users"))
 
 
 def test_a_subfolder_has_no_control_panel(manager, site):

@@ -226,3 +226,26 @@ def test_an_editor_sees_the_figures_but_may_not_pack(editor):
 def test_an_image_is_found_by_type(manager, site):
     site(lambda root: root.add("pic", Image(data=b"")))
     assert found_paths(manager.get("/manage_find?search=1&type=Image")) == ["/pic"]
+
+
+def test_a_storage_that_cannot_pack_says_so(tmp_path):
+    import ZODB
+    from webtest import TestApp
+    from ZODB.FileStorage import FileStorage
+
+    import objweb
+    from support import ADMIN, ADMIN_PASSWORD, basic_auth
+    writable = objweb.open_db(f"file://{tmp_path}/Data.fs")
+    objweb.bootstrap(writable, admin=ADMIN, password=ADMIN_PASSWORD)
+    writable.close()
+    db = ZODB.DB(FileStorage(str(tmp_path / "Data.fs"), read_only=True))
+    try:
+        app = TestApp(objweb.make_app(db))
+        headers = basic_auth(ADMIN, ADMIN_PASSWORD)
+        page = app.get("/manage_control", headers=headers, status=200)
+        token = page.html.find("input", attrs={"name": "csrf_token"})["value"]
+        failed = app.post("/manage_control", {"command": "pack", "days": "0",
+                                              "csrf_token": token}, headers=headers, status=400)
+        assert "the storage could not pack" in failed.text
+    finally:
+        db.close()

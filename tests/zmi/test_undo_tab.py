@@ -158,3 +158,73 @@ def test_history_helpers():
     assert history.undo_id_of(history.tid_of("AAAAAAAAAAE=")) == "AAAAAAAAAAE="
     with pytest.raises(ValueError):
         history.tid_of("é")
+
+
+def test_a_big_folder_and_a_big_user_folder_are_charged_their_records(file_manager, file_db):
+    with objweb.site(file_db, user="admin") as root:
+        big = root.add("big", Folder())
+        for number in range(5000):
+            big.add(f"item-{number:04d}", Page())
+        for number in range(100):
+            root["acl_users"].add_group(f"group-{number:03d}")
+    file_manager.post("/big/manage_contents", {"command": "delete", "names": "item-2500"})
+    file_manager.post("/acl_users/manage_users", {"command": "add_group",
+                                                  "group_name": "group-050x"})
+    connection = file_db.open(transaction_manager=transaction.TransactionManager())
+    try:
+        groups, delete = history.history(connection, history.Filter(), size=2)[0]
+        assert (groups.paths, groups.hidden) == (("/acl_users",), 0)
+        assert set(delete.paths) == {"/big", "/big/item-2500 (since removed)"}
+        assert delete.hidden == 0
+    finally:
+        connection.close()
+
+
+def test_the_history_of_a_folder_is_batched_too(file_manager, file_db, news):
+    for number in range(22):
+        with objweb.site(file_db, user="admin") as root:
+            root["news"]["alpha"].edit(title=f"Title {number}")
+            root["other"].edit(title=f"Other {number}")
+    page = file_manager.get(news)
+    assert len(rows(page)) == 20
+    assert page.html.find("a", rel="next")
+
+
+def test_undoing_two_of_three_changes_names_the_third(file_manager, file_db, news,
+                                                      monkeypatch):
+    for title in ("One", "Two", "Three"):
+        file_manager.post("/news/alpha/manage_properties", {"command": "save", "title": title})
+    ids = [row.find("input")["value"] for row in rows(file_manager.get(news))[1:3]]
+    page = file_manager.post(news, [("command", "undo")] + [("ids", value) for value in ids],
+                             status=409)
+    blocked = page.html.find("section", class_="blocked")
+    assert len(blocked.find("ul").find_all("li")) == 1
+    monkeypatch.setattr(history, "BLOCKER_SCAN_LIMIT", 0)
+    page = file_manager.post(news, [("command", "undo")] + [("ids", value) for value in ids],
+                             status=409)
+    blocked = page.html.find("section", class_="blocked")
+    assert "further back than" in blocked.get_text()
+    assert blocked.find("form") is None
+
+
+def test_records_the_storage_no_longer_has_are_passed_over(file_db, news):
+    connection = file_db.open(transaction_manager=transaction.TransactionManager())
+    try:
+        assert history.records_of(file_db, b"\0" * 8) == []
+        assert history.paths_of_records(connection, b"\0" * 8, [b"\xff" * 8], "") == ([], 0)
+    finally:
+        connection.close()
+
+
+def test_an_object_never_in_the_site_has_no_path(file_db, news):
+    manager = transaction.TransactionManager()
+    connection = file_db.open(transaction_manager=manager)
+    try:
+        stray = Page(title="Stray")
+        connection.add(stray)
+        manager.commit()
+        tid = stray._p_serial
+        paths, hidden = history.paths_of_records(connection, tid, [stray._p_oid], "")
+        assert (paths, hidden) == (["(an object no longer in the site)"], 0)
+    finally:
+        connection.close()

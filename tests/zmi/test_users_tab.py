@@ -135,6 +135,8 @@ def test_adding_and_deleting_groups(manager, look):
     manager.post(URL, [("command", "add_group"), ("group_name", "staff"),
                        ("group_title", "Staff"), ("group_roles", "Editor")])
     assert look(lambda root: root["acl_users"].get_group("staff").roles) == ("Editor",)
+    row = manager.get(URL).html.find(id="groups-form").tbody.tr
+    assert [cell.get_text() for cell in row.find_all("td")][1:] == ["staff", "Staff", "Editor"]
     manager.post(URL, {"command": "delete_groups", "delete_groups": "staff"})
     assert look(lambda root: root["acl_users"].group_names()) == []
 

@@ -1,0 +1,97 @@
+"""Pasting the clipboard into a folder: a cut moves, a copy copies, all checked afresh.
+
+The clipboard only names a folder and names in it; what it named is looked
+up again at paste time and every permission is checked then, as in Zope: a
+cut needs *Delete objects* on its source, a copy *View management screens*
+on each item, and both the right to create each type in the target.
+"""
+
+from objweb.content.transfer import copy_of
+from objweb.errors import NotFoundError, ValidationError
+from objweb.names import check_name
+from objweb.security.protections import CREATE, DELETE, MANAGE, permission_for
+from objweb.traversal.location import is_inside, path_of
+from objweb.traversal.resolve import find
+from objweb.zmi.cookies import Clipboard
+from objweb.zmi.listing import select_names
+
+
+def paste(clipboard: Clipboard, target, *, root, policy) -> list[str]:
+    """Move or copy the clipboard's items into `target`; return the names they got there.
+
+    Raises `NotFoundError` when the source or an item is gone, `ValidationError`
+    or `ValueError` when an item cannot go there, `NameInUseError` for a cut
+    whose name is taken, and the policy's refusals. The caller aborts on any.
+    """
+    source = source_of(clipboard, root)
+    names = select_names(source, clipboard.names, clipboard.filter)
+    if clipboard.operation == "cut":
+        return move_into(source, names, target, policy)
+    return copy_into(source, names, target, policy)
+
+
+def source_of(clipboard: Clipboard, root):
+    """Return the folder the clipboard's items come from. Raises `NotFoundError`."""
+    try:
+        source = find(root, clipboard.source)
+    except (KeyError, ValueError):
+        raise NotFoundError(f"the folder {clipboard.source} is gone; cut or copy again") \
+            from None
+    if not getattr(source, "is_container", False):
+        raise NotFoundError(f"{clipboard.source} is not a folder any more")
+    return source
+
+
+def move_into(source, names: list[str], target, policy) -> list[str]:
+    """Move the items `names` of `source` into `target`."""
+    policy.check(DELETE, source)
+    if source is target:
+        raise ValidationError("the items are in this folder already")
+    for name in names:
+        obj = item_of(source, name)
+        check_creation(obj, target, policy)
+        if obj.is_container and is_inside(target, obj):
+            raise ValidationError(f"{name} cannot be moved into itself")
+        source.move(name, target)
+    return names
+
+
+def copy_into(source, names: list[str], target, policy) -> list[str]:
+    """Copy the items `names` of `source` into `target`, under free names."""
+    pasted = []
+    for name in names:
+        obj = item_of(source, name)
+        policy.check(MANAGE, obj)
+        check_creation(obj, target, policy)
+        new_name = free_copy_name(target, name)
+        target.add(new_name, copy_of(obj))
+        pasted.append(new_name)
+    return pasted
+
+
+def item_of(source, name: str):
+    """Return the item `name` of `source`. Raises `NotFoundError`."""
+    obj = source.get(name)
+    if obj is None:
+        raise NotFoundError(f"{name!r} is no longer in {path_of(source)}")
+    return obj
+
+
+def check_creation(obj, target, policy) -> None:
+    """Return if an object of `obj`'s type may be made in `target` by this user.
+
+    Raises the policy's refusals, or `ValidationError` for a type that refuses the place.
+    """
+    policy.check_permission(permission_for(type(obj), CREATE), target)
+    check = getattr(type(obj), "can_be_added_to", None)
+    if check is not None and not check(target):
+        raise ValidationError(f"a {obj.type_name} cannot be pasted here")
+
+
+def free_copy_name(target, name: str) -> str:
+    """Return `name`, or Zope's `copy_of_name`, `copy2_of_name`… if it is taken in `target`."""
+    candidate, number = name, 1
+    while candidate in target:
+        candidate = f"copy{number if number > 1 else ''}_of_{name}"
+        number += 1
+    return check_name(candidate)
