@@ -22,7 +22,8 @@ import pytest
 
 from support import free_port, wait_for
 
-pytestmark = pytest.mark.server
+# One worker builds once and runs every test on the build.
+pytestmark = [pytest.mark.server, pytest.mark.xdist_group("buildout")]
 
 PROJECT = Path(__file__).resolve().parent.parent
 NOT_COPIED = shutil.ignore_patterns(
