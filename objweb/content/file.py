@@ -2,7 +2,9 @@
 
 The data of a File lives in a `ZODB.blob.Blob`: the storage keeps it as a file
 on disk, so serving a file hands an open file to the server and uploading one
-copies it in chunks. Neither ever holds the whole content in memory.
+copies it in chunks. Neither ever holds the whole content in memory. In a
+database without blobs the data moves to persistent chunks
+(`objweb.content.chunks`) when the File is added there.
 """
 
 import mimetypes
@@ -10,12 +12,11 @@ import shutil
 from io import BytesIO
 
 from ZODB.blob import Blob
-from ZODB.interfaces import IBlobStorage
 
 from objweb.content.base import Item
+from objweb.content.chunks import ChunkedData, copy_into, keeps_blobs
 from objweb.content.schema import TITLE, Field
-from objweb.errors import StorageError, ValidationError
-from objweb.traversal.location import lineage
+from objweb.errors import ValidationError
 
 CHUNK_SIZE = 1 << 16
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
@@ -80,10 +81,9 @@ class File(Item):
     def write(self, data) -> int:
         """Replace the content with `data` (bytes or a binary file) and return its size.
 
-        A file is copied in chunks, never read whole. Raises `StorageError` if
-        the database keeps no blobs.
+        A file is copied in chunks, never read whole.
         """
-        self._check_blob_support(self)
+        self._fit_data_to(self)
         if isinstance(data, (bytes, bytearray, memoryview)):
             stream = BytesIO(data)
         elif hasattr(data, "read"):
@@ -111,13 +111,13 @@ class File(Item):
         super().apply_values(values)
 
     def check_container(self, container) -> None:
-        """Refuse a container whose database keeps no blobs: raises `StorageError`."""
-        self._check_blob_support(container)
+        """Move the data out of its blob if `container`'s database keeps no blobs."""
+        self._fit_data_to(container)
 
-    @staticmethod
-    def _check_blob_support(place) -> None:
-        # The first object up the tree that is stored tells which database this is.
-        jar = next((node._p_jar for node in lineage(place) if node._p_jar is not None), None)
-        if jar is not None and not IBlobStorage.providedBy(jar.db().storage):
-            raise StorageError("this database keeps no blobs, so it cannot hold files; "
-                               "open it with a blob directory")
+    def _fit_data_to(self, place) -> None:
+        # `_blob` names the data holder whatever it is: a Blob, or the chunks
+        # that stand in for one in a database without blobs.
+        if keeps_blobs(place) is False and isinstance(self._blob, Blob):
+            chunks = ChunkedData()
+            copy_into(self._blob, chunks)
+            self._blob = chunks

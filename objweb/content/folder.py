@@ -14,6 +14,7 @@ from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 
 from objweb.content.base import Item
+from objweb.content.chunks import keeps_blobs
 from objweb.errors import NameInUseError, NotFoundError
 from objweb.names import check_name
 from objweb.security.principals import current_user_id
@@ -130,6 +131,12 @@ class Folder(Item):
         if obj.owner is None:
             obj.owner = current_user_id()
         return obj
+
+    def check_container(self, container) -> None:
+        """Let the items, too, fit the database they join (files need blobs or chunks)."""
+        if keeps_blobs(container) is False:
+            for item in self.values():
+                item.check_container(container)
 
     def remove(self, name: str):
         """Remove the item `name` and return it, detached.

@@ -4,10 +4,11 @@ import io
 
 import pytest
 import ZODB
+from ZODB.blob import Blob
+from webtest import TestApp
 
 import objweb
 from objweb import File, ValidationError
-from objweb.errors import StorageError
 from objweb.content.file import CHUNK_SIZE
 
 
@@ -96,17 +97,35 @@ def test_files_are_stored_as_blobs(db):
         assert stored.size == len(payload) and stored.data == payload
 
 
-def test_a_database_without_blobs_refuses_files_clearly():
+def test_a_database_without_blobs_keeps_files_in_chunks():
+    db = ZODB.DB(None)
+    payload = bytes(range(256)) * 1000  # several chunks, the last one short
+    try:
+        objweb.bootstrap(db)
+        with objweb.site(db) as root:
+            root["report"] = File(data=payload)
+            root["new"] = objweb.Folder()
+            root["new"]["inner"] = File(data=b"made before its folder was stored")
+        with objweb.site(db) as root:
+            assert root["report"].data == payload and root["report"].size == len(payload)
+            assert root["new"]["inner"].data == b"made before its folder was stored"
+            assert not isinstance(root["report"]._blob, Blob)
+            root["report"].write(b"replaced")
+        with objweb.site(db) as root:
+            assert root["report"].data == b"replaced" and root["report"].size == 8
+    finally:
+        db.close()
+
+
+def test_files_in_a_database_without_blobs_are_served_by_range():
     db = ZODB.DB(None)
     try:
-        with pytest.raises(StorageError, match="keeps no blobs"):
-            with objweb.site(db) as root:
-                root["report"] = File(data=b"x")
-        with pytest.raises(StorageError, match="keeps no blobs"):
-            with objweb.site(db) as root:
-                root["new"] = objweb.Folder()
-                root["new"]["report"] = File(data=b"x")
+        objweb.bootstrap(db)
         with objweb.site(db) as root:
-            assert "report" not in root and "new" not in root
+            root["report"] = File(data=b"0123456789" * 10000, content_type="text/plain")
+        app = TestApp(objweb.make_app(db))
+        assert app.get("/report", status=200).body == b"0123456789" * 10000
+        ranged = app.get("/report", headers={"Range": "bytes=99990-"}, status=206)
+        assert ranged.body == b"0123456789"
     finally:
         db.close()
