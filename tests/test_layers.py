@@ -23,6 +23,7 @@ LEVELS = {
     "objweb.publisher": 6,
     "objweb.db": 7,
     "objweb.cli": 7,
+    "objweb.command": 7,
     "objweb.server": 7,
     "objweb.wsgi": 7,
     "objweb.ops": 7,
