@@ -46,7 +46,45 @@ class Decision:
                 f"(roles {sorted(self.needed_roles)}), holds {sorted(self.held_roles)}")
 
 
-class SecurityPolicy:
+class Enforcement:
+    """The yes-or-no and the raising forms of a policy's decisions.
+
+    A policy provides `principal`, `decide(permission, obj)` and
+    `decide_action(action, obj)`; this adds `can`, `check` and
+    `check_permission`, which refuse in one way for every policy.
+    """
+
+    #: What an authenticated user is told on a refusal.
+    refusal = "you are not allowed to do this here"
+
+    def can(self, action: str, obj) -> bool:
+        """Return whether the principal may perform `action` on `obj`."""
+        return self.decide_action(action, obj).allowed
+
+    def check(self, action: str, obj) -> Decision:
+        """Return the decision for `action` on `obj` if allowed.
+
+        Raises `Unauthorized` for an anonymous principal and `Forbidden` for an
+        authenticated one, each carrying the decision.
+        """
+        return self._enforce(self.decide_action(action, obj))
+
+    def check_permission(self, permission: str | None, obj) -> Decision:
+        """Return the decision for `permission` on `obj` if allowed; raise as `check`."""
+        return self._enforce(self.decide(permission, obj))
+
+    def _enforce(self, decision: Decision) -> Decision:
+        if decision:
+            return decision
+        if self.principal.is_authenticated:
+            raise Forbidden(self.refusal, decision)
+        raise Unauthorized("log in to do this", decision)
+
+
+CODE_REFUSAL = "the code running is not allowed to do this here"
+
+
+class SecurityPolicy(Enforcement):
     """Decides what one principal may do; caches what it learns for its lifetime.
 
     `proxy_roles`, when given, replace the principal's roles everywhere, as a
@@ -56,6 +94,8 @@ class SecurityPolicy:
     def __init__(self, principal: Principal, *, proxy_roles: frozenset | None = None):
         self.principal = principal
         self.proxy_roles = proxy_roles
+        if proxy_roles is not None:
+            self.refusal = CODE_REFUSAL
         # Keyed by id(), holding the object too: an id is only unique while
         # its object lives, and the entry keeps it alive for the request.
         self._roles_cache: dict[int, tuple[object, frozenset]] = {}
@@ -151,10 +191,6 @@ class SecurityPolicy:
         """Return whether the principal holds `permission` on `obj`."""
         return self.decide(permission, obj).allowed
 
-    def can(self, action: str, obj) -> bool:
-        """Return whether the principal may perform `action` on `obj`."""
-        return self.decide_action(action, obj).allowed
-
     def decide_action(self, action: str, obj) -> Decision:
         """Return the decision for `action` as `obj`'s type protects it.
 
@@ -166,27 +202,6 @@ class SecurityPolicy:
             return Decision(False, None, path_of(obj), frozenset(), self.roles_in(obj),
                             self.principal.id)
         return self.decide(permission, obj)
-
-    def check(self, action: str, obj) -> Decision:
-        """Return the decision for `action` on `obj` if allowed.
-
-        Raises `Unauthorized` for an anonymous principal and `Forbidden` for an
-        authenticated one, each carrying the decision.
-        """
-        return self._enforce(self.decide_action(action, obj))
-
-    def check_permission(self, permission: str | None, obj) -> Decision:
-        """Return the decision for `permission` on `obj` if allowed; raise as `check`."""
-        return self._enforce(self.decide(permission, obj))
-
-    def _enforce(self, decision: Decision) -> Decision:
-        if decision:
-            return decision
-        if self.principal.is_authenticated and self.proxy_roles is None:
-            raise Forbidden("you are not allowed to do this here", decision)
-        if self.principal.is_authenticated:
-            raise Forbidden("the code running is not allowed to do this here", decision)
-        raise Unauthorized("log in to do this", decision)
 
 
 def _permission_roles_here(permission: str, node, from_above: frozenset) -> frozenset:

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 from transaction.interfaces import TransientError
 
-from objweb.errors import AccessDenied, Forbidden, Unauthorized
+from objweb.errors import AccessDenied
 from objweb.security.authentication import principal_by_login
-from objweb.security.policy import Decision, SecurityPolicy
+from objweb.security.policy import CODE_REFUSAL, Decision, Enforcement, SecurityPolicy
 from objweb.security.principals import ANONYMOUS_PRINCIPAL, current_principal
 from objweb.security.protections import MANAGE, VIEW
 from objweb.security.sandbox.errors import CodeError, CodeLimitError
@@ -26,8 +26,10 @@ from objweb.security.sandbox.limits import Budget, BudgetExceeded, Limits
 from objweb.traversal.location import path_of
 
 
-class CodePolicy:
+class CodePolicy(Enforcement):
     """Allows what both the user (or the proxy roles) and the code's owner may do."""
+
+    refusal = CODE_REFUSAL
 
     def __init__(self, user: SecurityPolicy, owner: SecurityPolicy | None = None):
         self.user = user
@@ -51,28 +53,6 @@ class CodePolicy:
         if decision and self.owner is not None:
             return self.owner.decide(permission, obj)
         return decision
-
-    def can(self, action: str, obj) -> bool:
-        """Return whether the code may perform `action` on `obj`."""
-        return self.decide_action(action, obj).allowed
-
-    def check(self, action: str, obj) -> Decision:
-        """Return the decision for `action` on `obj` if allowed.
-
-        Raises `Unauthorized` for an anonymous user and `Forbidden` otherwise.
-        """
-        return self._enforce(self.decide_action(action, obj))
-
-    def check_permission(self, permission: str | None, obj) -> Decision:
-        """Return the decision for `permission` on `obj` if allowed; raise as `check`."""
-        return self._enforce(self.decide(permission, obj))
-
-    def _enforce(self, decision: Decision) -> Decision:
-        if decision:
-            return decision
-        if self.principal.is_authenticated:
-            raise Forbidden("the code running is not allowed to do this here", decision)
-        raise Unauthorized("log in to do this", decision)
 
 
 @dataclass(frozen=True)
