@@ -23,16 +23,14 @@ def test_a_bare_denial_is_403():
     assert problem_for(AccessDenied("no")).status == 403
 
 
-def test_a_file_posted_to_a_database_without_blobs_is_500_and_clear(caplog):
+def test_a_file_posted_to_a_database_without_blobs_is_kept_and_served():
     db = ZODB.DB(None)
     try:
         objweb.bootstrap(db, admin="admin", password="s3cret")
         app = TestApp(objweb.make_app(db))
-        response = app.post_json("/", {"@type": "File", "id": "f", "data": "eA=="},
-                                 headers=ADMIN_AUTH, status=500)
-        assert "this database keeps no blobs" in response.json["error"]
-        with objweb.site(db) as root:
-            assert "f" not in root
+        app.post_json("/", {"@type": "File", "id": "f", "data": "eA=="},
+                      headers=ADMIN_AUTH, status=201)
+        assert app.get("/f", status=200).body == b"x"
     finally:
         db.close()
 
