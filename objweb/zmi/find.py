@@ -17,6 +17,7 @@ from objweb.content.registry import type_names
 from objweb.security.protections import ACCESS, MANAGE
 from objweb.traversal.location import path_of
 from objweb.zmi.display import format_time
+from objweb.zmi.forms import batch_start, day_field
 from objweb.zmi.framework import Screen, screen
 from objweb.zmi.listing import Row, row_of
 
@@ -95,9 +96,8 @@ class FindScreen(Screen):
         self.criteria = Criteria(
             name=(params.get("name") or "").strip(), title=(params.get("title") or "").strip(),
             type_name=params.get("type", "") if params.get("type", "") in type_names() else "",
-            since=self._day(params, "since"), before=self._day(params, "before"))
-        start = params.get("b_start", "0")
-        self.start = int(start) if start.isdigit() else 0
+            since=day_field(params, "since", self.errors), before=day_field(params, "before", self.errors))
+        self.start = batch_start(params)
         self.searched = "search" in params
         self.results, self.more, self.walk = [], False, Walk()
         if self.searched and not self.errors:
@@ -109,16 +109,6 @@ class FindScreen(Screen):
                 if index >= self.start:
                     self.results.append(result)
         return self.render()
-
-    def _day(self, params, name: str) -> date | None:
-        raw = (params.get(name) or "").strip()
-        if not raw:
-            return None
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            self.errors[name] = f"{raw!r} is not a date (YYYY-MM-DD)"
-            return None
 
     def page_url(self, start: int) -> str:
         """The URL of the result batch from `start`."""

@@ -7,6 +7,7 @@ its forms without touching a template.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from objweb.content.schema import fields_of
 from objweb.errors import SourceError
@@ -130,3 +131,21 @@ def from_form(value):
     if isinstance(value, str):
         return value.replace("\r\n", "\n")
     return value
+
+
+def day_field(params, name: str, errors: dict) -> date | None:
+    """Read an optional YYYY-MM-DD field; a malformed one is noted in `errors`."""
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[name] = f"{raw!r} is not a date (YYYY-MM-DD)"
+        return None
+
+
+def batch_start(params) -> int:
+    """The `b_start` of a listing; anything but a whole number starts at the top."""
+    start = params.get("b_start", "0")
+    return int(start) if start.isdigit() else 0

@@ -7,8 +7,6 @@ stand in the way, the screen names those transactions and offers to undo
 them together with the chosen ones.
 """
 
-from datetime import date
-
 import webob
 from ZODB.POSException import UndoError
 
@@ -18,6 +16,7 @@ from objweb.security.protections import UNDO
 from objweb.traversal.location import path_of
 from objweb.zmi import history
 from objweb.zmi.display import format_time
+from objweb.zmi.forms import batch_start, day_field
 from objweb.zmi.framework import Screen, command, screen
 
 BATCH_SIZE = 20
@@ -54,24 +53,13 @@ class UndoScreen(Screen):
         self.where = history.Filter(
             user=(params.get("user") or "").strip(),
             path=(params.get("path", self.default_path) or "").strip(),
-            since=self._day(params, "since"), until=self._day(params, "until"))
-        start = params.get("b_start", "0")
-        self.start = int(start) if start.isdigit() else 0
+            since=day_field(params, "since", self.errors), until=day_field(params, "until", self.errors))
+        self.start = batch_start(params)
         self.changes, self.more = [], False
         if self.supported:
             self.changes, self.more = history.history(
                 self.request.connection, self.where, start=self.start, size=BATCH_SIZE)
         return self.render()
-
-    def _day(self, params, name: str) -> date | None:
-        raw = (params.get(name) or "").strip()
-        if not raw:
-            return None
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            self.errors[name] = f"{raw!r} is not a date (YYYY-MM-DD)"
-            return None
 
     @property
     def filter_fields(self) -> list[tuple[str, str]]:
