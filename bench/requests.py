@@ -1,0 +1,41 @@
+"""What a benchmark request is, and the names of the workloads.
+
+Shared by the objweb harness (bench/run.py) and the Zope 5 side (bench/zope5.py),
+so both sides describe the same workload with the same name. This module imports
+nothing from objweb: the Zope 5 side runs it in a virtual environment of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Request:
+    """One HTTP request that the load generator repeats.
+
+    ``headers`` is a tuple of ``(name, value)`` pairs (a tuple, so the request stays
+    hashable). ``writes`` marks a request that commits a transaction, so the harness
+    drives it with concurrent writers and counts 5xx answers.
+    """
+
+    method: str
+    path: str
+    body: bytes = b""
+    headers: tuple = ()
+    writes: bool = False
+
+
+#: Every workload the suite knows, in the order the table prints them.
+WORKLOAD_NAMES: dict[str, str] = {
+    "bare_hello": "a bare hello-world WSGI app on the same waitress (the ceiling)",
+    "page_depth1": "anonymous GET of a Page one folder below the root",
+    "page_depth10": "anonymous GET of a Page ten folders below the root",
+    "file_100k": "anonymous GET of a 100 KB File, whole",
+    "template_macro_loop": "a Template using a macro from the root `layout`, with a 100-row loop",
+    "script_call": "anonymous call of a Script returning a short string",
+    "json_batch_100k": "JSON GET of a 50-item batch from a 100,000-item folder",
+    "zmi_contents_100k": "ZMI Contents of a 100,000-item folder, as a logged-in manager",
+    "zmi_contents_100": "ZMI Contents of a 100-item folder, as a logged-in manager",
+    "json_patch": "JSON PATCH of a property, each commit fsync'd, 4 concurrent writers",
+}
