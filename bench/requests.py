@@ -3,6 +3,19 @@
 Shared by the objweb harness (bench/run.py) and the Zope 5 side (bench/zope5.py),
 so both sides describe the same workload with the same name. This module imports
 nothing from objweb: the Zope 5 side runs it in a virtual environment of its own.
+
+The bench site both sides build (objweb's requests are in bench/workloads.py):
+
+    /layout                      a Template defining the macro `page` (title, slot `main`)
+    /bench/page                  a Page of about 2 KB (depth 1)
+    /bench/d2/d3/.../d10/page    the same Page under ten folders (depth 10)
+    /bench/file                  a File of 100 KB (102,400 random bytes)
+    /bench/rows                  a Template using /layout's macro `page`, filling `main`
+                                 with a table of 100 rows (tal:repeat)
+    /bench/greet                 a Script, params name='world', returning a short str
+    /bench/edit                  a Page whose title the write workload changes
+    /big                         a Folder of 100,000 Pages item-000000 ... item-099999
+    /small                       a Folder of 100 Pages item-000000 ... item-000099
 """
 
 from __future__ import annotations
