@@ -16,6 +16,10 @@ The bench site both sides build (objweb's requests are in bench/workloads.py):
     /bench/edit                  a Page whose title the write workload changes
     /big                         a Folder of 100,000 Pages item-000000 ... item-099999
     /small                       a Folder of 100 Pages item-000000 ... item-000099
+
+bench/zope5.py's `Zope5Site` may also have `labels: dict[str, str]`, saying what stands
+in Zope 5 for a workload where it differs (for "json_patch", a property edit); the
+report prints them beside the figures.
 """
 
 from __future__ import annotations
