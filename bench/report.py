@@ -47,6 +47,14 @@ def workload_table(rows: dict, verdicts) -> list[str]:
     return lines
 
 
+def legend_lines(rows: dict) -> list[str]:
+    lines = [f"- {name}: {text}" for name, text in WORKLOAD_NAMES.items() if name in rows]
+    if "bare_hello" in rows:
+        lines.append("  (bare_hello drives the bare app in both columns: its ratio is how far"
+                     " two runs a moment apart differ on this machine.)")
+    return lines
+
+
 def pair_lines(rows: dict) -> list[str]:
     """Every pair's ratio, so that a reader sees how far the runs spread."""
     lines = []
@@ -115,7 +123,9 @@ def document(rows, zeo, million, verdicts, settings: str) -> str:
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     parts = ["# Benchmark results", "",
              f"{when}, commit {commit()}, {machine()}. {settings}", "",
-             *workload_table(rows, verdicts), "", *pair_lines(rows)]
+             *workload_table(rows, verdicts), "", *legend_lines(rows), "",
+             "Per pair (each objweb run beside the bare run just before it):", "",
+             *pair_lines(rows)]
     if zeo is not None:
         parts += ["", "## Reads over ZEO", "", *zeo_lines(zeo)]
     if million is not None:

@@ -43,7 +43,7 @@ def _page_depth10(rows) -> Verdict:
 
 
 def _depth_cost(rows) -> Verdict:
-    target = "Page at depth 10 within 5% of depth 1 (req/s)"
+    target = "Page at depth 10 within 5% of depth 1 (each as a ratio to its bare run)"
     if "page_depth1" not in rows or "page_depth10" not in rows:
         return _missing(target)
     # Each against its own bare run: the ratios cancel the machine's drift between them.
