@@ -122,7 +122,7 @@ def command(port: int, request: Request, scratch: Path, seconds: float,
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: `apt-get install -y wrk` (make bench installs it)")
     script = scratch / f"wrk-{port}-{abs(hash((request, spread)))}.lua"
-    script.write_text(lua_script(request, spread))
+    script.write_text(lua_script(request, spread), encoding="latin-1")  # bodies byte for byte
     path = request.path if not spread else "/"
     return ["wrk", f"-t{min(THREADS, connections)}", f"-c{connections}",
             f"-d{max(1, round(seconds))}s", "--timeout", "30s", "-s", str(script),
