@@ -63,7 +63,7 @@ def pair_lines(rows: dict) -> list[str]:
             ratios = ", ".join(f"{ratio:.2f}" for ratio in rows[name].ratios)
             label = rows[name].zope_label
             lines.append(f"- {name}: objweb/bare per pair {ratios}"
-                         + (f"; Zope 5 ran: {label}" if label else ""))
+                         + (f" ({label})" if label else ""))
     return lines
 
 

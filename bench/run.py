@@ -59,16 +59,21 @@ def options() -> argparse.Namespace:
     return chosen
 
 
-def start_zope(scratch: Path, say=print):
-    """Prepare and start Zope 5 from bench/zope5.py; return it, or None if it cannot run."""
+def start_zope(say=print):
+    """Prepare and start Zope 5 from bench/zope5.py; return it, or None if it cannot run.
+
+    Its instance home is kept in bench/.cache/zope5, as objweb's site is: building the
+    same content in Zope takes minutes, and `prepare` builds only what is missing.
+    """
     try:
         import zope5
     except ImportError:
         say("bench/zope5.py is not there: no Zope 5 figures")
         return None
-    site = zope5.Zope5Site(scratch / "zope5", threads=servers.THREADS)
+    site = zope5.Zope5Site(sites.CACHE / "zope5", threads=servers.THREADS)
     try:
-        say("preparing Zope 5 (its own venv in bench/.zope5-venv, its instance) ...")
+        say("preparing Zope 5 (its own venv in bench/.zope5-venv, its instance in "
+            "bench/.cache/zope5) ...")
         site.prepare()
         site.port = servers.free_port()
         site.start(site.port)
@@ -106,7 +111,7 @@ def measure_workloads(names, scratch: Path, chosen, say=print) -> dict:
         started += [bare, objweb]
         bare.wait_ready()
         say(f"objweb serve answered its first 200 after {objweb.wait_ready():.2f} s")
-        zope = None if chosen.no_zope else start_zope(scratch, say)
+        zope = None if chosen.no_zope else start_zope(say)
         requests = workloads.objweb_requests(workloads.log_in(objweb.port))
         for name in names:
             request = requests[name]
