@@ -87,15 +87,15 @@ def zeo_lines(zeo) -> list[str]:
 def million_lines(million) -> list[str]:
     if million is None:
         return []
-    first, second = million.reads
+    runs = "; ".join(f"{mb:.0f} MB after {run.requests:,} reads ({run.rate:.0f}/s, p50 "
+                     f"{_ms(run.p50_ms)} ms)" for mb, run in zip(million.rss_after_mb,
+                                                                million.reads))
     return [f"`objweb serve` of a site of 1,000,000 Pages (100 folders of 10,000; "
             f"cache_size {million.cache_size} objects per connection, {million.threads} "
-            f"threads) answered its first 200 after {million.startup_seconds:.2f} s. "
-            f"RSS: {million.rss_started_mb:.0f} MB after the start, "
-            f"{million.rss_after_mb[0]:.0f} MB after {first.requests:,} reads spread over "
-            f"the million ({first.rate:.0f}/s, p50 {_ms(first.p50_ms)} ms), "
-            f"{million.rss_after_mb[1]:.0f} MB after {second.requests:,} more "
-            f"({second.rate:.0f}/s)."]
+            f"threads) answered its first 200 after {million.startup_seconds:.2f} s "
+            f"(a new Python process importing objweb alone takes "
+            f"{million.import_seconds:.2f} s). RSS: {million.rss_started_mb:.0f} MB after "
+            f"the start; then, runs of reads spread at random over the million: {runs}."]
 
 
 def verdict_lines(verdicts) -> list[str]:
