@@ -11,7 +11,7 @@ RUN_INSTALLED := $(VENV)/.installed-run
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test system-packages clean
+.PHONY: run test bench system-packages clean
 
 run: $(RUN_INSTALLED)
 	$(VENV)/bin/objweb serve
@@ -34,6 +34,13 @@ $(INSTALLED): pyproject.toml | $(PYTHON)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e '.[test]'
 	touch $@
+
+# The benchmark suite (bench/README.md): Debian's wrk drives objweb, a bare app and Zope 5.
+# BENCH_SECONDS, BENCH_ROUNDS, BENCH_ONLY and BENCH_ZOPE=0 shorten or narrow it.
+bench: $(RUN_INSTALLED)
+	@command -v wrk >/dev/null || $(SUDO) apt-get install -y wrk || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y wrk; }
+	$(PYTHON) bench/run.py
 
 # Debian's Chromium drives the browser tests; PostgreSQL backs the RelStorage tests.
 system-packages:

@@ -1,0 +1,112 @@
+"""The bench sites, built once with objweb's public API and kept between runs.
+
+Building a folder of 100,000 Pages takes a minute or two and a site of a million
+objects several, so each built database is kept in `bench/.cache/<name>-<version>/`
+and copied into the temporary instance home of each run (the million-object site is
+served where it lies: copying it would cost more than serving it). Change a
+`*_VERSION` string whenever what a builder makes changes, and the next run builds
+afresh.
+"""
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import objweb
+from objweb import File, Folder, Page, Script, Template
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+ADMIN, PASSWORD = "admin", "bench-password"
+SITE_VERSION = "v1"
+MILLION_VERSION = "v1"
+BIG, SMALL, DEPTH = 100_000, 100, 10
+MILLION_FOLDERS, MILLION_PER_FOLDER = 100, 10_000
+CHUNK = 10_000
+
+PAGE_BODY = "<p>" + "Some text of the bench page. " * 70 + "</p>"
+LAYOUT = """<html metal:define-macro="page">
+<head><title tal:content="context/title">title</title></head>
+<body><h1 tal:content="context/title">title</h1>
+<div metal:define-slot="main">default</div></body></html>"""
+ROWS = """<html metal:use-macro="context/layout/macros/page">
+<div metal:fill-slot="main"><table>
+<tr tal:repeat="row python: range(100)"><td tal:content="row">n</td>
+<td tal:content="repeat/row/number">i</td><td tal:content="context/title">t</td></tr>
+</table></div></html>"""
+
+
+def uri(home: Path) -> str:
+    return f"file://{home}/var/Data.fs?blobstorage_dir={home}/var/blobs"
+
+
+def _pages(folder, count: int, first: int = 0) -> None:
+    for number in range(first, first + count):
+        folder.add(f"item-{number:06d}", Page(title=f"Item {number}", body="<p>x</p>"))
+
+
+def build_site(home: Path) -> None:
+    """Build the site bench/requests.py describes in `home`."""
+    db = objweb.open_db(uri(home))
+    try:
+        objweb.bootstrap(db, admin=ADMIN, password=PASSWORD)
+        with objweb.site(db, user=ADMIN) as root:
+            root.add("layout", Template(title="Layout", source=LAYOUT))
+            bench = root.add("bench", Folder(title="Bench"))
+            bench.add("page", Page(title="A page", body=PAGE_BODY))
+            folder = bench
+            for level in range(2, DEPTH + 1):
+                folder = folder.add(f"d{level}", Folder(title=f"Level {level}"))
+            folder.add("page", Page(title="A deep page", body=PAGE_BODY))
+            bench.add("file", File(title="100 KB", data=os.urandom(100 * 1024),
+                                   content_type="application/octet-stream"))
+            bench.add("rows", Template(title="Rows", source=ROWS))
+            bench.add("greet", Script(title="Greet", params="name='world'",
+                                      body="return 'Hello %s from %s' % (name, context.title)"))
+            bench.add("edit", Page(title="Edited", body="<p>Edited often.</p>"))
+            _pages(root.add("small", Folder(title="Small")), SMALL)
+            root.add("big", Folder(title="Big"))
+        for first in range(0, BIG, CHUNK):
+            with objweb.site(db, user=ADMIN) as root:
+                _pages(root["big"], min(CHUNK, BIG - first), first)
+    finally:
+        db.close()
+
+
+def build_million(home: Path) -> None:
+    """A site of a million Pages: 100 folders of 10,000, committed 10,000 at a time."""
+    db = objweb.open_db(uri(home))
+    try:
+        objweb.bootstrap(db, admin=ADMIN, password=PASSWORD)
+        with objweb.site(db, user=ADMIN) as root:
+            root.add("m", Folder(title="A million"))
+        for number in range(MILLION_FOLDERS):
+            with objweb.site(db, user=ADMIN) as root:
+                _pages(root["m"].add(f"f{number:03d}", Folder(title=f"F {number}")),
+                       MILLION_PER_FOLDER)
+    finally:
+        db.close()
+
+
+def cached(name: str, version: str, builder, say=print) -> Path:
+    """Return the folder holding a built site, building it first if it is not kept yet."""
+    kept = CACHE / f"{name}-{version}"
+    if (kept / "var" / "Data.fs.index").exists():
+        return kept
+    for stale in CACHE.glob(f"{name}-*"):
+        shutil.rmtree(stale)
+    building = CACHE / f"{name}-{version}.building"
+    shutil.rmtree(building, ignore_errors=True)
+    (building / "var").mkdir(parents=True)
+    say(f"building the {name} site in {building} (kept for later runs) ...")
+    started = time.monotonic()
+    builder(building)
+    building.rename(kept)
+    say(f"  built in {time.monotonic() - started:.0f} s")
+    return kept
+
+
+def instance_home(kept: Path, home: Path) -> Path:
+    """Copy a kept site's database into a fresh instance home; return the home."""
+    shutil.copytree(kept / "var", home / "var")
+    return home
