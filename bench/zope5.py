@@ -13,8 +13,8 @@ Where Zope has no equivalent, the workload is left out (JSON batches) or is Zope
 nearest request, named in `labels`: a property edit through the ZMI's
 `manage_changeProperties` stands for a JSON PATCH; a BTreeFolder2 (whose Contents
 screen lists the first 1,000 ids) holds the 100,000 items, as an OFS Folder keeps its
-items in one tuple. The property edit needs no CSRF token nor Referer in Zope 5: a
-POST with Basic auth as a Manager is enough.
+items in one tuple. Zope 5 asks the property edit for neither a CSRF token nor a
+Referer: a POST with Basic auth as a Manager is enough (a foreign Referer passes too).
 """
 
 from __future__ import annotations
@@ -27,15 +27,17 @@ import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 VENV = HERE / ".zope5-venv"
-# ZODB 6.3 adds a `class-factory` key that Zope 5's own configuration schema also
-# defines, and Zope 5.14 then refuses to start ("child name class-factory already used").
+# Zope's `wsgi` extra brings Paste, whose translogger is the access log in the pipeline
+# that `mkwsgiinstance` writes. Products.PythonScripts is no longer part of Zope 5.
+# ZODB 6.3 adds a `class-factory` key that Zope 5's own configuration schema defines
+# too, and Zope 5.14 then refuses to start ("child name class-factory already used").
 PACKAGES = ("Zope[wsgi]>=5,<6", "ZODB<6.3", "waitress", "Products.BTreeFolder2",
             "Products.PythonScripts")
 ADMIN, PASSWORD = "admin", "secret"
@@ -141,7 +143,7 @@ class Zope5Site:
     # -- serving ----------------------------------------------------------------
 
     def start(self, port: int) -> None:
-        """Serve the instance on 127.0.0.1:`port`; return once it answers."""
+        """Serve the instance on 127.0.0.1:`port`; return once it answers, warm."""
         if self.process is not None:
             raise RuntimeError("Zope 5 is already running")
         ini = self.home / "etc" / "zope.ini"
