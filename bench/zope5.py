@@ -100,7 +100,7 @@ class Zope5Site:
                                   writes=True),
         }
         self.labels = {
-            "zmi_contents_100k": "Zope 5: BTreeFolder2 of 100,000, manage_main",
+            "zmi_contents_100k": "Zope 5: BTreeFolder2 of 100,000, manage_main (1,000 ids)",
             "zmi_contents_100": "Zope 5: Folder of 100, manage_main",
             "json_patch": "Zope 5: property edit, POST manage_changeProperties",
         }
