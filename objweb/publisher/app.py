@@ -14,6 +14,7 @@ import logging
 import transaction
 import webob.exc
 from transaction.interfaces import TransientError
+from ZODB.POSException import ConflictError
 
 from objweb.content.site import site_root
 from objweb.errors import NotFoundError
@@ -72,6 +73,7 @@ class Application:
 
         A request that meets a conflict is replayed, body included, up to
         `conflict_retries` times; after that it answers 503 with `Retry-After`.
+        A request that finds the database server gone answers 503 at once.
         """
         attempts = 1 + max(0, self.settings.conflict_retries)
         for attempt in range(1, attempts + 1):
@@ -79,11 +81,17 @@ class Application:
             try:
                 return self._attempt(request)
             except TransientError as error:
+                if self._is_disconnected():
+                    # The database server went away (ZEO's ClientDisconnected):
+                    # a replay would only wait for it again, so say so at once.
+                    return self._unavailable(request, error)
                 if attempt < attempts:
-                    log.info("retrying %s %s after %s (attempt %d)", request.method,
-                             request.path, type(error).__name__, attempt)
+                    log.info("retrying %s %s after %s (retry %d of %d)", request.method,
+                             request.path, type(error).__name__, attempt, attempts - 1)
                     continue
-                log.warning("giving up %s %s after %d attempts, each ending in a conflict",
+                if not isinstance(error, ConflictError):
+                    return self._unavailable(request, error)
+                log.warning("giving up %s %s after %d attempts: conflict retries exhausted",
                             request.method, request.path, attempts)
                 problem = boundary.Problem(
                     503, "The site is busy with conflicting changes; try again.",
@@ -148,6 +156,11 @@ class Application:
             connection.close()
             raise
         return connection
+
+    def _is_disconnected(self) -> bool:
+        """Whether the storage says it lost its server (a ZEO client can tell)."""
+        is_connected = getattr(self.db.storage, "is_connected", None)
+        return is_connected is not None and not is_connected()
 
     def _unavailable(self, request: Request, error: Exception) -> webob.Response:
         log.error("the database is not answering: %s: %s", type(error).__name__, error)

@@ -5,6 +5,7 @@ import re
 import warnings
 
 import webob
+from ZEO.Exceptions import ClientDisconnected
 
 import objweb
 from objweb import File, ValidationError
@@ -73,6 +74,26 @@ def test_conflicts_are_retried_three_times_then_503(app_with, test_views, db, ca
     assert len(bodies) == 4 and set(bodies) == {(b"n=1", "1")}
     assert read_counter(db) == 400
     assert "giving up POST /counter/@@bump after 4 attempts" in caplog.text
+
+
+def test_a_lost_database_is_retried_then_answers_503_saying_so(app_with, test_views, db, caplog):
+    """A transient error that is no conflict (here ZEO's, with the client back
+    by the time it is seen) is replayed too, and ends in a 503 that names the
+    database rather than a conflict."""
+    make_counter(db)
+    calls = []
+
+    def lose_server(obj, request):
+        calls.append(request.path)
+        raise ClientDisconnected("the ZEO server went away")
+    test_views.register(Counter, "lose", lose_server, action=PUBLIC, methods=("POST",))
+    caplog.set_level(logging.INFO, "objweb.publisher")
+    response = app_with(test_views).post("/counter/@@lose", status=503)
+    assert "The database is not answering" in response.text
+    assert response.headers["Retry-After"] == "1"
+    assert len(calls) == 4
+    assert "retrying POST /counter/@@lose after ClientDisconnected (retry 3 of 3)" in caplog.text
+    assert "giving up" not in caplog.text
 
 
 def test_the_number_of_retries_is_a_setting(app_with, test_views, db):
