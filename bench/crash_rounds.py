@@ -18,7 +18,9 @@ missing, or older than acknowledged, is lost. At the end ZODB's checkers
 (`fstest`, `fsrefs`) read each data file. It prints, per kind of kill:
 rounds, writes attempted, acknowledged, lost (must be 0), refused (answered
 other than 2xx), errored (no answer: the connection died with the process),
-conflicts retried, and the time taken.
+landed unanswered (writes committed though their answer never came: the
+kill fell between the commit and the response), conflicts retried, and the
+time taken.
 
 This is a script, not a test: it asserts nothing. The test suite runs the
 same rounds a few times (tests/reliability/).
@@ -52,6 +54,7 @@ class KindFigures:
     lost: int = 0
     refused: int = 0
     errored: int = 0
+    landed_unanswered: int = 0
     retried: int = 0
     seconds: float = 0.0
     storage: str = "not checked"
@@ -71,6 +74,7 @@ def run_kind(kind: str, home: Path, rounds: int, writers: int) -> KindFigures:
             result = (site.crash_zeo(acks=acks) if kind == "ZEO server"
                       else site.crash_serve(acks=acks))
             lost.update(result.lost)
+            figures.landed_unanswered = result.landed_unanswered
             figures.rounds = number
             print(f"  {kind}, round {number}: {site.ledger.acks} acknowledged so far, "
                   f"{len(lost)} lost, {result.pages} pages", flush=True)
@@ -91,19 +95,21 @@ def run_kind(kind: str, home: Path, rounds: int, writers: int) -> KindFigures:
 
 def print_table(all_figures: list[KindFigures]) -> None:
     print("\n| kill | rounds | writes attempted | acknowledged | lost | refused | errored "
-          "| conflicts retried | time (s) | fstest + fsrefs |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+          "| landed unanswered | conflicts retried | time (s) | fstest + fsrefs |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for row in all_figures:
         print(f"| {row.kind} | {row.rounds} | {row.attempted} | {row.acknowledged} "
-              f"| {row.lost} | {row.refused} | {row.errored} | {row.retried} "
+              f"| {row.lost} | {row.refused} | {row.errored} | {row.landed_unanswered} "
+              f"| {row.retried} "
               f"| {row.seconds:.0f} | {row.storage} |")
     total = KindFigures("all", storage="")
     for row in all_figures:
         for name in ("rounds", "attempted", "acknowledged", "lost", "refused", "errored",
-                     "retried", "seconds"):
+                     "landed_unanswered", "retried", "seconds"):
             setattr(total, name, getattr(total, name) + getattr(row, name))
     print(f"| **all** | {total.rounds} | {total.attempted} | {total.acknowledged} "
-          f"| **{total.lost}** | {total.refused} | {total.errored} | {total.retried} "
+          f"| **{total.lost}** | {total.refused} | {total.errored} "
+          f"| {total.landed_unanswered} | {total.retried} "
           f"| {total.seconds:.0f} | |")
 
 

@@ -32,6 +32,7 @@ class RoundResult:
     lost: list
     unexplained: list
     pages: int
+    landed_unanswered: int
 
 
 def kill(process: Process) -> None:
@@ -46,16 +47,20 @@ class CrashSite:
     def __init__(self, home, *, zeo: bool = False, writers: int = 8):
         self.home = home
         self.data_file = home / "var" / "Data.fs"
-        add_public_folder(make_site(home), STORM_FOLDER)
         self.ledger = Ledger()
         self.writers = writers
-        self.zeo = ZeoProcess(home) if zeo else None
-        self.db_uri = self.zeo.uri if zeo else f"file://{self.data_file}?blobstorage_dir=" \
-                                                 f"{home / 'var' / 'blobs'}"
         self.started = 0
         self.rounds = 0
-        self.serve = None
-        self.start_serve()
+        self.serve = self.zeo = None
+        file_uri = make_site(home)
+        add_public_folder(file_uri, STORM_FOLDER)
+        try:
+            self.zeo = ZeoProcess(home) if zeo else None
+            self.db_uri = self.zeo.uri if zeo else file_uri
+            self.start_serve()
+        except BaseException:
+            self.stop()
+            raise
 
     @property
     def storm_url(self) -> str:
@@ -108,7 +113,7 @@ class CrashSite:
         """Compare what the site serves now with the ledger."""
         titles = titles_in(self.storm_url)
         return RoundResult(self.ledger.lost(titles), self.ledger.unexplained(titles),
-                           len(titles))
+                           len(titles), self.ledger.landed_unanswered(titles))
 
     def server_log(self) -> str:
         """Return what every `objweb serve` process of this site wrote to stderr."""

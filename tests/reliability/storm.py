@@ -65,11 +65,13 @@ class Ledger:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record_sent(self, name: str, version: int) -> None:
+        """Note that write `version` of page `name` is being sent."""
         with self.lock:
             self.attempted += 1
             self.sent[name] = version
 
     def record_answer(self, name: str, version: int, status: int, body: bytes) -> None:
+        """Note the server's answer to write `version` of page `name`."""
         with self.lock:
             self.statuses[status] += 1
             if 200 <= status < 300:
@@ -78,6 +80,7 @@ class Ledger:
                 self.refusals[status, error_message(body)] += 1
 
     def record_no_answer(self) -> None:
+        """Note a write that got no answer (the connection was refused or cut)."""
         with self.lock:
             self.errored += 1
 
@@ -97,6 +100,16 @@ class Ledger:
             acknowledged = dict(self.acknowledged)
         return [f"{name} v{version}" for name, version in sorted(acknowledged.items())
                 if name not in titles or version_in(titles[name]) < version]
+
+    def landed_unanswered(self, titles: dict) -> int:
+        """Return how many writes in `titles` are there though no 2xx acknowledged them.
+
+        They were committed when the server died before it could answer.
+        """
+        with self.lock:
+            acknowledged = dict(self.acknowledged)
+        return sum(1 for name, title in titles.items()
+                   if version_in(title) > acknowledged.get(name, -1))
 
     def unexplained(self, titles: dict) -> list[str]:
         """Return the titles in `titles` that no writer ever sent."""
