@@ -34,6 +34,9 @@ log = logging.getLogger("objweb.publisher")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 INDEX_NAME = "index_html"
+UNAVAILABLE = "The database is not answering; try again shortly."
+UNKNOWN_OUTCOME = ("The database stopped answering while this change was being saved: "
+                   "it may or may not have been kept. Check before trying again.")
 # Request state WebOb caches in the environment; dropped before a retry so the
 # replayed request is parsed afresh from its rewound body.
 _PARSED_KEYS = ("webob._parsed_post_vars", "webob._parsed_query_vars", "webob.adhoc_attrs",
@@ -129,9 +132,13 @@ class Application:
                     manager.abort()
                 else:
                     self._commit_described(request, manager)
-            except TransientError:
+            except TransientError as error:
                 _discard(response)
                 manager.abort()
+                if response is not None and not isinstance(error, ConflictError):
+                    # The database went away during the commit, which it may have
+                    # kept: a replay could make the change twice, so none is made.
+                    return self._unavailable(request, error, during_commit=True)
                 raise
             except Exception as error:
                 # Any failure, the commit's included: nothing of the request is kept.
@@ -162,9 +169,12 @@ class Application:
         is_connected = getattr(self.db.storage, "is_connected", None)
         return is_connected is not None and not is_connected()
 
-    def _unavailable(self, request: Request, error: Exception) -> webob.Response:
-        log.error("the database is not answering: %s: %s", type(error).__name__, error)
-        problem = boundary.Problem(503, "The database is not answering; try again shortly.",
+    def _unavailable(self, request: Request, error: Exception, *,
+                     during_commit: bool = False) -> webob.Response:
+        where = f" during the commit of {request.method} {request.path}" if during_commit else ""
+        log.error("the database is not answering%s: %s: %s", where, type(error).__name__, error)
+        message = UNKNOWN_OUTCOME if during_commit else UNAVAILABLE
+        problem = boundary.Problem(503, message,
                                    {"Retry-After": str(self.settings.retry_after)})
         return boundary.render_problem(request, problem, as_json=boundary.prefers_json(request))
 

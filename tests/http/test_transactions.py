@@ -96,6 +96,45 @@ def test_a_lost_database_is_retried_then_answers_503_saying_so(app_with, test_vi
     assert "giving up" not in caplog.text
 
 
+class LostInSecondPhase:
+    """A resource manager whose server goes away after the vote, as a ZEO server
+    killed during `tpc_finish` does: the other resources have committed by then."""
+
+    def __init__(self, manager):
+        self.transaction_manager = manager
+
+    def sortKey(self):  # noqa: N802 (the transaction package's name)
+        return "~ after the database"
+
+    def tpc_finish(self, txn):
+        raise ClientDisconnected("the ZEO server went away during tpc_finish")
+
+    def abort(self, txn):
+        pass
+
+    tpc_begin = commit = tpc_vote = tpc_abort = abort
+
+
+def test_a_database_lost_during_the_commit_is_not_replayed(app_with, test_views, db, caplog):
+    make_counter(db)
+    calls = []
+
+    def bump_then_lose(obj, request):
+        calls.append(request.path)
+        obj.value += 1
+        manager = request.connection.transaction_manager
+        manager.get().join(LostInSecondPhase(manager))
+        return webob.Response("bumped")
+    test_views.register(Counter, "bump", bump_then_lose, action=PUBLIC, methods=("POST",))
+    response = app_with(test_views).post("/counter/@@bump", status=503)
+    assert "it may or may not have been kept" in response.text
+    assert response.headers["Retry-After"] == "1"
+    # The change was kept: a replay would have made it twice.
+    assert len(calls) == 1 and read_counter(db) == 1
+    assert ("the database is not answering during the commit of POST /counter/@@bump: "
+            "ClientDisconnected") in caplog.text
+
+
 def test_the_number_of_retries_is_a_setting(app_with, test_views, db):
     make_counter(db)
     bodies, conflicts = [], [99]
