@@ -20,6 +20,7 @@ from objweb.content.site import site_root
 from objweb.errors import NotFoundError
 from objweb.publisher import audit, boundary
 from objweb.publisher.auth import check_csrf, finish_response, identify
+from objweb.publisher.commit import join_witness
 from objweb.publisher.config import Settings
 from objweb.publisher.request import Request
 from objweb.publisher.vhost import read_virtual_host
@@ -123,7 +124,7 @@ class Application:
             raise
         except Exception as error:  # the storage did not answer (a database server is down)
             return self._unavailable(request, error)
-        response = None
+        response = witness = None
         try:
             request.connection = connection
             try:
@@ -131,13 +132,14 @@ class Application:
                 if response.status_int >= 400:
                     manager.abort()
                 else:
+                    witness = join_witness(manager)
                     self._commit_described(request, manager)
             except TransientError as error:
                 _discard(response)
                 manager.abort()
-                if response is not None and not isinstance(error, ConflictError):
-                    # The database went away during the commit, which it may have
-                    # kept: a replay could make the change twice, so none is made.
+                if witness is not None and witness.voted:
+                    # The database went away after the vote: it may have kept the
+                    # change, and a replay could make it twice, so none is made.
                     return self._unavailable(request, error, during_commit=True)
                 raise
             except Exception as error:

@@ -96,36 +96,51 @@ def test_a_lost_database_is_retried_then_answers_503_saying_so(app_with, test_vi
     assert "giving up" not in caplog.text
 
 
-class LostInSecondPhase:
-    """A resource manager whose server goes away after the vote, as a ZEO server
-    killed during `tpc_finish` does: the other resources have committed by then."""
+class ServerLostAt:
+    """A resource manager whose server goes away in one phase of the commit, as a
+    ZEO server killed then does; it sorts after the database, which by the
+    second phase (`tpc_finish`) has committed."""
 
-    def __init__(self, manager):
+    def __init__(self, manager, phase: str):
         self.transaction_manager = manager
+        self.phase = phase
 
     def sortKey(self):  # noqa: N802 (the transaction package's name)
         return "~ after the database"
 
+    def tpc_vote(self, txn):
+        self.lose("tpc_vote")
+
     def tpc_finish(self, txn):
-        raise ClientDisconnected("the ZEO server went away during tpc_finish")
+        self.lose("tpc_finish")
+
+    def lose(self, phase):
+        if phase == self.phase:
+            raise ClientDisconnected(f"the ZEO server went away during {phase}")
 
     def abort(self, txn):
         pass
 
-    tpc_begin = commit = tpc_vote = tpc_abort = abort
+    tpc_begin = commit = tpc_abort = abort
+
+
+def bump_losing_the_server(calls: list, phase: str):
+    """A view that adds one to the counter; its first commit loses the server in `phase`."""
+    def bump(obj, request):
+        calls.append(request.path)
+        obj.value += 1
+        if len(calls) == 1:
+            manager = request.connection.transaction_manager
+            manager.get().join(ServerLostAt(manager, phase))
+        return webob.Response("bumped")
+    return bump
 
 
 def test_a_database_lost_during_the_commit_is_not_replayed(app_with, test_views, db, caplog):
     make_counter(db)
     calls = []
-
-    def bump_then_lose(obj, request):
-        calls.append(request.path)
-        obj.value += 1
-        manager = request.connection.transaction_manager
-        manager.get().join(LostInSecondPhase(manager))
-        return webob.Response("bumped")
-    test_views.register(Counter, "bump", bump_then_lose, action=PUBLIC, methods=("POST",))
+    test_views.register(Counter, "bump", bump_losing_the_server(calls, "tpc_finish"),
+                        action=PUBLIC, methods=("POST",))
     response = app_with(test_views).post("/counter/@@bump", status=503)
     assert "it may or may not have been kept" in response.text
     assert response.headers["Retry-After"] == "1"
@@ -133,6 +148,16 @@ def test_a_database_lost_during_the_commit_is_not_replayed(app_with, test_views,
     assert len(calls) == 1 and read_counter(db) == 1
     assert ("the database is not answering during the commit of POST /counter/@@bump: "
             "ClientDisconnected") in caplog.text
+
+
+def test_a_database_lost_before_the_vote_ends_is_replayed(app_with, test_views, db):
+    make_counter(db)
+    calls = []
+    test_views.register(Counter, "bump", bump_losing_the_server(calls, "tpc_vote"),
+                        action=PUBLIC, methods=("POST",))
+    assert app_with(test_views).post("/counter/@@bump", status=200).text == "bumped"
+    # Nothing of the first attempt was kept, so the replay counted once.
+    assert len(calls) == 2 and read_counter(db) == 1
 
 
 def test_the_number_of_retries_is_a_setting(app_with, test_views, db):
