@@ -79,12 +79,30 @@ def _resolve_zeo(uri: str):
         options.setdefault("blob_dir", ZEO_BLOB_CACHE)
         options.setdefault("blob_cache_size", BLOB_CACHE_SIZE)
     factory, db_keywords = zodburi.resolve_uri(_with_query(uri, options))
-    if not server_sync:
-        return factory, db_keywords
 
-    def synced_factory():
-        return _sync_with_server(factory())
-    return synced_factory, db_keywords
+    def client_factory():
+        storage = _forget_oids_on_reconnection(factory())
+        return _sync_with_server(storage) if server_sync else storage
+    return client_factory, db_keywords
+
+
+def _forget_oids_on_reconnection(storage):
+    """Make `storage` (a ZEO ClientStorage) drop, on reconnecting, the oids it fetched ahead.
+
+    A ZEO client fetches new object ids 100 at a time. A FileStorage counts
+    the ids it hands out in memory only, so a ZEO server killed and started
+    again counts on from the highest id stored: the ids its predecessor had
+    handed out ahead would be handed out twice, and two new objects (in this
+    process, or in this one and another) would get the same id.
+    """
+    notify_connected = storage.notify_connected
+
+    def connected(conn, info):
+        # ZEO keeps the ids fetched ahead in `_oids`; the next new_oid fetches more.
+        del storage._oids[:]
+        notify_connected(conn, info)
+    storage.notify_connected = connected
+    return storage
 
 
 def _sync_with_server(storage):

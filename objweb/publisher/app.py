@@ -14,11 +14,13 @@ import logging
 import transaction
 import webob.exc
 from transaction.interfaces import TransientError
+from ZODB.POSException import ConflictError
 
 from objweb.content.site import site_root
 from objweb.errors import NotFoundError
 from objweb.publisher import audit, boundary
 from objweb.publisher.auth import check_csrf, finish_response, identify
+from objweb.publisher.commit import join_witness
 from objweb.publisher.config import Settings
 from objweb.publisher.request import Request
 from objweb.publisher.vhost import read_virtual_host
@@ -33,6 +35,9 @@ log = logging.getLogger("objweb.publisher")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 INDEX_NAME = "index_html"
+UNAVAILABLE = "The database is not answering; try again shortly."
+UNKNOWN_OUTCOME = ("The database stopped answering while this change was being saved: "
+                   "it may or may not have been kept. Check before trying again.")
 # Request state WebOb caches in the environment; dropped before a retry so the
 # replayed request is parsed afresh from its rewound body.
 _PARSED_KEYS = ("webob._parsed_post_vars", "webob._parsed_query_vars", "webob.adhoc_attrs",
@@ -72,6 +77,7 @@ class Application:
 
         A request that meets a conflict is replayed, body included, up to
         `conflict_retries` times; after that it answers 503 with `Retry-After`.
+        A request that finds the database server gone answers 503 at once.
         """
         attempts = 1 + max(0, self.settings.conflict_retries)
         for attempt in range(1, attempts + 1):
@@ -79,11 +85,17 @@ class Application:
             try:
                 return self._attempt(request)
             except TransientError as error:
+                if self._is_disconnected():
+                    # The database server went away (ZEO's ClientDisconnected):
+                    # a replay would only wait for it again, so say so at once.
+                    return self._unavailable(request, error)
                 if attempt < attempts:
-                    log.info("retrying %s %s after %s (attempt %d)", request.method,
-                             request.path, type(error).__name__, attempt)
+                    log.info("retrying %s %s after %s (retry %d of %d)", request.method,
+                             request.path, type(error).__name__, attempt, attempts - 1)
                     continue
-                log.warning("giving up %s %s after %d attempts, each ending in a conflict",
+                if not isinstance(error, ConflictError):
+                    return self._unavailable(request, error)
+                log.warning("giving up %s %s after %d attempts: conflict retries exhausted",
                             request.method, request.path, attempts)
                 problem = boundary.Problem(
                     503, "The site is busy with conflicting changes; try again.",
@@ -112,7 +124,7 @@ class Application:
             raise
         except Exception as error:  # the storage did not answer (a database server is down)
             return self._unavailable(request, error)
-        response = None
+        response = witness = None
         try:
             request.connection = connection
             try:
@@ -120,10 +132,15 @@ class Application:
                 if response.status_int >= 400:
                     manager.abort()
                 else:
+                    witness = join_witness(manager)
                     self._commit_described(request, manager)
-            except TransientError:
+            except TransientError as error:
                 _discard(response)
                 manager.abort()
+                if witness is not None and witness.voted:
+                    # The database went away after the vote: it may have kept the
+                    # change, and a replay could make it twice, so none is made.
+                    return self._unavailable(request, error, during_commit=True)
                 raise
             except Exception as error:
                 # Any failure, the commit's included: nothing of the request is kept.
@@ -149,9 +166,17 @@ class Application:
             raise
         return connection
 
-    def _unavailable(self, request: Request, error: Exception) -> webob.Response:
-        log.error("the database is not answering: %s: %s", type(error).__name__, error)
-        problem = boundary.Problem(503, "The database is not answering; try again shortly.",
+    def _is_disconnected(self) -> bool:
+        """Whether the storage says it lost its server (a ZEO client can tell)."""
+        is_connected = getattr(self.db.storage, "is_connected", None)
+        return is_connected is not None and not is_connected()
+
+    def _unavailable(self, request: Request, error: Exception, *,
+                     during_commit: bool = False) -> webob.Response:
+        where = f" during the commit of {request.method} {request.path}" if during_commit else ""
+        log.error("the database is not answering%s: %s: %s", where, type(error).__name__, error)
+        message = UNKNOWN_OUTCOME if during_commit else UNAVAILABLE
+        problem = boundary.Problem(503, message,
                                    {"Retry-After": str(self.settings.retry_after)})
         return boundary.render_problem(request, problem, as_json=boundary.prefers_json(request))
 

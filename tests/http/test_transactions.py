@@ -5,6 +5,7 @@ import re
 import warnings
 
 import webob
+from ZEO.Exceptions import ClientDisconnected
 
 import objweb
 from objweb import File, ValidationError
@@ -73,6 +74,90 @@ def test_conflicts_are_retried_three_times_then_503(app_with, test_views, db, ca
     assert len(bodies) == 4 and set(bodies) == {(b"n=1", "1")}
     assert read_counter(db) == 400
     assert "giving up POST /counter/@@bump after 4 attempts" in caplog.text
+
+
+def test_a_lost_database_is_retried_then_answers_503_saying_so(app_with, test_views, db, caplog):
+    """A transient error that is no conflict (here ZEO's, with the client back
+    by the time it is seen) is replayed too, and ends in a 503 that names the
+    database rather than a conflict."""
+    make_counter(db)
+    calls = []
+
+    def lose_server(obj, request):
+        calls.append(request.path)
+        raise ClientDisconnected("the ZEO server went away")
+    test_views.register(Counter, "lose", lose_server, action=PUBLIC, methods=("POST",))
+    caplog.set_level(logging.INFO, "objweb.publisher")
+    response = app_with(test_views).post("/counter/@@lose", status=503)
+    assert "The database is not answering" in response.text
+    assert response.headers["Retry-After"] == "1"
+    assert len(calls) == 4
+    assert "retrying POST /counter/@@lose after ClientDisconnected (retry 3 of 3)" in caplog.text
+    assert "giving up" not in caplog.text
+
+
+class ServerLostAt:
+    """A resource manager whose server goes away in one phase of the commit, as a
+    ZEO server killed then does; it sorts after the database, which by the
+    second phase (`tpc_finish`) has committed."""
+
+    def __init__(self, manager, phase: str):
+        self.transaction_manager = manager
+        self.phase = phase
+
+    def sortKey(self):  # noqa: N802 (the transaction package's name)
+        return "~ after the database"
+
+    def tpc_vote(self, txn):
+        self.lose("tpc_vote")
+
+    def tpc_finish(self, txn):
+        self.lose("tpc_finish")
+
+    def lose(self, phase):
+        if phase == self.phase:
+            raise ClientDisconnected(f"the ZEO server went away during {phase}")
+
+    def abort(self, txn):
+        pass
+
+    tpc_begin = commit = tpc_abort = abort
+
+
+def bump_losing_the_server(calls: list, phase: str):
+    """A view that adds one to the counter; its first commit loses the server in `phase`."""
+    def bump(obj, request):
+        calls.append(request.path)
+        obj.value += 1
+        if len(calls) == 1:
+            manager = request.connection.transaction_manager
+            manager.get().join(ServerLostAt(manager, phase))
+        return webob.Response("bumped")
+    return bump
+
+
+def test_a_database_lost_during_the_commit_is_not_replayed(app_with, test_views, db, caplog):
+    make_counter(db)
+    calls = []
+    test_views.register(Counter, "bump", bump_losing_the_server(calls, "tpc_finish"),
+                        action=PUBLIC, methods=("POST",))
+    response = app_with(test_views).post("/counter/@@bump", status=503)
+    assert "it may or may not have been kept" in response.text
+    assert response.headers["Retry-After"] == "1"
+    # The change was kept: a replay would have made it twice.
+    assert len(calls) == 1 and read_counter(db) == 1
+    assert ("the database is not answering during the commit of POST /counter/@@bump: "
+            "ClientDisconnected") in caplog.text
+
+
+def test_a_database_lost_before_the_vote_ends_is_replayed(app_with, test_views, db):
+    make_counter(db)
+    calls = []
+    test_views.register(Counter, "bump", bump_losing_the_server(calls, "tpc_vote"),
+                        action=PUBLIC, methods=("POST",))
+    assert app_with(test_views).post("/counter/@@bump", status=200).text == "bumped"
+    # Nothing of the first attempt was kept, so the replay counted once.
+    assert len(calls) == 2 and read_counter(db) == 1
 
 
 def test_the_number_of_retries_is_a_setting(app_with, test_views, db):
