@@ -20,7 +20,8 @@ from objweb.errors import (
     AccessDenied, Forbidden, LimitExceededError, NameInUseError, NotFoundError,
     StorageError, Unauthorized, ValidationError)
 from objweb.publisher import login
-from objweb.publisher.request import RequestTooLargeError, UnsupportedMediaTypeError
+from objweb.publisher.limits import RequestTooLargeError, URLTooLongError
+from objweb.publisher.request import UnsupportedMediaTypeError
 from objweb.security.csrf import CSRFError
 from objweb.security.sandbox.errors import CodeError
 from objweb.security.throttle import LoginThrottledError
@@ -61,6 +62,8 @@ def problem_for(error: BaseException) -> Problem:
         return Problem(415, str(error))
     if isinstance(error, RequestTooLargeError):
         return Problem(413, str(error))
+    if isinstance(error, URLTooLongError):
+        return Problem(414, str(error))
     if isinstance(error, (ValidationError, NameInUseError)):
         return Problem(400, str(error))
     if isinstance(error, LimitExceededError):
