@@ -39,7 +39,8 @@ def read_batch_parameters(request) -> tuple[int, int]:
     """
     settings = request.settings
     start = _whole_number(request, "b_start", 0)
-    size = _whole_number(request, "b_size", settings.default_batch_size)
+    size = _whole_number(request, "b_size",
+                         min(settings.default_batch_size, settings.max_batch_size))
     if size < 1:
         raise ValidationError("b_size must be at least 1", "b_size")
     if size > settings.max_batch_size:

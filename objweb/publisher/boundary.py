@@ -137,7 +137,8 @@ def render_problem(request, problem: Problem, *, as_json: bool) -> webob.Respons
 def prefers_json(request) -> bool:
     """Whether an error should be told in JSON.
 
-    It is when the client asked for JSON or sent it, or the JSON API answers.
+    It is when the client asked for JSON or sent it, or the JSON API answers
+    (it alone takes PUT, PATCH and DELETE, even when refused before publishing).
     """
     return (request.wants_json or request.has_json_body or request.answers_json
-            or request.method in ("PATCH", "DELETE"))
+            or request.method in ("PUT", "PATCH", "DELETE"))
