@@ -58,7 +58,19 @@ def make_body_seekable(request, limit: int) -> None:
     if request.content_length is None and request.is_body_readable:
         request.body_file_raw = _LimitedReader(request.body_file_raw, limit)
         request.is_body_readable = True
+    elif _is_rewindable(request.body_file_raw):
+        # waitress hands over the file it spooled the body to: copying a 1 GB
+        # upload to a second temporary file would only double the disk work.
+        request.is_body_seekable = True
     request.make_body_seekable()
+
+
+def _is_rewindable(stream) -> bool:
+    """Whether `stream` is a file positioned at its start that can go back there."""
+    try:
+        return stream.seekable() and stream.tell() == 0
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 class _LimitedReader:
@@ -96,7 +108,7 @@ def check_form(request, settings) -> None:
     request.make_body_seekable()
     stream = request.body_file_raw
     if request.content_type == MULTIPART_TYPE:
-        delimiter = b"--" + _boundary(request).encode("latin-1")
+        delimiter = b"--" + _boundary(request).encode("latin-1", "replace")
         # Each part begins with the delimiter; so does the closing line.
         fields = _count(stream, delimiter) - 1
     else:

@@ -156,10 +156,13 @@ def test_a_multipart_form_within_the_limit_is_parsed(app_with, sample):
         assert root["news"]["up"].size == 5
 
 
-def test_a_multipart_form_without_a_boundary_is_400(limited):
+@pytest.mark.parametrize("content_type", [
+    "multipart/form-data", "multipart/form-data; boundary=",
+    "multipart/form-data; boundary*=utf-8''%E2%82%AC"])
+def test_a_multipart_form_without_a_boundary_is_400(limited, content_type):
     response = limited.post("/news/manage_add?type=File", b"--x\r\n", status=400,
                             headers=dict(ADMIN_AUTH, **BROWSER_ACCEPT,
-                                         **{"Content-Type": "multipart/form-data"}))
+                                         **{"Content-Type": content_type}))
     assert "the multipart form has no boundary" in response.text
 
 
