@@ -36,7 +36,7 @@ def check_request(request, settings) -> None:
     Raises `URLTooLongError`, `ValidationError` (too many query fields) or
     `RequestTooLargeError` (a `Content-Length` over `max_request_body`).
     """
-    length = len(request.path_qs)
+    length = _url_length(request.environ)
     if length > settings.max_url_length:
         raise URLTooLongError(f"the URL is {length} characters long; "
                               f"the limit is {settings.max_url_length}")
@@ -46,6 +46,14 @@ def check_request(request, settings) -> None:
     declared = request.content_length
     if declared is not None and declared > settings.max_request_body:
         raise RequestTooLargeError(f"the request body is over {settings.max_request_body} bytes")
+
+
+def _url_length(environ) -> int:
+    # The path as the server decoded it (bytes as latin-1 characters, whatever
+    # they mean), and the query as sent.
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    query = environ.get("QUERY_STRING", "")
+    return len(path) + (len(query) + 1 if query else 0)
 
 
 def make_body_seekable(request, limit: int) -> None:
