@@ -113,7 +113,8 @@ def check_form(request, settings) -> None:
     """
     if not is_form(request) or not request.is_body_readable:
         return
-    request.make_body_seekable()
+    # Done already for the unsafe methods; a GET may carry a form too.
+    make_body_seekable(request, settings.max_request_body)
     stream = request.body_file_raw
     if request.content_type == MULTIPART_TYPE:
         delimiter = b"--" + _boundary(request).encode("latin-1", "replace")

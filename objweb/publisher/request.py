@@ -122,6 +122,9 @@ class Request(webob.Request):
             raise
         except (UnicodeDecodeError, LookupError, ValueError) as error:
             raise ValidationError(f"the body is not valid JSON: {error}") from None
+        except RecursionError:
+            # Only with `max_json_depth` set beyond what the parser's stack holds.
+            raise ValidationError("the JSON body is nested too deeply") from None
         if not isinstance(value, dict):
             raise ValidationError("the body must be a JSON object")
         return value

@@ -11,6 +11,7 @@ from support import ADMIN_AUTH, BROWSER_ACCEPT
 
 JSON = {"Accept": "application/json"}
 JSON_BODY = dict(ADMIN_AUTH, **{"Content-Type": "application/json"})
+FORM = "application/x-www-form-urlencoded"
 
 
 def snapshot(db):
@@ -206,6 +207,20 @@ def test_json_a_million_deep_is_a_400_never_a_500(app, sample, opening):
     response = app.patch("/news/hello", body, headers=JSON_BODY, status=400)
     assert response.json == {"error": "the JSON body is nested more than 32 levels deep"}
     assert snapshot(sample) == before
+
+
+def test_a_depth_limit_past_the_parser_s_stack_is_still_a_400(app_with, sample):
+    app = app_with(settings=objweb.Settings(max_json_depth=1_000_000))
+    body = ('{"title": ' + "[" * 100_000 + "]" * 100_000 + "}").encode()
+    response = app.patch("/news/hello", body, headers=JSON_BODY, status=400)
+    assert response.json == {"error": "the JSON body is nested too deeply"}
+
+
+def test_a_get_with_a_form_body_is_held_to_the_form_limits(limited):
+    # The add screen reads `request.params`, the query and the form together.
+    request = chunked("/news/manage_add?type=Page", b"a=1&b=2&c=3&d=4&e=5&f=6", method="GET",
+                      headers=dict(ADMIN_AUTH, **BROWSER_ACCEPT, **{"Content-Type": FORM}))
+    assert "the form has more than 5 fields" in limited.do_request(request, status=413).text
 
 
 def test_the_json_size_limit_is_413(limited, sample):
