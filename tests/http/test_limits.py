@@ -209,6 +209,18 @@ def test_json_a_million_deep_is_a_400_never_a_500(app, sample, opening):
     assert snapshot(sample) == before
 
 
+@pytest.mark.parametrize("body, error", [
+    ('{"title": ' + "[" * 50, "the JSON body is nested more than 4 levels deep"),
+    ('{"title": [' + "[]," * 50 + "[]]]]}", "the body is not valid JSON"),
+    ('{"title": [' + "[]," * 50 + "[}}", "the body is not valid JSON"),
+])
+def test_json_with_brackets_that_do_not_match_is_400(limited, sample, body, error):
+    before = snapshot(sample)
+    response = limited.patch("/news/hello", body.encode(), headers=JSON_BODY, status=400)
+    assert response.json["error"].startswith(error)
+    assert snapshot(sample) == before
+
+
 def test_a_depth_limit_past_the_parser_s_stack_is_still_a_400(app_with, sample):
     app = app_with(settings=objweb.Settings(max_json_depth=1_000_000))
     body = ('{"title": ' + "[" * 100_000 + "]" * 100_000 + "}").encode()
