@@ -46,7 +46,9 @@ def cmd_serve(args) -> int:
         # Listen first: a port in use must leave the database as it was.
         try:
             server = Server(make_app(db, config.settings), host=args.host, port=args.port,
-                            threads=args.threads)
+                            threads=args.threads, **config.server.waitress_options(),
+                            # The server refuses a body over the limit before reading it.
+                            max_request_body_size=config.settings.max_request_body)
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 raise CommandError(f"port {args.port} on {args.host} is in use; "

@@ -13,15 +13,24 @@ Precedence, weakest first: built-in defaults, `objweb.ini`, the environment
     host = 127.0.0.1
     port = 8080
     threads = 4
+    channel_timeout = 30        ; seconds a silent connection is kept open
+    max_request_header_size = 64KB  ; request line and headers; larger: 431
+    connection_limit = 100      ; connections served at once
+
+    [settings]                  ; any field of objweb.publisher.config.Settings
+    session_lifetime = 28800
+    max_request_body = 1GB      ; larger: 413, refused by the server unread
+    max_json_body = 16MB        ; larger JSON bodies: 413
+    max_json_depth = 32         ; deeper JSON: 400
+    max_url_length = 8192       ; longer path and query: 414
+    max_form_fields = 1000      ; more form fields: 413 (in a query: 400)
+    max_form_body = 16MB        ; larger urlencoded forms: 413
+    max_batch_size = 1000       ; a larger b_size: 400
 
     [database]
     uri = file://var/Data.fs?blobstorage_dir=var/blobs
     cache_size = 10000          ; objects kept in memory per connection
     pool_size = 7               ; connections kept open
-
-    [settings]                  ; any field of objweb.publisher.config.Settings
-    session_lifetime = 28800
-    max_request_body = 1GB
 
     [logging]
     level = INFO
@@ -63,11 +72,26 @@ class ConfigError(ObjwebError, ValueError):
 
 @dataclass(frozen=True)
 class ServerConfig:
-    """Where `objweb serve` listens, and with how many threads."""
+    """Where `objweb serve` listens, with how many threads, and its limits on clients."""
 
     host: str = "127.0.0.1"
     port: int = 8080
     threads: int = 4
+    # Seconds a connection may stay silent (a request half sent, or none)
+    # before the server closes it.
+    channel_timeout: int = 30
+    # The request line and headers together; larger ones answer 431.
+    max_request_header_size: int = 64 << 10
+    # Connections open at once; more wait to be accepted.
+    connection_limit: int = 100
+
+    def waitress_options(self) -> dict:
+        """Return waitress's adjustments for these limits."""
+        return {"channel_timeout": self.channel_timeout,
+                # How often waitress looks for silent connections.
+                "cleanup_interval": max(1, min(30, self.channel_timeout // 2)),
+                "max_request_header_size": self.max_request_header_size,
+                "connection_limit": self.connection_limit}
 
 
 @dataclass(frozen=True)
@@ -159,8 +183,10 @@ def read_config(path=None, *, home=None) -> InstanceConfig:
     found = find_config(home, path)
     if found is None:
         return InstanceConfig(home=Path(home or os.getcwd()).resolve())
+    # `; comment` after a value, as the examples above write them.
     parser = configparser.ConfigParser(defaults={"here": str(found.parent)},
-                                       interpolation=configparser.BasicInterpolation())
+                                       interpolation=configparser.BasicInterpolation(),
+                                       inline_comment_prefixes=(";",))
     try:
         with open(found, encoding="utf-8") as stream:
             parser.read_file(stream)

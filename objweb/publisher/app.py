@@ -17,8 +17,8 @@ from transaction.interfaces import TransientError
 from ZODB.POSException import ConflictError
 
 from objweb.content.site import site_root
-from objweb.errors import NotFoundError
-from objweb.publisher import audit, boundary
+from objweb.errors import NotFoundError, ValidationError
+from objweb.publisher import audit, boundary, limits
 from objweb.publisher.auth import check_csrf, finish_response, identify
 from objweb.publisher.commit import join_witness
 from objweb.publisher.config import Settings
@@ -59,15 +59,15 @@ class Application:
 
     def __call__(self, environ, start_response):
         request = Request(environ)
-        length = request.content_length
-        if length is not None and length > self.settings.max_request_body:
-            problem = boundary.Problem(413, f"the request body is over "
-                                            f"{self.settings.max_request_body} bytes")
-            response = boundary.render_problem(request, problem,
+        try:
+            limits.check_request(request, self.settings)
+            if request.method not in SAFE_METHODS:
+                limits.make_body_seekable(request, self.settings.max_request_body)
+        except ValidationError as error:
+            # Over a limit: answered before the database is opened.
+            response = boundary.render_problem(request, boundary.problem_for(error),
                                                as_json=boundary.prefers_json(request))
         else:
-            if request.method not in SAFE_METHODS:
-                request.make_body_seekable()
             response = self.respond(environ)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response(environ, start_response)

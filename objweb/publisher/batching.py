@@ -32,17 +32,20 @@ class Batch:
 
 
 def read_batch_parameters(request) -> tuple[int, int]:
-    """Return `b_start` and `b_size` from the query, `b_size` capped.
+    """Return `b_start` and `b_size` from the query.
 
     Raises `ValidationError` for a `b_start` that is not a whole number, or a
-    `b_size` that is not a positive one.
+    `b_size` that is not a positive one or is over the `max_batch_size` setting.
     """
     settings = request.settings
     start = _whole_number(request, "b_start", 0)
-    size = _whole_number(request, "b_size", settings.default_batch_size)
+    size = _whole_number(request, "b_size",
+                         min(settings.default_batch_size, settings.max_batch_size))
     if size < 1:
         raise ValidationError("b_size must be at least 1", "b_size")
-    return start, min(size, settings.max_batch_size)
+    if size > settings.max_batch_size:
+        raise ValidationError(f"b_size can be at most {settings.max_batch_size}", "b_size")
+    return start, size
 
 
 def _whole_number(request, name: str, default: int) -> int:

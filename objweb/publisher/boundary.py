@@ -20,7 +20,8 @@ from objweb.errors import (
     AccessDenied, Forbidden, LimitExceededError, NameInUseError, NotFoundError,
     StorageError, Unauthorized, ValidationError)
 from objweb.publisher import login
-from objweb.publisher.request import RequestTooLargeError, UnsupportedMediaTypeError
+from objweb.publisher.limits import RequestTooLargeError, URLTooLongError
+from objweb.publisher.request import UnsupportedMediaTypeError
 from objweb.security.csrf import CSRFError
 from objweb.security.sandbox.errors import CodeError
 from objweb.security.throttle import LoginThrottledError
@@ -61,6 +62,8 @@ def problem_for(error: BaseException) -> Problem:
         return Problem(415, str(error))
     if isinstance(error, RequestTooLargeError):
         return Problem(413, str(error))
+    if isinstance(error, URLTooLongError):
+        return Problem(414, str(error))
     if isinstance(error, (ValidationError, NameInUseError)):
         return Problem(400, str(error))
     if isinstance(error, LimitExceededError):
@@ -134,7 +137,8 @@ def render_problem(request, problem: Problem, *, as_json: bool) -> webob.Respons
 def prefers_json(request) -> bool:
     """Whether an error should be told in JSON.
 
-    It is when the client asked for JSON or sent it, or the JSON API answers.
+    It is when the client asked for JSON or sent it, or the JSON API answers
+    (it alone takes PUT, PATCH and DELETE, even when refused before publishing).
     """
     return (request.wants_json or request.has_json_body or request.answers_json
-            or request.method in ("PATCH", "DELETE"))
+            or request.method in ("PUT", "PATCH", "DELETE"))

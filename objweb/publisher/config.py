@@ -10,8 +10,21 @@ class Settings:
     Sizes are in bytes and durations in seconds.
     """
 
+    # Larger bodies answer 413; `objweb serve` gives the same limit to waitress,
+    # which refuses them before reading them.
     max_request_body: int = 1 << 30
     max_json_body: int = 16 << 20
+    # Deeper JSON answers 400: checked before parsing, so no depth reaches
+    # the parser's recursion.
+    max_json_depth: int = 32
+    # A URL (path and query) longer than this answers 414.
+    max_url_length: int = 8192
+    # Fields of a form body (413) or of a query string (400).
+    max_form_fields: int = 1000
+    # A urlencoded form is parsed in memory, so its body has a size limit of
+    # its own (413); multipart files go to temporary files and only count
+    # against `max_request_body`.
+    max_form_body: int = 16 << 20
     # A conflicting request is replayed this many times before it answers 503.
     conflict_retries: int = 3
     retry_after: int = 1
@@ -19,6 +32,7 @@ class Settings:
     code_time_budget: float = 5.0
     code_output_limit: int = 10 << 20
     default_batch_size: int = 50
+    # A larger `b_size` answers 400.
     max_batch_size: int = 1000
     # Failed logins allowed per user name, and per client address, within
     # `login_window` seconds; then `429` until the oldest failure is that old.

@@ -13,6 +13,8 @@ import webob
 from webob.acceptparse import Accept
 
 from objweb.errors import ValidationError
+from objweb.publisher.config import Settings
+from objweb.publisher.limits import RequestTooLargeError, check_form, check_json_depth
 from objweb.security.throttle import UNTHROTTLED
 from objweb.traversal.location import url_of
 
@@ -29,10 +31,6 @@ def child_url(container_url: str, name: str) -> str:
 
 class UnsupportedMediaTypeError(ValidationError):
     """A JSON verb sent with a body that does not say it is JSON."""
-
-
-class RequestTooLargeError(ValidationError):
-    """A request body over the size the server accepts for it."""
 
 
 def _refuse_constant(name: str):
@@ -81,6 +79,21 @@ class Request(webob.Request):
         return bool(offers) and offers[0][0] is _OFFERS[1]
 
     @property
+    def limits(self) -> Settings:
+        """The settings whose limits this request is held to."""
+        return self.settings or Settings()
+
+    @property
+    def POST(self):
+        """WebOb's form fields; a form over its size or field limit is refused unparsed.
+
+        Raises `RequestTooLargeError` (413).
+        """
+        if "webob._parsed_post_vars" not in self.environ:
+            check_form(self, self.limits)
+        return super().POST
+
+    @property
     def has_json_body(self) -> bool:
         """Whether the body says it is JSON (`application/json` or a `+json` type)."""
         return is_json_type(self.content_type)
@@ -90,7 +103,8 @@ class Request(webob.Request):
 
         Raises `UnsupportedMediaTypeError` unless the body is declared JSON,
         `RequestTooLargeError` for a body over `max_size` bytes, and
-        `ValidationError` for a body that is not JSON or not an object.
+        `ValidationError` for a body that is not JSON or not an object, or
+        nested deeper than the `max_json_depth` setting.
         """
         if not self.has_json_body:
             raise UnsupportedMediaTypeError(f"send the body as {JSON_TYPE}")
@@ -100,12 +114,16 @@ class Request(webob.Request):
         if len(raw) > max_size:
             raise RequestTooLargeError(f"the JSON body is over {max_size} bytes")
         try:
-            value = json.loads(raw.decode(self.charset or "utf-8"),
-                               parse_constant=_refuse_constant)
+            text = raw.decode(self.charset or "utf-8")
+            # The parser recurses: a few kilobytes of "[[[[..." would exhaust its stack.
+            check_json_depth(text, self.limits.max_json_depth)
+            value = json.loads(text, parse_constant=_refuse_constant)
+        except ValidationError:
+            raise
         except (UnicodeDecodeError, LookupError, ValueError) as error:
             raise ValidationError(f"the body is not valid JSON: {error}") from None
         except RecursionError:
-            # A body of a few kilobytes of "[[[[..." exhausts the parser's stack.
+            # Only with `max_json_depth` set beyond what the parser's stack holds.
             raise ValidationError("the JSON body is nested too deeply") from None
         if not isinstance(value, dict):
             raise ValidationError("the body must be a JSON object")

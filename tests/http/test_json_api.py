@@ -57,9 +57,10 @@ def test_batches_link_to_their_neighbours(app, db):
     assert beyond["items"] == [] and beyond["items_total"] == 7
 
 
-def test_b_size_is_capped_at_1000(app, sample):
-    data = app.get("/news?b_size=5000", headers=JSON, status=200).json
-    assert data["batching"]["b_size"] == 1000
+def test_b_size_is_at_most_1000(app, sample):
+    assert app.get("/news?b_size=1000", headers=JSON, status=200).json["batching"]["b_size"] == 1000
+    refused = app.get("/news?b_size=1001", headers=JSON, status=400)
+    assert refused.json == {"error": "b_size can be at most 1000"}
 
 
 def test_the_html_listing_batches_too(app, db):

@@ -1,0 +1,185 @@
+"""The request limits: URL length, body size, form fields and JSON depth.
+
+Each check runs before the part it guards is parsed, so a request over a
+limit costs no more memory than one just under it, and answers a 4xx that
+names the limit: 414 for a long URL, 413 for a body, a form or a JSON body
+too large, 400 for a query with too many fields or JSON nested too deeply.
+The limits are fields of `Settings`; the publisher calls `check_request`
+and `make_body_seekable` before it opens the database, the request calls
+`check_form` before WebOb parses a form, and `check_json_depth` before the
+JSON parser sees a body.
+"""
+
+import re
+from email.message import Message
+
+from objweb.errors import ValidationError
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+MULTIPART_TYPE = "multipart/form-data"
+_SCAN_CHUNK = 1 << 20
+# A JSON string: to its closing quote, or to the end of a text that never closes
+# it, so that no attempt fails and restarts (which would cost a pass per quote).
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.S)
+# Brackets only, and every opening one as "[" and closing one as "]".
+_BRACKETS = b"[]{}"
+_NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in _BRACKETS)
+_FOLD_BRACKETS = bytes.maketrans(b"{}", b"[]")
+
+
+class RequestTooLargeError(ValidationError):
+    """A request body over the size the server accepts for it (413)."""
+
+
+class URLTooLongError(ValidationError):
+    """A request URL over the length the server accepts (414)."""
+
+
+def check_request(request, settings) -> None:
+    """Refuse a request whose URL, query or declared body is over its limit.
+
+    Raises `URLTooLongError`, `ValidationError` (too many query fields) or
+    `RequestTooLargeError` (a `Content-Length` over `max_request_body`).
+    """
+    length = _url_length(request.environ)
+    if length > settings.max_url_length:
+        raise URLTooLongError(f"the URL is {length} characters long; "
+                              f"the limit is {settings.max_url_length}")
+    query = request.environ.get("QUERY_STRING", "")
+    if query.count("&") >= settings.max_form_fields:
+        raise ValidationError(f"the query has more than {settings.max_form_fields} fields")
+    declared = request.content_length
+    if declared is not None and declared > settings.max_request_body:
+        raise RequestTooLargeError(f"the request body is over {settings.max_request_body} bytes")
+
+
+def _url_length(environ) -> int:
+    # The path as the server decoded it (bytes as latin-1 characters, whatever
+    # they mean), and the query as sent.
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    query = environ.get("QUERY_STRING", "")
+    return len(path) + (len(query) + 1 if query else 0)
+
+
+def make_body_seekable(request, limit: int) -> None:
+    """Copy the body where it can be read again (a retry replays it), at most `limit` bytes.
+
+    A body without `Content-Length` (chunked) is counted as it arrives, so a
+    server that streams it (gunicorn) cannot push more than `limit` bytes to
+    disk. Raises `RequestTooLargeError` past the limit.
+    """
+    if request.content_length is None and request.is_body_readable:
+        request.body_file_raw = _LimitedReader(request.body_file_raw, limit)
+        request.is_body_readable = True
+    elif _is_rewindable(request.body_file_raw):
+        # waitress hands over the file it spooled the body to: copying a 1 GB
+        # upload to a second temporary file would only double the disk work.
+        request.is_body_seekable = True
+    request.make_body_seekable()
+
+
+def _is_rewindable(stream) -> bool:
+    """Whether `stream` is a file positioned at its start that can go back there."""
+    try:
+        return stream.seekable() and stream.tell() == 0
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+class _LimitedReader:
+    """A body stream that refuses to give more than `limit` bytes."""
+
+    def __init__(self, stream, limit: int):
+        self._stream = stream
+        self._limit = limit
+        self._left = limit
+
+    def read(self, size: int = -1) -> bytes:
+        """Return the next bytes; raise `RequestTooLargeError` past the limit."""
+        want = self._left + 1 if size is None or size < 0 else min(size, self._left + 1)
+        data = self._stream.read(want)
+        self._left -= len(data)
+        if self._left < 0:
+            raise RequestTooLargeError(f"the request body is over {self._limit} bytes")
+        return data
+
+
+def is_form(request) -> bool:
+    """Whether WebOb reads this body as a form (an untyped POST counts as urlencoded)."""
+    content_type = request.content_type
+    return content_type in (FORM_TYPE, MULTIPART_TYPE) or (
+        content_type == "" and request.method == "POST")
+
+
+def check_form(request, settings) -> None:
+    """Refuse a form body over its size or field limit, before it is parsed.
+
+    Raises `RequestTooLargeError`.
+    """
+    if not is_form(request) or not request.is_body_readable:
+        return
+    # Done already for the unsafe methods; a GET may carry a form too.
+    make_body_seekable(request, settings.max_request_body)
+    stream = request.body_file_raw
+    if request.content_type == MULTIPART_TYPE:
+        delimiter = b"--" + _boundary(request).encode("latin-1", "replace")
+        # Each part begins with the delimiter; so does the closing line.
+        fields = _count(stream, delimiter) - 1
+    else:
+        if (request.content_length or 0) > settings.max_form_body:
+            raise RequestTooLargeError(f"the form is over {settings.max_form_body} bytes")
+        fields = _count(stream, b"&") + 1
+    stream.seek(0)
+    if fields > settings.max_form_fields:
+        raise RequestTooLargeError(f"the form has more than {settings.max_form_fields} fields")
+
+
+def _boundary(request) -> str:
+    # The standard library's header parser reads the parameter, quoted or not.
+    header = Message()
+    header["Content-Type"] = request.headers.get("Content-Type", "")
+    boundary = header.get_param("boundary")
+    if not isinstance(boundary, str) or not boundary:
+        raise ValidationError("the multipart form has no boundary")
+    return boundary
+
+
+def _count(stream, needle: bytes) -> int:
+    """Return how often `needle` occurs in `stream`, read in chunks from the start."""
+    stream.seek(0)
+    count = 0
+    tail = b""
+    while True:
+        chunk = stream.read(_SCAN_CHUNK)
+        if not chunk:
+            return count
+        window = tail + chunk
+        count += window.count(needle)
+        # Keep what could start an occurrence cut by the chunk's end, and no
+        # whole occurrence, which would be counted twice.
+        tail = window[-(len(needle) - 1):] if len(needle) > 1 else b""
+
+
+def check_json_depth(text: str, limit: int) -> None:
+    """Refuse JSON text nested deeper than `limit` arrays and objects.
+
+    Each step runs in C, in time linear in the text and in `limit`, so the
+    check costs less than the parse it guards, and no input reaches the
+    recursive parser deep enough to exhaust its stack. Strings are cut out
+    and every other character but brackets dropped; then each pass removes
+    every innermost pair `[]`, which lowers the depth by exactly one. Raises
+    `ValidationError`.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return
+    outside_strings = _JSON_STRING.sub("", text).encode("utf-8", "replace")
+    brackets = outside_strings.translate(_FOLD_BRACKETS, delete=_NOT_BRACKETS)
+    for _ in range(limit):
+        inner_removed = brackets.replace(b"[]", b"")
+        if len(inner_removed) == len(brackets):
+            break
+        brackets = inner_removed
+    # A pair still there was nested deeper than `limit`; openers never closed
+    # (JSON that is not valid anyway) count as deep as they go.
+    if b"[]" in brackets or brackets.count(b"[") > limit:
+        raise ValidationError(f"the JSON body is nested more than {limit} levels deep")

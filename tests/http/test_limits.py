@@ -1,0 +1,251 @@
+"""The request limits: each answers its status and a sentence naming it, and changes nothing."""
+
+import io
+import json
+
+import pytest
+from webtest import TestRequest
+
+import objweb
+from support import ADMIN_AUTH, BROWSER_ACCEPT
+
+JSON = {"Accept": "application/json"}
+JSON_BODY = dict(ADMIN_AUTH, **{"Content-Type": "application/json"})
+FORM = "application/x-www-form-urlencoded"
+
+
+def snapshot(db):
+    """What a fresh connection sees: the last transaction and every name under /news."""
+    with objweb.site(db) as root:
+        return db.lastTransaction(), sorted(root["news"].keys())
+
+
+@pytest.fixture
+def limited(app_with, sample):
+    """A client over the sample site with small limits, so that tests stay small."""
+    return app_with(settings=objweb.Settings(
+        max_request_body=1000, max_json_body=500, max_json_depth=4, max_url_length=100,
+        max_form_fields=5, max_form_body=200, max_batch_size=10))
+
+
+def chunked(path, body: bytes, *, method="PUT", headers=None) -> TestRequest:
+    """A request whose body comes without Content-Length, as a chunked one does."""
+    request = TestRequest.blank(path, method=method, headers=headers or {})
+    request.body_file = io.BytesIO(body)
+    request.environ.pop("CONTENT_LENGTH", None)
+    request.environ["wsgi.input_terminated"] = True
+    return request
+
+
+# -- the request body ------------------------------------------------------------------
+
+def test_a_body_over_the_limit_is_413_before_anything_is_read(limited, sample):
+    before = snapshot(sample)
+    response = limited.put("/news/big", b"x" * 1001, status=413,
+                           headers=dict(ADMIN_AUTH, **{"Content-Type": "application/pdf"}))
+    assert response.json == {"error": "the request body is over 1000 bytes"}
+    assert snapshot(sample) == before
+
+
+def test_a_body_at_the_limit_is_taken(limited, sample):
+    limited.put("/news/big", b"x" * 1000, status=201,
+                headers=dict(ADMIN_AUTH, **{"Content-Type": "application/pdf"}))
+    with objweb.site(sample) as root:
+        assert root["news"]["big"].size == 1000
+
+
+def test_a_chunked_body_over_the_limit_is_413(limited, sample):
+    before = snapshot(sample)
+    request = chunked("/news/big", b"x" * 5000,
+                      headers=dict(ADMIN_AUTH, **{"Content-Type": "application/pdf"}))
+    response = limited.do_request(request, status=413)
+    assert response.json == {"error": "the request body is over 1000 bytes"}
+    assert snapshot(sample) == before
+
+
+def test_a_chunked_body_under_the_limit_is_stored_whole(limited, sample):
+    request = chunked("/news/small", b"y" * 999,
+                      headers=dict(ADMIN_AUTH, **{"Content-Type": "application/pdf"}))
+    limited.do_request(request, status=201)
+    with objweb.site(sample) as root:
+        assert root["news"]["small"].size == 999
+
+
+def test_a_browser_is_told_on_a_page(limited, sample):
+    response = limited.post("/news/manage_add?type=File", b"x" * 2000, status=413,
+                            headers=dict(ADMIN_AUTH, **BROWSER_ACCEPT))
+    assert response.content_type == "text/html"
+    assert "<h1>Request Entity Too Large</h1>" in response.text
+    assert "the request body is over 1000 bytes" in response.text
+
+
+# -- the URL ------------------------------------------------------------------------------
+
+def test_a_url_over_the_limit_is_414(limited, sample):
+    before = snapshot(sample)
+    path = "/news/" + "a" * 100
+    response = limited.get(path, headers=JSON, status=414)
+    assert response.json == {"error": "the URL is 106 characters long; the limit is 100"}
+    page = limited.request(path, method="POST", body=b"x", status=414,
+                           headers=dict(ADMIN_AUTH, **BROWSER_ACCEPT))
+    assert "<h1>Request-URI Too Long</h1>" in page.text
+    assert snapshot(sample) == before
+
+
+def test_the_query_counts_in_the_url(limited):
+    refused = limited.get("/news?" + "q" * 95, headers=JSON, status=414)
+    assert refused.json["error"] == "the URL is 101 characters long; the limit is 100"
+    assert limited.get("/news?" + "q" * 94, headers=JSON, status=200).json["id"] == "news"
+
+
+def test_a_query_with_too_many_fields_is_400(limited):
+    assert limited.get("/news?a=1&b=2&c=3&d=4&e=5", headers=JSON, status=200).json["id"] == "news"
+    refused = limited.get("/news?a=1&b=2&c=3&d=4&e=5&f=6", headers=JSON, status=400)
+    assert refused.json == {"error": "the query has more than 5 fields"}
+
+
+# -- forms ------------------------------------------------------------------------------
+
+def test_a_form_with_too_many_fields_is_413_unparsed(limited, sample):
+    before = snapshot(sample)
+    fields = {"name": "x", "title": "t", "body": "b", "one": "1", "two": "2", "three": "3"}
+    response = limited.post("/news/manage_add?type=Page", dict(fields, command="add"),
+                            headers=dict(ADMIN_AUTH, **BROWSER_ACCEPT), status=413)
+    assert "the form has more than 5 fields" in response.text
+    assert snapshot(sample) == before
+
+
+def test_a_login_form_within_the_limit_is_read(limited):
+    form = {"login": "admin", "password": "wrong", "came_from": "/"}
+    response = limited.post("/@@login", form, headers=BROWSER_ACCEPT, status=(200, 403))
+    assert "more than 5 fields" not in response.text
+
+
+def test_an_untyped_post_is_counted_as_a_form(limited):
+    response = limited.post("/@@login", b"a=1&b=2&c=3&d=4&e=5&f=6", status=413,
+                            headers=dict(BROWSER_ACCEPT, **{"Content-Type": ""}))
+    assert "the form has more than 5 fields" in response.text
+
+
+def test_a_urlencoded_form_over_its_size_is_413(limited, sample):
+    before = snapshot(sample)
+    response = limited.post("/news/manage_add?type=Page",
+                            {"command": "add", "name": "x", "body": "b" * 300},
+                            headers=dict(ADMIN_AUTH, **BROWSER_ACCEPT), status=413)
+    assert "the form is over 200 bytes" in response.text
+    assert snapshot(sample) == before
+
+
+def test_a_multipart_form_with_too_many_fields_is_413(limited, sample):
+    before = snapshot(sample)
+    fields = [("command", "add"), ("name", "up"), ("title", "t"), ("one", "1"), ("two", "2")]
+    response = limited.post("/news/manage_add?type=File", fields, status=413,
+                            upload_files=[("data", "up.txt", b"hello")],
+                            headers=dict(ADMIN_AUTH, **BROWSER_ACCEPT))
+    assert "the form has more than 5 fields" in response.text
+    assert snapshot(sample) == before
+
+
+def test_a_multipart_form_within_the_limit_is_parsed(app_with, sample):
+    app = app_with(settings=objweb.Settings(max_form_fields=5))
+    token = app.get("/manage_contents", headers=ADMIN_AUTH, status=200)
+    token = token.html.find("input", attrs={"name": "csrf_token"})["value"]
+    fields = [("command", "add"), ("name", "up"), ("title", "t"), ("csrf_token", token)]
+    app.post("/news/manage_add?type=File", fields, upload_files=[("data", "up.txt", b"hello")],
+             headers=ADMIN_AUTH, status=303)
+    with objweb.site(sample) as root:
+        assert root["news"]["up"].size == 5
+
+
+@pytest.mark.parametrize("content_type", [
+    "multipart/form-data", "multipart/form-data; boundary=",
+    "multipart/form-data; boundary*=utf-8''%E2%82%AC"])
+def test_a_multipart_form_without_a_boundary_is_400(limited, content_type):
+    response = limited.post("/news/manage_add?type=File", b"--x\r\n", status=400,
+                            headers=dict(ADMIN_AUTH, **BROWSER_ACCEPT,
+                                         **{"Content-Type": content_type}))
+    assert "the multipart form has no boundary" in response.text
+
+
+# -- JSON -------------------------------------------------------------------------------
+
+def nested(depth: int) -> dict:
+    value = []
+    for _ in range(depth - 2):
+        value = [value]
+    return {"title": "deep", "tags": value}
+
+
+def test_json_nested_over_the_limit_is_400(limited, sample):
+    before = snapshot(sample)
+    body = json.dumps(nested(5)).encode()
+    response = limited.patch("/news/hello", body, headers=JSON_BODY, status=400)
+    assert response.json == {"error": "the JSON body is nested more than 4 levels deep"}
+    assert snapshot(sample) == before
+
+
+def test_json_at_the_depth_limit_is_parsed(limited, sample):
+    body = json.dumps({"title": "deep", "x": [[[]]]}).encode()
+    response = limited.patch("/news/hello", body, headers=JSON_BODY, status=400)
+    # Parsed: refused for its unknown field, not for its depth.
+    assert "nested" not in response.json["error"]
+
+
+def test_brackets_inside_strings_do_not_count(limited, sample):
+    title = '[[[[{{{{ "\\"[[[['
+    body = json.dumps({"title": title}).encode()
+    limited.patch("/news/hello", body, headers=JSON_BODY, status=204)
+    with objweb.site(sample) as root:
+        assert root["news"]["hello"].title == title
+
+
+@pytest.mark.parametrize("opening", ["[", '{"a":'])
+def test_json_a_million_deep_is_a_400_never_a_500(app, sample, opening):
+    before = snapshot(sample)
+    closing = "]" if opening == "[" else "}"
+    body = ('{"title": ' + opening * 1_000_000 + "1" + closing * 1_000_000 + "}").encode()
+    response = app.patch("/news/hello", body, headers=JSON_BODY, status=400)
+    assert response.json == {"error": "the JSON body is nested more than 32 levels deep"}
+    assert snapshot(sample) == before
+
+
+@pytest.mark.parametrize("body, error", [
+    ('{"title": ' + "[" * 50, "the JSON body is nested more than 4 levels deep"),
+    ('{"title": [' + "[]," * 50 + "[]]]]}", "the body is not valid JSON"),
+    ('{"title": [' + "[]," * 50 + "[}}", "the body is not valid JSON"),
+])
+def test_json_with_brackets_that_do_not_match_is_400(limited, sample, body, error):
+    before = snapshot(sample)
+    response = limited.patch("/news/hello", body.encode(), headers=JSON_BODY, status=400)
+    assert response.json["error"].startswith(error)
+    assert snapshot(sample) == before
+
+
+def test_a_depth_limit_past_the_parser_s_stack_is_still_a_400(app_with, sample):
+    app = app_with(settings=objweb.Settings(max_json_depth=1_000_000))
+    body = ('{"title": ' + "[" * 100_000 + "]" * 100_000 + "}").encode()
+    response = app.patch("/news/hello", body, headers=JSON_BODY, status=400)
+    assert response.json == {"error": "the JSON body is nested too deeply"}
+
+
+def test_a_get_with_a_form_body_is_held_to_the_form_limits(limited):
+    # The add screen reads `request.params`, the query and the form together.
+    request = chunked("/news/manage_add?type=Page", b"a=1&b=2&c=3&d=4&e=5&f=6", method="GET",
+                      headers=dict(ADMIN_AUTH, **BROWSER_ACCEPT, **{"Content-Type": FORM}))
+    assert "the form has more than 5 fields" in limited.do_request(request, status=413).text
+
+
+def test_the_json_size_limit_is_413(limited, sample):
+    body = json.dumps({"title": "t" * 600}).encode()
+    response = limited.patch("/news/hello", body, headers=JSON_BODY, status=413)
+    assert response.json == {"error": "the JSON body is over 500 bytes"}
+
+
+# -- batches ----------------------------------------------------------------------------
+
+def test_a_batch_over_the_limit_is_400(limited):
+    assert limited.get("/news?b_size=10", headers=JSON, status=200).json["batching"]["b_size"] == 10
+    refused = limited.get("/news?b_size=11", headers=JSON, status=400)
+    assert refused.json == {"error": "b_size can be at most 10"}
+    page = limited.get("/news?b_size=11", headers=dict(ADMIN_AUTH, **BROWSER_ACCEPT), status=400)
+    assert "b_size can be at most 10" in page.text
