@@ -10,6 +10,8 @@ of attempts, before answering 503.
 """
 
 import logging
+import random
+import time
 
 import transaction
 import webob.exc
@@ -92,6 +94,7 @@ class Application:
                 if attempt < attempts:
                     log.info("retrying %s %s after %s (retry %d of %d)", request.method,
                              request.path, type(error).__name__, attempt, attempts - 1)
+                    time.sleep(random.uniform(0, self.settings.conflict_backoff * 2 ** (attempt - 1)))
                     continue
                 if not isinstance(error, ConflictError):
                     return self._unavailable(request, error)
