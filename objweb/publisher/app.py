@@ -10,8 +10,6 @@ of attempts, before answering 503.
 """
 
 import logging
-import random
-import time
 
 import transaction
 import webob.exc
@@ -26,6 +24,7 @@ from objweb.publisher.commit import join_witness
 from objweb.publisher.config import Settings
 from objweb.publisher.request import Request
 from objweb.publisher.vhost import read_virtual_host
+from objweb.publisher.writers import WriteGate
 from objweb.security.policy import SecurityPolicy
 from objweb.security.principals import acting_as
 from objweb.security.protections import ACCESS
@@ -58,6 +57,7 @@ class Application:
             attempts_per_user=self.settings.login_attempts,
             attempts_per_address=self.settings.login_attempts_per_address,
             window=self.settings.login_window)
+        self.writers = WriteGate(patience=self.settings.replay_wait)
 
     def __call__(self, environ, start_response):
         request = Request(environ)
@@ -78,14 +78,18 @@ class Application:
         """Return the response to the request in `environ`, retrying on conflicts.
 
         A request that meets a conflict is replayed, body included, up to
-        `conflict_retries` times; after that it answers 503 with `Retry-After`.
+        `conflict_retries` times, each replay apart from the process's other
+        writes; after that it answers 503 with `Retry-After`.
         A request that finds the database server gone answers 503 at once.
         """
         attempts = 1 + max(0, self.settings.conflict_retries)
         for attempt in range(1, attempts + 1):
             request = self._fresh_request(environ)
             try:
-                return self._attempt(request)
+                if request.method in SAFE_METHODS:
+                    return self._attempt(request)
+                with self.writers.alone() if attempt > 1 else self.writers.shared():
+                    return self._attempt(request)
             except TransientError as error:
                 if self._is_disconnected():
                     # The database server went away (ZEO's ClientDisconnected):
@@ -94,7 +98,6 @@ class Application:
                 if attempt < attempts:
                     log.info("retrying %s %s after %s (retry %d of %d)", request.method,
                              request.path, type(error).__name__, attempt, attempts - 1)
-                    time.sleep(random.uniform(0, self.settings.conflict_backoff * 2 ** (attempt - 1)))
                     continue
                 if not isinstance(error, ConflictError):
                     return self._unavailable(request, error)

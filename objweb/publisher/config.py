@@ -27,10 +27,9 @@ class Settings:
     max_form_body: int = 16 << 20
     # A conflicting request is replayed this many times before it answers 503.
     conflict_retries: int = 3
-    # Before retry n the request waits a random time of up to
-    # conflict_backoff * 2**(n-1) seconds, so that writers who met on one
-    # object do not meet again at once.
-    conflict_backoff: float = 0.01
+    # A replay waits this long for the process's other writes to finish, so
+    # that it runs alone (objweb/publisher/writers.py).
+    replay_wait: float = 2.0
     retry_after: int = 1
     session_lifetime: int = 8 * 3600
     code_time_budget: float = 5.0
