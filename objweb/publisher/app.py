@@ -13,6 +13,7 @@ import logging
 
 import transaction
 import webob.exc
+from webob.request import DisconnectionError
 from transaction.interfaces import TransientError
 
 from objweb.content.site import site_root
@@ -54,18 +55,27 @@ class Application:
 
     def __call__(self, environ, start_response):
         request = Request(environ)
-        length = request.content_length
-        if length is not None and length > self.settings.max_request_body:
-            problem = boundary.Problem(413, f"the request body is over "
-                                            f"{self.settings.max_request_body} bytes")
+        problem = self._refuse_body(request)
+        if problem is None:
+            response = self.respond(environ)
+        else:
             response = boundary.render_problem(request, problem,
                                                as_json=boundary.prefers_json(request))
-        else:
-            if request.method not in SAFE_METHODS:
-                request.make_body_seekable()
-            response = self.respond(environ)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response(environ, start_response)
+
+    def _refuse_body(self, request: Request) -> boundary.Problem | None:
+        """Return the refusal of a body too long or cut short; else keep the body for replays."""
+        length = request.content_length
+        if length is not None and length > self.settings.max_request_body:
+            return boundary.Problem(413, f"the request body is over "
+                                         f"{self.settings.max_request_body} bytes")
+        if request.method not in SAFE_METHODS:
+            try:
+                request.make_body_seekable()
+            except DisconnectionError:  # the client sent less than its Content-Length
+                return boundary.Problem(400, "the request body ended before its Content-Length")
+        return None
 
     def respond(self, environ) -> webob.Response:
         """Return the response to the request in `environ`, retrying on conflicts.

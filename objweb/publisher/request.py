@@ -73,6 +73,24 @@ class Request(webob.Request):
     # Set when the view called belongs to the JSON API: errors are then told in JSON.
     answers_json = False
 
+    @property
+    def GET(self):  # noqa: N802 (WebOb's name)
+        """The query string's parameters; `ValidationError` if they are not UTF-8."""
+        try:
+            return webob.Request.GET.fget(self)
+        except UnicodeDecodeError:
+            raise ValidationError("the query string is not valid UTF-8") from None
+
+    @property
+    def POST(self):  # noqa: N802 (WebOb's name)
+        """The form body's fields; `ValidationError` if the form cannot be read."""
+        try:
+            return webob.Request.POST.fget(self)
+        except DeprecationWarning:  # WebOb's refusal of a charset other than UTF-8
+            raise ValidationError(f"send the form in UTF-8, not {self.charset}") from None
+        except ValueError as error:  # a multipart body without a usable boundary
+            raise ValidationError(f"the form cannot be read: {error}") from None
+
     @cached_property
     def wants_json(self) -> bool:
         """Whether the client prefers JSON to HTML."""
