@@ -11,6 +11,8 @@ from urllib.parse import quote
 
 import webob
 from webob.acceptparse import Accept
+from webob.multidict import MultiDict
+from webob.request import DisconnectionError
 
 from objweb.errors import ValidationError
 from objweb.security.throttle import UNTHROTTLED
@@ -85,11 +87,16 @@ class Request(webob.Request):
     def POST(self):  # noqa: N802 (WebOb's name)
         """The form body's fields; `ValidationError` if the form cannot be read."""
         try:
-            return webob.Request.POST.fget(self)
+            form = webob.Request.POST.fget(self)
+        except DisconnectionError:  # a form sent with GET, shorter than its Content-Length
+            raise ValidationError("the request body ended before its Content-Length") from None
         except DeprecationWarning:  # WebOb's refusal of a charset other than UTF-8
             raise ValidationError(f"send the form in UTF-8, not {self.charset}") from None
         except ValueError as error:  # a multipart body without a usable boundary
             raise ValidationError(f"the form cannot be read: {error}") from None
+        if None in form:  # a multipart part without a name is no form field
+            form = MultiDict((key, value) for key, value in form.items() if key is not None)
+        return form
 
     @cached_property
     def wants_json(self) -> bool:

@@ -66,6 +66,23 @@ def test_a_body_shorter_than_its_content_length_is_refused(hostile_site, method)
     assert "the request body ended before its Content-Length" in message_of(answer)
 
 
+@pytest.mark.parametrize("path", ["/", SCRIPT])
+def test_a_multipart_part_without_a_name_is_no_field(hostile_site, path):
+    answer = judge(hostile_site, RawRequest(
+        "POST", path, body=b"--xyz\r\nContent-Disposition: form-data\r\n\r\nx\r\n--xyz--\r\n",
+        headers=(("Content-Type", "multipart/form-data; boundary=xyz"),
+                 ("Authorization", ADMIN_AUTH))))
+    assert answer.status == 200
+
+
+def test_a_form_sent_with_get_shorter_than_its_content_length_is_refused(hostile_site):
+    answer = judge(hostile_site, RawRequest(
+        "GET", "/news/greet", body=b"name=x", content_length="99999",
+        headers=(("Content-Type", FORM),)))
+    assert answer.status == 400
+    assert "the request body ended before its Content-Length" in message_of(answer)
+
+
 @pytest.mark.parametrize("headers", [
     (("Range", "bytes=-"),),
     (("Range", "bytes=0-1"), ("If-Range", "x GMT")),
