@@ -1,4 +1,4 @@
-"""Startup after a crash: a data file cut short, an index missing or stale, a database that will not open.
+"""Startup after a crash: a data file cut short, an index missing or stale, a bad database.
 
 Each test makes a real FileStorage with the `objweb` command, damages it as a
 crash or an operator would, and runs `objweb` again in a subprocess: the

@@ -130,7 +130,10 @@ class HostileSite:
         self.settings = Settings()
 
     def send(self, request: RawRequest) -> tuple[Answer, bool]:
-        """Send `request` to a fresh copy of the site; return the answer and whether it changed the database."""
+        """Send `request` to a fresh copy of the site.
+
+        Returns the answer, and whether the request changed the database.
+        """
         db = layered_db(self.base)
         try:
             before = db.lastTransaction()

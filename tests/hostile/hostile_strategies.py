@@ -34,7 +34,10 @@ METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "PROPFIND
 
 
 def as_wsgi(text: str) -> str:
-    """Return `text` as a WSGI string: its UTF-8 bytes read as latin-1 (lone surrogates replaced)."""
+    """Return `text` as a WSGI string: its UTF-8 bytes read as latin-1.
+
+    A lone surrogate becomes bytes that are not UTF-8, as a broken client sends.
+    """
     return text.encode("utf-8", "surrogatepass").decode("latin-1")
 
 
@@ -118,7 +121,8 @@ ranges = st.one_of(
     st.sampled_from(["bytes=0-1", "bytes=-5", "bytes=5-", "bytes=5-1", "bytes=a-b",
                      "bytes=0-1,3-4", "items=0-1", "bytes=99999999999999999999999-",
                      "bytes=-0", "bytes=", "bytes", "bytes=0-0,-1", "bytes=--1", "=",
-                     "bytes=0-" + "9" * 60, "bytes=1-2,,", " bytes = 1 - 2 ", "bytes=-", "BYTES=0-1",
+                     "bytes=0-" + "9" * 60, "bytes=1-2,,", " bytes = 1 - 2 ", "bytes=-",
+                     "BYTES=0-1",
                      "bytes=" + ",".join(["0-0"] * 300)]),
     st.tuples(st.integers(-10, 2**64), st.integers(-10, 2**64)).map(
         lambda pair: f"bytes={pair[0]}-{pair[1]}"),
@@ -145,6 +149,8 @@ HEADERS = {
     "Accept-Language": st.sampled_from(["xx;q=", "*", "\x00"]),
     "Origin": st.sampled_from(["null", "http://evil.com", ""]),
     "Referer": st.sampled_from(["http://evil.com/", "\xff", ""]),
+    "User-Agent": st.sampled_from(["\x00" * 10, "x" * 100000, "\r\n"]),
+    "X-Forwarded-For": st.sampled_from(["1.2.3.4, evil", "::::", "x" * 10000]),
 }
 
 
