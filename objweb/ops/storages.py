@@ -170,17 +170,16 @@ def reporting_repairs(data_file: str) -> Iterator[None]:
             # Said first: rebuilding the index of a big file takes a while.
             log.warning("rebuilding the index of %s: %s.index is missing; this reads the "
                         "whole file once", data_file, data_file)
+    # ZODB logs its repairs as warnings, objweb's report too: a log set to drop
+    # the one drops the other.
     zodb_log = logging.getLogger("ZODB.FileStorage")
-    level = zodb_log.level
     zodb_log.addHandler(findings)
     zodb_log.addFilter(_without_traceback)
-    zodb_log.setLevel(min(level or logging.WARNING, logging.WARNING))
     try:
         yield
     finally:
         zodb_log.removeHandler(findings)
         zodb_log.removeFilter(_without_traceback)
-        zodb_log.setLevel(level)
     findings.report(data_file, size)
 
 

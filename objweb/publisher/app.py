@@ -13,8 +13,8 @@ import logging
 
 import transaction
 import webob.exc
-from webob.request import DisconnectionError
 from transaction.interfaces import TransientError
+from webob.request import DisconnectionError
 
 from objweb.content.site import site_root
 from objweb.errors import NotFoundError

@@ -7,6 +7,7 @@ what was repaired, or the command says in one sentence why it cannot open
 the database and how to fix it.
 """
 
+import logging
 import os
 import re
 import shutil
@@ -16,8 +17,9 @@ from pathlib import Path
 import pytest
 from ZODB.FileStorage import FileIterator
 
-from cli_support import one_sentence, stored_site
+import objweb
 from objweb.db import DEFAULT_URI, DatabaseURIError, resolve_db_uri
+from cli_support import one_sentence, stored_site
 from support import OBJWEB, ServeProcess, run_objweb
 
 USERS_SCRIPT = 'print(",".join(sorted(app["acl_users"].user_names())))\n'
@@ -63,9 +65,9 @@ def users(home) -> tuple[list[str], str]:
     return result.stdout.strip().split(","), result.stderr
 
 
-def transaction_spans(home) -> list[tuple[int, int]]:
-    """Return where each transaction of the data file begins and where its data ends."""
-    transactions = FileIterator(str(data_file(home)))
+def transaction_spans(path) -> list[tuple[int, int]]:
+    """Return where each transaction of the data file `path` begins and where its data ends."""
+    transactions = FileIterator(str(path))
     try:
         return [(record._tpos, record._tend) for record in transactions]
     finally:
@@ -74,7 +76,7 @@ def transaction_spans(home) -> list[tuple[int, int]]:
 
 def cut_in_last_transaction(home) -> int:
     """Cut the data file in the middle of its last transaction; return where that began."""
-    start, end = transaction_spans(home)[-1]
+    start, end = transaction_spans(data_file(home))[-1]
     os.truncate(data_file(home), (start + end) // 2)
     return start
 
@@ -105,6 +107,27 @@ def test_a_crash_during_the_last_transaction_leaves_an_old_index_and_a_cut_file(
     found, log = users(home)
     assert found == ["first", "second"]
     assert CUT_SHORT in log
+
+
+def test_a_cut_inside_the_last_transaction_header_is_dropped_too(tmp_path, caplog):
+    uri = f"file://{tmp_path}/Data.fs"
+    for name in ("first", "second"):
+        db = objweb.open_db(uri)
+        with objweb.site(db) as root:
+            root[name] = objweb.Page(title=name)
+        db.close()
+    start = transaction_spans(tmp_path / "Data.fs")[-1][0]
+    os.truncate(tmp_path / "Data.fs", start + 10)
+    with caplog.at_level(logging.WARNING, logger="objweb.db"):
+        db = objweb.open_db(uri)
+    try:
+        with objweb.site(db) as root:
+            assert "first" in root and "second" not in root
+    finally:
+        db.close()
+    assert (f"{tmp_path}/Data.fs: the last transaction was cut short (the process writing it "
+            f"stopped) and was dropped: 10 bytes from offset {start}, too short to keep"
+            in caplog.text)
 
 
 @pytest.mark.xdist_group("serve")
@@ -165,7 +188,7 @@ def test_a_file_that_is_no_database_says_how_to_recover(home):
 
 
 def test_a_damaged_transaction_header_says_how_to_recover(home):
-    second_start = transaction_spans(home)[1][0]
+    second_start = transaction_spans(data_file(home))[1][0]
     with open(data_file(home), "r+b") as file:
         file.seek(second_start + 8)  # the transaction's length: now far too small
         file.write(b"\0" * 8)
