@@ -14,7 +14,6 @@ replays; so is every request that broke a property.
 """
 
 import argparse
-import json
 import logging
 import re
 import sys
