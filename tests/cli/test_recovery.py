@@ -130,6 +130,7 @@ def test_a_cut_inside_the_last_transaction_header_is_dropped_too(tmp_path, caplo
             in caplog.text)
 
 
+@pytest.mark.server
 @pytest.mark.xdist_group("serve")
 def test_serve_opens_a_data_file_cut_short(home):
     cut_in_last_transaction(home)
