@@ -20,7 +20,7 @@ from ZODB.DemoStorage import DemoStorage
 from objweb.content import Folder
 from objweb.content.site import ROOT_KEY, ensure_site, site_root
 from objweb.errors import ObjwebError
-from objweb.ops.storages import REMOTE_SCHEMES, resolve_remote_uri
+from objweb.ops.storages import REMOTE_SCHEMES, reporting_repairs, resolve_remote_uri
 from objweb.security.permissions import MANAGER
 from objweb.security.principals import Principal, acting_as
 
@@ -52,25 +52,32 @@ def resolve_db_uri(uri: str):
             return resolve_remote_uri(uri)
         return zodburi.resolve_uri(uri)
     except zodburi.UnknownDatabaseKeywords as error:
-        raise DatabaseURIError(f"bad database URI {uri!r}: {error.args[0]}") from None
+        raise DatabaseURIError(f"bad database URI {uri!r}: {error.args[0]} "
+                               f"(try {DEFAULT_URI!r})") from None
     except KeyError:
-        raise DatabaseURIError(f"unknown database scheme {scheme!r} in {uri!r}") from None
+        raise DatabaseURIError(f"unknown database scheme {scheme!r} in {uri!r} "
+                               f"(try {DEFAULT_URI!r})") from None
     except ValueError as error:
-        raise DatabaseURIError(f"bad database URI {uri!r}: {error}") from None
+        raise DatabaseURIError(f"bad database URI {uri!r}: {error} (try {DEFAULT_URI!r})") from None
 
 
 def open_db(uri: str = DEFAULT_URI, **db_options) -> ZODB.DB:
     """Open the database at `uri` and return a `ZODB.DB`.
 
     For a `file://` URI the folders of the data file and blob directory are
-    created if missing. Raises `DatabaseURIError` for a bad URI; a storage's
-    own errors (a locked file, an unreachable server) pass through.
+    created if missing, and what the FileStorage repairs as it opens (a last
+    transaction cut short, a missing or stale index) is logged. Raises
+    `DatabaseURIError` for a bad URI; a storage's own errors (a locked file,
+    an unreachable server) pass through.
     """
     factory, db_keywords = resolve_db_uri(uri)
     if uri.startswith("file://"):
         _make_parent_dirs(uri)
+        with reporting_repairs(_file_path(uri)):
+            storage = factory()
+    else:
+        storage = factory()
     db_keywords.update(db_options)
-    storage = factory()
     try:
         return ZODB.DB(storage, **db_keywords)
     except BaseException:
@@ -78,10 +85,13 @@ def open_db(uri: str = DEFAULT_URI, **db_options) -> ZODB.DB:
         raise
 
 
+def _file_path(uri: str) -> str:
+    return uri[len("file://"):].split("?", 1)[0]
+
+
 def _make_parent_dirs(uri: str) -> None:
-    path = uri[len("file://"):].split("?", 1)[0]
     query = parse_qs(urlsplit(uri).query)
-    for directory in [os.path.dirname(path)] + query.get("blobstorage_dir", []):
+    for directory in [os.path.dirname(_file_path(uri))] + query.get("blobstorage_dir", []):
         if directory:
             os.makedirs(directory, exist_ok=True)
 

@@ -28,13 +28,23 @@ PostgreSQL (`postgresql://USER:PASSWORD@HOST:PORT/DBNAME`):
   and each instance home keeps a cache of them (bounded by
   `blob_cache_size`, 1 GB).
 - `connect_timeout=5`: an unreachable server fails fast.
+
+A FileStorage repairs itself when it opens: it drops a last transaction that
+was cut short (and copies its bytes to `Data.fs.tr0`), and rebuilds or brings
+up to date an index that is missing, unreadable or older than the data.
+`reporting_repairs` says so in objweb's log, in words an operator can act on.
 """
 
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import zodburi
+from ZODB.FileStorage.FileStorage import packed_version as FILE_STORAGE_MAGIC
 
 ZEO_BLOB_CACHE = "var/blobcache"
 POSTGRESQL_BLOB_CACHE = "var/blobcache-postgresql"
@@ -44,6 +54,8 @@ CONNECT_TIMEOUT = "5"
 TRUE_WORDS = ("1", "true", "yes", "on")
 REMOTE_SCHEMES = ("zeo", "postgresql", "postgres")
 DATA_FILE = "var/Data.fs"
+
+log = logging.getLogger("objweb.db")
 
 
 @dataclass(frozen=True)
@@ -157,3 +169,96 @@ def redact_uri(uri: str) -> str:
         return uri
     netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
     return urlunsplit(parts._replace(netloc=netloc))
+
+
+@contextmanager
+def reporting_repairs(data_file: str) -> Iterator[None]:
+    """Log, in objweb's words, what a FileStorage opened inside the block repairs.
+
+    Before: an index that is missing, or older than the data (the last process
+    did not close the database). During: ZODB's own findings, read from its
+    log: a last transaction cut short (dropped, its bytes kept aside), an
+    index it cannot read or that does not match the data.
+    """
+    size = _file_storage_size(data_file)
+    findings = _FileStorageFindings()
+    if size > len(FILE_STORAGE_MAGIC):
+        findings.index_state = _index_state(data_file)
+        if findings.index_state == "missing":
+            # Said first: rebuilding the index of a big file takes a while.
+            log.warning("rebuilding the index of %s: %s.index is missing; this reads the "
+                        "whole file once", data_file, data_file)
+    # ZODB logs its repairs as warnings, objweb's report too: a log set to drop
+    # the one drops the other.
+    zodb_log = logging.getLogger("ZODB.FileStorage")
+    zodb_log.addHandler(findings)
+    zodb_log.addFilter(_without_traceback)
+    try:
+        yield
+    finally:
+        zodb_log.removeHandler(findings)
+        zodb_log.removeFilter(_without_traceback)
+    findings.report(data_file, size)
+
+
+def _file_storage_size(data_file: str) -> int:
+    """Return the size of the FileStorage `data_file`; 0 if it is none (yet)."""
+    try:
+        with open(data_file, "rb") as file:
+            if file.read(len(FILE_STORAGE_MAGIC)) != FILE_STORAGE_MAGIC:
+                return 0
+            return os.fstat(file.fileno()).st_size
+    except OSError:  # a new database, or one that will not open: nothing to repair
+        return 0
+
+
+def _without_traceback(record: logging.LogRecord) -> bool:
+    """Keep ZODB's note that it could not load an index, without its traceback."""
+    if record.msg == "loading index" and record.exc_info:
+        record.msg = "loading index: %s"
+        record.args = (f"{type(record.exc_info[1]).__name__}: {record.exc_info[1]}",)
+        record.exc_info = record.exc_text = None
+    return True
+
+
+def _index_state(data_file: str) -> str:
+    """Return "missing", "stale" (older than the data) or "saved"."""
+    try:
+        index_time = os.path.getmtime(data_file + ".index")
+    except OSError:
+        return "missing"
+    return "stale" if index_time < os.path.getmtime(data_file) else "saved"
+
+
+class _FileStorageFindings(logging.Handler):
+    """Collects what ZODB's FileStorage logs while it opens a data file."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.index_state = "saved"
+        self.cut_at: int | None = None
+        self.kept_in: str | None = None
+        self.index_rejected = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = str(record.msg)
+        if message.startswith("%s truncated") and len(record.args or ()) == 2:
+            self.cut_at = int(record.args[1])
+        elif message.startswith("Writing truncated data from"):
+            self.kept_in = str(record.args[1])
+        elif message.startswith(("Ignoring index for", "loading index")):
+            self.index_rejected = True
+
+    def report(self, data_file: str, size: int) -> None:
+        if self.index_rejected:
+            log.warning("rebuilt the index of %s: the index did not match the data or could "
+                        "not be read", data_file)
+        elif self.index_state == "stale":
+            log.warning("rebuilt the index of %s from its last save: it was older than the "
+                        "data (the last process to use it did not close it)", data_file)
+        if self.cut_at is not None:
+            kept = f"kept in {self.kept_in}" if self.kept_in else "too short to keep"
+            log.warning("%s: the last transaction was cut short (the process writing it "
+                        "stopped) and was dropped: %d bytes from offset %d, %s; every "
+                        "transaction before it is intact", data_file,
+                        max(0, size - self.cut_at), self.cut_at, kept)

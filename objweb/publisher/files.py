@@ -63,6 +63,7 @@ class FileResponse(webob.Response):
         self.app_iter = BlobIterator(stream)
 
     def __call__(self, environ, start_response):
+        environ = readable_conditions(environ)
         file_wrapper = environ.get("wsgi.file_wrapper")
         if file_wrapper is not None and "HTTP_RANGE" not in environ:
             # WebOb forgets the length when the iterator is replaced: keep it.
@@ -70,6 +71,41 @@ class FileResponse(webob.Response):
             self.app_iter = file_wrapper(self._stream, CHUNK_SIZE)
             self.content_length = length
         return super().__call__(environ, start_response)
+
+
+def readable_conditions(environ: dict) -> dict:
+    """Return `environ` without the Range and date conditions WebOb cannot read.
+
+    HTTP has a server ignore a range or a condition it cannot parse; WebOb
+    instead raises on some (`bytes=-`, a date past the year 9999) and compares
+    an If-Range that is no date with None. An If-Range that cannot hold asks
+    for the whole file, so its Range goes too.
+    """
+    request = webob.Request(environ)
+    unreadable = {key for key, read in _CONDITIONS.items()
+                  if key in environ and not _can_read(read, request)}
+    if "HTTP_IF_RANGE" in unreadable:
+        unreadable.add("HTTP_RANGE")
+    if not unreadable:
+        return environ
+    return {key: value for key, value in environ.items() if key not in unreadable}
+
+
+def _can_read(read, request) -> bool:
+    try:
+        return read(request) is not None
+    except (ValueError, OverflowError):
+        return False
+
+
+# How WebOb reads each header; None means it could not.
+_CONDITIONS = {
+    "HTTP_RANGE": lambda request: request.range,
+    # An entity tag, or a date (None when the text is no date).
+    "HTTP_IF_RANGE": lambda request: getattr(request.if_range, "date", request.if_range),
+    "HTTP_IF_MODIFIED_SINCE": lambda request: request.if_modified_since,
+    "HTTP_IF_UNMODIFIED_SINCE": lambda request: request.if_unmodified_since,
+}
 
 
 def entity_tag(obj) -> str:

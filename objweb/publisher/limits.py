@@ -13,11 +13,14 @@ JSON parser sees a body.
 import re
 from email.message import Message
 
+from webob.request import DisconnectionError
+
 from objweb.errors import ValidationError
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 MULTIPART_TYPE = "multipart/form-data"
 _SCAN_CHUNK = 1 << 20
+SHORT_BODY = "the request body ended before its Content-Length"
 # A JSON string: to its closing quote, or to the end of a text that never closes
 # it, so that no attempt fails and restarts (which would cost a pass per quote).
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)', re.S)
@@ -74,8 +77,20 @@ def make_body_seekable(request, limit: int) -> None:
     elif _is_rewindable(request.body_file_raw):
         # waitress hands over the file it spooled the body to: copying a 1 GB
         # upload to a second temporary file would only double the disk work.
+        if (request.content_length or 0) > _size_of(request.body_file_raw):
+            raise ValidationError(SHORT_BODY)
         request.is_body_seekable = True
-    request.make_body_seekable()
+    try:
+        request.make_body_seekable()
+    except DisconnectionError as error:  # the client sent less than its Content-Length
+        raise ValidationError(SHORT_BODY) from error
+
+
+def _size_of(stream) -> int:
+    """The size of a rewindable stream positioned at its start."""
+    size = stream.seek(0, 2)
+    stream.seek(0)
+    return size
 
 
 def _is_rewindable(stream) -> bool:

@@ -11,6 +11,8 @@ from urllib.parse import quote
 
 import webob
 from webob.acceptparse import Accept
+from webob.multidict import MultiDict
+from webob.request import DisconnectionError
 
 from objweb.errors import ValidationError
 from objweb.publisher.config import Settings
@@ -71,6 +73,35 @@ class Request(webob.Request):
     # Set when the view called belongs to the JSON API: errors are then told in JSON.
     answers_json = False
 
+    @property
+    def GET(self):  # noqa: N802 (WebOb's name)
+        """The query string's parameters; `ValidationError` if they are not UTF-8."""
+        try:
+            return webob.Request.GET.fget(self)
+        except UnicodeDecodeError:
+            raise ValidationError("the query string is not valid UTF-8") from None
+
+    @property
+    def POST(self):  # noqa: N802 (WebOb's name)
+        """The form body's fields; `ValidationError` if the form cannot be read.
+
+        A form over its size or field limit is refused unparsed, with
+        `RequestTooLargeError` (413).
+        """
+        if "webob._parsed_post_vars" not in self.environ:
+            check_form(self, self.limits)
+        try:
+            form = webob.Request.POST.fget(self)
+        except DisconnectionError:  # a form sent with GET, shorter than its Content-Length
+            raise ValidationError("the request body ended before its Content-Length") from None
+        except DeprecationWarning:  # WebOb's refusal of a charset other than UTF-8
+            raise ValidationError(f"send the form in UTF-8, not {self.charset}") from None
+        except ValueError as error:  # a multipart body without a usable boundary
+            raise ValidationError(f"the form cannot be read: {error}") from None
+        if None in form:  # a multipart part without a name is no form field
+            form = MultiDict((key, value) for key, value in form.items() if key is not None)
+        return form
+
     @cached_property
     def wants_json(self) -> bool:
         """Whether the client prefers JSON to HTML."""
@@ -82,16 +113,6 @@ class Request(webob.Request):
     def limits(self) -> Settings:
         """The settings whose limits this request is held to."""
         return self.settings or Settings()
-
-    @property
-    def POST(self):
-        """WebOb's form fields; a form over its size or field limit is refused unparsed.
-
-        Raises `RequestTooLargeError` (413).
-        """
-        if "webob._parsed_post_vars" not in self.environ:
-            check_form(self, self.limits)
-        return super().POST
 
     @property
     def has_json_body(self) -> bool:
