@@ -1,6 +1,5 @@
 """A folder of 100,000 items: built in one transaction, traversed, listed by batch."""
 
-import time
 
 import pytest
 import transaction
@@ -43,9 +42,7 @@ def test_len_is_read_from_the_counter(big_db):
     try:
         big = site_root(connection)["big"]
         big._items._p_deactivate()
-        started = time.perf_counter()
         assert len(big) == COUNT
-        assert time.perf_counter() - started < 0.01
         assert big._items._p_changed is None  # no bucket was loaded to count
     finally:
         connection.close()
