@@ -1,6 +1,5 @@
 """A folder of 100,000 items: built in one transaction, traversed, listed by batch."""
 
-
 import pytest
 import transaction
 import ZODB
