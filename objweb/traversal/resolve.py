@@ -90,16 +90,18 @@ def traverse(root, segments: Sequence[str],
     obj = root
     chain = [root]
     for index, segment in enumerate(segments):
-        rest = tuple(segments[index + 1:])
         if segment in ("", "."):
             continue
         if segment.startswith(VIEW_PREFIX) and len(segment) > len(VIEW_PREFIX):
-            return TraversalResult(obj, obj, segment[len(VIEW_PREFIX):], rest, tuple(chain))
+            return TraversalResult(obj, obj, segment[len(VIEW_PREFIX):],
+                                   tuple(segments[index + 1:]), tuple(chain))
         item = child(obj, segment) if segment != ".." else None
         if item is not None:
             obj = item
             chain.append(item)
             continue
+        # The walk ends here: the names left over are the subpath.
+        rest = tuple(segments[index + 1:])
         if registry.has_plain_view(obj, segment):
             return TraversalResult(obj, obj, segment, rest, tuple(chain))
         if is_acquirable(obj) and len(chain) > 1:
