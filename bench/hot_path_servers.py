@@ -10,7 +10,10 @@ connections) for the page at depth 1 and 10, the 100 KB file and the bare
 app's hello, in alternating rounds, since the machine is shared: compare the
 ratios objweb / bare within a round. It needs `wrk` (apt-get install wrk),
 and gunicorn and cheroot installed in the virtual environment for those
-servers; objweb depends on neither. A script, not a test: it asserts nothing.
+servers; objweb depends on neither. Under each line of requests per second
+it prints the server process's CPU µs per request (from /proc), which a
+busy machine disturbs far less than throughput. A script, not a test: it
+asserts nothing.
 """
 
 import argparse
@@ -81,7 +84,8 @@ def start(server: str, kind: str, port: int, home: Path) -> subprocess.Popen:
     else:
         args = [sys.executable, f"run_{server}.py", str(port), kind]
     return subprocess.Popen(args, cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env=dict(os.environ, PYTHONPATH=str(home)))
+                            env=dict(os.environ, PYTHONPATH=os.pathsep.join(
+                                filter(None, [str(home), os.environ.get("PYTHONPATH")]))))
 
 
 def wait_until_answers(port: int, process: subprocess.Popen) -> None:
@@ -106,10 +110,25 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def wrk(port: int, path: str, seconds: int) -> float:
+def cpu_seconds(pid: int) -> float:
+    """Return the CPU time (user and system) process `pid` and its live children used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    used = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    # gunicorn serves from a worker process, a child of the one started.
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        used += cpu_seconds(int(child))
+    return used
+
+
+def wrk(process: subprocess.Popen, port: int, path: str, seconds: int) -> tuple[float, float]:
+    """Return requests per second and the server's CPU µs per request, under wrk."""
+    before = cpu_seconds(process.pid)
     output = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", f"http://127.0.0.1:{port}{path}"],
                             capture_output=True, text=True, check=True).stdout
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    used = cpu_seconds(process.pid) - before
+    count = int(re.search(r"(\d+) requests in", output).group(1))
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    return rate, used / max(count, 1) * 1e6
 
 
 def main() -> None:
@@ -136,16 +155,18 @@ def main() -> None:
                     try:
                         wait_until_answers(port, process)
                         if kind == "bare":
-                            figures["bare"] = wrk(port, "/", options.seconds)
+                            figures["bare"] = wrk(process, port, "/", options.seconds)
                         else:
                             for name, path in PATHS:
-                                figures[name] = wrk(port, path, options.seconds)
+                                figures[name] = wrk(process, port, path, options.seconds)
                     finally:
                         stop(process)
-                bare = figures["bare"]
+                bare, bare_cpu = figures["bare"]
                 print(f"{server:9} {round_number:5d} {bare:8.0f} " + " ".join(
-                    f"{figures[name]:8.0f} {figures[name] / bare:5.2f}" for name, _ in PATHS),
-                    flush=True)
+                    f"{figures[name][0]:8.0f} {figures[name][0] / bare:5.2f}"
+                    for name, _ in PATHS), flush=True)
+                print(f"{'  cpu µs':9} {'':5} {bare_cpu:8.0f} " + " ".join(
+                    f"{figures[name][1]:8.0f} {'':5}" for name, _ in PATHS), flush=True)
     finally:
         shutil.rmtree(home, ignore_errors=True)
 
