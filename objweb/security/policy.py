@@ -194,6 +194,7 @@ class SecurityPolicy(Enforcement):
         Raises as `check` on the first node refused.
         """
         above = None
+        tables = self._permission_cache
         for node in nodes:
             try:
                 permission = permission_for(node, action)
@@ -201,13 +202,14 @@ class SecurityPolicy(Enforcement):
                 permission = None
             entry = None
             if permission is not None and getattr(node, "__parent__", None) is above:
-                entry = self._permission_cache.get(permission, {}).get(id(above))
+                table = tables.get(permission)
+                entry = table.get(id(above)) if table is not None else None
             if entry is None or entry[0] is not above:
                 # The general way: the first node, a node out of line, no permission.
                 self.check(action, node)
             else:
                 needed = _permission_roles_here(permission)(node, entry[1])
-                self._permission_cache[permission][id(node)] = (node, needed)
+                table[id(node)] = (node, needed)
                 held = self.roles_in(node)
                 if needed.isdisjoint(held):
                     self._enforce(Decision(False, permission, node, needed, held,

@@ -95,7 +95,13 @@ def traverse(root, segments: Sequence[str],
         if segment.startswith(VIEW_PREFIX) and len(segment) > len(VIEW_PREFIX):
             return TraversalResult(obj, obj, segment[len(VIEW_PREFIX):],
                                    tuple(segments[index + 1:]), tuple(chain))
-        item = child(obj, segment) if segment != ".." else None
+        # `child(obj, segment)`, written out: this runs for every folder of every URL.
+        item = None
+        if segment != ".." and getattr(obj, "is_container", False):
+            try:
+                item = obj[segment]
+            except (KeyError, ValueError):
+                pass
         if item is not None:
             obj = item
             chain.append(item)
