@@ -23,7 +23,9 @@ import pstats
 import shutil
 import sys
 import tempfile
+import threading
 import time
+from base64 import b64encode
 
 import transaction
 
@@ -131,6 +133,41 @@ def workloads(app, big: bool) -> dict:
     return found
 
 
+def writers(app, threads: int, count: int, same: bool) -> None:
+    """PATCH pages from `threads` threads at once: print commits per second and the statuses.
+
+    With `same`, every writer changes the same page, so their transactions
+    conflict and are replayed; otherwise each writer has a page of its own.
+    """
+    auth = "Basic " + b64encode(b"admin:s3cret-pass").decode()
+    statuses: dict[str, int] = {}
+    lock = threading.Lock()
+
+    def write(index: int) -> None:
+        path = "/page" if same else f"/small/item-{index:06d}"
+        for number in range(count):
+            body = f'{{"title": "Title {index}.{number}"}}'.encode()
+            environ = environ_for(path, headers={"Authorization": auth})
+            environ.update({"REQUEST_METHOD": "PATCH", "CONTENT_TYPE": "application/json",
+                            "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body)})
+            seen = []
+            for _ in app(environ, lambda status, headers, exc_info=None: seen.append(status)):
+                pass
+            with lock:
+                statuses[seen[0]] = statuses.get(seen[0], 0) + 1
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=write, args=(index,)) for index in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    elapsed = time.perf_counter() - started
+    done = sum(count for status, count in statuses.items() if status.startswith("2"))
+    print(f"{threads} writers, {'one page' if same else 'a page each'}: "
+          f"{done / elapsed:.0f} commits/s; statuses {statuses}")
+
+
 def measure(app, environ, count: int, rounds: int = 20) -> tuple[float, float]:
     """Return the best wall and CPU µs per request over `rounds` runs of `count` calls.
 
@@ -155,6 +192,8 @@ def main() -> None:
     parser.add_argument("--only", default="", help="comma-separated workload names")
     parser.add_argument("--profile", default="", help="run this workload under cProfile")
     parser.add_argument("--big", action="store_true", help="add a 100,000-item folder")
+    parser.add_argument("--writers", type=int, default=0,
+                        help="also PATCH pages from this many threads at once")
     parser.add_argument("--callgrind", action="store_true",
                         help="no warm-up timing: a fixed number of calls per workload")
     options = parser.parse_args()
@@ -189,6 +228,9 @@ def main() -> None:
             count = options.n if not name.startswith("zmi") else max(4, options.n // 100)
             wall, cpu = measure(target, environ, count // 20 or 1)
             print(f"{name:10} {wall:10.1f} {cpu:10.1f} {size:8d}")
+        if options.writers:
+            for same in (False, True):
+                writers(app, options.writers, max(10, options.n // 20), same)
         db.close()
     finally:
         transaction.abort()

@@ -10,6 +10,8 @@ of attempts, before answering 503.
 """
 
 import logging
+import random
+import time
 
 import transaction
 import webob.exc
@@ -32,6 +34,9 @@ from objweb.traversal.views import CREATE_BY_PUT, DEFAULT_VIEW, ViewRegistry, vi
 log = logging.getLogger("objweb.publisher")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The longest pause, in seconds, before the first replay of a request that
+# met a conflict; the n-th replay waits up to n times as long.
+RETRY_PAUSE = 0.025
 INDEX_NAME = "index_html"
 # Request state WebOb caches in the environment; dropped before a retry so the
 # replayed request is parsed afresh from its rewound body.
@@ -82,6 +87,9 @@ class Application:
                 if attempt < attempts:
                     log.info("retrying %s %s after %s (attempt %d)", request.method,
                              request.path, type(error).__name__, attempt)
+                    # Writers that just collided would collide again if all
+                    # replayed at once: each waits a random moment first.
+                    time.sleep(random.uniform(0, RETRY_PAUSE * attempt))
                     continue
                 log.warning("giving up %s %s after %d attempts, each ending in a conflict",
                             request.method, request.path, attempts)
