@@ -195,11 +195,16 @@ class SecurityPolicy(Enforcement):
         """
         above = None
         tables = self._permission_cache
+        held_everywhere = self._same_roles_everywhere
+        node_type = permission = None
         for node in nodes:
-            try:
-                permission = permission_for(node, action)
-            except UnknownActionError:
-                permission = None
+            if type(node) is not node_type:
+                # A path is mostly folders: the permission is looked up once per run of a type.
+                node_type = type(node)
+                try:
+                    permission = permission_for(node_type, action)
+                except UnknownActionError:
+                    permission = None
             entry = None
             if permission is not None and getattr(node, "__parent__", None) is above:
                 table = tables.get(permission)
@@ -210,7 +215,7 @@ class SecurityPolicy(Enforcement):
             else:
                 needed = _permission_roles_here(permission)(node, entry[1])
                 table[id(node)] = (node, needed)
-                held = self.roles_in(node)
+                held = held_everywhere or self.roles_in(node)
                 if needed.isdisjoint(held):
                     self._enforce(Decision(False, permission, node, needed, held,
                                            self.principal.id))
