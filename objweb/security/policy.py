@@ -262,7 +262,8 @@ def _inherited(cache: dict, obj, here, top):
     return value
 
 
-@functools.cache
+# Bounded: code may ask about any string it likes (`user.has_permission`).
+@functools.lru_cache(maxsize=64)
 def _permission_roles_here(permission: str):
     """Return the step of inheritance for `permission`: made once per permission."""
     def here(node, from_above: frozenset) -> frozenset:

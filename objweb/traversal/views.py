@@ -50,6 +50,7 @@ class ViewRegistry:
         # What `candidates` found along a type's MRO, per concrete type and
         # name: every request asks; a registration empties it.
         self._found: dict[tuple[type, str], tuple[ViewRegistration, ...]] = {}
+        self._names: set[str] = set()
 
     def register(self, for_type: type, name: str, handler: Callable, *,
                  action: str, methods=("GET",), on_parent: bool = False,
@@ -70,11 +71,15 @@ class ViewRegistry:
                 raise ValueError(f"view {name!r} of {for_type.__name__} is "
                                  f"already registered for {sorted(other.methods & methods)}")
         existing.append(registration)
+        self._names.add(name)
         self._found.clear()
         return registration
 
     def candidates(self, obj, name: str) -> tuple[ViewRegistration, ...]:
         """Return the registrations of `name` for `obj`, most specific type first."""
+        if name not in self._names:
+            # Not remembered: a name comes from a URL, and URLs are anyone's.
+            return ()
         key = (type(obj), name)
         found = self._found.get(key)
         if found is None:
