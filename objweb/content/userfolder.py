@@ -139,6 +139,10 @@ class UserFolder(Item):
         """Return the user `name`, or None."""
         return self._users.get(name) if isinstance(name, str) else None
 
+    def has_users(self) -> bool:
+        """Return whether any user is defined here (without listing them)."""
+        return bool(self._users)
+
     def user_names(self) -> list[str]:
         """Return the users' names in order."""
         return list(self._users.keys())

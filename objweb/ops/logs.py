@@ -51,6 +51,8 @@ def configure_logging(config: InstanceConfig, *, port: int | None = None) -> Non
     if settings.access_log.strip().lower() in OFF_NAMES:
         _replace_handlers(access, [logging.NullHandler()])
         access.propagate = False
+        # Nothing to write: the access log then formats no line either.
+        access.setLevel(logging.CRITICAL + 1)
     elif settings.access_log == settings.event_log:
         _replace_handlers(access, [])
         access.propagate = True

@@ -15,6 +15,8 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 def _quote(value: str) -> str:
     # Keeps a log line one line: a path may hold quotes or control characters.
+    if value.isprintable() and '"' not in value:
+        return value
     return "".join(ch if ch.isprintable() and ch != '"' else f"\\x{ord(ch):02x}" for ch in value)
 
 
@@ -33,10 +35,11 @@ class AccessLog:
         def logging_start_response(status, headers, exc_info=None):
             size = next((value for name, value in headers
                          if name.lower() == "content-length"), "-")
-            if environ.get("REQUEST_METHOD") == "HEAD" or size == "0":
-                size = "-"
-            access_log.info("%s", self.format_line(environ, status.split(" ", 1)[0], size,
-                                                   received))
+            if access_log.isEnabledFor(logging.INFO):
+                if environ.get("REQUEST_METHOD") == "HEAD" or size == "0":
+                    size = "-"
+                access_log.info("%s", self.format_line(environ, status.split(" ", 1)[0], size,
+                                                       received))
             return start_response(status, headers, exc_info)
         return self.app(environ, logging_start_response)
 

@@ -232,8 +232,7 @@ class Application:
         walked_through = result.chain
         if result.found and result.obj is result.context:
             walked_through = result.chain[:-1]
-        for node in walked_through:
-            request.policy.check(ACCESS, node)
+        request.policy.check_lineage(ACCESS, walked_through)
 
     def _missing(self, request: Request, result: TraversalResult) -> webob.Response:
         if request.method == "PUT" and not result.subpath and is_container(result.obj):

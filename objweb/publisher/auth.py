@@ -47,7 +47,7 @@ def basic_credentials(request) -> BasicCredentials | None:
 
     Raises `Unauthorized` for a malformed `Authorization: Basic` header.
     """
-    header = request.headers.get("Authorization", "")
+    header = request.environ.get("HTTP_AUTHORIZATION", "")
     scheme, _, encoded = header.partition(" ")
     if scheme.lower() != "basic":
         return None
@@ -73,7 +73,8 @@ def identify(request, obj) -> Principal:
     credentials = basic_credentials(request)
     if credentials is not None:
         return _identify_basic(request, obj, credentials)
-    ticket = request.cookies.get(SESSION_COOKIE)
+    # Most requests carry no cookie at all: nothing to parse then.
+    ticket = request.cookies.get(SESSION_COOKIE) if "HTTP_COOKIE" in request.environ else None
     if ticket:
         principal = _identify_session(request, ticket)
         if principal is not None:

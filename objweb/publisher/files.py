@@ -5,10 +5,11 @@ goes out through the server's `wsgi.file_wrapper`; a range is read by seeking
 in the blob, so neither path reads more of the file than it sends.
 """
 
-from datetime import datetime, timezone
+from email.utils import formatdate
 from urllib.parse import quote
 
 import webob
+from webob.descriptors import serialize_etag_response
 
 from objweb.content.file import CHUNK_SIZE
 
@@ -58,9 +59,8 @@ class FileResponse(webob.Response):
     """A conditional response over a blob that hands whole files to `wsgi.file_wrapper`."""
 
     def __init__(self, stream, **kwargs):
-        super().__init__(conditional_response=True, **kwargs)
+        super().__init__(conditional_response=True, app_iter=BlobIterator(stream), **kwargs)
         self._stream = stream
-        self.app_iter = BlobIterator(stream)
 
     def __call__(self, environ, start_response):
         environ = readable_conditions(environ)
@@ -116,17 +116,21 @@ def entity_tag(obj) -> str:
 
 def file_response(file_obj, request) -> webob.Response:
     """Return the response that serves `file_obj`'s content to `request`."""
-    response = FileResponse(file_obj.open())
-    response.headers["Content-Type"] = file_obj.content_type
-    response.content_length = file_obj.size
-    response.etag = entity_tag(file_obj)
-    response.last_modified = datetime.fromtimestamp(file_obj.modified, timezone.utc)
-    response.accept_ranges = "bytes"
-    response.cache_control = "no-cache"
+    # The headers as WebOb would write them, written once rather than set one
+    # by one through WebOb's parsing properties: a small file's answer is
+    # mostly this.
+    headers = [
+        ("Content-Type", file_obj.content_type),
+        ("Content-Length", str(file_obj.size)),
+        ("ETag", serialize_etag_response(entity_tag(file_obj))),
+        ("Last-Modified", formatdate(int(file_obj.modified), usegmt=True)),
+        ("Accept-Ranges", "bytes"),
+        ("Cache-Control", "no-cache"),
+    ]
     if file_obj.is_active_content:
-        response.content_disposition = _attachment(file_obj.__name__ or "download")
-        response.headers["Content-Security-Policy"] = SANDBOX_POLICY
-    return response
+        headers.append(("Content-Disposition", _attachment(file_obj.__name__ or "download")))
+        headers.append(("Content-Security-Policy", SANDBOX_POLICY))
+    return FileResponse(file_obj.open(), headerlist=headers)
 
 
 def _attachment(name: str) -> str:

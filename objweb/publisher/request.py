@@ -23,6 +23,10 @@ from objweb.traversal.location import url_of
 JSON_TYPE = "application/json"
 # Parsed once: WebOb would parse the offers again for every request.
 _OFFERS = [Accept.parse_offer("text/html"), Accept.parse_offer(JSON_TYPE)]
+# The answer for each `Accept` header seen: browsers and clients send a few
+# distinct ones, over and over. Bounded, as the headers come from anyone.
+_PREFERS_JSON: dict[str, bool] = {}
+_PREFERENCES_KEPT = 256
 
 
 def child_url(container_url: str, name: str) -> str:
@@ -106,8 +110,16 @@ class Request(webob.Request):
     def wants_json(self) -> bool:
         """Whether the client prefers JSON to HTML."""
         # Cached: the publisher and the error boundary ask more than once.
-        offers = self.accept.acceptable_offers(_OFFERS)
-        return bool(offers) and offers[0][0] is _OFFERS[1]
+        header = self.environ.get("HTTP_ACCEPT")
+        if header is None:
+            return False
+        answer = _PREFERS_JSON.get(header)
+        if answer is None:
+            offers = self.accept.acceptable_offers(_OFFERS)
+            answer = bool(offers) and offers[0][0] is _OFFERS[1]
+            if len(_PREFERS_JSON) < _PREFERENCES_KEPT:
+                _PREFERS_JSON[header] = answer
+        return answer
 
     @property
     def limits(self) -> Settings:

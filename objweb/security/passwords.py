@@ -6,7 +6,7 @@ spends the same time on an unknown user as on a known one, so that timing
 does not tell which user names exist.
 """
 
-from functools import cache
+import functools
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -37,16 +37,20 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     if not isinstance(password, str) or len(password) > MAX_PASSWORD_LENGTH:
         password = ""
     try:
-        return _hasher.verify(password_hash or _unknown_user_hash(), password) and bool(password_hash)
+        return _hasher.verify(password_hash or _unknown_user_hash(_hasher), password) \
+            and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
 
-@cache
-def _unknown_user_hash() -> str:
-    # Made on the first refusal rather than at import: hashing costs a
-    # noticeable part of a second, and every process start would pay it.
-    return _hasher.hash("objweb: no such user")
+@functools.cache
+def _unknown_user_hash(hasher: PasswordHasher) -> str:
+    """Return the hash unknown users are checked against, made by `hasher` on first need.
+
+    Not at import: a hash takes a good part of a second, and every process
+    (`objweb serve` at start, each command) would pay it, most for nothing.
+    """
+    return hasher.hash("objweb: no such user")
 
 
 def needs_rehash(password_hash: str) -> bool:

@@ -8,33 +8,49 @@ both for the rest of the request. Every view, JSON verb, management screen and
 sandboxed expression asks this one object.
 """
 
-from dataclasses import dataclass
+import functools
 
 from objweb.errors import Forbidden, Unauthorized
 from objweb.security.permissions import ANONYMOUS, AUTHENTICATED, DEFAULT_ROLES, OWNER
 from objweb.security.principals import Principal
 from objweb.security.protections import UnknownActionError, permission_for
-from objweb.security.settings import settings_of
+from objweb.security.settings import SETTINGS_ATTRIBUTE, settings_of
 from objweb.traversal.location import is_inside, path_of
 
 
-@dataclass(frozen=True)
 class Decision:
     """The answer to one question, with what decided it.
 
     True in a boolean context when allowed. The record goes to the log on a
-    refusal; it never reaches a response.
+    refusal; it never reaches a response. `where` is the path the decision
+    is about, or the object itself: a request decides a dozen times and
+    almost never needs the path, so it is written only when asked for.
     """
 
-    allowed: bool
-    permission: str | None
-    path: str
-    needed_roles: frozenset = frozenset()
-    held_roles: frozenset = frozenset()
-    principal_id: str | None = None
+    __slots__ = ("allowed", "permission", "_where", "needed_roles", "held_roles",
+                 "principal_id")
+
+    def __init__(self, allowed: bool, permission: str | None, where,
+                 needed_roles: frozenset = frozenset(), held_roles: frozenset = frozenset(),
+                 principal_id: str | None = None):
+        self.allowed = allowed
+        self.permission = permission
+        self._where = where
+        self.needed_roles = needed_roles
+        self.held_roles = held_roles
+        self.principal_id = principal_id
+
+    @property
+    def path(self) -> str:
+        """The path of the object decided on."""
+        where = self._where
+        return where if isinstance(where, str) else path_of(where)
 
     def __bool__(self) -> bool:
         return self.allowed
+
+    def __repr__(self) -> str:
+        return f"<Decision {self.explain()}>"
 
     def explain(self) -> str:
         """Return a sentence for the log saying what decided."""
@@ -96,37 +112,41 @@ class SecurityPolicy(Enforcement):
         self.proxy_roles = proxy_roles
         if proxy_roles is not None:
             self.refusal = CODE_REFUSAL
+            # Proxy roles hold everywhere, whoever runs the code.
+            self._same_roles_everywhere = frozenset({ANONYMOUS}) | proxy_roles
+        elif not principal.is_authenticated:
+            # No local role or ownership is ever given to an anonymous visitor.
+            self._same_roles_everywhere = ANONYMOUS_ROLES
+        else:
+            self._same_roles_everywhere = None
         # Keyed by id(), holding the object too: an id is only unique while
         # its object lives, and the entry keeps it alive for the request.
         self._roles_cache: dict[int, tuple[object, frozenset]] = {}
         self._local_cache: dict[int, tuple[object, frozenset]] = {}
-        self._permission_cache: dict[tuple[str, int], tuple[object, frozenset]] = {}
-        self._path_cache: dict[int, tuple[object, str]] = {}
+        # One table per permission, each keyed like the others.
+        self._permission_cache: dict[str, dict[int, tuple[object, frozenset]]] = {}
 
     def forget(self) -> None:
         """Drop what the policy learned, after security settings changed mid-request."""
         self._roles_cache.clear()
         self._local_cache.clear()
         self._permission_cache.clear()
-        self._path_cache.clear()
 
     def roles_in(self, obj) -> frozenset:
         """Return every role the principal holds on `obj`."""
+        if self._same_roles_everywhere is not None:
+            return self._same_roles_everywhere
         entry = self._roles_cache.get(id(obj))
         if entry is None or entry[0] is not obj:
             entry = self._roles_cache[id(obj)] = (obj, self._compute_roles(obj))
         return entry[1]
 
     def _compute_roles(self, obj) -> frozenset:
-        if self.proxy_roles is not None:
-            return frozenset({ANONYMOUS}) | self.proxy_roles
         principal = self.principal
-        if not principal.is_authenticated:
-            return frozenset({ANONYMOUS})
         if principal.domain is not None and not is_inside(obj, principal.domain):
-            return frozenset({ANONYMOUS})
-        base = frozenset({ANONYMOUS, AUTHENTICATED}) | principal.roles
-        return base | self._inherited(self._local_cache, obj, self._local_roles_here, frozenset())
+            return ANONYMOUS_ROLES
+        base = AUTHENTICATED_ROLES | principal.roles
+        return base | _inherited(self._local_cache, obj, self._local_roles_here, frozenset())
 
     def _local_roles_here(self, node, from_above: frozenset) -> frozenset:
         """Return the owner and local roles the principal holds at `node`, inherited ones too."""
@@ -139,57 +159,67 @@ class SecurityPolicy(Enforcement):
                 roles |= settings.local_roles[principal_id]
             if settings.block_local_roles:
                 return frozenset(roles)
-        return from_above | roles
+        return from_above | roles if roles else from_above
 
     def roles_of_permission(self, permission: str, obj) -> frozenset:
         """Return the roles that hold `permission` on `obj`, inheritance included."""
-        default = DEFAULT_ROLES.get(permission, frozenset())
-        return self._inherited(
-            self._permission_cache, obj,
-            lambda node, from_above: _permission_roles_here(permission, node, from_above),
-            default, lambda node: (permission, id(node)))
-
-    @staticmethod
-    def _inherited(cache: dict, obj, here, top, key=id):
-        """Return `here(obj, value of obj's parent)`, `top` above the root, cached per object.
-
-        Walks up only to the nearest object already known, then computes down:
-        the objects a request walks through share their ancestors, so each
-        object of a path costs one step, not one walk to the root.
-        """
-        pending = []
-        node, value = obj, top
-        while node is not None:
-            entry = cache.get(key(node))
-            if entry is not None and entry[0] is node:
-                value = entry[1]
-                break
-            pending.append(node)
-            node = getattr(node, "__parent__", None)
-        for node in reversed(pending):
-            value = here(node, value)
-            # Keyed by id(), holding the object too: an id is only unique while
-            # its object lives, and the entry keeps it alive for the request.
-            cache[key(node)] = (node, value)
-        return value
-
-    def _path_of(self, obj) -> str:
-        """Return the path of `obj`, built from its parent's, which the policy remembers."""
-        return self._inherited(self._path_cache, obj, _path_here, None)
+        cache = self._permission_cache.get(permission)
+        if cache is None:
+            cache = self._permission_cache[permission] = {}
+        entry = cache.get(id(obj))
+        if entry is not None and entry[0] is obj:
+            return entry[1]
+        return _inherited(cache, obj, _permission_roles_here(permission),
+                          DEFAULT_ROLES.get(permission, frozenset()))
 
     def decide(self, permission: str | None, obj) -> Decision:
         """Return whether the principal holds `permission` on `obj` (None: always)."""
         held = self.roles_in(obj)
         if permission is None:
-            return Decision(True, None, self._path_of(obj), frozenset(), held,
-                            self.principal.id)
+            return Decision(True, None, obj, frozenset(), held, self.principal.id)
         needed = self.roles_of_permission(permission, obj)
-        return Decision(bool(needed & held), permission, self._path_of(obj), needed, held,
+        return Decision(not needed.isdisjoint(held), permission, obj, needed, held,
                         self.principal.id)
 
     def has_permission(self, permission: str | None, obj) -> bool:
         """Return whether the principal holds `permission` on `obj`."""
         return self.decide(permission, obj).allowed
+
+    def check_lineage(self, action: str, nodes) -> None:
+        """Check `action` on each of `nodes`, the root first, as `check` on each in turn would.
+
+        `nodes` is a line of objects each the parent of the next, as a
+        traversal walks them: each node's roles of the permission come from
+        its parent's in one step, not from a walk up to the nearest known one.
+        Raises as `check` on the first node refused.
+        """
+        above = None
+        tables = self._permission_cache
+        held_everywhere = self._same_roles_everywhere
+        node_type = permission = None
+        for node in nodes:
+            if type(node) is not node_type:
+                # A path is mostly folders: the permission is looked up once per run of a type.
+                node_type = type(node)
+                try:
+                    permission = permission_for(node_type, action)
+                except UnknownActionError:
+                    permission = None
+            entry = None
+            if permission is not None and getattr(node, "__parent__", None) is above:
+                table = tables.get(permission)
+                entry = table.get(id(above)) if table is not None else None
+            if entry is None or entry[0] is not above:
+                # The general way: the first node, a node out of line, no permission.
+                self.check(action, node)
+            else:
+                needed = _permission_roles_here(permission)(node, entry[1])
+                table[id(node)] = (node, needed)
+                held = held_everywhere or self.roles_in(node)
+                if needed.isdisjoint(held):
+                    self._enforce(Decision(False, permission, node, needed, held,
+                                           self.principal.id))
+            above = node
 
     def decide_action(self, action: str, obj) -> Decision:
         """Return the decision for `action` as `obj`'s type protects it.
@@ -199,27 +229,55 @@ class SecurityPolicy(Enforcement):
         try:
             permission = permission_for(obj, action)
         except UnknownActionError:
-            return Decision(False, None, path_of(obj), frozenset(), self.roles_in(obj),
+            return Decision(False, None, obj, frozenset(), self.roles_in(obj),
                             self.principal.id)
         return self.decide(permission, obj)
 
 
-def _permission_roles_here(permission: str, node, from_above: frozenset) -> frozenset:
-    """Return the roles given `permission` at `node`, with those from above unless it stops them."""
-    settings = settings_of(node)
-    setting = settings.permissions.get(permission) if settings is not None else None
-    if setting is None:
-        return from_above
-    if not setting.acquire:
-        return frozenset(setting.roles)
-    return from_above | setting.roles
+ANONYMOUS_ROLES = frozenset({ANONYMOUS})
+AUTHENTICATED_ROLES = frozenset({ANONYMOUS, AUTHENTICATED})
 
 
-def _path_here(node, parent_path: str | None) -> str:
-    """Return the path of `node` given its parent's (None: `node` is the root)."""
-    if parent_path is None:
-        return "/"
-    return parent_path.rstrip("/") + "/" + node.__name__
+def _inherited(cache: dict, obj, here, top):
+    """Return `here(obj, value of obj's parent)`, `top` above the root, cached per object.
+
+    Walks up only to the nearest object already known, then computes down:
+    the objects a request walks through share their ancestors, so each
+    object of a path costs one step, not one walk to the root.
+    """
+    pending = []
+    node, value = obj, top
+    while node is not None:
+        entry = cache.get(id(node))
+        if entry is not None and entry[0] is node:
+            value = entry[1]
+            break
+        pending.append(node)
+        node = getattr(node, "__parent__", None)
+    for node in reversed(pending):
+        value = here(node, value)
+        # Keyed by id(), holding the object too: an id is only unique while
+        # its object lives, and the entry keeps it alive for the request.
+        cache[id(node)] = (node, value)
+    return value
+
+
+# Bounded: code may ask about any string it likes (`user.has_permission`).
+@functools.lru_cache(maxsize=64)
+def _permission_roles_here(permission: str):
+    """Return the step of inheritance for `permission`: made once per permission."""
+    def here(node, from_above: frozenset) -> frozenset:
+        """Return the roles given `permission` at `node`, with those from above unless it stops them."""
+        settings = getattr(node, SETTINGS_ATTRIBUTE, None)
+        if settings is None:
+            return from_above
+        setting = settings.permissions.get(permission)
+        if setting is None:
+            return from_above
+        if not setting.acquire:
+            return frozenset(setting.roles)
+        return from_above | setting.roles
+    return here
 
 
 class TrustedPolicy(SecurityPolicy):
@@ -230,8 +288,8 @@ class TrustedPolicy(SecurityPolicy):
 
     def decide(self, permission, obj) -> Decision:
         """Return an allowing decision, whatever is asked."""
-        return Decision(True, permission, path_of(obj))
+        return Decision(True, permission, obj)
 
     def decide_action(self, action: str, obj) -> Decision:
         """Return an allowing decision, whatever is asked."""
-        return Decision(True, None, path_of(obj))
+        return Decision(True, None, obj)

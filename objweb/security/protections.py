@@ -58,6 +58,20 @@ def permission_for(obj_or_type, action: str) -> str | None:
     Raises `UnknownActionError` for an action no table declares.
     """
     cls = obj_or_type if isinstance(obj_or_type, type) else type(obj_or_type)
+    try:
+        return _known[cls, action]
+    except KeyError:
+        pass
+    permission = _known[cls, action] = _look_up(cls, action)
+    return permission
+
+
+# The answers, per type and action: the tables are declared with the types
+# and never change while the process runs, and every decision asks.
+_known: dict[tuple[type, str], str | None] = {}
+
+
+def _look_up(cls: type, action: str) -> str | None:
     for base in cls.__mro__:
         table = base.__dict__.get("__protections__")
         if table is not None and action in table:

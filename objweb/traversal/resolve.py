@@ -90,16 +90,24 @@ def traverse(root, segments: Sequence[str],
     obj = root
     chain = [root]
     for index, segment in enumerate(segments):
-        rest = tuple(segments[index + 1:])
         if segment in ("", "."):
             continue
         if segment.startswith(VIEW_PREFIX) and len(segment) > len(VIEW_PREFIX):
-            return TraversalResult(obj, obj, segment[len(VIEW_PREFIX):], rest, tuple(chain))
-        item = child(obj, segment) if segment != ".." else None
+            return TraversalResult(obj, obj, segment[len(VIEW_PREFIX):],
+                                   tuple(segments[index + 1:]), tuple(chain))
+        # `child(obj, segment)`, written out: this runs for every folder of every URL.
+        item = None
+        if segment != ".." and getattr(obj, "is_container", False):
+            try:
+                item = obj[segment]
+            except (KeyError, ValueError):
+                pass
         if item is not None:
             obj = item
             chain.append(item)
             continue
+        # The walk ends here: the names left over are the subpath.
+        rest = tuple(segments[index + 1:])
         if registry.has_plain_view(obj, segment):
             return TraversalResult(obj, obj, segment, rest, tuple(chain))
         if is_acquirable(obj) and len(chain) > 1:

@@ -47,6 +47,10 @@ class ViewRegistry:
 
     def __init__(self):
         self._by_type_and_name: dict[tuple[type, str], list[ViewRegistration]] = {}
+        # What `candidates` found along a type's MRO, per concrete type and
+        # name: every request asks; a registration empties it.
+        self._found: dict[tuple[type, str], tuple[ViewRegistration, ...]] = {}
+        self._names: set[str] = set()
 
     def register(self, for_type: type, name: str, handler: Callable, *,
                  action: str, methods=("GET",), on_parent: bool = False,
@@ -67,13 +71,21 @@ class ViewRegistry:
                 raise ValueError(f"view {name!r} of {for_type.__name__} is "
                                  f"already registered for {sorted(other.methods & methods)}")
         existing.append(registration)
+        self._names.add(name)
+        self._found.clear()
         return registration
 
-    def candidates(self, obj, name: str) -> list[ViewRegistration]:
+    def candidates(self, obj, name: str) -> tuple[ViewRegistration, ...]:
         """Return the registrations of `name` for `obj`, most specific type first."""
-        found = []
-        for cls in type(obj).__mro__:
-            found.extend(self._by_type_and_name.get((cls, name), ()))
+        if name not in self._names:
+            # Not remembered: a name comes from a URL, and URLs are anyone's.
+            return ()
+        key = (type(obj), name)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = tuple(
+                registration for cls in key[0].__mro__
+                for registration in self._by_type_and_name.get((cls, name), ()))
         return found
 
     def has_plain_view(self, obj, name: str) -> bool:

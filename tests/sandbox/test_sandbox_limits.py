@@ -22,13 +22,27 @@ class Clock:
 
 def test_budget_time():
     clock = Clock()
-    budget = Budget(Limits(time_budget=2), clock)
+    budget = Budget(Limits(time_budget=2), clock, ticks_per_reading=1)
     budget.tick()
     clock.now += 3
     with pytest.raises(BudgetExceeded) as caught:
         budget.tick()
     assert caught.value.kind == "time"
     assert "2 s" in str(caught.value)
+
+
+def test_budget_reads_the_clock_at_the_first_tick_and_every_few_after():
+    clock = Clock()
+    budget = Budget(Limits(time_budget=2), clock, ticks_per_reading=3)
+    budget.tick()
+    clock.now += 3
+    budget.tick()
+    budget.tick()
+    with pytest.raises(BudgetExceeded):
+        budget.tick()
+    # Once the time is up, every tick stops the run.
+    with pytest.raises(BudgetExceeded):
+        budget.tick()
 
 
 def test_budget_output_allocation_and_sizes():

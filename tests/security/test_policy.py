@@ -114,6 +114,7 @@ def test_decide_explains_itself(tree):
     assert decision.path == "/news"
     assert decision.needed_roles == {"Manager"}
     assert decision.held_roles == {"Anonymous", "Authenticated"}
+    assert repr(decision) == f"<Decision {decision.explain()}>"
     assert decision.explain() == ("denied: bob on /news needs 'View' (roles ['Manager']), "
                                   "holds ['Anonymous', 'Authenticated']")
 
@@ -203,8 +204,8 @@ def test_cache_never_mistakes_a_new_object_for_a_dead_one():
     second = Page()
     # Put a stranger where the first object's entries are, as a reused id would.
     policy._roles_cache[id(second)] = policy._roles_cache.pop(key)
-    policy._permission_cache[(p.CHANGE_OBJECTS, id(second))] = \
-        policy._permission_cache.pop((p.CHANGE_OBJECTS, key))
+    table = policy._permission_cache[p.CHANGE_OBJECTS]
+    table[id(second)] = table.pop(key)
     assert "Owner" not in policy.roles_in(second)
     assert not policy.has_permission(p.CHANGE_OBJECTS, second)
 
@@ -216,3 +217,62 @@ def test_trusted_policy_allows_everything(tree):
     assert policy.can("frobnicate", tree)
     assert policy.check(protections.CHANGE_PERMISSIONS, tree).allowed
     assert TrustedPolicy(BOB).principal is BOB
+
+
+def _deep(tree):
+    """Return the line of objects from the root down to a page three folders deep."""
+    tree["news"].add("a", Folder())
+    tree["news"]["a"].add("b", Folder())
+    tree["news"]["a"]["b"].add("page", Page())
+    news = tree["news"]
+    return [tree, news, news["a"], news["a"]["b"], news["a"]["b"]["page"]]
+
+
+@pytest.mark.parametrize("principal", [ANONYMOUS_PRINCIPAL, BOB, ALICE])
+def test_check_lineage_allows_what_check_allows(tree, principal):
+    line = _deep(tree)
+    policy = SecurityPolicy(principal)
+    policy.check_lineage(protections.ACCESS, line)
+    assert all(SecurityPolicy(principal).can(protections.ACCESS, node) for node in line)
+
+
+@pytest.mark.parametrize("principal,refusal", [(ANONYMOUS_PRINCIPAL, Unauthorized),
+                                               (BOB, Forbidden)])
+def test_check_lineage_refuses_at_the_first_node_check_refuses(tree, principal, refusal):
+    line = _deep(tree)
+    line[2].manage_permission(p.ACCESS_CONTENTS, ["Manager"], acquire=False)
+    with pytest.raises(refusal) as caught:
+        SecurityPolicy(principal).check_lineage(protections.ACCESS, line)
+    assert caught.value.decision.path == "/news/a"
+    assert caught.value.decision.needed_roles == {"Manager"}
+
+
+def test_check_lineage_sees_local_roles_given_on_the_way(tree):
+    line = _deep(tree)
+    line[3].manage_permission(p.CHANGE_OBJECTS, ["Editor"], acquire=False)
+    set_local_roles(line[2], "bob", ["Editor"])
+    SecurityPolicy(BOB).check_lineage(protections.CHANGE, line[2:])
+    line[3].manage_permission(p.CHANGE_OBJECTS, ["Manager"], acquire=False)
+    with pytest.raises(Forbidden) as caught:
+        SecurityPolicy(BOB).check_lineage(protections.CHANGE, line[2:])
+    assert caught.value.decision.path == "/news/a/b"
+
+
+def test_check_lineage_checks_nodes_out_of_line_one_by_one(tree):
+    line = _deep(tree)
+    tree["other"].manage_permission(p.ACCESS_CONTENTS, ["Manager"], acquire=False)
+    with pytest.raises(Unauthorized) as caught:
+        SecurityPolicy(ANONYMOUS_PRINCIPAL).check_lineage(protections.ACCESS,
+                                                          line[:2] + [tree["other"]])
+    assert caught.value.decision.path == "/other"
+
+
+def test_check_lineage_of_an_undeclared_action_refuses(tree):
+    with pytest.raises(Forbidden):
+        SecurityPolicy(BOB).check_lineage("frobnicate", _deep(tree))
+
+
+def test_check_lineage_of_a_public_action_allows(tree):
+    line = _deep(tree)
+    line[2].manage_permission(p.ACCESS_CONTENTS, ["Manager"], acquire=False)
+    SecurityPolicy(ANONYMOUS_PRINCIPAL).check_lineage(protections.PUBLIC, line)
