@@ -71,6 +71,31 @@ def test_a_chunked_body_under_the_limit_is_stored_whole(limited, sample):
         assert root["news"]["small"].size == 999
 
 
+class StreamOnly(io.RawIOBase):
+    """A body that can only be read forward, as some servers hand it over."""
+
+    def __init__(self, data: bytes):
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        return self._data.readinto(buffer)
+
+
+@pytest.mark.parametrize("rewindable", [True, False])
+def test_a_body_shorter_than_its_content_length_is_400(limited, sample, rewindable):
+    before = snapshot(sample)
+    request = TestRequest.blank("/news/short", method="PUT",
+                                headers=dict(ADMIN_AUTH, **{"Content-Type": "application/pdf"}))
+    request.environ["wsgi.input"] = io.BytesIO(b"z" * 10) if rewindable else StreamOnly(b"z" * 10)
+    request.environ["CONTENT_LENGTH"] = "500"
+    response = limited.do_request(request, status=400)
+    assert response.json == {"error": "the request body ended before its Content-Length"}
+    assert snapshot(sample) == before
+
+
 def test_a_browser_is_told_on_a_page(limited, sample):
     response = limited.post("/news/manage_add?type=File", b"x" * 2000, status=413,
                             headers=dict(ADMIN_AUTH, **BROWSER_ACCEPT))
