@@ -27,20 +27,19 @@ This is a script, not a test: nothing here runs under pytest.
 
 import argparse
 import http.client
-import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
+
+from sites import ADMIN, PASSWORD
+from workloads import log_in
 
 VENV_BIN = Path(sys.executable).parent
 OBJWEB = str(VENV_BIN / "objweb")
-ADMIN, PASSWORD = "admin", "bench-password"
 LIMIT_MS = 100.0
 SMALL = 50
 BARE_APP = """
@@ -101,32 +100,6 @@ def wait_until_serving(port: int, process: subprocess.Popen) -> None:
         except OSError:
             time.sleep(0.1)
     raise SystemExit("a server did not start within a minute")
-
-
-def log_in(port: int) -> str:
-    """Log in through the form; return the Cookie header of the session."""
-    connection = http.client.HTTPConnection("127.0.0.1", port)
-    connection.request("GET", "/@@login", headers={"Accept": "text/html"})
-    response = connection.getresponse()
-    page = response.read().decode()
-    cookies = SimpleCookie()
-    for header in response.headers.get_all("Set-Cookie") or ():
-        cookies.load(header)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    body = urlencode({"login": ADMIN, "password": PASSWORD, "csrf_token": token,
-                      "came_from": "/"})
-    jar = "; ".join(f"{key}={morsel.value}" for key, morsel in cookies.items())
-    connection.request("POST", "/@@login", body=body, headers={
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": jar})
-    response = connection.getresponse()
-    response.read()
-    if response.status != 303:
-        raise SystemExit(f"logging in answered {response.status}")
-    for header in response.headers.get_all("Set-Cookie") or ():
-        cookies.load(header)
-    connection.close()
-    return "; ".join(f"{key}={morsel.value}" for key, morsel in cookies.items()
-                     if morsel.value)
 
 
 class Client:
