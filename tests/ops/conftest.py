@@ -55,3 +55,12 @@ def objweb_command(monkeypatch, capsys, restore_logging):
         return CommandResult(status, out, err)
     return run
 
+
+@pytest.fixture
+def objweb_ok(objweb_command):
+    """Run `objweb ARGS` in this process and return its result, asserting success."""
+    def run(args, home):
+        result = objweb_command(args, home)
+        assert result.returncode == 0, result.stderr
+        return result
+    return run

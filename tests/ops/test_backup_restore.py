@@ -49,16 +49,6 @@ def next_second() -> str:
 
 
 @pytest.fixture
-def objweb_ok(objweb_command):
-    """Run `objweb ARGS` in this process and return its result, asserting success."""
-    def run(args, home):
-        result = objweb_command(args, home)
-        assert result.returncode == 0, result.stderr
-        return result
-    return run
-
-
-@pytest.fixture
 def home(tmp_path):
     """An instance home with a site holding a page, a file, a user and local roles."""
     make_site(tmp_path)

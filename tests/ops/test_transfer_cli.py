@@ -8,18 +8,9 @@ from objweb.security.settings import local_roles_of
 from ops_servers import make_site
 from support import ADMIN
 
+
 def site_uri(home) -> str:
     return f"file://{home}/var/Data.fs?blobstorage_dir={home}/var/blobs"
-
-
-@pytest.fixture
-def objweb_ok(objweb_command):
-    """Run `objweb ARGS` in this process and return its result, asserting success."""
-    def run(args, home):
-        result = objweb_command(args, home)
-        assert result.returncode == 0, result.stderr
-        return result
-    return run
 
 
 @pytest.fixture

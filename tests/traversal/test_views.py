@@ -88,7 +88,7 @@ def test_plain_views(registry):
 
 def test_view_config_registers_in_the_global_registry():
     class Probe(Page):
-        pass
+        """A type of this test's own, so the global registry meets it only here."""
 
     decorated = view_config(Probe, "probe", action="view", methods=("GET",))(handler)
     assert decorated is handler
