@@ -30,13 +30,14 @@ import json
 import multiprocessing
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+
+from servers import free_port
 
 OBJWEB = str(Path(sys.executable).parent / "objweb")
 FILE_SIZE = 8 * 1024 * 1024
@@ -95,12 +96,6 @@ server = Server(app, host="127.0.0.1", port=int(sys.argv[1]), threads=4)
 server.install_signal_handlers()
 server.run()
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fetch(port: int, path: str, headers: dict):

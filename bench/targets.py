@@ -34,12 +34,16 @@ def judge(rows: dict, zeo=None, million=None) -> list[Verdict]:
     return [dataclasses.replace(verdict, workload=workload) for workload, verdict in judged]
 
 
-def _page_depth10(rows) -> Verdict:
-    target = "anonymous Page at depth 10 ≥ 0.50 × the bare app"
-    row = rows.get("page_depth10")
+def _ratio_at_least(rows, name: str, floor: float, target: str) -> Verdict:
+    row = rows.get(name)
     if row is None:
         return _missing(target)
-    return Verdict(target, f"{row.ratio:.2f} ×", row.ratio >= 0.50)
+    return Verdict(target, f"{row.ratio:.2f} ×", row.ratio >= floor)
+
+
+def _page_depth10(rows) -> Verdict:
+    return _ratio_at_least(rows, "page_depth10", 0.50,
+                           "anonymous Page at depth 10 ≥ 0.50 × the bare app")
 
 
 def _depth_cost(rows) -> Verdict:
@@ -53,11 +57,7 @@ def _depth_cost(rows) -> Verdict:
 
 
 def _file(rows) -> Verdict:
-    target = "100 KB File ≥ 0.40 × the bare app"
-    row = rows.get("file_100k")
-    if row is None:
-        return _missing(target)
-    return Verdict(target, f"{row.ratio:.2f} ×", row.ratio >= 0.40)
+    return _ratio_at_least(rows, "file_100k", 0.40, "100 KB File ≥ 0.40 × the bare app")
 
 
 def _contents(rows) -> list[Verdict]:

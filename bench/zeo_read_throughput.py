@@ -27,12 +27,13 @@ import multiprocessing
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from servers import free_port
 
 VENV_BIN = Path(sys.executable).parent
 OBJWEB = str(VENV_BIN / "objweb")
@@ -55,12 +56,6 @@ app.add("bench", Folder(title="Bench"))
 app["bench"].add("page", Page(title="A page", body="<p>" + "Some text. " * 200 + "</p>"))
 transaction.commit()
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until_answers(port: int, path: str, process: subprocess.Popen) -> None:

@@ -35,6 +35,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from servers import free_port
 from sites import ADMIN, PASSWORD
 from workloads import log_in
 
@@ -54,13 +55,6 @@ server.install_signal_handlers()
 print("Serving", flush=True)
 server.run()
 """
-
-
-def free_port() -> int:
-    import socket
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def build_site(home: Path, items: int) -> float:
