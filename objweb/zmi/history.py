@@ -1,13 +1,8 @@
 """The transaction history behind the Undo tab: what each change touched, and undoing it.
 
 The storage lists its transactions (`undoLog`) and the records each one
-wrote (`iterator`). A record is an object id; this module turns ids into
-paths. A content object's path is where it is now, or, if it has left the
-tree since, where it was when the transaction ran (read through a
-historical connection). Records that are not content, such as a folder's
-B-tree buckets or a user record, are charged to the object that holds
-them, looked for among the objects the transaction touched and along the
-path of the request that made it.
+wrote (`iterator`); `objweb.zmi.records` finds where in the site each
+record belongs, which gives the paths a change is shown with.
 
 Undo ids are the storage's own (base64 of the transaction id, as
 FileStorage, ZEO and RelStorage write them). An undo that later
@@ -19,23 +14,15 @@ together.
 import base64
 import binascii
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
 import transaction
-from BTrees.OOBTree import OOBTree
-from persistent import Persistent
-from ZODB.POSException import POSKeyError
 from ZODB.utils import p64, u64
 
-from objweb.content.base import Item
-from objweb.content.site import site_root
-from objweb.traversal.location import lineage, path_of
-from objweb.traversal.resolve import find
 from objweb.zmi.framework import REQUEST_PATH_KEY
+from objweb.zmi.records import Placement, place_records, records_of
 
-RECORD_LIMIT = 200
 PATH_LIMIT = 12
 SCAN_LIMIT = 2000
 BLOCKER_SCAN_LIMIT = 5000
@@ -43,7 +30,7 @@ BLOCKER_SCAN_LIMIT = 5000
 
 @dataclass(frozen=True)
 class Change:
-    """One transaction as the Undo tab shows it."""
+    """One transaction as the Undo tab shows it, with where its records belong."""
 
     undo_id: str
     tid: bytes
@@ -53,6 +40,7 @@ class Change:
     note: str
     paths: tuple = ()
     hidden: int = 0
+    placement: Placement = field(default_factory=Placement, compare=False, repr=False)
 
     def is_within(self, path: str) -> bool:
         """Whether the request or an object changed lies at or below `path`."""
@@ -167,139 +155,11 @@ def describe(connection, entry: dict) -> Change:
     _, user = split_user(entry.get("user_name", ""))
     request_path, note = split_description(entry.get("description", ""))
     request_path = _text(entry.get(REQUEST_PATH_KEY)) or request_path
-    oids = records_of(connection.db(), tid)
-    paths, hidden = paths_of_records(connection, tid, oids, request_path)
+    placement = place_records(connection, tid, records_of(connection.db(), tid), request_path)
+    paths = placement.paths
+    hidden = placement.unplaced + placement.unexamined + max(0, len(paths) - PATH_LIMIT)
     return Change(undo_id, tid, entry.get("time", 0), user, request_path, note,
-                  tuple(paths[:PATH_LIMIT]), hidden + max(0, len(paths) - PATH_LIMIT))
-
-
-def records_of(db, tid: bytes) -> list[bytes]:
-    """Return the ids of the objects transaction `tid` wrote."""
-    for record in db.storage.iterator(tid, tid):
-        if record.tid == tid:
-            return [data.oid for data in record]
-    return []
-
-
-def paths_of_records(connection, tid: bytes, oids: list[bytes],
-                     request_path: str) -> tuple[list[str], int]:
-    """Return the paths of the objects behind `oids`, and how many records found none."""
-    items, others = [], []
-    for oid in oids[:RECORD_LIMIT]:
-        try:
-            obj = connection.get(oid)
-        except POSKeyError:
-            continue
-        (items if isinstance(obj, Item) else others).append(obj)
-    root = site_root(connection)
-    paths = []
-    for obj in items:
-        found = _path_now_or_then(connection, obj, root, tid)
-        if found not in paths:
-            paths.append(found)
-    owners = _owners(items, root, request_path)
-    unplaced = 0
-    for obj in others:
-        owner = owners.get(obj._p_oid)
-        if owner is None:
-            unplaced += 1
-        elif owner not in paths:
-            paths.append(owner)
-    return paths, unplaced + max(0, len(oids) - RECORD_LIMIT)
-
-
-def _is_in_site(obj, root) -> bool:
-    return any(node is root for node in lineage(obj))
-
-
-def _path_now_or_then(connection, obj, root, tid: bytes) -> str:
-    if _is_in_site(obj, root):
-        return path_of(obj)
-    # No longer in the tree: where was it right after, or else right before, the change?
-    for moment in ({"at": tid}, {"before": tid}):
-        found = _historical_path(connection.db(), obj._p_oid, moment)
-        if found:
-            return f"{found} (since removed)"
-    return "(an object no longer in the site)"
-
-
-def _historical_path(db, oid: bytes, moment: dict) -> str | None:
-    old = db.open(**moment)
-    try:
-        obj = old.get(oid)
-        root = site_root(old)
-        return path_of(obj) if root is not None and _is_in_site(obj, root) else None
-    except POSKeyError:
-        return None
-    finally:
-        old.close()
-
-
-def _owners(items: list, root, request_path: str) -> dict[bytes, str]:
-    """Map the ids of records held by candidate objects to those objects' paths."""
-    candidates = []
-    for obj in items:
-        candidates.extend(node for node in lineage(obj) if isinstance(node, Item))
-    candidates.extend(_along(root, request_path))
-    owners, seen = {}, set()
-    for obj in candidates:
-        if id(obj) in seen or not _is_in_site(obj, root):
-            continue
-        seen.add(id(obj))
-        place = path_of(obj)
-        for oid in held_records(obj):
-            owners.setdefault(oid, place)
-    return owners
-
-
-def _along(root, request_path: str) -> Iterator:
-    obj = root
-    yield root
-    for name in [segment for segment in request_path.split("/") if segment]:
-        try:
-            obj = find(obj, name)
-        except (KeyError, ValueError):
-            return
-        yield obj
-
-
-def held_records(obj) -> Iterator[bytes]:
-    """Yield the ids of the persistent records `obj` holds that are not content objects.
-
-    B-trees yield their inner nodes; a non-container's B-trees (a user
-    folder's users) yield their values' records too.
-    """
-    obj._p_activate()
-    for value in vars(obj).values():
-        if isinstance(value, Persistent) and not isinstance(value, Item) \
-                and value._p_oid is not None:
-            yield value._p_oid
-            if isinstance(value, OOBTree):
-                yield from _tree_records(value, not getattr(obj, "is_container", False))
-
-
-def _tree_records(tree, with_values: bool) -> Iterator[bytes]:
-    state = tree.__getstate__()
-    if not state:
-        return
-    if len(state) == 1:
-        # One bucket kept inside the tree's own record: ((bucket state,),), where a
-        # bucket's state is (keys and values interleaved,).
-        if with_values:
-            yield from _value_records(state[0][0][0][1::2])
-        return
-    for child in state[0][::2]:
-        yield child._p_oid
-        if isinstance(child, OOBTree):
-            yield from _tree_records(child, with_values)
-        elif with_values:
-            yield from _value_records(child.values())
-
-
-def _value_records(values) -> Iterator[bytes]:
-    for value in values:
-        if isinstance(value, Persistent) and value._p_oid is not None:
-            yield value._p_oid
+                  tuple(paths[:PATH_LIMIT]), hidden, placement)
 
 
 # -- undoing ---------------------------------------------------------------------------

@@ -2,10 +2,12 @@
 
 import pytest
 import transaction
+import ZODB
 
 import objweb
-from objweb import Folder, Page
-from objweb.zmi import history
+from objweb import File, Folder, Page
+from objweb.content.chunks import CHUNK_SIZE
+from objweb.zmi import history, records
 
 
 @pytest.fixture
@@ -207,24 +209,61 @@ def test_undoing_two_of_three_changes_names_the_third(file_manager, file_db, new
     assert blocked.find("form") is None
 
 
-def test_records_the_storage_no_longer_has_are_passed_over(file_db, news):
+def test_records_the_storage_no_longer_has_have_no_place(file_db, news):
     connection = file_db.open(transaction_manager=transaction.TransactionManager())
     try:
-        assert history.records_of(file_db, b"\0" * 8) == []
-        assert history.paths_of_records(connection, b"\0" * 8, [b"\xff" * 8], "") == ([], 0)
+        assert records.records_of(file_db, b"\0" * 8) == []
+        placement = records.place_records(connection, b"\0" * 8, [b"\xff" * 8], "")
+        assert (placement.places, placement.unplaced) == ((), 1)
+        assert not placement.is_complete
     finally:
         connection.close()
 
 
-def test_an_object_never_in_the_site_has_no_path(file_db, news):
+def test_an_object_never_in_the_site_has_no_place(file_db, news):
     manager = transaction.TransactionManager()
     connection = file_db.open(transaction_manager=manager)
     try:
         stray = Page(title="Stray")
         connection.add(stray)
         manager.commit()
-        tid = stray._p_serial
-        paths, hidden = history.paths_of_records(connection, tid, [stray._p_oid], "")
-        assert (paths, hidden) == (["(an object no longer in the site)"], 0)
+        placement = records.place_records(connection, stray._p_serial, [stray._p_oid], "")
+        assert (placement.paths, placement.unplaced) == ([], 1)
     finally:
         connection.close()
+
+
+def offered_ids(page) -> list[str]:
+    return [box["value"] for box in page.html.find(id="undo-form").find_all(
+        "input", attrs={"name": "ids", "type": "checkbox"})]
+
+
+def test_an_undone_addition_can_be_redone(file_manager, file_db, news):
+    file_manager.post("/news/manage_add", {"command": "add", "type": "Page", "name": "gamma",
+                                           "title": "Gamma"})
+    for expected in (False, True):
+        newest = offered_ids(file_manager.get(news))[0]
+        file_manager.post(news, {"command": "undo", "ids": newest})
+        assert read(file_db, lambda root: "gamma" in root["news"]) is expected
+
+
+def test_a_files_chunks_are_charged_to_the_file():
+    database = ZODB.DB(None)
+    objweb.bootstrap(database, admin="admin", password="pw-admin")
+    with objweb.site(database) as root:
+        root.add("report", File(data=b"x" * (CHUNK_SIZE + 1), content_type="text/plain"))
+    with objweb.site(database) as root:
+        report = root["report"]
+        held = list(records.held_records(report))
+        chunk_ids = [chunk._p_oid for chunk in report._blob.chunks]
+        assert held == [("_blob", report._blob._p_oid)] + [("_blob", oid) for oid in chunk_ids]
+        assert len(chunk_ids) == 2
+    database.close()
+
+
+def test_a_move_is_charged_to_both_folders(file_manager, file_db, news):
+    file_manager.post("/news/manage_contents", {"command": "cut", "names": "alpha"})
+    file_manager.post("/other/manage_contents", {"command": "paste"})
+    changed = rows(file_manager.get("/manage_undo"))[0].find_all("td")[4]
+    paths = [item.get_text() for item in changed.find_all("li")]
+    assert set(paths) == {"/other/alpha", "/other", "/news"}
