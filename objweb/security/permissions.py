@@ -39,7 +39,8 @@ _EDITORS = frozenset({EDITOR, OWNER, MANAGER})
 _MANAGERS = frozenset({MANAGER})
 
 # What a site answers before anyone changes a setting, as in Zope: anyone may
-# look, editors and owners may change content, managers hold the rest.
+# look, editors and owners may change content, owners may undo, managers hold
+# the rest.
 DEFAULT_ROLES: dict[str, frozenset] = {
     VIEW: frozenset({ANONYMOUS, MANAGER}),
     ACCESS_CONTENTS: frozenset({ANONYMOUS, MANAGER}),
@@ -51,6 +52,8 @@ DEFAULT_ROLES: dict[str, frozenset] = {
     DELETE_OBJECTS: _EDITORS,
     CHANGE_OBJECTS: _EDITORS,
     CHANGE_CODE: frozenset({MANAGER}),
-    UNDO_CHANGES: _EDITORS,
+    # As in Zope: an undo rewrites whatever its transaction touched, so only
+    # those trusted with a place undo there (and each undo is checked further).
+    UNDO_CHANGES: frozenset({OWNER, MANAGER}),
     IMPORT_EXPORT: _MANAGERS,
 }

@@ -16,7 +16,7 @@ from objweb.content.folder import Folder
 from objweb.content.registry import addable_types
 from objweb.errors import NameInUseError, NotFoundError, ValidationError
 from objweb.security.protections import (
-    ADD, CREATE, DELETE, IMPORT_EXPORT, MANAGE, permission_for)
+    ADD, CREATE, DELETE, IMPORT_EXPORT, MANAGE, UNDO, permission_for)
 from objweb.traversal.location import path_of
 from objweb.zmi import cookies, exporting, pasting
 from objweb.zmi.display import format_time, iso_time
@@ -148,6 +148,9 @@ class ContentsScreen(Screen):
         for name in names:
             self.context.remove(name)
         self.note(f"Deleted {describe(names)} from {path_of(self.context)}")
+        # The link leads only where the user may undo: the Undo tab says what they may.
+        if not self.can(UNDO):
+            return self.back(f"Deleted {describe(names)}.")
         return self.back(f"Deleted {describe(names)}.", link_url=self.url(screen="manage_undo"),
                          link_text="Undo")
 

@@ -30,7 +30,7 @@ NEEDED = {
     # /zone gives Change objects to the role it defines, and everything below acquires it.
     "Change objects": EDITORS | {"Reviewer"},
     "Change scripts and templates": {"Manager"},
-    "Undo changes": EDITORS,
+    "Undo changes": {"Owner", "Manager"},
     "Import/Export objects": {"Manager"},
 }
 

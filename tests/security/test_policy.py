@@ -87,6 +87,7 @@ def test_default_roles_of_permissions(tree):
     assert policy.roles_of_permission(p.VIEW, tree) == {"Anonymous", "Manager"}
     assert policy.roles_of_permission(p.CHANGE_OBJECTS, tree) == {"Editor", "Owner", "Manager"}
     assert policy.roles_of_permission(p.MANAGE_USERS, tree) == {"Manager"}
+    assert policy.roles_of_permission(p.UNDO_CHANGES, tree) == {"Owner", "Manager"}
     assert policy.roles_of_permission("No such permission", tree) == frozenset()
 
 
