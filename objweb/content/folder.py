@@ -29,6 +29,9 @@ class Folder(Item):
     is_container = True
     __protections__ = dict(CONTAINER_PROTECTIONS)
     __code_access__ = {"keys": ACCESS, "values": ACCESS, "items": ACCESS, "get": ACCESS}
+    # The attributes that hold the items: a change to their records adds or
+    # removes items, which is what undoing it needs the rights for.
+    item_attributes = ("_items", "_count")
 
     def __init__(self, title: str = ""):
         super().__init__(title)

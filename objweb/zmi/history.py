@@ -2,13 +2,14 @@
 
 The storage lists its transactions (`undoLog`) and the records each one
 wrote (`iterator`); `objweb.zmi.records` finds where in the site each
-record belongs, which gives the paths a change is shown with.
+record belongs, which gives the paths a change is shown with and tells
+whether it lies wholly inside a folder.
 
 Undo ids are the storage's own (base64 of the transaction id, as
 FileStorage, ZEO and RelStorage write them). An undo that later
 transactions stand in the way of is refused by ZODB with an `UndoError`;
 `blockers` then names those later transactions, so they can be undone
-together.
+together. Who may undo what is `objweb.zmi.reversal`'s to say.
 """
 
 import base64
@@ -20,6 +21,7 @@ from datetime import date, datetime, time, timezone
 import transaction
 from ZODB.utils import p64, u64
 
+from objweb.traversal.location import is_inside
 from objweb.zmi.framework import REQUEST_PATH_KEY
 from objweb.zmi.records import Placement, place_records, records_of
 
@@ -42,9 +44,15 @@ class Change:
     hidden: int = 0
     placement: Placement = field(default_factory=Placement, compare=False, repr=False)
 
-    def is_within(self, path: str) -> bool:
+    def touches(self, path: str) -> bool:
         """Whether the request or an object changed lies at or below `path`."""
         return any(is_below(candidate, path) for candidate in (self.path,) + self.paths)
+
+    def is_wholly_inside(self, folder) -> bool:
+        """Whether every record the change wrote belongs to `folder` or what is below it."""
+        placement = self.placement
+        return bool(placement.places) and placement.is_complete and all(
+            is_inside(place.obj, folder) for place in placement.places)
 
 
 @dataclass(frozen=True)
@@ -128,20 +136,27 @@ def undo_id_of(tid: bytes) -> str:
 
 # -- reading the history ---------------------------------------------------------------
 
-def history(connection, where: Filter, *, start: int = 0, size: int = 20) -> tuple[list, bool]:
+def history(connection, where: Filter, *, start: int = 0, size: int = 20,
+            inside=None) -> tuple[list, bool]:
     """Return up to `size` changes from the `start`-th match, newest first, and whether
     more follow.
+
+    With `inside` (a folder), only the changes wholly inside it are listed,
+    whatever `where` says: a folder's history shows nothing of the rest of
+    the site.
     """
     db = connection.db()
     wanted = start + size + 1
-    if not where.path or where.path == "/":
+    if inside is None and (not where.path or where.path == "/"):
         entries = db.undoLog(start, start + size + 1, where.accepts)
         changes = [describe(connection, entry) for entry in entries]
         return changes[:size], len(changes) > size
     matches = []
     for entry in db.undoLog(0, SCAN_LIMIT, where.accepts):
         change = describe(connection, entry)
-        if change.is_within(where.path):
+        if inside is not None and not change.is_wholly_inside(inside):
+            continue
+        if change.touches(where.path):
             matches.append(change)
             if len(matches) >= wanted:
                 break

@@ -1,10 +1,14 @@
 """The Undo tab: the transaction history, filtered, and undoing chosen transactions.
 
 Each transaction shows its time, user, the request path, its note and the
-paths of the objects it changed. On a folder the list starts narrowed to
-that folder. An undo runs in a transaction of its own; when later changes
-stand in the way, the screen names those transactions and offers to undo
-them together with the chosen ones.
+paths of the objects it changed. Below the root the tab lists only the
+transactions wholly inside its object, whatever the filter says. A
+transaction is offered for undoing only when the user may make every
+change the undo would make (`objweb.zmi.reversal`); the others say why
+not, and an undo of one is refused with the reason and changes nothing.
+An undo runs in a transaction of its own; when later changes stand in the
+way, the screen names those transactions and offers to undo them together
+with the chosen ones, if the user may undo all of them here.
 """
 
 import webob
@@ -14,7 +18,7 @@ from objweb.content.base import Item
 from objweb.errors import ValidationError
 from objweb.security.protections import UNDO
 from objweb.traversal.location import path_of
-from objweb.zmi import history
+from objweb.zmi import history, reversal
 from objweb.zmi.display import format_time
 from objweb.zmi.forms import batch_start, day_field
 from objweb.zmi.framework import Screen, command, screen
@@ -30,6 +34,9 @@ class UndoScreen(Screen):
     format_time = staticmethod(format_time)
     blocked: list = ()
     blocked_ids: list = ()
+    # How many of the later changes in the way this user may not undo here.
+    unavailable = 0
+    refusals: dict = {}
     scan_limit = history.BLOCKER_SCAN_LIMIT
 
     @property
@@ -47,6 +54,21 @@ class UndoScreen(Screen):
         """The path the list is narrowed to unless the user says otherwise."""
         return "" if self.context is self.request.root else path_of(self.context)
 
+    @property
+    def inside(self):
+        """The object this tab's history is confined to (None at the root)."""
+        return None if self.context is self.request.root else self.context
+
+    def refusal(self, change: history.Change) -> str | None:
+        """Return why the user may not undo `change` here, or None if they may."""
+        return reversal.refusal(self.request.connection, change, self.request.policy,
+                                inside=self.inside)
+
+    @property
+    def offers_any(self) -> bool:
+        """Whether any listed transaction may be undone."""
+        return any(not self.refusals.get(change.undo_id) for change in self.changes)
+
     def get(self) -> webob.Response:
         """Render a batch of the history, filtered as asked."""
         params = self.request.params
@@ -58,7 +80,9 @@ class UndoScreen(Screen):
         self.changes, self.more = [], False
         if self.supported:
             self.changes, self.more = history.history(
-                self.request.connection, self.where, start=self.start, size=BATCH_SIZE)
+                self.request.connection, self.where, start=self.start, size=BATCH_SIZE,
+                inside=self.inside)
+            self.refusals = {change.undo_id: self.refusal(change) for change in self.changes}
         return self.render()
 
     @property
@@ -81,30 +105,51 @@ class UndoScreen(Screen):
     @command("undo")
     def undo(self) -> webob.Response:
         """Undo the ticked transactions, or name the later ones standing in the way."""
-        ids = self.request.POST.getall("ids")
+        # Each transaction once, however often the form names it.
+        ids = list(dict.fromkeys(self.request.POST.getall("ids")))
         if not ids:
             raise ValidationError("tick the transactions to undo first", "ids")
         changes = [self._change(undo_id) for undo_id in ids]
-        if self.default_path:
-            outside = [change for change in changes if not change.is_within(self.default_path)]
-            if outside:
-                raise ValidationError("a ticked transaction changed things outside "
-                                      f"{self.default_path}; undo it from above", "ids")
+        for change in changes:
+            reason = self.refusal(change)
+            if reason:
+                return self.refused(change, reason)
         notes = "; ".join(change.note for change in changes if change.note)
         try:
             history.undo(self.db, ids, user=self.user_id, path=self.request.path_info,
                          note=f"Undo of: {notes}" if notes else "Undo")
         except UndoError:
-            self.blocked = history.blockers(self.request.connection, ids)
-            self.blocked_ids = ids + [change.undo_id for change in self.blocked]
-            message = ("Later changes touched the same objects, so this cannot be undone "
-                       "alone. Undo the later ones together with it?")
-            response = self.failed(ValidationError(message))
-            response.status = 409
-            return response
+            return self.show_blockers(ids)
         count = len(ids)
         return self.redirect(self.url(screen=self.name),
                              f"Undid {count} transaction{'s' if count != 1 else ''}.")
+
+    def refused(self, change: history.Change, reason: str) -> webob.Response:
+        """Show why `change` may not be undone here; answer 403 (nothing changed)."""
+        about = f" ({change.note})" if change.note else ""
+        message = f"You may not undo the change of {format_time(change.time)}{about}: {reason}."
+        response = self.failed(ValidationError(message, "ids"))
+        response.status = 403
+        return response
+
+    def show_blockers(self, ids: list[str]) -> webob.Response:
+        """Name the later changes in the way that the user may see here; answer 409.
+
+        They are offered to be undone together only if the user may undo
+        every one of them here.
+        """
+        blockers = history.blockers(self.request.connection, ids)
+        inside = self.inside
+        self.blocked = [change for change in blockers
+                        if inside is None or change.is_wholly_inside(inside)]
+        self.unavailable = sum(1 for change in blockers
+                               if change not in self.blocked or self.refusal(change))
+        self.blocked_ids = ids + [change.undo_id for change in self.blocked]
+        message = ("Later changes touched the same objects, so this cannot be undone "
+                   "alone. Undo the later ones together with it?")
+        response = self.failed(ValidationError(message))
+        response.status = 409
+        return response
 
     def _change(self, undo_id: str) -> history.Change:
         try:

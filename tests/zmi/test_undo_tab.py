@@ -128,7 +128,7 @@ def test_undo_of_an_unknown_transaction_is_refused(file_manager, news, undo_id, 
 def test_undo_from_a_folder_of_a_change_elsewhere_is_refused(file_manager, file_db, news):
     file_manager.post("/other/manage_properties", {"command": "save", "title": "Elsewhere"})
     undo_id = rows(file_manager.get("/manage_undo"))[0].find("input")["value"]
-    page = file_manager.post(news, {"command": "undo", "ids": undo_id}, status=400)
+    page = file_manager.post(news, {"command": "undo", "ids": undo_id}, status=403)
     assert "outside /news" in page.text
     assert read(file_db, lambda root: root["other"].title) == "Elsewhere"
 
@@ -186,9 +186,12 @@ def test_the_history_of_a_folder_is_batched_too(file_manager, file_db, news):
     for number in range(22):
         with objweb.site(file_db, user="admin") as root:
             root["news"]["alpha"].edit(title=f"Title {number}")
+            root["news"]["beta"].edit(title=f"Beta {number}")
+        with objweb.site(file_db, user="admin") as root:
             root["other"].edit(title=f"Other {number}")
     page = file_manager.get(news)
     assert len(rows(page)) == 20
+    assert not any("/other" in row.get_text() for row in rows(page))
     assert page.html.find("a", rel="next")
 
 
@@ -247,6 +250,32 @@ def test_an_undone_addition_can_be_redone(file_manager, file_db, news):
         assert read(file_db, lambda root: "gamma" in root["news"]) is expected
 
 
+def test_a_move_is_undone_from_above_only(file_manager, file_db, news):
+    file_manager.post("/news/manage_contents", {"command": "cut", "names": "alpha"})
+    file_manager.post("/other/manage_contents", {"command": "paste"})
+    page = file_manager.get(news)
+    assert not any("Pasted" in row.get_text() for row in rows(page))
+    move = offered_ids(file_manager.get("/manage_undo"))[0]
+    page = file_manager.post(news, {"command": "undo", "ids": move}, status=403)
+    assert "outside /news" in page.text
+    file_manager.post("/manage_undo", {"command": "undo", "ids": move})
+    assert read(file_db, lambda root: ("alpha" in root["news"], "alpha" in root["other"])) == \
+        (True, False)
+
+
+def test_a_transaction_with_too_many_records_is_not_offered(file_manager, file_db, news,
+                                                            monkeypatch):
+    file_manager.post("/news/manage_contents", {"command": "delete", "names": "alpha"})
+    monkeypatch.setattr(records, "RECORD_LIMIT", 1)
+    page = file_manager.get("/manage_undo")
+    first = rows(page)[0]
+    assert first.find("input", attrs={"type": "checkbox"}) is None
+    assert "too many to check" in first.get_text()
+    undo_id = file_db.undoLog(0, 1)[0]["id"].decode("ascii")
+    file_manager.post("/manage_undo", {"command": "undo", "ids": undo_id}, status=403)
+    assert read(file_db, lambda root: "alpha" in root["news"]) is False
+
+
 def test_a_files_chunks_are_charged_to_the_file():
     database = ZODB.DB(None)
     objweb.bootstrap(database, admin="admin", password="pw-admin")
@@ -267,3 +296,11 @@ def test_a_move_is_charged_to_both_folders(file_manager, file_db, news):
     changed = rows(file_manager.get("/manage_undo"))[0].find_all("td")[4]
     paths = [item.get_text() for item in changed.find_all("li")]
     assert set(paths) == {"/other/alpha", "/other", "/news"}
+
+
+def test_a_transaction_named_twice_is_undone_once(file_manager, file_db, news):
+    file_manager.post("/news/manage_contents", {"command": "delete", "names": "alpha"})
+    undo_id = rows(file_manager.get(news))[0].find("input")["value"]
+    response = file_manager.post(news, [("command", "undo"), ("ids", undo_id), ("ids", undo_id)])
+    assert "Undid 1 transaction." in file_manager.follow(response).text
+    assert read(file_db, lambda root: sorted(root["news"].keys())) == ["alpha", "beta"]
