@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import webob
 
 from objweb.content import File, Folder, Image, Item, Page, type_named
+from objweb.content.mediatype import DEFAULT_CONTENT_TYPE, MediaType, parse_media_type
 from objweb.content.schema import convert_values, fields_of
 from objweb.content.userfolder import UserFolder
 from objweb.errors import ValidationError
@@ -156,13 +157,24 @@ def _body_text(request) -> str:
         raise ValidationError("the body is not text in its declared charset") from None
 
 
+def _body_type(request) -> MediaType | None:
+    """Return the parsed type of a PUT body (None if untyped); 400 if malformed."""
+    header = request.headers.get("Content-Type", "")
+    if not header.strip():
+        return None
+    try:
+        return parse_media_type(header)
+    except ValueError as error:
+        raise ValidationError(f"content_type: {error}", "content_type") from None
+
+
 def _new_from_body(name: str, request) -> Item:
-    content_type = request.content_type or "application/octet-stream"
-    if content_type == "text/html":
+    body_type = _body_type(request)
+    essence = body_type.essence if body_type is not None else DEFAULT_CONTENT_TYPE
+    if essence == "text/html":
         return Page(title=name, body=_body_text(request))
-    cls = Image if content_type.startswith("image/") else File
-    full_type = request.headers.get("Content-Type", content_type)
-    return cls(title=name, data=request.body_file, content_type=full_type)
+    cls = Image if essence.startswith("image/") else File
+    return cls(title=name, data=request.body_file, content_type=str(body_type or essence))
 
 
 @view_config(Folder, CREATE_BY_PUT, action=protections.ADD, methods=("PUT",), json_api=True)
@@ -183,14 +195,15 @@ def put_new(folder, request) -> webob.Response:
 @view_config(Item, action=protections.CHANGE, methods=("PUT",), json_api=True)
 def put_replace(obj, request) -> webob.Response:
     """Replace a File's content or a Page's body with the raw body; answer `204`."""
+    body_type = _body_type(request)
     if isinstance(obj, File):
-        if request.content_type:
-            obj.edit(content_type=request.headers["Content-Type"])
+        if body_type is not None:
+            obj.edit(content_type=str(body_type))
         obj.write(request.body_file)
-    elif isinstance(obj, Page) and request.content_type == "text/html":
+    elif isinstance(obj, Page) and body_type is not None and body_type.essence == "text/html":
         obj.edit(body=_body_text(request))
     else:
         raise ValidationError(f"PUT cannot replace a {obj.type_name} with "
-                              f"{request.content_type or 'an untyped body'}")
+                              f"{body_type.essence if body_type else 'an untyped body'}")
     request.note(f"replaced {path_of(obj)}")
     return webob.Response(status=204)

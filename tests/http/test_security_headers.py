@@ -104,6 +104,30 @@ def test_active_uploads_through_put_are_sandboxed_too(site, app, content_type):
     assert response.headers["Content-Security-Policy"] == UPLOAD_SANDBOX_CSP
 
 
+@pytest.mark.parametrize("content_type", ["text/plain, text/html", "text/plain;;", "text"])
+def test_a_put_with_a_malformed_type_is_refused(site, app, db, content_type):
+    response = app.put("/news/upload", b"<b>x</b>",
+                       headers={**ADMIN_AUTH, "Content-Type": content_type}, status=400)
+    assert "not a content type" in response.json["error"]
+    with objweb.site(db) as root:
+        assert "upload" not in root["news"]
+
+
+def test_a_file_is_served_with_its_type_as_parsed(site, app, db):
+    app.put("/news/notes", b"plain", headers={**ADMIN_AUTH, "Content-Type":
+                                              "Text/Plain ; Charset=UTF-8"}, status=201)
+    response = app.get("/news/notes", status=200)
+    assert response.headers["Content-Type"] == "text/plain; charset=UTF-8"
+    assert "Content-Disposition" not in response.headers
+
+
+def test_an_html_put_in_capitals_is_a_page(site, app, db):
+    app.put("/news/upper", b"<p>x</p>", headers={**ADMIN_AUTH, "Content-Type": "TEXT/HTML"},
+            status=201)
+    with objweb.site(db) as root:
+        assert root["news"]["upper"].type_name == "Page"
+
+
 @pytest.mark.parametrize("name", ['quo"te', "semi;colon", "ünï.html", "back\\slash"])
 def test_attachment_names_cannot_break_the_header(site, app, db, name):
     with objweb.site(db) as root:
