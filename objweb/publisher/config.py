@@ -19,7 +19,8 @@ class Settings:
     max_json_depth: int = 32
     # A URL (path and query) longer than this answers 414.
     max_url_length: int = 8192
-    # Fields of a form body (413) or of a query string (400).
+    # Fields of a form body (413) or of a query string (400). A multipart
+    # form's parts are counted by its parser, nested parts included.
     max_form_fields: int = 1000
     # A urlencoded form is parsed in memory, so its body has a size limit of
     # its own (413); multipart files go to temporary files and only count

@@ -31,3 +31,28 @@ def test_finding_09_listed_content_type_is_not_served_as_html(app, sample):
     response = app.get("/news/old", status=200)
     assert response.headers["Content-Type"] == "application/octet-stream"
     assert response.headers["Content-Disposition"].startswith("attachment;")
+
+
+def multipart(boundary: str, fields: int, *, name: str = "f") -> bytes:
+    """Return a multipart body of `fields` small fields separated by `boundary`."""
+    part = (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\nx\r\n')
+    return (part * fields + f"--{boundary}--\r\n").encode()
+
+
+def test_finding_10_a_second_boundary_does_not_slip_past_the_field_limit(app, db):
+    before = db.lastTransaction()
+    response = app.post("/@@login", multipart("b", 20_000), headers={
+        "Content-Type": "multipart/form-data; boundary=a; boundary=b"}, status=413)
+    assert "the form has more than 1000 fields" in response.text
+    assert db.lastTransaction() == before
+
+
+def test_finding_10_parts_nested_in_a_part_count_as_fields(app, db):
+    inner = multipart("inner", 2_000)
+    body = (b'--outer\r\nContent-Disposition: form-data; name="f"\r\n'
+            b"Content-Type: multipart/mixed; boundary=inner\r\n\r\n" + inner +
+            b"\r\n--outer--\r\n")
+    response = app.post("/@@login", body, headers={
+        "Content-Type": "multipart/form-data; boundary=outer"}, status=413)
+    assert "the form has more than 1000 fields" in response.text
+
