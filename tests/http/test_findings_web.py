@@ -7,9 +7,11 @@ belong to.
 
 import json
 
+from webtest import TestApp
+
 import objweb
-from objweb import File
-from support import ADMIN_AUTH
+from objweb import File, Settings
+from support import ADMIN_AUTH, BROWSER_ACCEPT
 
 LISTED = "text/plain, text/html"
 
@@ -56,3 +58,30 @@ def test_finding_10_parts_nested_in_a_part_count_as_fields(app, db):
         "Content-Type": "multipart/form-data; boundary=outer"}, status=413)
     assert "the form has more than 1000 fields" in response.text
 
+
+
+def form_login(app, login: str, password: str, *, status: int, environ: dict):
+    """Log in through the form as a browser behind `environ`'s addresses does."""
+    page = app.get("/@@login", headers=BROWSER_ACCEPT, extra_environ=environ, status=200)
+    form = page.forms[0]
+    form["login"], form["password"] = login, password
+    return form.submit(headers=BROWSER_ACCEPT, extra_environ=environ, status=status)
+
+
+def behind_nginx(client: str) -> dict:
+    """The environ of a request nginx on this machine passes on for `client`."""
+    return {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": client}
+
+
+def test_finding_11_a_trusted_proxy_does_not_lock_every_client_out(db):
+    with objweb.site(db) as root:
+        root["acl_users"].add_user("editor", "editor-pw", roles=["Editor"])
+    # Four failures per address stand for the default twenty, at a fifth of the hashing.
+    settings = Settings(trusted_proxies="127.0.0.1", login_attempts_per_address=4)
+    app = TestApp(objweb.make_app(db, settings))
+    for attempt in range(4):
+        form_login(app, f"guess{attempt}", "wrong", status=401,
+                   environ=behind_nginx("203.0.113.5"))
+    form_login(app, "guess", "wrong", status=429, environ=behind_nginx("203.0.113.5"))
+    form_login(TestApp(app.app), "editor", "editor-pw", status=303,
+               environ=behind_nginx("198.51.100.7"))
