@@ -212,7 +212,8 @@ class Application:
             segments = [segment for segment in request.path_info.split("/") if segment]
         except UnicodeDecodeError:
             raise NotFoundError("the path is not valid UTF-8") from None
-        host = read_virtual_host(segments, request.application_url)
+        host = read_virtual_host(segments, request.application_url,
+                                 from_trusted_proxy=self.proxies.trusts(request.remote_addr))
         request.base_url = host.base_url
         request.virtual_host = host
         request.url_root = _virtual_root(root, host.root_segments)

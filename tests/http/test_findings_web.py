@@ -11,7 +11,7 @@ from webtest import TestApp
 
 import objweb
 from objweb import File, Settings
-from support import ADMIN_AUTH, BROWSER_ACCEPT
+from support import ADMIN, ADMIN_AUTH, ADMIN_PASSWORD, BROWSER_ACCEPT, browser_login
 
 LISTED = "text/plain, text/html"
 
@@ -85,3 +85,17 @@ def test_finding_11_a_trusted_proxy_does_not_lock_every_client_out(db):
     form_login(app, "guess", "wrong", status=429, environ=behind_nginx("203.0.113.5"))
     form_login(TestApp(app.app), "editor", "editor-pw", status=303,
                environ=behind_nginx("198.51.100.7"))
+
+
+EVIL_HOST = "/VirtualHostBase/https/evil.example:443/VirtualHostRoot"
+
+
+def test_finding_17_a_stranger_s_virtual_host_path_cannot_send_manage_off_site(db):
+    for settings in (Settings(), Settings(trusted_proxies="10.0.0.0/8")):
+        app = TestApp(objweb.make_app(db, settings))
+        browser_login(app, ADMIN, ADMIN_PASSWORD)
+        response = app.get(EVIL_HOST + "/manage", headers=BROWSER_ACCEPT, status=400,
+                           extra_environ={"REMOTE_ADDR": "192.0.2.1"})
+        assert "Location" not in response.headers
+        assert "trusted_proxies" in response.text
+        assert "evil.example" not in response.text
