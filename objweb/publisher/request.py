@@ -62,9 +62,11 @@ class Request(webob.Request):
     policy = None
     settings = None
     connection = None
-    # The token a browser session must send with every state change (the
-    # `csrf_token` form field or the `X-CSRF-Token` header).
+    # The token pages give the user's forms to send back with every state
+    # change (the `csrf_token` form field or the `X-CSRF-Token` header), and
+    # every token still accepted (a Basic user's previous one too).
     csrf_token = ""
+    csrf_tokens: tuple[str, ...] = ()
     # How the principal proved who it is: "basic", "session" or None (anonymous).
     authenticated_by = None
     # The browser session of the request, if it came with a valid session cookie.

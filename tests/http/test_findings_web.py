@@ -10,8 +10,11 @@ import json
 from webtest import TestApp
 
 import objweb
-from objweb import File, Settings
-from support import ADMIN, ADMIN_AUTH, ADMIN_PASSWORD, BROWSER_ACCEPT, browser_login
+from objweb import File, Folder, Script, Settings, UserFolder
+from objweb.security import csrf
+from support import (
+    ADMIN, ADMIN_AUTH, ADMIN_PASSWORD, BROWSER_ACCEPT, basic_auth, basic_csrf_token,
+    browser_login, csrf_token_in)
 
 LISTED = "text/plain, text/html"
 
@@ -99,3 +102,65 @@ def test_finding_17_a_stranger_s_virtual_host_path_cannot_send_manage_off_site(d
         assert "Location" not in response.headers
         assert "trusted_proxies" in response.text
         assert "evil.example" not in response.text
+
+
+def zone_with_its_own_admin(db) -> None:
+    with objweb.site(db) as root:
+        root["zone"] = Folder(title="Zone")
+        root["zone"]["acl_users"] = UserFolder()
+        root["zone"]["acl_users"].add_user(ADMIN, "zone-pw", roles=["Manager"])
+
+
+def test_finding_18_a_same_named_user_s_token_does_not_pass_for_another(app, db):
+    zone_with_its_own_admin(db)
+    zone_admin = basic_auth(ADMIN, "zone-pw")
+    zone_token = csrf_token_in(app.get("/zone/manage_contents", headers=zone_admin,
+                                       status=200).text)
+    site_token = basic_csrf_token(app, ADMIN_AUTH)
+    assert zone_token != site_token
+    # The zone's admin would take the site root's title with a token of its own.
+    app.post("/manage_properties", {"command": "save", "title": "Taken",
+                                    "csrf_token": zone_token}, headers=ADMIN_AUTH, status=403)
+    app.post("/manage_properties", {"command": "save", "title": "Kept",
+                                    "csrf_token": site_token}, headers=ADMIN_AUTH, status=303)
+    with objweb.site(db) as root:
+        assert root.title == "Kept"
+
+
+def test_finding_18_the_basic_token_rotates_and_the_last_one_holds(app, db, monkeypatch):
+    start = csrf.clock()
+    token = basic_csrf_token(app, ADMIN_AUTH)
+    monkeypatch.setattr(csrf, "clock", lambda: start + csrf.BASIC_TOKEN_WINDOW)
+    assert basic_csrf_token(app, ADMIN_AUTH) != token
+    app.post("/manage_properties", {"command": "save", "title": "Next window",
+                                    "csrf_token": token}, headers=ADMIN_AUTH, status=303)
+    monkeypatch.setattr(csrf, "clock", lambda: start + 2 * csrf.BASIC_TOKEN_WINDOW)
+    app.post("/manage_properties", {"command": "save", "title": "Too late",
+                                    "csrf_token": token}, headers=ADMIN_AUTH, status=403)
+    with objweb.site(db) as root:
+        assert root.title == "Next window"
+
+
+def test_finding_18_a_new_password_changes_the_token(app, db):
+    token = basic_csrf_token(app, ADMIN_AUTH)
+    with objweb.site(db) as root:
+        root["acl_users"].set_password(ADMIN, "new-pw")
+    new_auth = basic_auth(ADMIN, "new-pw")
+    assert basic_csrf_token(app, new_auth) != token
+    app.post("/manage_properties", {"command": "save", "title": "Old token",
+                                    "csrf_token": token}, headers=new_auth, status=403)
+
+
+def test_finding_19_proxy_roles_by_a_form_with_basic_credentials_need_the_token(app, db):
+    with objweb.site(db) as root:
+        root["peek"] = Script(body="return 1")
+    response = app.post("/peek/@@proxy-roles", {"roles": "Manager"}, headers=ADMIN_AUTH,
+                        status=403)
+    assert "did not come from this site" in response.text
+    with objweb.site(db) as root:
+        assert root["peek"].proxy_roles == ()
+    app.post("/peek/@@proxy-roles", {"roles": "Manager",
+                                     "csrf_token": basic_csrf_token(app, ADMIN_AUTH)},
+             headers=ADMIN_AUTH, status=200)
+    with objweb.site(db) as root:
+        assert root["peek"].proxy_roles == ("Manager",)

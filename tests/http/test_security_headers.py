@@ -45,7 +45,9 @@ def requests_of_every_kind(app):
     yield app.put("/news/hello", b"x", headers={**ADMIN_AUTH, "Content-Type": "image/png"},
                   status=400)
     yield app.post("/news/hello", status=405)
-    yield app.post("/news", b"{}", headers={**ADMIN_AUTH, "Content-Type": "text/plain"}, status=415)
+    yield app.post("/news", b"{}", headers={**ADMIN_AUTH, "Content-Type": "text/plain"}, status=403)
+    yield app.post("/news", b"{}", headers={**ADMIN_AUTH, "Content-Type": "application/xml"},
+                   status=415)
     yield app.post("/news", json.dumps({"@type": "Page", "id": "p"}),
                    headers={**ADMIN_AUTH, "Content-Type": "application/json"}, status=201)
     yield app.delete("/news/p", headers=ADMIN_AUTH, status=204)
