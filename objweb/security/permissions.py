@@ -16,11 +16,14 @@ CHANGE_OBJECTS = "Change objects"
 CHANGE_CODE = "Change scripts and templates"
 UNDO_CHANGES = "Undo changes"
 IMPORT_EXPORT = "Import/Export objects"
+# HTML written without it (a Page's body) loses scripts, styles, frames, forms
+# and event handlers: it is served from the origin of the management screens.
+WRITE_UNFILTERED_HTML = "Write unfiltered HTML"
 
 ALL_PERMISSIONS = (
     VIEW, ACCESS_CONTENTS, VIEW_MANAGEMENT, CHANGE_PERMISSIONS, CHANGE_LOCAL_ROLES,
     MANAGE_USERS, ADD_OBJECTS, DELETE_OBJECTS, CHANGE_OBJECTS, CHANGE_CODE,
-    UNDO_CHANGES, IMPORT_EXPORT,
+    UNDO_CHANGES, IMPORT_EXPORT, WRITE_UNFILTERED_HTML,
 )
 
 ANONYMOUS = "Anonymous"
@@ -53,4 +56,5 @@ DEFAULT_ROLES: dict[str, frozenset] = {
     CHANGE_CODE: frozenset({MANAGER}),
     UNDO_CHANGES: _EDITORS,
     IMPORT_EXPORT: _MANAGERS,
+    WRITE_UNFILTERED_HTML: _MANAGERS,
 }

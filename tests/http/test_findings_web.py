@@ -164,3 +164,21 @@ def test_finding_19_proxy_roles_by_a_form_with_basic_credentials_need_the_token(
              headers=ADMIN_AUTH, status=200)
     with objweb.site(db) as root:
         assert root["peek"].proxy_roles == ("Manager",)
+
+
+SCRIPTED = '<p>News</p><script>steal()</script><img src="x.png" onerror="steal()">'
+
+
+def test_finding_12_an_editor_s_page_runs_no_script_for_the_manager(app, db):
+    with objweb.site(db) as root:
+        root["acl_users"].add_user("editor", "editor-pw", roles=["Editor"])
+    editor = TestApp(app.app)
+    token = browser_login(editor, "editor", "editor-pw")
+    added = editor.post("/manage_add", {"type": "Page", "name": "trap", "title": "Trap",
+                                        "body": SCRIPTED, "command": "add", "csrf_token": token},
+                        status=303)
+    shown = added.follow(status=200).text
+    assert "removed" in shown and "&lt;script&gt;" in shown and "onerror= on &lt;img&gt;" in shown
+    page = app.get("/trap", headers=ADMIN_AUTH, status=200).text
+    assert "<p>News</p>" in page and '<img src="x.png">' in page
+    assert "<script" not in page and "onerror" not in page and "steal" not in page

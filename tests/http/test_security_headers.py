@@ -10,7 +10,8 @@ import objweb
 from objweb import File, Folder, Image, Page, Settings
 from objweb.content.file import ACTIVE_CONTENT_TYPES
 from objweb.security.headers import (
-    FRAME_REFUSAL, LOGIN_CSP, MANAGEMENT_CSP, MANAGEMENT_HEADERS, NOSNIFF, UPLOAD_SANDBOX_CSP)
+    FRAME_REFUSAL, LOGIN_CSP, MANAGEMENT_CSP, MANAGEMENT_HEADERS, NOSNIFF, PLAIN_PAGE_CSP,
+    UPLOAD_SANDBOX_CSP)
 from support import ADMIN, ADMIN_PASSWORD, BROWSER_ACCEPT, basic_auth
 
 from sample_site import png_bytes
@@ -168,10 +169,25 @@ def test_the_login_challenge_refuses_framing(site, app):
 def test_management_headers_refuse_framing_and_foreign_code():
     assert MANAGEMENT_HEADERS["X-Frame-Options"] == "DENY"
     assert MANAGEMENT_HEADERS["Content-Security-Policy"] == MANAGEMENT_CSP
-    for directive in ("frame-ancestors 'none'", "script-src 'self'", "object-src 'none'",
-                      "form-action 'self'", "base-uri 'self'"):
-        assert directive in MANAGEMENT_CSP
-    assert "'unsafe-eval'" not in MANAGEMENT_CSP
-    assert "script-src 'self' 'unsafe-inline'" not in MANAGEMENT_CSP
+    for directive in ("default-src 'none'", "frame-ancestors 'none'", "script-src 'self'",
+                      "style-src 'self'", "object-src 'none'", "form-action 'self'",
+                      "base-uri 'none'"):
+        assert directive in MANAGEMENT_CSP.split("; ")
+    assert "'unsafe-eval'" not in MANAGEMENT_CSP and "'unsafe-inline'" not in MANAGEMENT_CSP
+    assert "data:" not in MANAGEMENT_CSP
     assert FRAME_REFUSAL == {"X-Frame-Options": "DENY"}
     assert NOSNIFF == {"X-Content-Type-Options": "nosniff"}
+
+
+@pytest.mark.parametrize("path, status", [("/missing", 404), ("/news/manage_nothing", 404)])
+def test_error_pages_run_nothing_and_refuse_framing(site, app, path, status):
+    response = app.get(path, headers={**ADMIN_AUTH, **BROWSER_ACCEPT}, status=status)
+    assert response.headers["Content-Security-Policy"] == PLAIN_PAGE_CSP
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "script" not in PLAIN_PAGE_CSP
+
+
+def test_a_refused_form_on_a_screen_answers_a_page_that_runs_nothing(site, app):
+    response = app.post("/news/manage_properties", {"command": "save", "title": "x"},
+                        headers={**ADMIN_AUTH, **BROWSER_ACCEPT}, status=403)
+    assert response.headers["Content-Security-Policy"] == PLAIN_PAGE_CSP
