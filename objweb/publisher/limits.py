@@ -161,11 +161,12 @@ def _too_many_fields(limit: int) -> RequestTooLargeError:
 
 
 class _FieldBudget:
-    """How many more fields the form being parsed may have."""
+    """How many more fields the form being parsed may have, and how deep it is nested."""
 
     def __init__(self, limit: int):
         self.limit = limit
         self.left = limit
+        self.depth = 0
 
     def spend(self) -> None:
         """Count one field; raise `RequestTooLargeError` past the limit."""
@@ -175,21 +176,47 @@ class _FieldBudget:
 
 
 _BUDGET_KEY = "objweb.form_field_budget"
+# The form, and one multipart/mixed part in it (how old browsers sent several
+# files under one name); nothing deeper is a form.
+MAX_FORM_NESTING = 2
 
 
 class _CountingFieldStorage(cgi_FieldStorage):
     """WebOb's form parser, spending one field of the budget as each part begins.
 
     The parser makes every part, nested ones included, with this class and
-    the environ the form began with, which carries the budget.
+    the environ the form began with, which carries the budget. Nesting is
+    bounded (the parser recurses once per level), and a part typed as a
+    urlencoded form is read as one value: the parser would read the rest of
+    the body into memory for it, past its boundary and the form's size limit.
     """
 
     def __init__(self, fp=None, headers=None, outerboundary=b"", environ=os.environ,
                  *args, **kwargs):
-        budget = environ.get(_BUDGET_KEY) if outerboundary else None
-        if budget is not None:
-            budget.spend()
+        self._budget = environ.get(_BUDGET_KEY)
+        self._is_part = bool(outerboundary)
+        if self._budget is not None and self._is_part:
+            self._budget.spend()
         super().__init__(fp, headers, outerboundary, environ, *args, **kwargs)
+
+    def read_multi(self, environ, keep_blank_values, strict_parsing):
+        """Read a multipart body, refusing one nested past `MAX_FORM_NESTING`."""
+        budget = self._budget
+        budget.depth += 1
+        try:
+            if budget.depth > MAX_FORM_NESTING:
+                raise ValidationError(f"a multipart form nests parts at most "
+                                      f"{MAX_FORM_NESTING} deep")
+            super().read_multi(environ, keep_blank_values, strict_parsing)
+        finally:
+            budget.depth -= 1
+
+    def read_urlencoded(self):
+        """Read a urlencoded body; in a part, read it as the part's one value."""
+        if self._is_part:
+            self.read_single()
+        else:
+            super().read_urlencoded()
 
 
 def _boundary(request) -> str:

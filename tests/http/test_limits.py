@@ -182,6 +182,39 @@ def test_a_multipart_form_within_the_limit_is_parsed(app_with, sample):
         assert root["news"]["up"].size == 5
 
 
+def nested_form(depth: int) -> tuple[bytes, str]:
+    """Return a multipart form whose one field nests `depth` multipart bodies, and its boundary."""
+    body = b'--b0\r\nContent-Disposition: form-data; name="f"\r\n\r\nx\r\n--b0--\r\n'
+    for level in range(1, depth):
+        body = (f'--b{level}\r\nContent-Disposition: form-data; name="f"\r\n'
+                f"Content-Type: multipart/mixed; boundary=b{level - 1}\r\n\r\n").encode() + \
+            body + f"\r\n--b{level}--\r\n".encode()
+    return body, f"b{depth - 1}"
+
+
+@pytest.mark.parametrize("depth, status", [(2, 200), (3, 400), (400, 400)])
+def test_a_multipart_form_nests_parts_two_deep_at_most(app, sample, depth, status):
+    with objweb.site(sample) as root:
+        root["echo"] = objweb.Script(params="f=''", body="return 'got it'")
+    body, boundary = nested_form(depth)
+    response = app.post("/echo", body, status=status, headers={
+        "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    if status == 400:
+        assert "a multipart form nests parts at most 2 deep" in response.text
+
+
+def test_a_urlencoded_part_is_one_value_not_a_form(app, sample):
+    with objweb.site(sample) as root:
+        root["echo"] = objweb.Script(params="f=''", body="return f")
+    fields = b"a=1&" * 3000
+    body = (b'--x\r\nContent-Disposition: form-data; name="f"\r\n'
+            b"Content-Type: application/x-www-form-urlencoded\r\n\r\n" + fields +
+            b"\r\n--x--\r\n")
+    response = app.post("/echo", body, status=200,
+                        headers={"Content-Type": "multipart/form-data; boundary=x"})
+    assert response.text == fields.decode()
+
+
 @pytest.mark.parametrize("content_type", [
     "multipart/form-data", "multipart/form-data; boundary=",
     "multipart/form-data; boundary*=utf-8''%E2%82%AC"])
