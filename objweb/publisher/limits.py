@@ -176,6 +176,41 @@ class _FieldBudget:
 
 
 _BUDGET_KEY = "objweb.form_field_budget"
+# The headers of one part of a multipart form (and anything before its first
+# boundary): a browser sends a few hundred bytes.
+MAX_PART_HEADERS = 64 << 10
+
+
+class _BoundedLines:
+    """The body as the form parser reads it, with its header lines bounded.
+
+    The parser reads a part's headers (and what precedes the first boundary)
+    with `readline()` and no size, joining them as it goes; a part's content
+    it reads with a size. So the bytes of unsized line reads in a row are
+    counted, and more than `MAX_PART_HEADERS` of them are refused before
+    they are held or joined.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._unsized_run = 0
+
+    def readline(self, size: int = -1) -> bytes:
+        """Return the next line; raise `RequestTooLargeError` past the headers' limit."""
+        if size is not None and size >= 0:
+            self._unsized_run = 0
+            return self._stream.readline(size)
+        line = self._stream.readline(MAX_PART_HEADERS - self._unsized_run + 1)
+        self._unsized_run += len(line)
+        if self._unsized_run > MAX_PART_HEADERS:
+            raise RequestTooLargeError(
+                f"the headers of a part of the form are over {MAX_PART_HEADERS} bytes")
+        return line
+
+    def read(self, size: int = -1) -> bytes:
+        """Return the next bytes (the parser reads a part's content by size)."""
+        self._unsized_run = 0
+        return self._stream.read(size)
 # The form, and one multipart/mixed part in it (how old browsers sent several
 # files under one name); nothing deeper is a form.
 MAX_FORM_NESTING = 2
@@ -243,7 +278,7 @@ def parse_form(request, max_fields: int) -> MultiDict:
     environ.setdefault("CONTENT_LENGTH", "0")
     environ["QUERY_STRING"] = ""
     environ[_BUDGET_KEY] = _FieldBudget(max_fields)
-    storage = _CountingFieldStorage(fp=request.body_file, environ=environ,
+    storage = _CountingFieldStorage(fp=_BoundedLines(request.body_file), environ=environ,
                                     keep_blank_values=True, encoding="utf8")
     return MultiDict.from_fieldstorage(storage)
 
