@@ -21,7 +21,7 @@ def _printable(value: object) -> str:
 
 
 def client_address(request) -> str:
-    """Return the client's address: behind a trusted proxy, the one it forwarded (`-` if unknown)."""
+    """Return the client's address, the one a trusted proxy forwarded (`-` if unknown)."""
     return request.environ.get(CLIENT_ADDRESS_KEY) or request.remote_addr or "-"
 
 

@@ -157,7 +157,7 @@ def needs_csrf_token(request) -> bool:
 
 
 def check_csrf(request) -> None:
-    """Return if the request may change state; raise `CSRFError` if its token is missing or wrong."""
+    """Return if the request may change state; raise `CSRFError` for a missing or wrong token."""
     if not needs_csrf_token(request):
         return
     try:

@@ -60,7 +60,8 @@ def server(site_home):
 # Reports every Content-Security-Policy violation of every document to the test.
 REPORT_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (event) => {
-  window.reportCspViolation(`${event.violatedDirective} ${event.blockedURI} at ${event.documentURI}`);
+  window.reportCspViolation(
+    `${event.violatedDirective} ${event.blockedURI} at ${event.documentURI}`);
 });
 """
 

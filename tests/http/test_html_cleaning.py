@@ -86,6 +86,13 @@ def test_the_edit_screen_cleans_and_tells_the_editor(site, app):
     assert_clean(body_of(site, "/news/hello"))
 
 
+def test_comments_go_too(site, app):
+    response = app.patch("/news/hello", json.dumps({"body": "<p>a</p><!-- <script>x</script> -->"}),
+                         headers={**EDITOR, **JSON}, status=200)
+    assert response.json == {"@removed": {"body": ["comments"]}}
+    assert body_of(site, "/news/hello") == "<p>a</p>"
+
+
 def test_clean_html_is_saved_without_a_word(site, app):
     token = browser_login(app, "editor", "editor-pw")
     saved = app.post("/news/hello/manage_edit", {"command": "save", "title": "Hello",
