@@ -48,7 +48,8 @@ def cmd_serve(args) -> int:
             server = Server(make_app(db, config.settings), host=args.host, port=args.port,
                             threads=args.threads, **config.server.waitress_options(),
                             # The server refuses a body over the limit before reading it.
-                            max_request_body_size=config.settings.max_request_body)
+                            max_request_body_size=config.settings.max_request_body,
+                            clear_untrusted_proxy_headers=not config.settings.trusted_proxies)
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 raise CommandError(f"port {args.port} on {args.host} is in use; "

@@ -59,5 +59,8 @@ def _with_overrides(config, local_conf: dict):
         else:
             raise ConfigError(f"[app:main]: unknown key {key!r} (known: db, cache_size, "
                               f"pool_size, {', '.join(sorted(settings))})")
-    return config.replace(database=type(config.database)(**database),
-                          settings=type(config.settings)(**settings))
+    try:
+        return config.replace(database=type(config.database)(**database),
+                              settings=type(config.settings)(**settings))
+    except ValueError as error:  # a value the settings' own check refuses
+        raise ConfigError(f"[app:main] {error}") from None

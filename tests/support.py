@@ -160,6 +160,11 @@ def csrf_token_in(html: str) -> str:
     return found.group(1)
 
 
+def basic_csrf_token(app, auth: dict) -> str:
+    """Return the CSRF token a Basic-auth user's forms carry (read from a management page)."""
+    return csrf_token_in(app.get("/manage_contents", headers=auth, status=200).text)
+
+
 def browser_login(app, login: str, password: str, came_from: str | None = None) -> str:
     """Log a WebTest app in through `/@@login` as a browser does; return the session's CSRF token.
 

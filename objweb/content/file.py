@@ -15,31 +15,25 @@ from ZODB.blob import Blob
 
 from objweb.content.base import Item
 from objweb.content.chunks import ChunkedData, copy_into, keeps_blobs
+from objweb.content.mediatype import (  # noqa: F401 (ACTIVE_CONTENT_TYPES: read from here too)
+    ACTIVE_CONTENT_TYPES, DEFAULT_CONTENT_TYPE, is_active_content_type,
+    normalise_content_type)
 from objweb.content.schema import TITLE, Field
 from objweb.errors import ValidationError
 
 CHUNK_SIZE = 1 << 16
-DEFAULT_CONTENT_TYPE = "application/octet-stream"
-
-# Types a browser runs or renders as a document: served as attachments under
-# a sandboxing policy, so an upload cannot turn into stored cross-site scripting.
-ACTIVE_CONTENT_TYPES = frozenset({
-    "text/html", "application/xhtml+xml", "image/svg+xml", "text/xml",
-    "application/xml", "text/javascript", "application/javascript",
-    "application/x-javascript", "application/ecmascript", "text/ecmascript",
-})
 
 CONTENT_TYPE = Field("content_type", "line", "Content type", max_length=255)
 
 
 def _check_content_type(content_type: str | None, filename: str | None) -> str:
+    """Return the content type to store, normalised; raise `ValidationError` if malformed."""
     if not content_type and filename:
         content_type = mimetypes.guess_type(filename)[0]
-    content_type = (content_type or DEFAULT_CONTENT_TYPE).strip()
-    main, _, sub = content_type.partition("/")
-    if not main or not sub or any(ch in content_type for ch in "\r\n"):
-        raise ValidationError(f"not a content type: {content_type!r}", "content_type")
-    return content_type
+    try:
+        return normalise_content_type(content_type or DEFAULT_CONTENT_TYPE)
+    except ValueError as error:
+        raise ValidationError(str(error), "content_type") from None
 
 
 class File(Item):
@@ -63,10 +57,19 @@ class File(Item):
 
     @property
     def is_active_content(self) -> bool:
-        """Whether browsers would run this file's content as a document or script."""
-        media_type = self.content_type.split(";")[0].strip().lower()
-        # Any XML dialect (application/rss+xml, ...) may embed XHTML or SVG that runs.
-        return media_type in ACTIVE_CONTENT_TYPES or media_type.endswith(("+xml", "/xsl"))
+        """Whether browsers would run this file's content as a document or script.
+
+        A type stored before types were normalised, that no longer parses, counts as active.
+        """
+        return is_active_content_type(self.content_type)
+
+    @property
+    def served_content_type(self) -> str:
+        """The type to serve the content as: the stored one if it parses, else bytes."""
+        try:
+            return normalise_content_type(self.content_type)
+        except ValueError:
+            return DEFAULT_CONTENT_TYPE
 
     @property
     def data(self) -> bytes:

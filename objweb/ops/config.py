@@ -26,6 +26,8 @@ Precedence, weakest first: built-in defaults, `objweb.ini`, the environment
     max_form_fields = 1000      ; more form fields: 413 (in a query: 400)
     max_form_body = 16MB        ; larger urlencoded forms: 413
     max_batch_size = 1000       ; a larger b_size: 400
+    trusted_proxies = 127.0.0.1 ; front servers whose X-Forwarded-For and
+                                ; VirtualHostBase paths are believed (none by default)
 
     [database]
     uri = file://var/Data.fs?blobstorage_dir=var/blobs
@@ -211,7 +213,10 @@ def _read_section(parser, path: Path, name: str, cls: type):
         except configparser.Error as error:
             raise ConfigError(f"{path}: [{name}] {key}: {error}") from None
         values[key] = convert_value(raw, fields[key].default, where=f"{path}: [{name}] {key}")
-    return cls(**values)
+    try:
+        return cls(**values)
+    except ValueError as error:  # a value the section's own check refuses
+        raise ConfigError(f"{path}: [{name}] {error}") from None
 
 
 KIND_NAMES = {int: "whole number (a size may end in KB, MB or GB)", float: "number"}

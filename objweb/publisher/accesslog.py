@@ -9,6 +9,8 @@ The size comes from `Content-Length`, so the body passes through untouched
 import logging
 import time
 
+from objweb.publisher.proxies import CLIENT_ADDRESS_KEY
+
 access_log = logging.getLogger("objweb.access")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -46,7 +48,8 @@ class AccessLog:
     @staticmethod
     def format_line(environ, status: str, size: str, when: float | None = None) -> str:
         """Return the Common Log Format line for a request received at `when`."""
-        host = environ.get("REMOTE_ADDR", "-")
+        # The client behind a trusted proxy, as the application worked it out.
+        host = environ.get(CLIENT_ADDRESS_KEY) or environ.get("REMOTE_ADDR", "-")
         user = environ.get("objweb.user") or "-"
         path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
         query = environ.get("QUERY_STRING")

@@ -22,6 +22,7 @@ from objweb.publisher import audit, boundary, limits
 from objweb.publisher.auth import check_csrf, finish_response, identify
 from objweb.publisher.commit import join_witness
 from objweb.publisher.config import Settings
+from objweb.publisher.proxies import TrustedProxies
 from objweb.publisher.request import Request
 from objweb.publisher.vhost import read_virtual_host
 from objweb.publisher.writers import WriteGate
@@ -58,8 +59,11 @@ class Application:
             attempts_per_address=self.settings.login_attempts_per_address,
             window=self.settings.login_window)
         self.writers = WriteGate(patience=self.settings.replay_wait)
+        self.proxies = TrustedProxies(self.settings.trusted_proxies)
 
     def __call__(self, environ, start_response):
+        # Before anything can refuse the request: the access log reads it too.
+        self.proxies.client_address(environ)
         request = Request(environ)
         try:
             limits.check_request(request, self.settings)
@@ -208,7 +212,8 @@ class Application:
             segments = [segment for segment in request.path_info.split("/") if segment]
         except UnicodeDecodeError:
             raise NotFoundError("the path is not valid UTF-8") from None
-        host = read_virtual_host(segments, request.application_url)
+        host = read_virtual_host(segments, request.application_url,
+                                 from_trusted_proxy=self.proxies.trusts(request.remote_addr))
         request.base_url = host.base_url
         request.virtual_host = host
         request.url_root = _virtual_root(root, host.root_segments)

@@ -9,6 +9,7 @@ characters that could forge a second line are escaped.
 
 import logging
 
+from objweb.publisher.proxies import CLIENT_ADDRESS_KEY
 from objweb.traversal.location import path_of
 
 audit_log = logging.getLogger("objweb.audit")
@@ -20,8 +21,8 @@ def _printable(value: object) -> str:
 
 
 def client_address(request) -> str:
-    """Return the client's address as the server reports it (`-` if unknown)."""
-    return request.remote_addr or "-"
+    """Return the client's address, the one a trusted proxy forwarded (`-` if unknown)."""
+    return request.environ.get(CLIENT_ADDRESS_KEY) or request.remote_addr or "-"
 
 
 def actor(request) -> str:

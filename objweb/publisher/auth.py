@@ -9,7 +9,10 @@ defined the user. Basic credentials win when a request carries both.
 
 Failed logins through either door are counted by the application's
 `LoginThrottle`. A state change made with a session must carry the
-session's CSRF token; one made with Basic credentials needs none.
+session's CSRF token. One made with Basic credentials must carry the
+user's token when it is a form post (which a page of another site can make
+a browser send, cached credentials and all); a JSON body, PUT, PATCH or
+DELETE needs none, since a browser would ask the site first.
 """
 
 import base64
@@ -20,9 +23,10 @@ from urllib.parse import urlsplit
 from objweb.content.site import site_secret
 from objweb.errors import Unauthorized
 from objweb.publisher import audit
-from objweb.security.authentication import authenticate, session_principal
+from objweb.security.authentication import authenticate, credential_of, session_principal
 from objweb.security.csrf import (
-    FIELD_NAME, HEADER_NAME, CSRFError, check_token, is_unsafe, session_token)
+    FIELD_NAME, HEADER_NAME, CSRFError, basic_tokens, check_token, is_cross_site_sendable,
+    is_unsafe, session_token)
 from objweb.security.principals import ANONYMOUS_PRINCIPAL, Principal
 from objweb.security.sessions import COOKIE_NAME, EndedSessions, Session, read_ticket, sign
 
@@ -94,6 +98,11 @@ def _identify_basic(request, obj, credentials: BasicCredentials) -> Principal:
         raise Unauthorized("bad credentials")
     throttle.record_success(credentials.login)
     request.authenticated_by = BASIC
+    secret = site_secret(request.connection)
+    request.csrf_tokens = basic_tokens(
+        secret, identity=f"{audit.domain_path(principal)}\x00{principal.id}",
+        credential=credential_of(request.root, principal, secret))
+    request.csrf_token = request.csrf_tokens[0]
     return principal
 
 
@@ -111,6 +120,7 @@ def _identify_session(request, ticket: str) -> Principal | None:
     request.session = session
     request.authenticated_by = SESSION
     request.csrf_token = session_token(secret, session)
+    request.csrf_tokens = (request.csrf_token,)
     return principal
 
 
@@ -131,15 +141,27 @@ def submitted_token(request) -> str | None:
     return token
 
 
-def check_csrf(request) -> None:
-    """Return if the request may change state; raise `CSRFError` if its token is missing or wrong.
+def needs_csrf_token(request) -> bool:
+    """Whether the request must carry a CSRF token to change anything.
 
-    Only requests authenticated by a session cookie need a token.
+    Every unsafe request made with a session does; one made with Basic
+    credentials does when a page of another site could have sent it (a
+    form post); an anonymous one has no one's rights to borrow.
     """
-    if request.authenticated_by != SESSION or not is_unsafe(request.method):
+    if not is_unsafe(request.method):
+        return False
+    if request.authenticated_by == SESSION:
+        return True
+    return request.authenticated_by == BASIC and is_cross_site_sendable(
+        request.method, request.content_type)
+
+
+def check_csrf(request) -> None:
+    """Return if the request may change state; raise `CSRFError` for a missing or wrong token."""
+    if not needs_csrf_token(request):
         return
     try:
-        check_token(request.csrf_token, submitted_token(request))
+        check_token(request.csrf_tokens, submitted_token(request))
     except CSRFError:
         audit.event(request, f"refused {request.method} {request.path_info}: no valid CSRF token")
         raise

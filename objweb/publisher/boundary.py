@@ -23,6 +23,7 @@ from objweb.publisher import login
 from objweb.publisher.limits import RequestTooLargeError, URLTooLongError
 from objweb.publisher.request import UnsupportedMediaTypeError
 from objweb.security.csrf import CSRFError
+from objweb.security.headers import PLAIN_PAGE_HEADERS
 from objweb.security.sandbox.errors import CodeError
 from objweb.security.throttle import LoginThrottledError
 
@@ -127,6 +128,7 @@ def render_problem(request, problem: Problem, *, as_json: bool) -> webob.Respons
         body = _PAGE.format(status=problem.status, title=html.escape(title),
                             message=html.escape(problem.message), detail=detail, home=home)
         response = webob.Response(body, content_type="text/html", charset="utf-8")
+        response.headers.update(PLAIN_PAGE_HEADERS)
     response.status = problem.status
     for name, value in problem.headers.items():
         response.headers[name] = value

@@ -12,10 +12,8 @@ import webob
 from webob.descriptors import serialize_etag_response
 
 from objweb.content.file import CHUNK_SIZE
+from objweb.security.headers import UPLOAD_SANDBOX_CSP
 
-# Stops an uploaded document from running in the site's origin, even if a
-# browser is tricked into rendering it inline.
-SANDBOX_POLICY = "sandbox; default-src 'none'"
 
 
 class BlobIterator:
@@ -120,7 +118,9 @@ def file_response(file_obj, request) -> webob.Response:
     # by one through WebOb's parsing properties: a small file's answer is
     # mostly this.
     headers = [
-        ("Content-Type", file_obj.content_type),
+        # The type as parsed, never the stored text: a browser and objweb must
+        # read one and the same type for the active-content check to mean anything.
+        ("Content-Type", file_obj.served_content_type),
         ("Content-Length", str(file_obj.size)),
         ("ETag", serialize_etag_response(entity_tag(file_obj))),
         ("Last-Modified", formatdate(int(file_obj.modified), usegmt=True)),
@@ -129,7 +129,7 @@ def file_response(file_obj, request) -> webob.Response:
     ]
     if file_obj.is_active_content:
         headers.append(("Content-Disposition", _attachment(file_obj.__name__ or "download")))
-        headers.append(("Content-Security-Policy", SANDBOX_POLICY))
+        headers.append(("Content-Security-Policy", UPLOAD_SANDBOX_CSP))
     return FileResponse(file_obj.open(), headerlist=headers)
 
 

@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 import webob
 
 from objweb.content import File, Folder, Image, Item, Page, type_named
+from objweb.content.markup import clean_html_fields
+from objweb.content.mediatype import DEFAULT_CONTENT_TYPE, MediaType, parse_media_type
 from objweb.content.schema import convert_values, fields_of
 from objweb.content.userfolder import UserFolder
 from objweb.errors import ValidationError
@@ -20,12 +22,15 @@ from objweb.names import check_name
 from objweb.publisher.batching import batch_of, read_batch_parameters
 from objweb.publisher.request import child_url
 from objweb.security import protections
+from objweb.security.permissions import WRITE_UNFILTERED_HTML
 from objweb.security.protections import permission_for
 from objweb.traversal.location import path_of
 from objweb.traversal.resolve import is_container
 from objweb.traversal.views import CREATE_BY_PUT, view_config
 
 JSON_TYPE = "application/json"
+# The member of an answer that says what cleaning took out of which HTML field.
+REMOVED_KEY = "@removed"
 
 
 def iso_time(timestamp: float) -> str:
@@ -111,12 +116,37 @@ def json_create(folder, request) -> webob.Response:
     if cls is UserFolder and name != "acl_users":
         raise ValidationError("a user folder must be named acl_users", "id")
     request.policy.check_permission(permission_for(cls, protections.CREATE), folder)
-    obj = cls(**convert_values(cls, values))
+    converted, removed = cleaned_html(request, cls, convert_values(cls, values), folder)
+    obj = cls(**converted)
     folder.add(name, obj)
     request.note(f"added {cls.type_name} {path_of(obj)}")
-    response = json_response(describe(obj, request), status=201)
+    return _created(request, obj, removed)
+
+
+def cleaned_html(request, obj_or_type, values: dict, place) -> tuple[dict, dict]:
+    """Return `values` with their HTML cleaned, and what went, by field.
+
+    HTML is kept as written for a user who holds `Write unfiltered HTML` on `place`.
+    """
+    unfiltered = request.policy.has_permission(WRITE_UNFILTERED_HTML, place)
+    return clean_html_fields(obj_or_type, values, unfiltered=unfiltered)
+
+
+def _created(request, obj, removed: dict) -> webob.Response:
+    """Answer `201` with the new object, and what cleaning took out of its HTML."""
+    data = describe(obj, request)
+    if removed:
+        data[REMOVED_KEY] = removed
+    response = json_response(data, status=201)
     response.location = request.url_of(obj)
     return response
+
+
+def _changed(removed: dict) -> webob.Response:
+    """Answer a change: `204`, or `200` saying what cleaning took out of its HTML."""
+    if removed:
+        return json_response({REMOVED_KEY: removed})
+    return webob.Response(status=204)
 
 
 @view_config(Item, action=protections.CHANGE, methods=("PATCH",), json_api=True)
@@ -131,9 +161,10 @@ def json_patch(obj, request) -> webob.Response:
     for name in converted:
         field = next(field for field in fields_of(obj) if field.name == name)
         request.policy.check(field.write_action, obj)
+    converted, removed = cleaned_html(request, obj, converted, obj)
     obj.edit(**converted)
     request.note(f"changed {', '.join(sorted(converted)) or 'nothing'} of {path_of(obj)}")
-    return webob.Response(status=204)
+    return _changed(removed)
 
 
 @view_config(Item, action=protections.DELETE, methods=("DELETE",), on_parent=True,
@@ -156,13 +187,26 @@ def _body_text(request) -> str:
         raise ValidationError("the body is not text in its declared charset") from None
 
 
-def _new_from_body(name: str, request) -> Item:
-    content_type = request.content_type or "application/octet-stream"
-    if content_type == "text/html":
-        return Page(title=name, body=_body_text(request))
-    cls = Image if content_type.startswith("image/") else File
-    full_type = request.headers.get("Content-Type", content_type)
-    return cls(title=name, data=request.body_file, content_type=full_type)
+def _body_type(request) -> MediaType | None:
+    """Return the parsed type of a PUT body (None if untyped); 400 if malformed."""
+    header = request.headers.get("Content-Type", "")
+    if not header.strip():
+        return None
+    try:
+        return parse_media_type(header)
+    except ValueError as error:
+        raise ValidationError(f"content_type: {error}", "content_type") from None
+
+
+def _new_from_body(name: str, request, folder) -> tuple[Item, dict]:
+    """Return the object a PUT body makes, and what cleaning took out of its HTML."""
+    body_type = _body_type(request)
+    essence = body_type.essence if body_type is not None else DEFAULT_CONTENT_TYPE
+    if essence == "text/html":
+        values, removed = cleaned_html(request, Page, {"body": _body_text(request)}, folder)
+        return Page(title=name, body=values["body"]), removed
+    cls = Image if essence.startswith("image/") else File
+    return cls(title=name, data=request.body_file, content_type=str(body_type or essence)), {}
 
 
 @view_config(Folder, CREATE_BY_PUT, action=protections.ADD, methods=("PUT",), json_api=True)
@@ -173,24 +217,26 @@ def put_new(folder, request) -> webob.Response:
         check_name(name)
     except ValueError as error:
         raise ValidationError(str(error), "id") from None
-    obj = folder.add(name, _new_from_body(name, request))
+    new, removed = _new_from_body(name, request, folder)
+    obj = folder.add(name, new)
     request.note(f"uploaded {path_of(obj)}")
-    response = json_response(describe(obj, request), status=201)
-    response.location = request.url_of(obj)
-    return response
+    return _created(request, obj, removed)
 
 
 @view_config(Item, action=protections.CHANGE, methods=("PUT",), json_api=True)
 def put_replace(obj, request) -> webob.Response:
     """Replace a File's content or a Page's body with the raw body; answer `204`."""
+    body_type = _body_type(request)
+    removed = {}
     if isinstance(obj, File):
-        if request.content_type:
-            obj.edit(content_type=request.headers["Content-Type"])
+        if body_type is not None:
+            obj.edit(content_type=str(body_type))
         obj.write(request.body_file)
-    elif isinstance(obj, Page) and request.content_type == "text/html":
-        obj.edit(body=_body_text(request))
+    elif isinstance(obj, Page) and body_type is not None and body_type.essence == "text/html":
+        values, removed = cleaned_html(request, obj, {"body": _body_text(request)}, obj)
+        obj.edit(**values)
     else:
         raise ValidationError(f"PUT cannot replace a {obj.type_name} with "
-                              f"{request.content_type or 'an untyped body'}")
+                              f"{body_type.essence if body_type else 'an untyped body'}")
     request.note(f"replaced {path_of(obj)}")
-    return webob.Response(status=204)
+    return _changed(removed)

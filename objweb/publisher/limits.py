@@ -6,13 +6,21 @@ names the limit: 414 for a long URL, 413 for a body, a form or a JSON body
 too large, 400 for a query with too many fields or JSON nested too deeply.
 The limits are fields of `Settings`; the publisher calls `check_request`
 and `make_body_seekable` before it opens the database, the request calls
-`check_form` before WebOb parses a form, and `check_json_depth` before the
-JSON parser sees a body.
+`check_form` and then `parse_form`, and `check_json_depth` before the JSON
+parser sees a body.
+
+A multipart form's fields are counted by the parser that reads them, as
+each part begins (a part nested in a part too): a count made beside the
+parser could read another boundary than the parser does (two `boundary=`
+parameters), or miss the parts of a nested multipart body.
 """
 
+import cgi
+import os
 import re
-from email.message import Message
 
+from webob.compat import cgi_FieldStorage
+from webob.multidict import MultiDict
 from webob.request import DisconnectionError
 
 from objweb.errors import ValidationError
@@ -127,36 +135,152 @@ def is_form(request) -> bool:
 
 
 def check_form(request, settings) -> None:
-    """Refuse a form body over its size or field limit, before it is parsed.
+    """Refuse a urlencoded form over its size or field limit, before it is parsed.
 
-    Raises `RequestTooLargeError`.
+    A multipart form is counted as it is parsed (`parse_form`). Raises
+    `RequestTooLargeError`.
     """
     if not is_form(request) or not request.is_body_readable:
         return
     # Done already for the unsafe methods; a GET may carry a form too.
     make_body_seekable(request, settings.max_request_body)
-    stream = request.body_file_raw
     if request.content_type == MULTIPART_TYPE:
-        delimiter = b"--" + _boundary(request).encode("latin-1", "replace")
-        # Each part begins with the delimiter; so does the closing line.
-        fields = _count(stream, delimiter) - 1
-    else:
-        if (request.content_length or 0) > settings.max_form_body:
-            raise RequestTooLargeError(f"the form is over {settings.max_form_body} bytes")
-        fields = _count(stream, b"&") + 1
+        return
+    if (request.content_length or 0) > settings.max_form_body:
+        raise RequestTooLargeError(f"the form is over {settings.max_form_body} bytes")
+    # The parser splits on "&" alone (Python's parse_qsl), as this count does.
+    stream = request.body_file_raw
+    fields = _count(stream, b"&") + 1
     stream.seek(0)
     if fields > settings.max_form_fields:
-        raise RequestTooLargeError(f"the form has more than {settings.max_form_fields} fields")
+        raise _too_many_fields(settings.max_form_fields)
+
+
+def _too_many_fields(limit: int) -> RequestTooLargeError:
+    return RequestTooLargeError(f"the form has more than {limit} fields")
+
+
+class _FieldBudget:
+    """How many more fields the form being parsed may have, and how deep it is nested."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.left = limit
+        self.depth = 0
+
+    def spend(self) -> None:
+        """Count one field; raise `RequestTooLargeError` past the limit."""
+        self.left -= 1
+        if self.left < 0:
+            raise _too_many_fields(self.limit)
+
+
+_BUDGET_KEY = "objweb.form_field_budget"
+# The headers of one part of a multipart form (and anything before its first
+# boundary): a browser sends a few hundred bytes.
+MAX_PART_HEADERS = 64 << 10
+
+
+class _BoundedLines:
+    """The body as the form parser reads it, with its header lines bounded.
+
+    The parser reads a part's headers (and what precedes the first boundary)
+    with `readline()` and no size, joining them as it goes; a part's content
+    it reads with a size. So the bytes of unsized line reads in a row are
+    counted, and more than `MAX_PART_HEADERS` of them are refused before
+    they are held or joined.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+        self._unsized_run = 0
+
+    def readline(self, size: int = -1) -> bytes:
+        """Return the next line; raise `RequestTooLargeError` past the headers' limit."""
+        if size is not None and size >= 0:
+            self._unsized_run = 0
+            return self._stream.readline(size)
+        line = self._stream.readline(MAX_PART_HEADERS - self._unsized_run + 1)
+        self._unsized_run += len(line)
+        if self._unsized_run > MAX_PART_HEADERS:
+            raise RequestTooLargeError(
+                f"the headers of a part of the form are over {MAX_PART_HEADERS} bytes")
+        return line
+
+    def read(self, size: int = -1) -> bytes:
+        """Return the next bytes (the parser reads a part's content by size)."""
+        self._unsized_run = 0
+        return self._stream.read(size)
+# The form, and one multipart/mixed part in it (how old browsers sent several
+# files under one name); nothing deeper is a form.
+MAX_FORM_NESTING = 2
+
+
+class _CountingFieldStorage(cgi_FieldStorage):
+    """WebOb's form parser, spending one field of the budget as each part begins.
+
+    The parser makes every part, nested ones included, with this class and
+    the environ the form began with, which carries the budget. Nesting is
+    bounded (the parser recurses once per level), and a part typed as a
+    urlencoded form is read as one value: the parser would read the rest of
+    the body into memory for it, past its boundary and the form's size limit.
+    """
+
+    def __init__(self, fp=None, headers=None, outerboundary=b"", environ=os.environ,
+                 *args, **kwargs):
+        self._budget = environ.get(_BUDGET_KEY)
+        self._is_part = bool(outerboundary)
+        if self._budget is not None and self._is_part:
+            self._budget.spend()
+        super().__init__(fp, headers, outerboundary, environ, *args, **kwargs)
+
+    def read_multi(self, environ, keep_blank_values, strict_parsing):
+        """Read a multipart body, refusing one nested past `MAX_FORM_NESTING`."""
+        budget = self._budget
+        budget.depth += 1
+        try:
+            if budget.depth > MAX_FORM_NESTING:
+                raise ValidationError(f"a multipart form nests parts at most "
+                                      f"{MAX_FORM_NESTING} deep")
+            super().read_multi(environ, keep_blank_values, strict_parsing)
+        finally:
+            budget.depth -= 1
+
+    def read_urlencoded(self):
+        """Read a urlencoded body; in a part, read it as the part's one value."""
+        if self._is_part:
+            self.read_single()
+        else:
+            super().read_urlencoded()
 
 
 def _boundary(request) -> str:
-    # The standard library's header parser reads the parameter, quoted or not.
-    header = Message()
-    header["Content-Type"] = request.headers.get("Content-Type", "")
-    boundary = header.get_param("boundary")
-    if not isinstance(boundary, str) or not boundary:
+    # Read as the parser reads it (the last of several wins), not as another parser would.
+    _value, params = cgi.parse_header(request.environ.get("CONTENT_TYPE", ""))
+    return params.get("boundary", "")
+
+
+def parse_form(request, max_fields: int) -> MultiDict:
+    """Return the fields of the form body of `request`, read as WebOb reads them.
+
+    Call `check_form` first. Raises `RequestTooLargeError` at the first part
+    over `max_fields`, `ValidationError` for a form not in UTF-8, and the
+    parser's `ValueError` for a multipart body it cannot read.
+    """
+    if request.charset.upper() not in ("UTF-8", "UTF8"):
+        raise ValidationError(f"send the form in UTF-8, not {request.charset}")
+    if request.content_type == MULTIPART_TYPE and not _boundary(request):
         raise ValidationError("the multipart form has no boundary")
-    return boundary
+    request.make_body_seekable()
+    request.body_file_raw.seek(0)
+    environ = request.environ.copy()
+    # As WebOb does: the parser would take a missing length for "read to the end".
+    environ.setdefault("CONTENT_LENGTH", "0")
+    environ["QUERY_STRING"] = ""
+    environ[_BUDGET_KEY] = _FieldBudget(max_fields)
+    storage = _CountingFieldStorage(fp=_BoundedLines(request.body_file), environ=environ,
+                                    keep_blank_values=True, encoding="utf8")
+    return MultiDict.from_fieldstorage(storage)
 
 
 def _count(stream, needle: bytes) -> int:

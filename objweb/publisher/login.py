@@ -148,10 +148,10 @@ def render_login(request, *, status: int, message: str = "",
     """Return the login form with `status`, a message, and where to go afterwards."""
     secret = site_secret(request.connection)
     nonce = _login_nonce(request)
-    if request.authenticated_by == SESSION:
-        token = request.csrf_token
-    else:
-        token = login_token(secret, nonce)
+    # A user already known (a session, or Basic credentials) posts the form
+    # with the user's own token, which the publisher checks; anyone else with
+    # the token of the nonce cookie.
+    token = request.csrf_token or login_token(secret, nonce)
     principal = request.principal
     body = templates["login.pt"](
         title="Log in", message=message, came_from=came_from or "",
@@ -194,7 +194,7 @@ def login_submit(context, request) -> webob.Response:
     """Check the credentials; on success start a session and go back where the user was."""
     came_from = safe_return_path(_form_value(request, "came_from")) or \
         path_of_context(request, context)
-    if request.authenticated_by != SESSION and not _has_login_token(request):
+    if not request.csrf_token and not _has_login_token(request):
         audit.event(request, "refused a login form without its token")
         return render_login(request, status=403, message=FORM_EXPIRED, came_from=came_from)
     login, password = _form_value(request, "login"), _form_value(request, "password")

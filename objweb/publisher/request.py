@@ -12,11 +12,11 @@ from urllib.parse import quote
 import webob
 from webob.acceptparse import Accept
 from webob.multidict import MultiDict
-from webob.request import DisconnectionError
 
 from objweb.errors import ValidationError
 from objweb.publisher.config import Settings
-from objweb.publisher.limits import RequestTooLargeError, check_form, check_json_depth
+from objweb.publisher.limits import (
+    RequestTooLargeError, check_form, check_json_depth, is_form, parse_form)
 from objweb.security.throttle import UNTHROTTLED
 from objweb.traversal.location import url_of
 
@@ -61,9 +61,11 @@ class Request(webob.Request):
     policy = None
     settings = None
     connection = None
-    # The token a browser session must send with every state change (the
-    # `csrf_token` form field or the `X-CSRF-Token` header).
+    # The token pages give the user's forms to send back with every state
+    # change (the `csrf_token` form field or the `X-CSRF-Token` header), and
+    # every token still accepted (a Basic user's previous one too).
     csrf_token = ""
+    csrf_tokens: tuple[str, ...] = ()
     # How the principal proved who it is: "basic", "session" or None (anonymous).
     authenticated_by = None
     # The browser session of the request, if it came with a valid session cookie.
@@ -89,21 +91,25 @@ class Request(webob.Request):
     def POST(self):  # noqa: N802 (WebOb's name)
         """The form body's fields; `ValidationError` if the form cannot be read.
 
-        A form over its size or field limit is refused unparsed, with
-        `RequestTooLargeError` (413).
+        A form over its size or field limit is refused with
+        `RequestTooLargeError` (413): a urlencoded one unparsed, a multipart
+        one at its first part over the limit.
         """
-        if "webob._parsed_post_vars" not in self.environ:
-            check_form(self, self.limits)
+        parsed = self.environ.get("webob._parsed_post_vars")
+        if parsed is not None and parsed[1] is self.body_file_raw:
+            return parsed[0]
+        if not is_form(self):
+            return webob.Request.POST.fget(self)
+        check_form(self, self.limits)
         try:
-            form = webob.Request.POST.fget(self)
-        except DisconnectionError:  # a form sent with GET, shorter than its Content-Length
-            raise ValidationError("the request body ended before its Content-Length") from None
-        except DeprecationWarning:  # WebOb's refusal of a charset other than UTF-8
-            raise ValidationError(f"send the form in UTF-8, not {self.charset}") from None
+            form = parse_form(self, self.limits.max_form_fields)
+        except ValidationError:
+            raise
         except ValueError as error:  # a multipart body without a usable boundary
             raise ValidationError(f"the form cannot be read: {error}") from None
-        if None in form:  # a multipart part without a name is no form field
+        if None in form:  # a multipart part without a name is no field
             form = MultiDict((key, value) for key, value in form.items() if key is not None)
+        self.environ["webob._parsed_post_vars"] = (form, self.body_file_raw)
         return form
 
     @cached_property

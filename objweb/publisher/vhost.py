@@ -5,12 +5,18 @@ A front server rewrites `https://example.com/news` to
 then answers for `/site/news` and writes its links as `https://example.com/news`.
 `_vh_name` segments after `VirtualHostRoot` add a path prefix to the links,
 for a site mounted under a subfolder of the public host.
+
+Such a path says which host every link, redirect and form of the answer
+points to, so it is taken only from a front server listed in
+`Settings.trusted_proxies`: from anyone else, a link to
+`/VirtualHostBase/https/evil.example:443/VirtualHostRoot/manage` would send a
+logged-in user's browser to another site.
 """
 
 import re
 from dataclasses import dataclass
 
-from objweb.errors import NotFoundError
+from objweb.errors import NotFoundError, ValidationError
 
 BASE_MARKER = "VirtualHostBase"
 ROOT_MARKER = "VirtualHostRoot"
@@ -35,11 +41,24 @@ class VirtualHost:
     segments: tuple[str, ...]
 
 
-def read_virtual_host(segments: list[str], application_url: str) -> VirtualHost:
+class UntrustedVirtualHostError(ValidationError):
+    """A virtual-hosting path from a client that is not a trusted front server (400)."""
+
+    def __init__(self):
+        super().__init__("virtual-hosting paths (VirtualHostBase, VirtualHostRoot) are taken "
+                         "only from a front server listed in the trusted_proxies setting")
+
+
+def read_virtual_host(segments: list[str], application_url: str, *,
+                      from_trusted_proxy: bool = False) -> VirtualHost:
     """Return the virtual host that `segments` describe (none: the request's own URL).
 
-    Raises `NotFoundError` for a malformed virtual-hosting path.
+    Raises `UntrustedVirtualHostError` for a virtual-hosting path that does
+    not come `from_trusted_proxy`, and `NotFoundError` for a malformed one.
     """
+    is_virtual = bool(segments) and segments[0] == BASE_MARKER or ROOT_MARKER in segments
+    if is_virtual and not from_trusted_proxy:
+        raise UntrustedVirtualHostError()
     if not segments or segments[0] != BASE_MARKER:
         if ROOT_MARKER in segments:
             return _with_root(segments, application_url)

@@ -4,7 +4,7 @@ from objweb.security.permissions import (
     ACCESS_CONTENTS, ADD_OBJECTS, ALL_PERMISSIONS, ANONYMOUS, AUTHENTICATED, BUILTIN_ROLES,
     CHANGE_CODE, CHANGE_LOCAL_ROLES, CHANGE_OBJECTS, CHANGE_PERMISSIONS, DELETE_OBJECTS,
     EDITOR, IMPORT_EXPORT, MANAGE_USERS, MANAGER, OWNER, UNDO_CHANGES, VIEW,
-    VIEW_MANAGEMENT)
+    VIEW_MANAGEMENT, WRITE_UNFILTERED_HTML)
 from objweb.security.policy import Decision, SecurityPolicy, TrustedPolicy
 from objweb.security.principals import (
     ANONYMOUS_PRINCIPAL, Principal, acting_as, current_principal, current_user_id)
@@ -14,6 +14,6 @@ __all__ = [
     "AUTHENTICATED", "BUILTIN_ROLES", "CHANGE_CODE", "CHANGE_LOCAL_ROLES", "CHANGE_OBJECTS",
     "CHANGE_PERMISSIONS", "DELETE_OBJECTS", "Decision", "EDITOR", "IMPORT_EXPORT",
     "MANAGER", "MANAGE_USERS", "OWNER", "Principal", "SecurityPolicy", "TrustedPolicy",
-    "UNDO_CHANGES", "VIEW", "VIEW_MANAGEMENT", "acting_as", "current_principal",
-    "current_user_id",
+    "UNDO_CHANGES", "VIEW", "VIEW_MANAGEMENT", "WRITE_UNFILTERED_HTML", "acting_as",
+    "current_principal", "current_user_id",
 ]

@@ -125,6 +125,17 @@ def session_principal(root, session: Session, secret: bytes) -> Principal | None
     return principal_for(user, user_folder, domain)
 
 
+def credential_of(root, principal: Principal, secret: bytes) -> str:
+    """Return a keyed fingerprint of the password `principal` has now ("" if the user is gone).
+
+    It changes whenever the password does, and reveals nothing of its hash.
+    """
+    domain = root if principal.domain is None else principal.domain
+    user_folder = child(domain, USER_FOLDER_NAME)
+    user = user_folder.get_user(principal.id) if user_folder is not None else None
+    return credential_fingerprint(secret, user.password_hash) if user is not None else ""
+
+
 def principal_by_login(obj, login: str) -> Principal | None:
     """Return the principal for `login` seen from `obj`, without a password.
 

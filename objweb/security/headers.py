@@ -1,30 +1,38 @@
 """The security headers objweb's responses carry, in one place.
 
-The publisher adds `NOSNIFF` to every response. Management screens and the
-login pages send `MANAGEMENT_HEADERS`: no framing (against clickjacking), a
-Content-Security-Policy that allows only the site's own scripts, styles and
-images, and no referrer outside the site. Uploaded files of active types
-(HTML, SVG, XML, JavaScript) go out as attachments under `UPLOAD_SANDBOX_CSP`,
-so an upload cannot run in the site's origin.
+The publisher adds `NOSNIFF` to every response. Management screens send
+`MANAGEMENT_HEADERS`: no framing (against clickjacking), a strict
+Content-Security-Policy (nothing inline, not even a style attribute; only
+the site's own script, style sheet and images; requests and forms only to
+the site), and no referrer outside the site. The login pages and objweb's
+error pages, which have an inline style and no script, send
+`PLAIN_PAGE_HEADERS`. Uploaded files of active types (HTML, SVG, XML,
+JavaScript) go out as attachments under `UPLOAD_SANDBOX_CSP`, so an upload
+cannot run in the site's origin.
 """
 
 NOSNIFF = {"X-Content-Type-Options": "nosniff"}
 
 FRAME_REFUSAL = {"X-Frame-Options": "DENY"}
 
-# Everything from the site itself, nothing inline but styles, no plugins, no
-# framing, forms posting only back to the site.
+# Nothing by default; the screens' own script, style sheet and images, and
+# requests to the site (the tree's branches, uploads); nothing inline, no
+# plugins, no <base>, no framing, forms posting only back to the site. The
+# screens' script is a static file (objweb/zmi/static/zmi.js), so no inline
+# script needs a hash or a nonce.
 MANAGEMENT_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
 
-# The login and logout pages need nothing but their own inline styles.
-LOGIN_CSP = (
+# Pages of objweb's own with an inline style and no script: the login and
+# logout pages, and the error pages.
+PLAIN_PAGE_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
+LOGIN_CSP = PLAIN_PAGE_CSP
 
 MANAGEMENT_HEADERS = {
     **FRAME_REFUSAL,
@@ -32,12 +40,13 @@ MANAGEMENT_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 
-LOGIN_HEADERS = {
+PLAIN_PAGE_HEADERS = {
     **FRAME_REFUSAL,
-    "Content-Security-Policy": LOGIN_CSP,
+    "Content-Security-Policy": PLAIN_PAGE_CSP,
     "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
 }
+
+LOGIN_HEADERS = {**PLAIN_PAGE_HEADERS, "Cache-Control": "no-store"}
 
 # Stops an uploaded document from running in the site's origin, even if a
 # browser is tricked into rendering it inline.

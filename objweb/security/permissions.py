@@ -16,11 +16,14 @@ CHANGE_OBJECTS = "Change objects"
 CHANGE_CODE = "Change scripts and templates"
 UNDO_CHANGES = "Undo changes"
 IMPORT_EXPORT = "Import/Export objects"
+# HTML written without it (a Page's body) loses scripts, styles, frames, forms
+# and event handlers: it is served from the origin of the management screens.
+WRITE_UNFILTERED_HTML = "Write unfiltered HTML"
 
 ALL_PERMISSIONS = (
     VIEW, ACCESS_CONTENTS, VIEW_MANAGEMENT, CHANGE_PERMISSIONS, CHANGE_LOCAL_ROLES,
     MANAGE_USERS, ADD_OBJECTS, DELETE_OBJECTS, CHANGE_OBJECTS, CHANGE_CODE,
-    UNDO_CHANGES, IMPORT_EXPORT,
+    UNDO_CHANGES, IMPORT_EXPORT, WRITE_UNFILTERED_HTML,
 )
 
 ANONYMOUS = "Anonymous"
@@ -56,4 +59,5 @@ DEFAULT_ROLES: dict[str, frozenset] = {
     # those trusted with a place undo there (and each undo is checked further).
     UNDO_CHANGES: frozenset({OWNER, MANAGER}),
     IMPORT_EXPORT: _MANAGERS,
+    WRITE_UNFILTERED_HTML: _MANAGERS,
 }

@@ -85,22 +85,22 @@ class AddScreen(Screen):
             self.context.check_new_name(name)
         except (ValueError, NameInUseError) as error:
             raise ValidationError(str(error), "name") from None
-        obj = build(cls, post)
+        values, html_note = self.cleaned_html(cls, form_values(cls, post), self.context)
+        obj = build(cls, post, values)
         self.context.add(name, obj)
         self.note(f"Added {cls.type_name} {path_of(obj)}")
         message = f"Added the {cls.type_name.lower()} {name!r}."
         if post.get("then") == "edit":
-            return self.redirect(self.url(obj), message)
-        return self.redirect(self.url(screen="manage_contents"), message)
+            return self.redirect_saved(self.url(obj), message, html_note)
+        return self.redirect_saved(self.url(screen="manage_contents"), message, html_note)
 
 
-def build(cls: type, post):
-    """Return a new object of type `cls` made from a submitted form.
+def build(cls: type, post, values: dict):
+    """Return a new object of type `cls` made from a submitted form and its `values`.
 
     Raises `ValidationError` for a bad value, or an Image upload that is
     not an image.
     """
-    values = form_values(cls, post)
     if not issubclass(cls, File):
         return construct(cls.type_name, values)
     upload = uploaded_file(post, "data")

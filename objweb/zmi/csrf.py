@@ -1,42 +1,29 @@
 """The token every state-changing form of the management screens carries.
 
-The publisher gives a request the token of its login session
-(`request.csrf_token`). A request authenticated otherwise (HTTP Basic) has
-no session; it gets a token derived from the site's secret and the user id,
-so its forms carry one too and a page from another site still cannot
-forge it. Every POST to a screen is checked here before anything changes.
+The publisher gives each authenticated request its tokens: a session's
+(`objweb.security.csrf.session_token`), or, under HTTP Basic credentials,
+the user's own, bound to where the user is defined, to the password, and
+to a time window (`basic_tokens`). The screens put `request.csrf_token` in
+every form, and every POST to a screen is checked here before anything
+changes, whatever the body and the credentials.
 """
 
-import hashlib
-import hmac
+from objweb.security.csrf import FIELD_NAME, HEADER_NAME, CSRFError, is_valid_token
 
-import webob.exc
-
-from objweb.content.site import site_secret
-
-FIELD = "csrf_token"
-HEADER = "X-CSRF-Token"
+FIELD = FIELD_NAME
+HEADER = HEADER_NAME
 
 
 def token_for(request) -> str:
     """Return the token forms must send back with this request's user."""
-    token = getattr(request, "csrf_token", "")
-    if token:
-        return token
-    principal = request.principal
-    user_id = principal.id if principal is not None and principal.id else ""
-    key = site_secret(request.connection)
-    return hmac.new(key, f"csrf:{user_id}".encode(), hashlib.sha256).hexdigest()
+    return getattr(request, "csrf_token", "") or ""
 
 
 def check(request) -> None:
-    """Return if the request carries the right token (field or header).
+    """Return if the request carries one of its user's tokens (field or header).
 
-    Raises `webob.exc.HTTPForbidden` otherwise: a 403 that changes nothing.
+    Raises `CSRFError`: a 403 that changes nothing.
     """
     sent = request.headers.get(HEADER) or request.POST.get(FIELD) or ""
-    if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(),
-                                                            token_for(request).encode()):
-        raise webob.exc.HTTPForbidden(
-            detail="This form is missing its security token, or the token is out of date. "
-                   "Go back, reload the page and try again.")
+    if not is_valid_token(getattr(request, "csrf_tokens", ()), sent):
+        raise CSRFError()

@@ -84,8 +84,9 @@ class EditScreen(Screen):
             detected = mimetypes.guess_type(upload.filename)[0] or getattr(upload, "type", "")
             if detected:
                 values["content_type"] = detected
+        values, html_note = self.cleaned_html(obj, values, obj)
         obj.edit(**values)
         if upload is not None:
             obj.write(upload.file)
         self.note(f"Edited {path_of(obj)}")
-        return self.redirect(self.url(screen=self.name), "Saved your changes.")
+        return self.redirect_saved(self.url(screen=self.name), "Saved your changes.", html_note)

@@ -18,8 +18,10 @@ import webob
 import webob.exc
 from chameleon import PageTemplateLoader
 
+from objweb.content.markup import clean_html_fields, describe_removed
 from objweb.errors import NameInUseError, NotFoundError
 from objweb.security.headers import MANAGEMENT_HEADERS
+from objweb.security.permissions import WRITE_UNFILTERED_HTML
 from objweb.security.protections import MANAGE
 from objweb.traversal.location import lineage
 from objweb.traversal.views import views
@@ -244,6 +246,21 @@ class Screen:
         cookies.write_flash(self.request, response,
                             cookies.Flash(kind, message, link_url, link_text))
         return secure(response)
+
+    def redirect_saved(self, url: str, message: str, html_note: str) -> webob.Response:
+        """Return the redirect after a change, telling what cleaning took out of its HTML."""
+        if html_note:
+            return self.redirect(url, f"{message} {html_note}", kind="info")
+        return self.redirect(url, message)
+
+    def cleaned_html(self, obj_or_type, values: dict, place) -> tuple[dict, str]:
+        """Return `values` with their HTML cleaned, and a sentence saying what went ("" if nothing).
+
+        HTML is kept as written for a user who holds `Write unfiltered HTML` on `place`.
+        """
+        unfiltered = self.request.policy.has_permission(WRITE_UNFILTERED_HTML, place)
+        cleaned, removed = clean_html_fields(obj_or_type, values, unfiltered=unfiltered)
+        return cleaned, describe_removed(removed)
 
     def note(self, text: str) -> None:
         """Describe this change in the transaction, and where it was made, for the Undo tab."""

@@ -57,15 +57,42 @@ def server(site_home):
     process.stop()
 
 
+# Reports every Content-Security-Policy violation of every document to the test.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.violatedDirective} ${event.blockedURI} at ${event.documentURI}`);
+});
+"""
+
+
+def watch_csp(context) -> list[str]:
+    """Return the list every CSP violation in `context`'s pages is added to."""
+    violations: list[str] = []
+
+    def report(text: str) -> None:
+        violations.append(text)
+    context.expose_function("reportCspViolation", report)
+    context.add_init_script(REPORT_VIOLATIONS)
+    return violations
+
+
 @pytest.fixture
 def page(browser, request):
-    """A page in a fresh browser context; screenshots itself if the test fails."""
+    """A page in a fresh browser context; screenshots itself if the test fails.
+
+    `page.csp_violations` lists what the pages' security policies blocked; a
+    test ends with none (the management screens must work under their policy).
+    """
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15000)
+    violations = watch_csp(context)
     new_page = context.new_page()
+    new_page.csp_violations = violations
     yield new_page
     report = getattr(request.node, "stash_report", None)
     if report is not None and report.failed:
         ARTIFACTS.mkdir(exist_ok=True)
         new_page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+    assert violations == [], "the pages' security policy blocked something"

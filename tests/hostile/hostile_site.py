@@ -13,6 +13,7 @@ refused request (4xx) leaves the database as it was.
 import base64
 import io
 import json
+import re
 import sys
 from dataclasses import asdict, dataclass, field
 
@@ -185,3 +186,10 @@ def judge(site: HostileSite, request: RawRequest) -> Answer:
     found = problems(request, answer, changed)
     assert not found, f"{request!r}:\n" + "\n".join(found)
     return answer
+
+
+def admin_csrf_token(site: HostileSite) -> str:
+    """Return the CSRF token the admin's forms carry under Basic credentials."""
+    answer = judge(site, RawRequest(path="/manage_contents",
+                                    headers=(("Authorization", ADMIN_AUTH),)))
+    return re.search(r'name="csrf_token" value="([^"]+)"', answer.body.decode()).group(1)

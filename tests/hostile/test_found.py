@@ -6,7 +6,7 @@ answered in full) with a clear message, and changes nothing.
 
 import pytest
 
-from hostile_site import ADMIN_AUTH, RawRequest, judge
+from hostile_site import ADMIN_AUTH, RawRequest, admin_csrf_token, judge
 
 SCRIPT = "/news/greet"
 FORM = "application/x-www-form-urlencoded"
@@ -71,7 +71,8 @@ def test_a_multipart_part_without_a_name_is_no_field(hostile_site, path):
     answer = judge(hostile_site, RawRequest(
         "POST", path, body=b"--xyz\r\nContent-Disposition: form-data\r\n\r\nx\r\n--xyz--\r\n",
         headers=(("Content-Type", "multipart/form-data; boundary=xyz"),
-                 ("Authorization", ADMIN_AUTH))))
+                 ("Authorization", ADMIN_AUTH),
+                 ("X-CSRF-Token", admin_csrf_token(hostile_site)))))
     assert answer.status == 200
 
 

@@ -10,7 +10,7 @@ import objweb
 from objweb import Folder, Page, Script, Template
 from objweb.publisher import Settings
 from sandbox_support import base_storage, db  # noqa: F401 (fixtures: users made once)
-from support import ADMIN_AUTH, BROWSER_ACCEPT, basic_auth, browser_login
+from support import ADMIN_AUTH, BROWSER_ACCEPT, basic_auth, basic_csrf_token, browser_login
 
 
 @pytest.fixture
@@ -230,7 +230,8 @@ def test_status_set_by_code_aborts_the_transaction_when_an_error(site, web):
 
 def test_script_changes_are_committed(site, web):
     add(site, "rename", Script(params="title", body="context.edit(title=title)\nreturn 'ok'"))
-    web.post("/news/rename", {"title": "Renamed"}, headers=ADMIN_AUTH, status=200)
+    web.post("/news/rename", {"title": "Renamed", "csrf_token": basic_csrf_token(web, ADMIN_AUTH)},
+             headers=ADMIN_AUTH, status=200)
     with objweb.site(site) as root:
         assert root["news"].title == "Renamed"
 
@@ -381,10 +382,12 @@ def test_proxy_roles_by_json(site, web):
 
 def test_proxy_roles_by_form(site, web):
     add(site, "peek", Script(body="return 1"))
-    response = web.post("/peek/@@proxy-roles", {"roles": "Manager"}, headers=ADMIN_AUTH,
-                        status=200)
+    token = basic_csrf_token(web, ADMIN_AUTH)
+    response = web.post("/peek/@@proxy-roles", {"roles": "Manager", "csrf_token": token},
+                        headers=ADMIN_AUTH, status=200)
     assert response.json == {"proxy_roles": ["Manager"]}
-    response = web.post("/peek/@@proxy-roles", {}, headers=ADMIN_AUTH, status=200)
+    response = web.post("/peek/@@proxy-roles", {"csrf_token": token}, headers=ADMIN_AUTH,
+                        status=200)
     assert response.json == {"proxy_roles": []}
 
 

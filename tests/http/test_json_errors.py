@@ -8,7 +8,7 @@ import pytest
 from webtest import TestRequest
 
 import objweb
-from support import ADMIN_AUTH
+from support import ADMIN_AUTH, basic_csrf_token
 
 JSON_TYPE = {"Content-Type": "application/json"}
 
@@ -120,7 +120,10 @@ def test_patch_refusals_are_400_and_change_nothing(app, sample, body, message):
 @pytest.mark.parametrize("verb", [post, patch])
 def test_json_verbs_want_a_json_content_type(app, sample, verb, content_type):
     before = snapshot(sample)
-    headers = {"Content-Type": content_type} if content_type else {}
+    # With the token a form post needs even under Basic credentials.
+    headers = {"X-CSRF-Token": basic_csrf_token(app, ADMIN_AUTH)}
+    if content_type:
+        headers["Content-Type"] = content_type
     body = {"@type": "Page", "id": "x"} if verb is post else {"title": "x"}
     response = verb(app, json.dumps(body).encode(), headers=headers, status=415)
     assert response.content_type == "application/json"

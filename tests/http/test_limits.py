@@ -182,6 +182,62 @@ def test_a_multipart_form_within_the_limit_is_parsed(app_with, sample):
         assert root["news"]["up"].size == 5
 
 
+def nested_form(depth: int) -> tuple[bytes, str]:
+    """Return a multipart form whose one field nests `depth` multipart bodies, and its boundary."""
+    body = b'--b0\r\nContent-Disposition: form-data; name="f"\r\n\r\nx\r\n--b0--\r\n'
+    for level in range(1, depth):
+        body = (f'--b{level}\r\nContent-Disposition: form-data; name="f"\r\n'
+                f"Content-Type: multipart/mixed; boundary=b{level - 1}\r\n\r\n").encode() + \
+            body + f"\r\n--b{level}--\r\n".encode()
+    return body, f"b{depth - 1}"
+
+
+@pytest.mark.parametrize("depth, status", [(2, 200), (3, 400), (400, 400)])
+def test_a_multipart_form_nests_parts_two_deep_at_most(app, sample, depth, status):
+    with objweb.site(sample) as root:
+        root["echo"] = objweb.Script(params="f=''", body="return 'got it'")
+    body, boundary = nested_form(depth)
+    response = app.post("/echo", body, status=status, headers={
+        "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    if status == 400:
+        assert "a multipart form nests parts at most 2 deep" in response.text
+
+
+@pytest.mark.parametrize("headers", [
+    b"X-Long: " + b"a" * 100_000 + b"\r\n",
+    b"".join(b"X-%d: %s\r\n" % (number, b"a" * 1000) for number in range(100)),
+], ids=["one long line", "many lines"])
+def test_the_headers_of_a_form_part_are_bounded(app, sample, headers):
+    body = (b'--x\r\nContent-Disposition: form-data; name="f"\r\n' + headers +
+            b"\r\nv\r\n--x--\r\n")
+    response = app.post("/@@login", body, status=413,
+                        headers={"Content-Type": "multipart/form-data; boundary=x"})
+    assert "the headers of a part of the form are over 65536 bytes" in response.text
+
+
+def test_a_part_with_long_lines_of_content_is_read_whole(app, sample):
+    with objweb.site(sample) as root:
+        root["echo"] = objweb.Script(params="f=''", body="return len(f)")
+    value = b"a" * 300_000 + b"\n" + b"b" * 200_000
+    body = (b'--x\r\nContent-Disposition: form-data; name="f"\r\n\r\n' + value +
+            b"\r\n--x--\r\n")
+    response = app.post("/echo", body, status=200,
+                        headers={"Content-Type": "multipart/form-data; boundary=x"})
+    assert response.json == len(value)
+
+
+def test_a_urlencoded_part_is_one_value_not_a_form(app, sample):
+    with objweb.site(sample) as root:
+        root["echo"] = objweb.Script(params="f=''", body="return f")
+    fields = b"a=1&" * 3000
+    body = (b'--x\r\nContent-Disposition: form-data; name="f"\r\n'
+            b"Content-Type: application/x-www-form-urlencoded\r\n\r\n" + fields +
+            b"\r\n--x--\r\n")
+    response = app.post("/echo", body, status=200,
+                        headers={"Content-Type": "multipart/form-data; boundary=x"})
+    assert response.text == fields.decode()
+
+
 @pytest.mark.parametrize("content_type", [
     "multipart/form-data", "multipart/form-data; boundary=",
     "multipart/form-data; boundary*=utf-8''%E2%82%AC"])

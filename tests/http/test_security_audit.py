@@ -5,8 +5,10 @@ import logging
 
 import pytest
 
+from webtest import TestApp
+
 import objweb
-from objweb import Folder, Page, UserFolder
+from objweb import Folder, Page, Settings, UserFolder
 from support import ADMIN, ADMIN_PASSWORD, BROWSER_ACCEPT, basic_auth, browser_login, csrf_token_in
 
 ADMIN_AUTH = basic_auth(ADMIN, ADMIN_PASSWORD)
@@ -148,8 +150,9 @@ def test_the_logout_is_in_the_undo_log(site, app):
 
 def test_an_audit_line_is_always_one_line(site, app, audit_lines):
     path = "/VirtualHostBase/http/example.com/VirtualHostRoot/_vh_a%0D%0AFAKE/news/hello"
-    app.patch(path, json.dumps({"title": "x"}),
-              headers={**ADMIN_AUTH, "Content-Type": "application/json"}, status=204)
+    front = TestApp(objweb.make_app(site, Settings(trusted_proxies="127.0.0.1")))
+    front.patch(path, json.dumps({"title": "x"}), extra_environ={"REMOTE_ADDR": "127.0.0.1"},
+                headers={**ADMIN_AUTH, "Content-Type": "application/json"}, status=204)
     form = app.get("/@@login", headers=BROWSER_ACCEPT, status=200).forms[0]
     form["login"], form["password"] = "admin\nFAKE", "x"
     form.submit(headers=BROWSER_ACCEPT, status=401)

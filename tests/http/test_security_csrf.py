@@ -13,7 +13,9 @@ from webtest import TestApp
 
 import objweb
 from objweb import File, Folder, Page
-from support import ADMIN, ADMIN_PASSWORD, BROWSER_ACCEPT, basic_auth, browser_login, csrf_token_in
+from support import (
+    ADMIN, ADMIN_PASSWORD, BROWSER_ACCEPT, basic_auth, basic_csrf_token, browser_login,
+    csrf_token_in)
 
 
 @pytest.fixture
@@ -186,18 +188,20 @@ def test_json_verbs_need_the_json_content_type(site, app, method):
     before = snapshot(site)
     call = getattr(app, method)
     url = "/news" if method == "post" else "/news/hello"
+    auth = basic_auth(ADMIN, ADMIN_PASSWORD)
     response = call(url, json.dumps({"@type": "Page", "id": "x", "title": "x"}),
-                    headers={**basic_auth(ADMIN, ADMIN_PASSWORD), "Content-Type": "text/plain",
-                             "Accept": "application/json"}, status=415)
+                    headers={**auth, "Content-Type": "text/plain", "Accept": "application/json",
+                             "X-CSRF-Token": basic_csrf_token(app, auth)}, status=415)
     assert "application/json" in response.json["error"]
     assert snapshot(site) == before
 
 
 def test_a_cross_site_form_post_as_json_is_refused_even_with_basic(site, app):
     before = snapshot(site)
-    app.post("/news", {"@type": "Page", "id": "x"},
-             headers={**basic_auth(ADMIN, ADMIN_PASSWORD), "Accept": "application/json"},
-             status=415)
+    response = app.post("/news", {"@type": "Page", "id": "x"},
+                        headers={**basic_auth(ADMIN, ADMIN_PASSWORD),
+                                 "Accept": "application/json"}, status=403)
+    assert "did not come from this site" in response.json["error"]
     assert snapshot(site) == before
 
 
@@ -219,3 +223,64 @@ def test_templates_and_scripts_can_make_forms_for_logged_in_visitors(site, db, a
     assert app.post("/save", {"title": "Saved", "csrf_token": token}, status=200).text == "saved"
     with objweb.site(db) as root:
         assert root["news"]["hello"].title == "Saved"
+
+
+# Form doors under Basic credentials: (path, fields, status with the token). A
+# browser holding cached Basic credentials sends them with a form another site
+# posts, so every form needs the token whatever the credentials.
+BASIC_FORM_DOORS = {
+    "script": ("/save", {"title": "Saved"}, 200),
+    "proxy-roles": ("/save/@@proxy-roles", {"roles": "Manager"}, 200),
+    "management screen": ("/news/manage_properties", {"command": "save", "title": "Saved"}, 303),
+    "logout": ("/@@logout", {}, 303),
+    "login": ("/@@login", {"login": ADMIN, "password": ADMIN_PASSWORD}, 303),
+    "json verb sent as a form": ("/news", {"@type": "Page", "id": "x"}, 415),
+}
+
+
+@pytest.fixture
+def form_site(site, db):
+    from objweb import Script
+    with objweb.site(db) as root:
+        root["save"] = Script(params="title=''", body="context['news'].edit(title=title or "
+                                                      "'Saved')\nreturn 'saved'")
+    return db
+
+
+def form_snapshot(db) -> tuple:
+    with objweb.site(db) as root:
+        return snapshot(db), root["news"].title, root["save"].proxy_roles
+
+
+@pytest.mark.parametrize("door", sorted(BASIC_FORM_DOORS))
+@pytest.mark.parametrize("upload", [False, True], ids=["urlencoded", "multipart"])
+def test_a_form_with_basic_credentials_needs_the_token(form_site, app, door, upload):
+    path, fields, status = BASIC_FORM_DOORS[door]
+    auth = basic_auth(ADMIN, ADMIN_PASSWORD)
+    files = [("attachment", "a.txt", b"x")] if upload else []
+    before = form_snapshot(form_site)
+    response = app.post(path, fields, headers=auth, upload_files=files, status=403)
+    assert "did not come from this site" in response.text
+    assert form_snapshot(form_site) == before
+    token = basic_csrf_token(app, auth)
+    app.post(path, {**fields, "csrf_token": token}, headers=auth, upload_files=files,
+             status=status)
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "TEXT/PLAIN; charset=utf-8", ""])
+def test_a_text_post_with_basic_credentials_needs_the_token_as_a_header(form_site, app,
+                                                                        content_type):
+    auth = basic_auth(ADMIN, ADMIN_PASSWORD)
+    before = form_snapshot(form_site)
+    headers = {**auth, "Content-Type": content_type}
+    app.post("/save?title=Plain", b"csrf_token=x", headers=headers, status=403)
+    assert form_snapshot(form_site) == before
+    headers["X-CSRF-Token"] = basic_csrf_token(app, auth)
+    assert app.post("/save?title=Plain", b"", headers=headers, status=200).text == "saved"
+
+
+def test_json_with_basic_credentials_needs_no_token(form_site, app):
+    # A page of another site cannot send JSON without asking the site first.
+    response = app.post_json("/save/@@proxy-roles", {"roles": ["Manager"]},
+                             headers=basic_auth(ADMIN, ADMIN_PASSWORD), status=200)
+    assert response.json == {"proxy_roles": ["Manager"]}

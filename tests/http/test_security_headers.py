@@ -10,7 +10,8 @@ import objweb
 from objweb import File, Folder, Image, Page, Settings
 from objweb.content.file import ACTIVE_CONTENT_TYPES
 from objweb.security.headers import (
-    FRAME_REFUSAL, LOGIN_CSP, MANAGEMENT_CSP, MANAGEMENT_HEADERS, NOSNIFF, UPLOAD_SANDBOX_CSP)
+    FRAME_REFUSAL, LOGIN_CSP, MANAGEMENT_CSP, MANAGEMENT_HEADERS, NOSNIFF, PLAIN_PAGE_CSP,
+    UPLOAD_SANDBOX_CSP)
 from support import ADMIN, ADMIN_PASSWORD, BROWSER_ACCEPT, basic_auth
 
 from sample_site import png_bytes
@@ -45,7 +46,9 @@ def requests_of_every_kind(app):
     yield app.put("/news/hello", b"x", headers={**ADMIN_AUTH, "Content-Type": "image/png"},
                   status=400)
     yield app.post("/news/hello", status=405)
-    yield app.post("/news", b"{}", headers={**ADMIN_AUTH, "Content-Type": "text/plain"}, status=415)
+    yield app.post("/news", b"{}", headers={**ADMIN_AUTH, "Content-Type": "text/plain"}, status=403)
+    yield app.post("/news", b"{}", headers={**ADMIN_AUTH, "Content-Type": "application/xml"},
+                   status=415)
     yield app.post("/news", json.dumps({"@type": "Page", "id": "p"}),
                    headers={**ADMIN_AUTH, "Content-Type": "application/json"}, status=201)
     yield app.delete("/news/p", headers=ADMIN_AUTH, status=204)
@@ -104,6 +107,30 @@ def test_active_uploads_through_put_are_sandboxed_too(site, app, content_type):
     assert response.headers["Content-Security-Policy"] == UPLOAD_SANDBOX_CSP
 
 
+@pytest.mark.parametrize("content_type", ["text/plain, text/html", "text/plain;;", "text"])
+def test_a_put_with_a_malformed_type_is_refused(site, app, db, content_type):
+    response = app.put("/news/upload", b"<b>x</b>",
+                       headers={**ADMIN_AUTH, "Content-Type": content_type}, status=400)
+    assert "not a content type" in response.json["error"]
+    with objweb.site(db) as root:
+        assert "upload" not in root["news"]
+
+
+def test_a_file_is_served_with_its_type_as_parsed(site, app, db):
+    app.put("/news/notes", b"plain", headers={**ADMIN_AUTH, "Content-Type":
+                                              "Text/Plain ; Charset=UTF-8"}, status=201)
+    response = app.get("/news/notes", status=200)
+    assert response.headers["Content-Type"] == "text/plain; charset=UTF-8"
+    assert "Content-Disposition" not in response.headers
+
+
+def test_an_html_put_in_capitals_is_a_page(site, app, db):
+    app.put("/news/upper", b"<p>x</p>", headers={**ADMIN_AUTH, "Content-Type": "TEXT/HTML"},
+            status=201)
+    with objweb.site(db) as root:
+        assert root["news"]["upper"].type_name == "Page"
+
+
 @pytest.mark.parametrize("name", ['quo"te', "semi;colon", "ünï.html", "back\\slash"])
 def test_attachment_names_cannot_break_the_header(site, app, db, name):
     with objweb.site(db) as root:
@@ -142,10 +169,25 @@ def test_the_login_challenge_refuses_framing(site, app):
 def test_management_headers_refuse_framing_and_foreign_code():
     assert MANAGEMENT_HEADERS["X-Frame-Options"] == "DENY"
     assert MANAGEMENT_HEADERS["Content-Security-Policy"] == MANAGEMENT_CSP
-    for directive in ("frame-ancestors 'none'", "script-src 'self'", "object-src 'none'",
-                      "form-action 'self'", "base-uri 'self'"):
-        assert directive in MANAGEMENT_CSP
-    assert "'unsafe-eval'" not in MANAGEMENT_CSP
-    assert "script-src 'self' 'unsafe-inline'" not in MANAGEMENT_CSP
+    for directive in ("default-src 'none'", "frame-ancestors 'none'", "script-src 'self'",
+                      "style-src 'self'", "object-src 'none'", "form-action 'self'",
+                      "base-uri 'none'"):
+        assert directive in MANAGEMENT_CSP.split("; ")
+    assert "'unsafe-eval'" not in MANAGEMENT_CSP and "'unsafe-inline'" not in MANAGEMENT_CSP
+    assert "data:" not in MANAGEMENT_CSP
     assert FRAME_REFUSAL == {"X-Frame-Options": "DENY"}
     assert NOSNIFF == {"X-Content-Type-Options": "nosniff"}
+
+
+@pytest.mark.parametrize("path, status", [("/missing", 404), ("/news/manage_nothing", 404)])
+def test_error_pages_run_nothing_and_refuse_framing(site, app, path, status):
+    response = app.get(path, headers={**ADMIN_AUTH, **BROWSER_ACCEPT}, status=status)
+    assert response.headers["Content-Security-Policy"] == PLAIN_PAGE_CSP
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert "script" not in PLAIN_PAGE_CSP
+
+
+def test_a_refused_form_on_a_screen_answers_a_page_that_runs_nothing(site, app):
+    response = app.post("/news/manage_properties", {"command": "save", "title": "x"},
+                        headers={**ADMIN_AUTH, **BROWSER_ACCEPT}, status=403)
+    assert response.headers["Content-Security-Policy"] == PLAIN_PAGE_CSP

@@ -29,6 +29,13 @@ def site(db):
     return db
 
 
+@pytest.fixture
+def proxied(db) -> TestApp:
+    """The site as a front server, a trusted proxy, reaches it with virtual-host paths."""
+    return TestApp(objweb.make_app(db, Settings(trusted_proxies="127.0.0.1")),
+                   extra_environ={"REMOTE_ADDR": "127.0.0.1"})
+
+
 def cookie_header(response, name: str) -> str:
     for value in response.headers.getall("Set-Cookie"):
         if value.startswith(name + "="):
@@ -112,23 +119,23 @@ def test_session_cookie_is_secure_over_https(site, app):
     assert response.location == "https://example.com/"
 
 
-def test_session_cookie_is_secure_behind_an_https_virtual_host(site, app):
+def test_session_cookie_is_secure_behind_an_https_virtual_host(site, proxied):
     base = "/VirtualHostBase/https/example.com:443/VirtualHostRoot"
     # The proxy in front speaks HTTPS to the browser, whose cookie jar is what WebTest has.
-    proxied = {"wsgi.url_scheme": "https", "HTTP_REFERER": "https://example.com/news/hello"}
-    page = app.get(base + "/news/hello", headers=BROWSER_ACCEPT, extra_environ=proxied,
-                   status=401)
+    https = {"wsgi.url_scheme": "https", "HTTP_REFERER": "https://example.com/news/hello"}
+    page = proxied.get(base + "/news/hello", headers=BROWSER_ACCEPT, extra_environ=https,
+                       status=401)
     assert page.forms[0].action == "/@@login"
     assert page.forms[0]["came_from"].value == "/news/hello"
     page.forms[0].action = base + "/@@login"
-    response = submit_login(app, page, "editor", "editor-pw", extra_environ=proxied)
+    response = submit_login(proxied, page, "editor", "editor-pw", extra_environ=https)
     assert "secure" in cookie_header(response, SESSION).lower()
     assert response.location == "https://example.com/news/hello"
 
 
-def test_cookies_are_scoped_to_a_site_mounted_under_a_prefix(site, app):
+def test_cookies_are_scoped_to_a_site_mounted_under_a_prefix(site, proxied):
     base = "/VirtualHostBase/http/example.com/VirtualHostRoot/_vh_site"
-    page = app.get(base + "/@@login", headers=BROWSER_ACCEPT, status=200)
+    page = proxied.get(base + "/@@login", headers=BROWSER_ACCEPT, status=200)
     assert page.forms[0].action == "/site/@@login"
     assert "Path=/site;" in cookie_header(page, "objweb_login")
 
@@ -163,17 +170,19 @@ def test_came_from_never_leaves_the_site(site, app, came_from):
     assert response.location == "http://localhost/"
 
 
-def test_a_stranger_crafted_virtual_host_cannot_redirect_elsewhere(site, app):
+def test_a_stranger_crafted_virtual_host_cannot_redirect_elsewhere(site, proxied):
+    # Should a front server pass on a stranger's virtual-host path as it is, the
+    # browser's own origin still decides where the way back leads.
     base = "/VirtualHostBase/http/evil.example:80/VirtualHostRoot"
-    page = app.get(base + "/@@login", headers=BROWSER_ACCEPT, status=200)
+    page = proxied.get(base + "/@@login", headers=BROWSER_ACCEPT, status=200)
     assert "evil.example" not in page.forms[0].action
-    response = app.post(base + "/@@login", {
+    response = proxied.post(base + "/@@login", {
         "login": "editor", "password": "editor-pw", "came_from": "/news/hello",
         "csrf_token": page.forms[0]["csrf_token"].value,
     }, headers={**BROWSER_ACCEPT, "Origin": "http://localhost"}, status=303)
     assert response.location == "http://localhost/news/hello"
-    response = app.post(base + "/@@logout", {"csrf_token": csrf_token_in(
-        app.get("/@@logout", status=200).text)},
+    response = proxied.post(base + "/@@logout", {"csrf_token": csrf_token_in(
+        proxied.get("/@@logout", status=200).text)},
         headers={"Referer": "http://localhost/@@logout"}, status=303)
     assert response.location == "http://localhost/"
 
@@ -186,11 +195,11 @@ def test_a_stranger_crafted_virtual_host_cannot_redirect_elsewhere(site, app):
     ("https://other.example", "https://backend:8443/news/hello"),
     ("null", "https://backend:8443/news/hello"),
 ])
-def test_the_way_back_stays_on_the_origin_the_browser_is_on(site, app, origin, location):
+def test_the_way_back_stays_on_the_origin_the_browser_is_on(site, proxied, origin, location):
     base = "/VirtualHostBase/https/example.com:443/VirtualHostRoot"
     backend = {"wsgi.url_scheme": "https", "HTTP_HOST": "backend:8443"}
-    page = app.get(base + "/@@login", headers=BROWSER_ACCEPT, extra_environ=backend, status=200)
-    response = app.post(base + "/@@login", {
+    page = proxied.get(base + "/@@login", headers=BROWSER_ACCEPT, extra_environ=backend, status=200)
+    response = proxied.post(base + "/@@login", {
         "login": "editor", "password": "editor-pw", "came_from": "/news/hello",
         "csrf_token": page.forms[0]["csrf_token"].value,
     }, headers={**BROWSER_ACCEPT, "Origin": origin}, extra_environ=backend, status=303)

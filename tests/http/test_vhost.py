@@ -1,15 +1,24 @@
 """Zope's virtual-hosting URL form: links, JSON @id, Location and error pages follow it."""
 
 import pytest
+from webtest import TestApp
 
 import objweb
-from objweb import Folder, Page
+from objweb import Folder, Page, Settings
 from objweb.publisher.request import Request
-from objweb.publisher.vhost import read_virtual_host
+from objweb.publisher.vhost import UntrustedVirtualHostError, read_virtual_host
 from support import ADMIN_AUTH
 
 JSON = {"Accept": "application/json"}
 VH = "/VirtualHostBase/https/example.com:443"
+FRONT_SERVER = "127.0.0.1"
+
+
+@pytest.fixture
+def app(db):
+    """The site as its front server, a trusted proxy, reaches it."""
+    return TestApp(objweb.make_app(db, Settings(trusted_proxies=FRONT_SERVER)),
+                   extra_environ={"REMOTE_ADDR": FRONT_SERVER})
 
 
 @pytest.fixture
@@ -108,5 +117,33 @@ def test_a_bad_virtual_host_is_404(app, hosted, path):
      "http://10.0.0.1:8080/x", (), ()),
 ])
 def test_read_virtual_host(segments, base_url, root_segments, rest):
-    host = read_virtual_host(segments, "http://h")
+    host = read_virtual_host(segments, "http://h", from_trusted_proxy=True)
     assert (host.base_url, host.root_segments, host.segments) == (base_url, root_segments, rest)
+
+
+@pytest.mark.parametrize("segments", [
+    ["VirtualHostBase", "https", "evil.example", "VirtualHostRoot"],
+    ["VirtualHostBase", "https", "evil.example"],
+    ["site", "VirtualHostRoot", "_vh_x"],
+])
+def test_only_a_trusted_proxy_may_send_a_virtual_host_path(segments):
+    with pytest.raises(UntrustedVirtualHostError, match="trusted_proxies"):
+        read_virtual_host(segments, "http://h")
+    # Elsewhere than first, the name is only a name.
+    assert read_virtual_host(["news", "VirtualHostBase"], "http://h").segments == (
+        "news", "VirtualHostBase")
+
+
+@pytest.mark.parametrize("peer, trusted, status", [
+    ("192.0.2.1", "", 400), ("192.0.2.1", "127.0.0.1", 400), ("127.0.0.1", "", 400),
+    ("127.0.0.1", "127.0.0.1", 200), ("10.1.2.3", "10.0.0.0/8", 200),
+])
+def test_virtual_host_paths_are_followed_from_trusted_proxies_only(db, hosted, peer, trusted,
+                                                                   status):
+    app = TestApp(objweb.make_app(db, Settings(trusted_proxies=trusted)))
+    response = app.get(f"{VH}/site/VirtualHostRoot/about", headers=JSON, status=status,
+                       extra_environ={"REMOTE_ADDR": peer})
+    if status == 200:
+        assert response.json["@id"] == "https://example.com/about"
+    else:
+        assert "trusted_proxies" in response.json["error"]

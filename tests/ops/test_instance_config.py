@@ -88,6 +88,8 @@ def test_every_section_is_read_with_types_units_and_here(tmp_path):
     ("[server]\nport = eighty\n", "[server] port: 'eighty' is not a whole number"),
     ("[settings]\nmax_json_body = -5\n", "[settings] max_json_body: '-5' cannot be negative"),
     ("[settings]\ncode_time_budget = soon\n", "'soon' is not a number"),
+    ("[settings]\ntrusted_proxies = 127.0.0.1, localhost\n",
+     "[settings] trusted_proxies: 'localhost' is not an address or a network"),
     ("[database]\nuri = 50%\n", "[database] uri:"),
     ("not an ini file\n", "cannot be read"),
 ])
@@ -179,6 +181,32 @@ def test_serve_takes_its_address_settings_and_logs_from_the_file(tmp_path):
     event = (tmp_path / "var" / "log" / f"event-{port}.log").read_text()
     assert "INFO objweb.server stopping" in event
     assert "GET /@@health" not in event
+
+
+@pytest.mark.server
+def test_serve_believes_the_forwarded_address_of_a_trusted_proxy_only(tmp_path):
+    port = free_port()
+    write(tmp_path, f"""
+        [server]
+        port = {port}
+        [settings]
+        trusted_proxies = 127.0.0.1, 10.0.0.0/8
+        [logging]
+        access_log = var/log/access.log
+        """)
+    assert run_objweb(["adduser", ADMIN, ADMIN_PASSWORD], tmp_path).returncode == 0
+    serve = Process([OBJWEB, "serve"], tmp_path, name="serve")
+    try:
+        wait_for(lambda: f"Serving http://127.0.0.1:{port}/" in serve.stdout, timeout=60,
+                 message=serve.stderr)
+        forwarded = urllib.request.Request(f"http://127.0.0.1:{port}/@@health",
+                                           headers={"X-Forwarded-For": "198.51.100.1"})
+        with urllib.request.urlopen(forwarded, timeout=10) as answer:
+            assert answer.status == 200
+    finally:
+        assert serve.stop() == 0
+    access = (tmp_path / "var" / "log" / "access.log").read_text()
+    assert re.search(r'^198\.51\.100\.1 - - .*"GET /@@health HTTP/1.1" 200', access, re.M)
 
 
 def test_logging_rotates_by_size(tmp_path, restore_logging):
@@ -291,6 +319,13 @@ def test_pastedeploy_uses_the_files_database_and_home(tmp_path, monkeypatch, res
     finally:
         wsgi_app.db.close()
     assert (tmp_path / "var" / "log" / "access.log").read_text().count('"GET / HTTP') == 1
+
+
+def test_pastedeploy_refuses_a_bad_trusted_proxy(tmp_path, monkeypatch, restore_logging):
+    monkeypatch.chdir(tmp_path)
+    ini = write(tmp_path, "[app:main]\nuse = egg:objweb\ntrusted_proxies = nginx\n")
+    with pytest.raises(ConfigError, match=r"\[app:main\] trusted_proxies: 'nginx' is not"):
+        loadapp(f"config:{ini}")
 
 
 def test_pastedeploy_refuses_an_unknown_key(tmp_path, monkeypatch, restore_logging):

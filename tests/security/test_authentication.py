@@ -8,8 +8,8 @@ import objweb
 from objweb import Folder, Page, UserFolder
 from objweb.content.site import site_secret
 from objweb.security.authentication import (
-    authenticate, find_user, open_session, principal_by_login, principal_for, session_principal,
-    user_folders_above)
+    authenticate, credential_of, find_user, open_session, principal_by_login, principal_for,
+    session_principal, user_folders_above)
 from objweb.security.passwords import needs_rehash
 from objweb.security.sessions import Session
 
@@ -169,3 +169,16 @@ def test_the_site_secret_is_random_and_kept(db):
     with other.transaction() as connection:
         assert site_secret(connection) != secret
     other.close()
+
+
+def test_credential_of_follows_the_user_s_own_password(site):
+    root_shared = authenticate(site, "shared", "root-pw")
+    team_shared = authenticate(site["team"], "shared", "team-pw")
+    first = credential_of(site, root_shared, SECRET)
+    assert first and first != credential_of(site, team_shared, SECRET)
+    site["acl_users"].set_password("shared", "new-pw")
+    assert credential_of(site, root_shared, SECRET) not in ("", first)
+    site["acl_users"].delete_user("shared")
+    assert credential_of(site, root_shared, SECRET) == ""
+    del site["team"]["acl_users"]
+    assert credential_of(site, team_shared, SECRET) == ""

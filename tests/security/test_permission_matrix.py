@@ -32,6 +32,7 @@ NEEDED = {
     "Change scripts and templates": {"Manager"},
     "Undo changes": {"Owner", "Manager"},
     "Import/Export objects": {"Manager"},
+    "Write unfiltered HTML": {"Manager"},
 }
 
 

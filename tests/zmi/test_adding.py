@@ -104,6 +104,14 @@ def test_a_bad_content_type_is_refused(manager, news, look):
     assert look(lambda root: len(root["news"])) == 0
 
 
+def test_an_upload_typed_as_a_list_of_types_is_refused(manager, news, look):
+    # The part's own Content-Type is parsed as strictly as a typed one.
+    page = add(manager, {"type": "File", "name": "x"}, status=400,
+               upload_files=[("data", "x", b"<script>x</script>", "text/plain, text/html")])
+    assert "not a content type" in page.text
+    assert look(lambda root: len(root["news"])) == 0
+
+
 @pytest.mark.parametrize("name, message", [
     ("", "a name cannot be empty"),
     ("_secret", "cannot start with '_'"),

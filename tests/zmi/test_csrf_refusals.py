@@ -57,7 +57,7 @@ def test_a_post_without_the_token_is_refused_and_changes_nothing(basic, news, db
     before = db.lastTransaction()
     values = {"command": command, **VALUES.get((screen, command), {})}
     response = basic.post(PLACES[screen], values, status=403, token=False)
-    assert "security token" in response.text
+    assert "did not come from this site" in response.text
     assert db.lastTransaction() == before
 
 
