@@ -45,21 +45,39 @@ def test_budget_reads_the_clock_at_the_first_tick_and_every_few_after():
         budget.tick()
 
 
+def fresh_budget() -> Budget:
+    return Budget(Limits(output_limit=10, max_items=3, max_int_bits=8, max_allocation=5))
+
+
 def test_budget_output_allocation_and_sizes():
-    budget = Budget(Limits(output_limit=10, max_items=3, max_int_bits=8, max_allocation=5))
+    budget = fresh_budget()
     budget.charge_output(10)
-    with pytest.raises(BudgetExceeded):
+    with pytest.raises(BudgetExceeded) as caught:
         budget.charge_output(1)
+    assert caught.value.kind == "output"
+    budget = fresh_budget()
     budget.charge(5)
     with pytest.raises(BudgetExceeded) as caught:
         budget.charge(1)
     assert caught.value.kind == "memory"
+    budget = fresh_budget()
     assert budget.check_text(10) == 10 and budget.check_items(3) == 3
     assert budget.check_int_bits(8) == 8
     for check, size in ((budget.check_text, 11), (budget.check_items, 4),
                         (budget.check_int_bits, 9)):
         with pytest.raises(BudgetExceeded):
             check(size)
+
+
+def test_a_stopped_budget_stays_stopped_with_its_first_reason():
+    budget = fresh_budget()
+    with pytest.raises(BudgetExceeded) as first:
+        budget.check_items(4)
+    for again in (budget.tick, lambda: budget.charge(6), budget.raise_if_stopped):
+        with pytest.raises(BudgetExceeded) as caught:
+            again()
+        assert caught.value is first.value
+    assert "at most 3" in str(budget.stopped)
 
 
 def test_budget_exceeded_is_no_exception_code_can_catch():

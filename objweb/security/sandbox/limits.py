@@ -9,7 +9,9 @@ the size of such a result before it is computed and refuse it, and every
 large value they produce is charged to an allocation allowance.
 
 Limits are shared by a whole request: a Script calling another Script or a
-Template draws on the same budget.
+Template draws on the same budget. Once a limit stopped the run, the stop is
+for good: code that drops the exception (`return` in a `finally`, a generator
+closed) meets it again at its next guard, and at the end of its run.
 """
 
 import time
@@ -73,59 +75,68 @@ class Budget:
         self.allocated = 0
         self._ticks_per_reading = ticks_per_reading
         self._ticks_left = 1
+        self.stopped: BudgetExceeded | None = None
+
+    def stop(self, message: str, *, kind: str):
+        """Stop the run for good: raise `BudgetExceeded`, now and at every later tick."""
+        if self.stopped is None:
+            self.stopped = BudgetExceeded(message, kind=kind)
+        # Every later tick takes the slow path, which raises the stop again.
+        self._ticks_left = 0
+        raise self.stopped
+
+    def raise_if_stopped(self) -> None:
+        """Raise the stop again if the run was stopped (code may have swallowed it)."""
+        if self.stopped is not None:
+            raise self.stopped
 
     def tick(self) -> None:
         """Stop the run if its time is up (the clock is read every few ticks).
 
-        Once the time is up every tick stops the run again: code that
+        Once the run is stopped, every tick stops it again: code that
         swallows one stop (`finally: continue`) meets the next at once.
         """
         self._ticks_left -= 1
         if self._ticks_left > 0:
             return
+        self.raise_if_stopped()
         if self._clock() > self.deadline:
-            self._ticks_left = 0
-            raise BudgetExceeded(
-                f"ran past its time budget of {self.limits.time_budget:g} s", kind="time")
+            self.stop(f"ran past its time budget of {self.limits.time_budget:g} s", kind="time")
         self._ticks_left = self._ticks_per_reading
 
     def charge_output(self, size: int) -> None:
         """Count `size` characters of output; stop the run past the output limit."""
         self.output += size
         if self.output > self.limits.output_limit:
-            raise BudgetExceeded(
-                f"produced more than {self.limits.output_limit} characters of output",
-                kind="output")
+            self.stop(f"produced more than {self.limits.output_limit} characters of output",
+                      kind="output")
 
     def charge(self, units: int) -> None:
         """Count `units` of memory built by a guarded operation; stop the run past the allowance."""
         self.allocated += units
         if self.allocated > self.limits.max_allocation:
-            raise BudgetExceeded(
-                f"built more than {self.limits.max_allocation} bytes of values", kind="memory")
+            self.stop(f"built more than {self.limits.max_allocation} bytes of values",
+                      kind="memory")
 
     def check_text(self, size: int, what: str = "a text") -> int:
         """Return `size` if a text that long may be built; else stop the run."""
         if size > self.limits.output_limit:
-            raise BudgetExceeded(
-                f"tried to build {what} of {size} characters "
-                f"(at most {self.limits.output_limit})", kind="size")
+            self.stop(f"tried to build {what} of {size} characters "
+                      f"(at most {self.limits.output_limit})", kind="size")
         return size
 
     def check_items(self, count: int, what: str = "a collection") -> int:
         """Return `count` if a collection that long may be built; else stop the run."""
         if count > self.limits.max_items:
-            raise BudgetExceeded(
-                f"tried to build {what} of {count} items (at most {self.limits.max_items})",
-                kind="size")
+            self.stop(f"tried to build {what} of {count} items "
+                      f"(at most {self.limits.max_items})", kind="size")
         return count
 
     def check_int_bits(self, bits: int) -> int:
         """Return `bits` if an integer that wide may be built; else stop the run."""
         if bits > self.limits.max_int_bits:
-            raise BudgetExceeded(
-                f"tried to build an integer of about {bits} bits "
-                f"(at most {self.limits.max_int_bits})", kind="size")
+            self.stop(f"tried to build an integer of about {bits} bits "
+                      f"(at most {self.limits.max_int_bits})", kind="size")
         return bits
 
 

@@ -190,7 +190,10 @@ def _run(shared: RunContext, executable, body: Callable[[Run], object]):
     run = Run(shared, executable, shared.policy_for(executable))
     token = _current.set(run)
     try:
-        return body(run)
+        result = body(run)
+        # A stop the code swallowed (`return` in a `finally`) still ends the run.
+        shared.budget.raise_if_stopped()
+        return result
     except BaseException as error:
         _note_failure(run, error)
         raise
