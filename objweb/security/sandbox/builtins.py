@@ -12,13 +12,16 @@ from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack
 
 from objweb.security.sandbox.access import (
     guarded_getattr, guarded_getitem, guarded_hasattr, guarded_mapping, guarded_write)
+from objweb.security.sandbox.comparisons import (
+    guarded_compare, guarded_compare_chain, guarded_len)
 from objweb.security.sandbox.formatting import (
     format_value, guarded_ascii, guarded_format, guarded_repr, guarded_str)
 from objweb.security.sandbox.iteration import collect, guarded_iter, is_sized
 from objweb.security.sandbox.limits import cost_of
 from objweb.security.sandbox.modules import guarded_import
 from objweb.security.sandbox.operators import (
-    guarded_add, guarded_inplace, guarded_lshift, guarded_mod, guarded_mul, guarded_pow)
+    guarded_add, guarded_binop, guarded_inplace, guarded_lshift, guarded_mod, guarded_mul,
+    guarded_pow)
 from objweb.security.sandbox.run import current_run
 
 
@@ -178,7 +181,7 @@ SAFE_BUILTINS = {
     "None": None, "True": True, "False": False,
     "abs": abs, "bool": bool, "callable": callable, "chr": chr, "complex": complex,
     "divmod": divmod, "float": float, "hash": hash, "hex": hex, "int": int,
-    "isinstance": isinstance, "issubclass": issubclass, "len": len, "next": next,
+    "isinstance": isinstance, "issubclass": issubclass, "len": guarded_len, "next": next,
     "oct": oct, "ord": ord, "round": _round, "slice": slice,
     "str": guarded_type(str, guarded_str), "repr": guarded_repr, "ascii": guarded_ascii,
     "format": guarded_format, "list": guarded_type(list, _collection(list)),
@@ -222,6 +225,9 @@ GUARDS = {
     "_lshift_": guarded_lshift,
     "_mod_": guarded_mod,
     "_add_": guarded_add,
+    "_binop_": guarded_binop,
+    "_compare_": guarded_compare,
+    "_compare_chain_": guarded_compare_chain,
     "_format_value_": format_value,
 }
 

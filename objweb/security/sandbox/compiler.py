@@ -7,7 +7,11 @@ rewritten into a call of a guard. objweb tightens it further:
 - a `_tick_()` call opens every loop body, function and lambda, so the time
   budget is checked however the code loops;
 - `*`, `**`, `<<`, `%` and `+` call guards that refuse results too large to
-  build (work done in C cannot be interrupted);
+  build (work done in C cannot be interrupted), and the other binary
+  operators one guard that refuses operands of the site;
+- comparisons call a guard (`in` on a folder needs the right to list it); a
+  chain `a < b < c` passes its later operands as thunks, evaluated as Python
+  would;
 - each value formatted in an f-string goes through a guard that checks its
   size and format spec, like `str.format` does;
 - `*args`, `**kwargs`, `[*x]`, `{**x}` and `yield from x` iterate through the
@@ -32,6 +36,16 @@ GET_MAPPING = "_getmapping_"
 FORMAT_VALUE = "_format_value_"
 BINARY_GUARDS = {ast.Mult: "_mul_", ast.Pow: "_pow_", ast.LShift: "_lshift_",
                  ast.Mod: "_mod_", ast.Add: "_add_"}
+BINARY_OPERATION = "_binop_"
+OTHER_OPERATORS = {ast.Sub: "-", ast.Div: "/", ast.FloorDiv: "//", ast.RShift: ">>",
+                   ast.BitAnd: "&", ast.BitOr: "|", ast.BitXor: "^", ast.MatMult: "@"}
+COMPARE = "_compare_"
+COMPARE_CHAIN = "_compare_chain_"
+COMPARISON_OPERATORS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=",
+                        ast.Gt: ">", ast.GtE: ">=", ast.In: "in", ast.NotIn: "not in",
+                        ast.Is: "is", ast.IsNot: "is not"}
+# What a thunk of a chained comparison cannot hold: it would change meaning in a lambda.
+_NOT_IN_THUNKS = (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)
 # Chameleon's own names inside a compiled template; an expression may not name them.
 TEMPLATE_INTERNALS = frozenset({
     "econtext", "rcontext", "translate", "decode", "convert", "getname", "get",
@@ -45,6 +59,11 @@ class Problem:
     message: str
     line: int | None
     column: int | None
+
+
+def _no_arguments() -> ast.arguments:
+    return ast.arguments(posonlyargs=[], args=[], vararg=None, kwonlyargs=[],
+                         kw_defaults=[], kwarg=None, defaults=[])
 
 
 def _call(name: str, args: list, node: ast.AST) -> ast.Call:
@@ -121,12 +140,34 @@ class CodeTransformer(RestrictingNodeTransformer):
     # -- sizes and formats ------------------------------------------------------------
 
     def visit_BinOp(self, node: ast.BinOp):
-        """Send the operators that can build huge values through their guards."""
+        """Send every binary operator through a guard."""
         node = super().visit_BinOp(node)
         guard = BINARY_GUARDS.get(type(node.op))
         if guard is None:
-            return node
+            symbol = ast.Constant(OTHER_OPERATORS[type(node.op)])
+            return _call(BINARY_OPERATION, [symbol, node.left, node.right], node)
         return _call(guard, [node.left, node.right], node)
+
+    def visit_Compare(self, node: ast.Compare):
+        """Send comparisons through the guard; a chain passes later operands as thunks."""
+        node = super().visit_Compare(node)
+        symbols = [COMPARISON_OPERATORS[type(op)] for op in node.ops]
+        if all(symbol in ("is", "is not") for symbol in symbols):
+            return node
+        if len(symbols) == 1:
+            return _call(COMPARE, [ast.Constant(symbols[0]), node.left, node.comparators[0]],
+                         node)
+        thunks = []
+        for operand in node.comparators:
+            if any(isinstance(inner, _NOT_IN_THUNKS) for inner in ast.walk(operand)):
+                self.error(operand, "a chained comparison cannot hold :=, yield or await "
+                                    "after its first operand")
+            thunks.append(ast.Lambda(args=_no_arguments(), body=operand))
+        chain = [node.left, ast.Tuple([ast.Constant(symbol) for symbol in symbols],
+                                      ast.Load())] + thunks
+        call = _call(COMPARE_CHAIN, chain, node)
+        ast.fix_missing_locations(call)
+        return call
 
     def visit_FormattedValue(self, node: ast.FormattedValue):
         """Format each f-string value through the guard, conversion and spec included."""

@@ -90,9 +90,19 @@ def _lcm(*numbers):
     return math.lcm(*numbers)
 
 
+def _fsum(iterable):
+    return math.fsum(collect(iterable))
+
+
+def _dist(first, second):
+    return math.dist(collect(first), collect(second))
+
+
 def _math_members() -> dict:
     members = {name: getattr(math, name) for name in dir(math) if not name.startswith("_")}
-    members.update(factorial=_factorial, comb=_comb, perm=_perm, prod=_prod, lcm=_lcm)
+    # fsum and dist iterate their arguments in C: through the guard, a folder too.
+    members.update(factorial=_factorial, comb=_comb, perm=_perm, prod=_prod, lcm=_lcm,
+                   fsum=_fsum, dist=_dist)
     return members
 
 
@@ -120,20 +130,30 @@ def _randbytes(size):
     return _generator.randbytes(size)
 
 
+_CHOOSABLE = (str, bytes, list, tuple, range)
+
+
+def _choice(sequence):
+    # random.choice takes len() and items of whatever it is given, a folder too.
+    if not isinstance(sequence, _CHOOSABLE):
+        raise TypeError("choice() takes a list, a tuple, a text or a range")
+    return _generator.choice(sequence)
+
+
 def _shuffle(sequence):
     if type(sequence) is not list:
         raise TypeError("shuffle() takes a list")
     _generator.shuffle(sequence)
 
 
-_RANDOM_NAMES = """random uniform randint randrange choice triangular betavariate
+_RANDOM_NAMES = """random uniform randint randrange triangular betavariate
     expovariate gammavariate gauss lognormvariate normalvariate vonmisesvariate
     paretovariate weibullvariate seed"""
 
 
 def _random_members() -> dict:
     members = {name: getattr(_generator, name) for name in _RANDOM_NAMES.split()}
-    members.update(choices=_choices, sample=_sample, getrandbits=_getrandbits,
+    members.update(choice=_choice, choices=_choices, sample=_sample, getrandbits=_getrandbits,
                    randbytes=_randbytes, shuffle=_shuffle)
     return members
 

@@ -4,13 +4,16 @@
 run for minutes in C, where the time budget cannot stop them. The compiler
 sends `*`, `**`, `<<`, `%` and `+` (and their augmented forms) here; each
 estimates the size of its result and refuses one past the limits before
-Python starts building it.
+Python starts building it. The other operators go through one guard that
+refuses objects of the site and views as operands: `{}.keys() | folder` or
+`d |= folder` would list a folder's names in C.
 """
 
 import operator
 
+from objweb.security.sandbox.bindings import CodeView
 from objweb.security.sandbox.formatting import percent_format
-from objweb.security.sandbox.iteration import collect
+from objweb.security.sandbox.iteration import collect, is_content
 from objweb.security.sandbox.limits import cost_of
 from objweb.security.sandbox.run import current_run
 
@@ -93,6 +96,37 @@ def guarded_mod(left, right):
     return left % right
 
 
+_OPERATIONS = {
+    "-": operator.sub, "/": operator.truediv, "//": operator.floordiv,
+    ">>": operator.rshift, "&": operator.and_, "|": operator.or_, "^": operator.xor,
+    "@": operator.matmul,
+    "-=": operator.isub, "/=": operator.itruediv, "//=": operator.ifloordiv,
+    ">>=": operator.irshift, "&=": operator.iand, "|=": operator.ior,
+    "^=": operator.ixor, "@=": operator.imatmul,
+}
+_NUMBERS = frozenset({int, float, bool})
+
+
+def _refuse_operand(value) -> None:
+    if is_content(value) or isinstance(value, CodeView):
+        raise TypeError(f"code cannot use a {getattr(value, 'type_name', type(value).__name__)} "
+                        f"as an operand")
+
+
+def guarded_binop(op: str, left, right):
+    """Return `left op right` for `-`, `/`, `//`, `>>`, `&`, `|`, `^` and `@` (`_binop_`).
+
+    Objects of the site and views handed to code are refused as operands
+    (`TypeError`): set operators on dict views iterate their other operand in C.
+    """
+    if type(left) in _NUMBERS and type(right) in _NUMBERS:
+        return _OPERATIONS[op](left, right)
+    current_run().budget.tick()
+    _refuse_operand(left)
+    _refuse_operand(right)
+    return _OPERATIONS[op](left, right)
+
+
 def _extend_in_place(target, addition):
     budget = current_run().budget
     items = collect(addition, "a list")
@@ -107,11 +141,6 @@ _GUARDED = {
     "**=": guarded_pow,
     "<<=": guarded_lshift,
     "%=": guarded_mod,
-}
-_PLAIN = {
-    "-=": operator.isub, "/=": operator.itruediv, "//=": operator.ifloordiv,
-    ">>=": operator.irshift, "&=": operator.iand, "|=": operator.ior,
-    "^=": operator.ixor, "@=": operator.imatmul,
 }
 
 
@@ -130,4 +159,4 @@ def guarded_inplace(op: str, target, value):
         return target
     if op in _GUARDED:
         return _GUARDED[op](target, value)
-    return _PLAIN[op](target, value)
+    return guarded_binop(op, target, value)

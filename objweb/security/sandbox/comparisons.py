@@ -1,0 +1,66 @@
+"""Comparisons, `in` and `len` in restricted code.
+
+The compiler sends every comparison but a plain `is` here: `a < b` becomes
+`_compare_('<', a, b)`, and a chain `a < b <= c` becomes `_compare_chain_`
+with the later operands as thunks, so that they are still evaluated only
+when needed. `in` and `len` on a container of the site tell what it holds,
+so they need `Access contents information` there, as listing it does.
+"""
+
+import operator
+
+from objweb.security.protections import ACCESS
+from objweb.security.sandbox.iteration import is_container
+from objweb.security.sandbox.run import current_run
+
+_COMPARISONS = {
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+    ">": operator.gt, ">=": operator.ge, "is": operator.is_, "is not": operator.is_not,
+}
+
+
+def _check_listing(obj) -> None:
+    if is_container(obj):
+        current_run().policy.check(ACCESS, obj)
+
+
+def guarded_contains(container, item) -> bool:
+    """Return `item in container` (`in` in code).
+
+    A container of the site answers with `Access contents information`
+    there; raises `Unauthorized` or `Forbidden` otherwise, whether it holds
+    `item` or not.
+    """
+    _check_listing(container)
+    return item in container
+
+
+def guarded_compare(op: str, left, right):
+    """Return `left op right` for one comparison operator (`_compare_`)."""
+    if op == "in":
+        return guarded_contains(right, left)
+    if op == "not in":
+        return not guarded_contains(right, left)
+    return _COMPARISONS[op](left, right)
+
+
+def guarded_compare_chain(left, ops: tuple, *operands):
+    """Return the value of a chained comparison (`_compare_chain_`).
+
+    `operands` are thunks giving each operand after the first, called only
+    while the chain holds, as Python evaluates them.
+    """
+    result = True
+    for op, operand in zip(ops, operands):
+        right = operand()
+        result = guarded_compare(op, left, right)
+        if not result:
+            return result
+        left = right
+    return result
+
+
+def guarded_len(obj) -> int:
+    """Return `len(obj)`; a container of the site needs `Access contents information`."""
+    _check_listing(obj)
+    return len(obj)
