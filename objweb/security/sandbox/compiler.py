@@ -50,6 +50,12 @@ _NOT_IN_THUNKS = (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)
 TEMPLATE_INTERNALS = frozenset({
     "econtext", "rcontext", "translate", "decode", "convert", "getname", "get",
     "on_error_handler", "target_language", "print", "printed"})
+# Template variables the template machinery calls or relies on: an expression
+# may read them but never bind them. Chameleon stores every name an expression
+# binds (a comprehension's, a :='s) in the template's variables, and
+# `tal:repeat` calls `repeat` to iterate: rebound, it would iterate anything
+# unguarded.
+TEMPLATE_MACHINERY = frozenset({"repeat", "default", "nothing"})
 
 
 @dataclass(frozen=True)
@@ -100,7 +106,19 @@ class CodeTransformer(RestrictingNodeTransformer):
         if self.template_mode and node.id in TEMPLATE_INTERNALS:
             self.error(node, f'"{node.id}" is not available in a template expression')
             return node
+        if self.template_mode and node.id in TEMPLATE_MACHINERY \
+                and not isinstance(node.ctx, ast.Load):
+            self.error(node, f'a template expression cannot bind "{node.id}"')
+            return node
         return super().visit_Name(node)
+
+    def visit_NamedExpr(self, node: ast.NamedExpr):
+        """Refuse `:=` in a template expression: Chameleon cannot compile it there."""
+        if self.template_mode:
+            self.error(node, "':=' is not available in a template expression; "
+                             "use tal:define")
+            return node
+        return super().visit_NamedExpr(node)
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler):
         """Compile a bare `except:` as `except Exception:`."""
