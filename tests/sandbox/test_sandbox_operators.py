@@ -114,7 +114,7 @@ def test_walrus_in_the_first_operand_of_a_chain_is_fine(run_script):
 
 @pytest.mark.parametrize("expression, expected", [
     ("7 - 2", 5), ("7 / 2", 3.5), ("7 // 2", 3), ("8 >> 2", 2), ("6 & 3", 2), ("6 | 1", 7),
-    ("6 ^ 3", 5), ("{1, 2} - {2}", {1}), ("{'a': 1}.keys() | {'b'}", {"a", "b"}),
+    ("6 ^ 3", 5), ("8 - -1", 9), ("-1 - 8", -9), ("[1][0] - 1", 0), ("{1, 2} - {2}", {1}), ("{'a': 1}.keys() | {'b'}", {"a", "b"}),
     ("{'a': 1} | {'b': 2}", {"a": 1, "b": 2}),
 ])
 def test_other_binary_operators(run_script, expression, expected):
@@ -122,7 +122,7 @@ def test_other_binary_operators(run_script, expression, expected):
 
 
 @pytest.mark.parametrize("body", [
-    "return {}.keys() | context", "return context - 1", "x = {}\nx |= context\nreturn x",
+    "return {}.keys() | context", "return context - context", "x = {}\nx |= context\nreturn x",
     "return {}.keys() ^ script"])
 def test_objects_of_the_site_are_no_operands(root, refused, body):
     caught = refused(body, context=root)

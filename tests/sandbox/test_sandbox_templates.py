@@ -342,3 +342,10 @@ def test_walrus_is_refused_in_template_expressions_with_a_sentence(root):
     with pytest.raises(SourceError) as caught:
         Template(source='<p tal:content="python: (m := 1)"/>')
     assert "use tal:define" in str(caught.value)
+
+
+def test_macros_of_a_template_compiled_by_trusted_code_render_as_the_caller(render):
+    from objweb.security.sandbox import CompiledTemplate
+    macros = CompiledTemplate('<b metal:define-macro="m" tal:content="context/title">x</b>').macros
+    source = '<i metal:use-macro="options/macros/m"/>'
+    assert render(source, options={"macros": macros}) == "<b>Code</b>"

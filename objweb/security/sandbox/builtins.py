@@ -14,6 +14,7 @@ from objweb.security.sandbox.access import (
     guarded_getattr, guarded_getitem, guarded_hasattr, guarded_mapping, guarded_write)
 from objweb.security.sandbox.comparisons import (
     guarded_compare, guarded_compare_chain, guarded_len)
+from objweb.security.sandbox.functions import owned
 from objweb.security.sandbox.formatting import (
     format_value, guarded_ascii, guarded_format, guarded_repr, guarded_str)
 from objweb.security.sandbox.iteration import collect, guarded_iter, is_sized
@@ -220,6 +221,7 @@ GUARDS = {
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_print_": PrintCollector,
     "_tick_": tick,
+    "_own_": owned,
     "_mul_": guarded_mul,
     "_pow_": guarded_pow,
     "_lshift_": guarded_lshift,

@@ -17,6 +17,8 @@ rewritten into a call of a guard. objweb tightens it further:
 - `*args`, `**kwargs`, `[*x]`, `{**x}` and `yield from x` iterate through the
   guards too, and a bare `except:` is compiled as `except Exception:` so that
   a stopped run stays stopped;
+- every function, lambda and generator expression is wrapped in `_own_`,
+  which binds it to the run that made it (see `functions`);
 - classes are refused, and so is `try/except*` (CVE-2025-22153).
 
 Errors carry the line and column of the offending code.
@@ -31,6 +33,7 @@ from RestrictedPython.transformer import RestrictingNodeTransformer, copy_locati
 from objweb.errors import SourceError
 
 TICK = "_tick_"
+OWN = "_own_"
 GET_ITER = "_getiter_"
 GET_MAPPING = "_getmapping_"
 FORMAT_VALUE = "_format_value_"
@@ -46,6 +49,20 @@ COMPARISON_OPERATORS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=
                         ast.Is: "is", ast.IsNot: "is not"}
 # What a thunk of a chained comparison cannot hold: it would change meaning in a lambda.
 _NOT_IN_THUNKS = (ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await)
+# Compared with, or taken away from, such a constant, a value costs one step
+# and lists nothing: `i == 0`, `n - 1` and `x < 2.5` need no guard.
+_SCALAR_CONSTANTS = (int, float, complex, bool, type(None))
+_SHORT_TEXT = 64
+
+
+def _is_scalar_constant(node: ast.AST) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        node = node.operand
+    if not isinstance(node, ast.Constant):
+        return False
+    value = node.value
+    return isinstance(value, _SCALAR_CONSTANTS) or (
+        isinstance(value, (str, bytes)) and len(value) <= _SHORT_TEXT)
 # Chameleon's own names inside a compiled template; an expression may not name them.
 TEMPLATE_INTERNALS = frozenset({
     "econtext", "rcontext", "translate", "decode", "convert", "getname", "get",
@@ -137,17 +154,26 @@ class CodeTransformer(RestrictingNodeTransformer):
         return node
 
     def visit_FunctionDef(self, node: ast.FunctionDef):
-        """Tick at every call."""
+        """Tick at every call, and bind the function to the run that defines it."""
         node = super().visit_FunctionDef(node)
         node.body.insert(0, self._tick_statement(node))
+        # Decorators apply from the last: the function is bound before any other sees it.
+        owner = ast.Name(OWN, ast.Load())
+        copy_locations(owner, node)
+        node.decorator_list.append(owner)
         return node
 
     def visit_Lambda(self, node: ast.Lambda):
-        """Tick at every call: `lambda: x` becomes `lambda: _tick_() or x`."""
+        """Tick at every call and bind to the run: `lambda: x` becomes `_own_(lambda: _tick_() or x)`."""
         node = super().visit_Lambda(node)
         node.body = ast.BoolOp(ast.Or(), [_call(TICK, [], node), node.body])
         copy_locations(node.body, node)
-        return node
+        return _call(OWN, [node], node)
+
+    def visit_GeneratorExp(self, node: ast.GeneratorExp):
+        """Bind a generator expression to the run that makes it: its steps run later."""
+        node = super().visit_GeneratorExp(node)
+        return _call(OWN, [node], node)
 
     @staticmethod
     def _tick_statement(node: ast.AST) -> ast.Expr:
@@ -162,6 +188,8 @@ class CodeTransformer(RestrictingNodeTransformer):
         node = super().visit_BinOp(node)
         guard = BINARY_GUARDS.get(type(node.op))
         if guard is None:
+            if _is_scalar_constant(node.left) or _is_scalar_constant(node.right):
+                return node
             symbol = ast.Constant(OTHER_OPERATORS[type(node.op)])
             return _call(BINARY_OPERATION, [symbol, node.left, node.right], node)
         return _call(guard, [node.left, node.right], node)
@@ -173,8 +201,11 @@ class CodeTransformer(RestrictingNodeTransformer):
         if all(symbol in ("is", "is not") for symbol in symbols):
             return node
         if len(symbols) == 1:
-            return _call(COMPARE, [ast.Constant(symbols[0]), node.left, node.comparators[0]],
-                         node)
+            right = node.comparators[0]
+            if symbols[0] not in ("in", "not in") and (
+                    _is_scalar_constant(node.left) or _is_scalar_constant(right)):
+                return node
+            return _call(COMPARE, [ast.Constant(symbols[0]), node.left, right], node)
         thunks = []
         for operand in node.comparators:
             if any(isinstance(inner, _NOT_IN_THUNKS) for inner in ast.walk(operand)):

@@ -7,6 +7,11 @@ proxy roles replace the user's roles, never the owner's limit. All the runs
 of one request share one `RunContext`: the budget, the user's own policy and
 the request's view. The outermost run's boundary turns a failure into a
 `CodeError` or `CodeLimitError` that says where it happened.
+
+Code one executable hands another runs with the rights of both: a macro of
+another Template (`call_as_part_of`), and every function, lambda and
+generator code makes, which stays bound to the run that made it
+(`call_as`), whoever calls it later.
 """
 
 import contextvars
@@ -27,13 +32,17 @@ from objweb.traversal.location import path_of
 
 
 class CodePolicy(Enforcement):
-    """Allows what both the user (or the proxy roles) and the code's owner may do."""
+    """Allows what the user (or the proxy roles) and each of the code's owners may do.
+
+    Code has one owner; code running as part of other code (a macro, a
+    function another Script made) is limited by the owners of both.
+    """
 
     refusal = CODE_REFUSAL
 
-    def __init__(self, user: SecurityPolicy, owner: SecurityPolicy | None = None):
+    def __init__(self, user: SecurityPolicy, *owners: SecurityPolicy | None):
         self.user = user
-        self.owner = owner
+        self.owners = tuple(owner for owner in owners if owner is not None)
 
     @property
     def principal(self):
@@ -41,18 +50,29 @@ class CodePolicy(Enforcement):
         return self.user.principal
 
     def decide_action(self, action: str, obj) -> Decision:
-        """Return the decision for `action` on `obj`: the user's, then the owner's."""
+        """Return the decision for `action` on `obj`: the user's, then each owner's."""
         decision = self.user.decide_action(action, obj)
-        if decision and self.owner is not None:
-            return self.owner.decide_action(action, obj)
+        for owner in self.owners:
+            if not decision:
+                break
+            decision = owner.decide_action(action, obj)
         return decision
 
     def decide(self, permission: str | None, obj) -> Decision:
-        """Return the decision for `permission` on `obj`: the user's, then the owner's."""
+        """Return the decision for `permission` on `obj`: the user's, then each owner's."""
         decision = self.user.decide(permission, obj)
-        if decision and self.owner is not None:
-            return self.owner.decide(permission, obj)
+        for owner in self.owners:
+            if not decision:
+                break
+            decision = owner.decide(permission, obj)
         return decision
+
+    def narrowed(self, other: "CodePolicy") -> "CodePolicy":
+        """Return a policy allowing only what both this one and `other` allow."""
+        limits = (self.user, *self.owners)
+        added = [limit for limit in (other.user, *other.owners)
+                 if not any(limit is known for known in limits)]
+        return CodePolicy(self.user, *self.owners, *added) if added else self
 
 
 @dataclass(frozen=True)
@@ -184,6 +204,45 @@ def execute(executable, body: Callable[[Run], object], *, request=None,
                         user_policy or SecurityPolicy(current_principal()), request)
     # In a context of its own: whatever happens, no run outlives the request.
     return contextvars.copy_context().run(_outermost, shared, executable, body)
+
+
+def call_as(maker: Run, function, *args, **kwargs):
+    """Return `function(*args, **kwargs)` called as code of the run `maker`.
+
+    Called from another run, it acts with the rights of both: code never
+    gets more than its maker had, nor more than the code calling it.
+    """
+    current = _current.get()
+    if current is maker:
+        return function(*args, **kwargs)
+    if current is None:
+        raise NoRunError("restricted code runs only inside a Script or Template call")
+    joined = Run(current.context, maker.executable, maker.policy.narrowed(current.policy),
+                 maker.locate)
+    return _within(joined, function, args, kwargs)
+
+
+def call_as_part_of(executable, function, *args, **kwargs):
+    """Return `function(*args, **kwargs)` called, inside the current run, as code of `executable`.
+
+    It acts with the rights of the current run and of `executable`'s owner:
+    a macro of another Template is limited by both Templates' owners.
+    """
+    current = current_run()
+    policy = current.policy.narrowed(current.context.policy_for(executable))
+    part = Run(current.context, executable, policy, current.locate)
+    return _within(part, function, args, kwargs)
+
+
+def _within(run: Run, function, args, kwargs):
+    token = _current.set(run)
+    try:
+        return function(*args, **kwargs)
+    except BaseException as error:
+        _note_failure(run, error)
+        raise
+    finally:
+        _current.reset(token)
 
 
 def _run(shared: RunContext, executable, body: Callable[[Run], object]):
