@@ -6,7 +6,8 @@ from chameleon.utils import Markup
 from objweb.security.sandbox import CodeLimitError, Limits
 from objweb.security.sandbox.formatting import check_spec, percent_format
 from objweb.security.sandbox.iteration import checked_iterator, collect, is_sized
-from objweb.security.sandbox.limits import Budget, BudgetExceeded, cost_of, text_size
+from objweb.security.sandbox.limits import (
+    Budget, BudgetExceeded, cost_of, fresh_cost, text_size)
 from objweb.security.sandbox.methods import value_attribute
 
 
@@ -85,9 +86,17 @@ def test_budget_exceeded_is_no_exception_code_can_catch():
 
 
 def test_cost_of_values():
-    assert cost_of("abc") == 3
-    assert cost_of([1, 2]) == 16
+    assert cost_of("abc") == 49 + 3
+    assert cost_of([1, 2]) == 56 + 16
+    assert cost_of({"a": 1}) == 64 + 64
     assert cost_of(5) == 0
+
+
+def test_fresh_cost_counts_the_new_texts_and_pairs_a_result_holds():
+    assert fresh_cost(["ab", "c"]) == cost_of(["ab", "c"]) + 2 * 49 + 3
+    assert fresh_cost([(1, 2)]) == cost_of([(1, 2)]) + cost_of((1, 2))
+    assert fresh_cost({"k": "vv"}) == cost_of({"k": "vv"}) + 49 + 2
+    assert fresh_cost([1, "a"]) == cost_of([1, "a"])
 
 
 def test_text_size_measures_without_printing():

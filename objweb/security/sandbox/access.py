@@ -33,7 +33,8 @@ from objweb.security.sandbox.formatting import (
     guarded_ascii, guarded_format, guarded_repr, guarded_str)
 from objweb.security.sandbox.iteration import (
     BTREE_ITEMS, collect, is_container, is_content, is_sized)
-from objweb.security.sandbox.limits import cost_of
+from objweb.security.sandbox.limits import ITEM_COST, cost_of
+from objweb.security.sandbox.work import check_key
 from objweb.security.sandbox.methods import value_attribute
 from objweb.security.sandbox.run import current_run
 from objweb.traversal.location import lineage, path_of
@@ -214,6 +215,8 @@ def guarded_getitem(obj, key):
     if isinstance(obj, CodeView) and not isinstance(obj, BoundCode):
         return obj.__code_item__(key)
     if isinstance(obj, _SUBSCRIPTABLE):
+        if type(obj) is dict:
+            check_key(run.budget, key)
         value = obj[key]
         if isinstance(key, slice):
             run.budget.charge(cost_of(value))
@@ -229,6 +232,10 @@ def guarded_mapping(obj):
     return obj
 
 
+# What one more entry of a dict takes, in allocation units.
+_ENTRY_COST = 64
+
+
 class ItemWriter:
     """A plain list or dict as code writes to it: `x[key] = value`, `del x[key]`.
 
@@ -242,11 +249,21 @@ class ItemWriter:
         self.target = target
 
     def __setitem__(self, key, value) -> None:
-        if isinstance(key, slice) and not is_sized(value):
-            value = collect(value, "a list")
-        self.target[key] = value
+        budget = current_run().budget
+        target = self.target
+        if type(target) is dict:
+            check_key(budget, key)
+            budget.charge(_ENTRY_COST)
+        elif isinstance(key, slice):
+            if not is_sized(value):
+                value = collect(value, "a list")
+            budget.check_items(len(target) + len(value), "a list")
+            budget.charge(ITEM_COST * len(value))
+        target[key] = value
 
     def __delitem__(self, key) -> None:
+        if type(self.target) is dict:
+            check_key(current_run().budget, key)
         del self.target[key]
 
 

@@ -69,7 +69,7 @@ def header_name(name) -> str:
 
 
 def environ_key(name: str) -> str:
-    """Return the key of the WSGI environment that holds request header `name`, as WebOb reads it."""
+    """Return the key of the WSGI environment holding request header `name`, as WebOb reads it."""
     upper = name.upper()
     return _UNPREFIXED.get(upper) or "HTTP_" + upper.replace("-", "_")
 

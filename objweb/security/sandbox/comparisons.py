@@ -5,13 +5,19 @@ The compiler sends every comparison but a plain `is` here: `a < b` becomes
 with the later operands as thunks, so that they are still evaluated only
 when needed. `in` and `len` on a container of the site tell what it holds,
 so they need `Access contents information` there, as listing it does.
+
+Comparing two large values, and looking for a value in a list, are done in
+C: their work is estimated first and refused past the limits
+(`objweb.security.sandbox.work`). `in` on a lazy iterator draws it one item
+at a time, each item compared through the guard.
 """
 
 import operator
 
 from objweb.security.protections import ACCESS
-from objweb.security.sandbox.iteration import is_container
+from objweb.security.sandbox.iteration import LAZY_KINDS, is_container, is_content
 from objweb.security.sandbox.run import current_run
+from objweb.security.sandbox.work import check_compare, check_contains
 
 _COMPARISONS = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
@@ -19,9 +25,24 @@ _COMPARISONS = {
 }
 
 
+# Kinds whose comparisons, with anything, cost a step or one pass over a text.
+_CHEAP = frozenset({int, float, bool, complex, type(None), str, bytes})
+_IDENTITY = frozenset({"is", "is not"})
+# Searching a text shorter than this is a step, whatever the limits.
+_SHORT_TEXT = 100_000
+_TEXTS = (str, bytes)
+
+
 def _check_listing(obj) -> None:
     if is_container(obj):
         current_run().policy.check(ACCESS, obj)
+
+
+def _drawn_contains(iterator, item) -> bool:
+    for element in iterator:
+        if element is item or guarded_compare("==", element, item):
+            return True
+    return False
 
 
 def guarded_contains(container, item) -> bool:
@@ -31,7 +52,14 @@ def guarded_contains(container, item) -> bool:
     there; raises `Unauthorized` or `Forbidden` otherwise, whether it holds
     `item` or not.
     """
-    _check_listing(container)
+    if is_content(container):
+        _check_listing(container)
+        return item in container
+    if type(container) in LAZY_KINDS:
+        return _drawn_contains(container, item)
+    if type(item) not in _CHEAP or type(container) not in _CHEAP \
+            or type(container) in _TEXTS and len(container) > _SHORT_TEXT:
+        check_contains(current_run().budget, container, item)
     return item in container
 
 
@@ -41,6 +69,8 @@ def guarded_compare(op: str, left, right):
         return guarded_contains(right, left)
     if op == "not in":
         return not guarded_contains(right, left)
+    if op not in _IDENTITY and type(left) not in _CHEAP and type(right) not in _CHEAP:
+        check_compare(current_run().budget, left, right)
     return _COMPARISONS[op](left, right)
 
 

@@ -19,6 +19,12 @@ rewritten into a call of a guard. objweb tightens it further:
   a stopped run stays stopped;
 - every function, lambda and generator expression is wrapped in `_own_`,
   which binds it to the run that made it (see `functions`);
+- the keys of dict and set displays and comprehensions go through `_key_`,
+  and what an `except` clause matches through `_exceptions_`: hashing a
+  tuple, or matching against one, recurses in C without a limit;
+- lists, tuples, dicts and sets built by displays and comprehensions are
+  charged to the allocation allowance (`_built_`), and integer literals are
+  held to the size arithmetic may build;
 - classes are refused, and so is `try/except*` (CVE-2025-22153).
 
 Errors carry the line and column of the offending code.
@@ -31,10 +37,17 @@ from dataclasses import dataclass
 from RestrictedPython.transformer import RestrictingNodeTransformer, copy_locations
 
 from objweb.errors import SourceError
+from objweb.security.sandbox.limits import Limits
 
 TICK = "_tick_"
 OWN = "_own_"
+KEY = "_key_"
+KEYS = "_keys_"
+EXCEPTIONS = "_exceptions_"
+BUILT = "_built_"
+LITERAL_INT_BITS = Limits().max_int_bits
 GET_ITER = "_getiter_"
+STARRED = "_starred_"
 GET_MAPPING = "_getmapping_"
 FORMAT_VALUE = "_format_value_"
 BINARY_GUARDS = {ast.Mult: "_mul_", ast.Pow: "_pow_", ast.LShift: "_lshift_",
@@ -82,6 +95,16 @@ class Problem:
     message: str
     line: int | None
     column: int | None
+
+
+def _keyed(node):
+    """Return `node` (a key, None for `**`, or `*x`) checked through `_key_` unless a constant."""
+    if node is None or isinstance(node, ast.Constant):
+        return node
+    if isinstance(node, ast.Starred):
+        node.value = _call(KEYS, [node.value], node)
+        return node
+    return _call(KEY, [node], node)
 
 
 def _no_arguments() -> ast.arguments:
@@ -138,12 +161,67 @@ class CodeTransformer(RestrictingNodeTransformer):
         return super().visit_NamedExpr(node)
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler):
-        """Compile a bare `except:` as `except Exception:`."""
+        """Compile a bare `except:` as `except Exception:`; check what others match."""
         node = super().visit_ExceptHandler(node)
         if node.type is None:
             node.type = ast.Name("Exception", ast.Load())
             copy_locations(node.type, node)
+        else:
+            node.type = _call(EXCEPTIONS, [node.type], node.type)
         return node
+
+    def visit_Constant(self, node: ast.Constant):
+        """Refuse an integer literal larger than arithmetic may build."""
+        node = super().visit_Constant(node)
+        if isinstance(node.value, int) and node.value.bit_length() > LITERAL_INT_BITS:
+            self.error(node, f"an integer literal has at most {LITERAL_INT_BITS} bits")
+        return node
+
+    # -- keys and memory ---------------------------------------------------------------
+
+    def visit_Dict(self, node: ast.Dict):
+        """Unpack `{**x}` through the mapping guard, check each key, charge the dict."""
+        node = super().visit_Dict(node)
+        node.values = [_call(GET_MAPPING, [value], value) if key is None else value
+                       for key, value in zip(node.keys, node.values)]
+        node.keys = [_keyed(key) for key in node.keys]
+        return _call(BUILT, [node], node)
+
+    def visit_Set(self, node: ast.Set):
+        """Check each element of a set display, and charge the set."""
+        node = super().visit_Set(node)
+        node.elts = [_keyed(element) for element in node.elts]
+        return _call(BUILT, [node], node)
+
+    def visit_DictComp(self, node: ast.DictComp):
+        """Check each key a dict comprehension makes, and charge the dict."""
+        node = super().visit_DictComp(node)
+        node.key = _keyed(node.key)
+        return _call(BUILT, [node], node)
+
+    def visit_SetComp(self, node: ast.SetComp):
+        """Check each element a set comprehension makes, and charge the set."""
+        node = super().visit_SetComp(node)
+        node.elt = _keyed(node.elt)
+        return _call(BUILT, [node], node)
+
+    def visit_List(self, node: ast.List):
+        """Charge a list display."""
+        node = super().visit_List(node)
+        return _call(BUILT, [node], node) if isinstance(node.ctx, ast.Load) else node
+
+    def visit_ListComp(self, node: ast.ListComp):
+        """Charge the list a comprehension makes."""
+        node = super().visit_ListComp(node)
+        return _call(BUILT, [node], node)
+
+    def visit_Tuple(self, node: ast.Tuple):
+        """Charge a tuple display, unless Python makes it once, from constants."""
+        node = super().visit_Tuple(node)
+        if not isinstance(node.ctx, ast.Load) \
+                or all(isinstance(element, ast.Constant) for element in node.elts):
+            return node
+        return _call(BUILT, [node], node)
 
     # -- the time budget ------------------------------------------------------------
 
@@ -164,7 +242,7 @@ class CodeTransformer(RestrictingNodeTransformer):
         return node
 
     def visit_Lambda(self, node: ast.Lambda):
-        """Tick at every call and bind to the run: `lambda: x` becomes `_own_(lambda: _tick_() or x)`."""
+        """Tick at every call and bind to the run: `_own_(lambda: _tick_() or x)`."""
         node = super().visit_Lambda(node)
         node.body = ast.BoolOp(ast.Or(), [_call(TICK, [], node), node.body])
         copy_locations(node.body, node)
@@ -232,10 +310,10 @@ class CodeTransformer(RestrictingNodeTransformer):
     # -- iterations Python does in C ----------------------------------------------------
 
     def visit_Starred(self, node: ast.Starred):
-        """Unpack `*x` in calls and displays through the iteration guard."""
+        """Unpack `*x` in calls and displays through the guard, within the item limit."""
         node = super().visit_Starred(node)
         if isinstance(node.ctx, ast.Load):
-            node.value = _call(GET_ITER, [node.value], node)
+            node.value = _call(STARRED, [node.value], node)
         return node
 
     def visit_keyword(self, node: ast.keyword):
@@ -245,12 +323,6 @@ class CodeTransformer(RestrictingNodeTransformer):
             node.value = _call(GET_MAPPING, [node.value], node.value)
         return node
 
-    def visit_Dict(self, node: ast.Dict):
-        """Unpack `{**x}` through the mapping guard."""
-        node = super().visit_Dict(node)
-        node.values = [_call(GET_MAPPING, [value], value) if key is None else value
-                       for key, value in zip(node.keys, node.values)]
-        return node
 
     def visit_YieldFrom(self, node: ast.YieldFrom):
         """Delegate `yield from x` through the iteration guard."""

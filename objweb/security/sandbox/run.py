@@ -26,6 +26,7 @@ from objweb.security.authentication import principal_by_login
 from objweb.security.policy import CODE_REFUSAL, Decision, Enforcement, SecurityPolicy
 from objweb.security.principals import ANONYMOUS_PRINCIPAL, current_principal
 from objweb.security.protections import MANAGE, VIEW
+from objweb.security.sandbox.costs import text_measure
 from objweb.security.sandbox.errors import CodeError, CodeLimitError
 from objweb.security.sandbox.limits import Budget, BudgetExceeded, Limits
 from objweb.traversal.location import path_of
@@ -247,17 +248,14 @@ def _within(run: Run, function, args, kwargs):
 
 def _run(shared: RunContext, executable, body: Callable[[Run], object]):
     run = Run(shared, executable, shared.policy_for(executable))
-    token = _current.set(run)
-    try:
-        result = body(run)
-        # A stop the code swallowed (`return` in a `finally`) still ends the run.
-        shared.budget.raise_if_stopped()
-        return result
-    except BaseException as error:
-        _note_failure(run, error)
-        raise
-    finally:
-        _current.reset(token)
+    return _within(run, _ended, (body, run), {})
+
+
+def _ended(body: Callable[[Run], object], run: Run):
+    result = body(run)
+    # A stop the code swallowed (`return` in a `finally`) still ends the run.
+    run.budget.raise_if_stopped()
+    return result
 
 
 def _outermost(shared: RunContext, executable, body: Callable[[Run], object]):
@@ -282,6 +280,7 @@ def _outcome(shared: RunContext, error: BaseException) -> BaseException:
     if isinstance(error, (AccessDenied, TransientError)) \
             or not isinstance(error, (Exception, BudgetExceeded)):
         return error
+    _bound_texts(error, shared.budget.limits)
     failure = shared.failure
     where = _where(failure)
     detail = None
@@ -291,6 +290,31 @@ def _outcome(shared: RunContext, error: BaseException) -> BaseException:
         return CodeLimitError(f"The {where} {error} and was stopped; its changes were not kept.",
                               kind=error.kind, detail=detail)
     return CodeError(f"The {where} failed.", detail=detail)
+
+
+# The longest text of an error code raised that the answer and the log carry.
+ERROR_TEXT_LIMIT = 2000
+_CHAINED_ERRORS = 100
+
+
+def _bound_texts(error: BaseException, limits: Limits) -> None:
+    """Give `error`, and those it was raised from, texts of bearable length.
+
+    Code may raise `ValueError([s] * 10**6)`: its text would be written
+    after the run, by the log and the error page, out of reach of any limit.
+    """
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen and len(seen) < _CHAINED_ERRORS:
+        seen.add(id(error))
+        chars, work = text_measure(error.args, ERROR_TEXT_LIMIT, limits.max_operation_cost,
+                                   _no_tick)
+        if chars > ERROR_TEXT_LIMIT or work > limits.max_operation_cost:
+            error.args = (f"(a value of more than {ERROR_TEXT_LIMIT} characters, not shown)",)
+        error = error.__cause__ or error.__context__
+
+
+def _no_tick() -> None:
+    """Measuring an error's text once the run is over: no budget to check."""
 
 
 def _where(failure: Failure) -> str:
