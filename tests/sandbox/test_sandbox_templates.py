@@ -349,3 +349,10 @@ def test_macros_of_a_template_compiled_by_trusted_code_render_as_the_caller(rend
     macros = CompiledTemplate('<b metal:define-macro="m" tal:content="context/title">x</b>').macros
     source = '<i metal:use-macro="options/macros/m"/>'
     assert render(source, options={"macros": macros}) == "<b>Code</b>"
+
+
+def test_python_expressions_compare_chain_and_sort_through_the_guards(render):
+    source = ('<p tal:define="x python: 2" tal:content="python: [1 < x < 3, '
+              '[n for n in range(5) if 1 < n <= 3], max([1, 5, 2]), '
+              'sorted({3: 1, 1: 2}.items(), key=lambda p: -p[0])]"/>')
+    assert render(source) == "<p>[True, [2, 3], 5, [(3, 1), (1, 2)]]</p>"
