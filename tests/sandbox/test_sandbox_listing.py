@@ -21,11 +21,8 @@ PROBES = {
     "len": "return len(FOLDER)",
     "attribute": "return getattr(FOLDER, NAME)",
     "attribute_default": "return getattr(FOLDER, NAME, 'none')",
-    "hasattr": "return hasattr(FOLDER, NAME)",
     "attribute_error_text": ("try:\n    getattr(FOLDER, NAME)\nexcept AttributeError as error:\n"
                              "    return str(error)\nreturn 'found'"),
-    "item": "return FOLDER[NAME]",
-    "get": "return FOLDER.get(NAME)",
     "slice_assignment": "names = []\nnames[:] = FOLDER\nreturn names",
     "dict_update_operator": "names = {}\nnames |= FOLDER\nreturn list(names)",
     "dict_view_union": "return sorted({}.keys() | FOLDER)",
@@ -33,6 +30,12 @@ PROBES = {
     "fsum": "import math\nreturn math.fsum(FOLDER)",
     "dist": "import math\nreturn math.dist(FOLDER, FOLDER)",
     "random_choice": "import random\nreturn random.choice(FOLDER)",
+}
+# Probes that told nothing before issue 12 already; kept, so that they stay so.
+HELD = {
+    "hasattr": "return hasattr(FOLDER, NAME)",
+    "item": "return FOLDER[NAME]",
+    "get": "return FOLDER.get(NAME)",
     "truth": "return bool(FOLDER)",
     "text": "return str(FOLDER).replace(FOLDER_NAME, 'folder').split(' at ')[0]",
 }
@@ -68,13 +71,22 @@ def _script_outcome(root, run_script, probe: str, folder: str, name: str):
     return _outcome(lambda: run_script(body, user="alice", context=root))
 
 
-@pytest.mark.parametrize("probe", PROBES)
-def test_finding_15_in_len_and_errors_tell_nothing_of_a_folder_code_may_not_list(
-        root, vault, run_script, probe):
-    outcomes = {(folder, name): _script_outcome(root, run_script, PROBES[probe], folder, name)
+def _assert_uniform(root, run_script, probe: str) -> None:
+    outcomes = {(folder, name): _script_outcome(root, run_script, probe, folder, name)
                 for folder in ("private", "vault") for name in ("secret", "nothing")}
     assert len(set(map(repr, outcomes.values()))) == 1, outcomes
     assert "secret" not in repr(list(outcomes.values()))
+
+
+@pytest.mark.parametrize("probe", PROBES)
+def test_finding_15_in_len_and_errors_tell_nothing_of_a_folder_code_may_not_list(
+        root, vault, run_script, probe):
+    _assert_uniform(root, run_script, PROBES[probe])
+
+
+@pytest.mark.parametrize("probe", HELD)
+def test_other_probes_tell_nothing_either(root, vault, run_script, probe):
+    _assert_uniform(root, run_script, HELD[probe])
 
 
 @pytest.mark.parametrize("probe", TEMPLATE_PROBES)
