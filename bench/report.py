@@ -1,8 +1,9 @@
 """The table `make bench` prints, and bench/RESULTS.md that keeps the latest one.
 
 RESULTS.md is rewritten by each full run, except its section "What is left", which
-holds what the profiles of the hot path show and is carried over from the previous
-file as it is.
+holds what the profiles of the hot path show, and the sections after it (such as
+the one `bench/sandbox_costs.py --write` keeps): they are carried over from the
+previous file as they are.
 """
 
 import datetime

@@ -22,7 +22,7 @@ from objweb.security import protections
 from objweb.security.sandbox import (
     REQUIRED, CodeError, CodeLimitError, Limits, RequestView, ResponseView,
     UploadView)
-from objweb.security.sandbox.limits import text_size
+from objweb.security.sandbox.costs import text_measure
 from objweb.traversal.views import view_config
 
 JSON_TYPE = "application/json"
@@ -195,6 +195,10 @@ def _json_default(value):
     raise TypeError(f"a {type(value).__name__} cannot be sent as JSON")
 
 
+def _measured_outside_the_run() -> None:
+    """The answer is measured after the run: there is no budget left to check."""
+
+
 def _answer(result, limits: Limits, where: str) -> tuple[object, str]:
     if result is None:
         return "", "text/plain"
@@ -207,9 +211,16 @@ def _answer(result, limits: Limits, where: str) -> tuple[object, str]:
     if not isinstance(result, (bool, int, float, list, tuple, dict)):
         raise CodeError(f"The {where} returned a {type(result).__name__}; a Script called by "
                         f"URL returns text, bytes, numbers, lists or dicts.")
-    if text_size(result, limits.output_limit) > limits.output_limit:
+    chars, work = text_measure(result, limits.output_limit, limits.max_operation_cost,
+                               _measured_outside_the_run)
+    if chars > limits.output_limit:
         raise CodeLimitError(f"The {where} returned more than {limits.output_limit} "
                              f"characters.", kind="output")
+    if work > limits.max_operation_cost:
+        # Written as JSON here, after the run, in one step of C: bounded like the code's own.
+        raise CodeLimitError(f"The {where} returned a value that would take about {work:,} "
+                             f"units of work to write (at most {limits.max_operation_cost:,}).",
+                             kind="work")
     try:
         return json.dumps(result, default=_json_default, allow_nan=False), JSON_TYPE
     except (TypeError, ValueError) as error:

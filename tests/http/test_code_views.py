@@ -219,6 +219,19 @@ def test_redirect_with_line_breaks_is_refused(site, web):
     assert "X-Evil" not in response.headers
 
 
+def test_header_values_beyond_latin_1_are_refused(site, web):
+    add(site, "euro", Script(body="request.response.set_header('X-Price', '5 \u20ac')"))
+    response = web.get("/euro", headers=ADMIN_AUTH, status=500)
+    assert "X-Price" not in response.headers
+    assert "Latin-1" in response.text
+
+
+def test_redirect_to_a_url_beyond_ascii_is_escaped(site, web):
+    add(site, "go", Script(body="request.response.redirect('/caf\u00e9 au lait/\u20ac')"))
+    response = web.get("/go", status=302)
+    assert response.headers["Location"].endswith("/caf%C3%A9%20au%20lait/%E2%82%AC")
+
+
 def test_status_set_by_code_aborts_the_transaction_when_an_error(site, web):
     add(site, "nf", Script(body="context.edit(title='changed')\n"
                                 "request.response.set_status(404)\nreturn 'gone'"))

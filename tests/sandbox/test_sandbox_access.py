@@ -123,7 +123,7 @@ def test_getitem(root, within, refusal):
 def test_mapping_and_write_guards(root, within, refusal):
     assert within(lambda run: guarded_mapping({"a": 1})) == {"a": 1}
     assert isinstance(refusal(lambda run: guarded_mapping(root)), TypeError)
-    assert within(lambda run: guarded_write([1])) == [1]
+    assert within(lambda run: guarded_write([1]).target) == [1]
     caught = refusal(lambda run: guarded_write(root))
     assert isinstance(caught, TypeError)
     assert "edit" in str(caught)

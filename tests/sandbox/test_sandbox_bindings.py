@@ -6,7 +6,7 @@ import pytest
 import webob
 
 from objweb.security.sandbox import RequestView, ResponseView, UploadView
-from objweb.security.sandbox.bindings import CodeView, UserView
+from objweb.security.sandbox.bindings import CodeView, UserView, environ_key
 from sandbox_support import policy_for
 
 
@@ -28,6 +28,28 @@ def test_response_header_refusals(name, value, error):
     with pytest.raises(error):
         response.set_header(name, value)
     assert response.headers == []
+
+
+def test_response_header_values_hold_latin_1_only():
+    response = ResponseView()
+    response.set_header("X-Name", "café")
+    with pytest.raises(ValueError):
+        response.set_header("X-Name", "5 €")
+    assert response.headers == [("X-Name", "café")]
+
+
+def test_redirects_escape_what_a_url_cannot_hold():
+    response = ResponseView()
+    response.redirect("/café/a b?q=€&r=%41")
+    assert response.location == "/caf%C3%A9/a%20b?q=%E2%82%AC&r=%41"
+    with pytest.raises(TypeError):
+        response.redirect(b"/x")
+
+
+def test_header_names_map_to_the_keys_webob_reads():
+    assert environ_key("Content-Type") == "CONTENT_TYPE"
+    assert environ_key("content_type") == "HTTP_CONTENT_TYPE"
+    assert environ_key("Proxy_Authorization") == "HTTP_PROXY_AUTHORIZATION"
 
 
 def test_response_header_may_hold_tabs():
@@ -60,10 +82,12 @@ def test_request_view_reads_the_request():
         "GET", "http://localhost/a/b?q=1", "http://localhost/a/b", "http://localhost")
     assert view.get("q") == "1" and view.get("nope", 0) == 0
     assert view.__code_item__("q") == "1"
-    assert view.get_header("X-Plain") == "p"
+    assert view.get_header("X-Plain") == "p" and view.get_header("x_plain") == "p"
     assert view.get_header("Authorization") is None
     assert view.get_header("cookie", "none") == "none"
-    assert view.get_header(1) is None
+    for name in (1, "authorızation", "a b"):
+        with pytest.raises(ValueError):
+            view.get_header(name)
     assert isinstance(view.response, ResponseView)
     assert view.csrf_token == ""
     request.csrf_token = "token"

@@ -43,7 +43,7 @@ def test_a_body_with_a_nul_is_refused():
 
 
 def test_an_empty_body_compiles():
-    namespace = {"_tick_": lambda: None}
+    namespace = {"_tick_": lambda: None, "_own_": lambda function: function}
     exec(compile_body(""), namespace)
     assert namespace["f"]() is None
 
@@ -92,15 +92,31 @@ def test_expression_refusals(expression):
     ("while x:\n    pass", "_tick_()"),
     ("def g():\n    return 1", "_tick_()"),
     ("g = lambda: 1", "_tick_() or 1"),
-    ("f(*a)", "_getiter_(a)"),
+    ("f(*a)", "_starred_(a)"),
     ("f(**k)", "_getmapping_(k)"),
     ("x = {**k}", "_getmapping_(k)"),
-    ("x = [*a]", "_getiter_(a)"),
+    ("x = [*a]", "_starred_(a)"),
     ("def g():\n    yield from a", "_getiter_(a)"),
     ("x = f'{a!r:>{w}}'", "_format_value_(a, 114, f\">{_format_value_(w, -1, '')}\")"),
     ("x = 2 ** 3 << 1", "_lshift_(_pow_(2, 3), 1)"),
     ("x = 'a' % b", "_mod_('a', b)"),
     ("try:\n    pass\nexcept:\n    pass", "except Exception:"),
+    ("try:\n    pass\nexcept E:\n    pass", "except _exceptions_(E):"),
+    ("x = a < b", "_compare_('<', a, b)"),
+    ("x = a < b < c", "_compare_chain_(a, ('<', '<'), lambda: b, lambda: c)"),
+    ("x = a is None", "a is None"),
+    ("x = a == 0", "a == 0"),
+    ("x = a - b", "_binop_('-', a, b)"),
+    ("x = a - 1", "a - 1"),
+    ("x = {a: 1, 'b': c}", "_built_({_key_(a): 1, 'b': c})"),
+    ("x = {a}", "_built_({_key_(a)})"),
+    ("x = [a]", "_built_([a])"),
+    ("x = (a, 1)", "_built_((a, 1))"),
+    ("x = (1, 2)", "x = (1, 2)"),
+    ("x = {a: 1 for a in b}", "_built_({_key_(a): 1 for a in _getiter_(b)})"),
+    ("g = lambda: 1", "_own_(lambda: _tick_() or 1)"),
+    ("def g():\n    return 1", "@_own_"),
+    ("x = (a for a in b)", "_own_((a for a in _getiter_(b)))"),
 ])
 def test_rewrites(body, fragment):
     module = ast.parse(body)

@@ -177,6 +177,10 @@ CASES = [
     Case("define_internal_name", "Chameleon",
          '<p tal:define="__translate python: getattr">x</p>', T),
     Case("define_repeat", "Chameleon", '<p tal:define="repeat python: 1">x</p>', T),
+    Case("comprehension_rebinds_repeat", "issue 12, finding 14",
+         '<div tal:condition="python: [1 for repeat in [lambda k, i: (i, 1)]]">'
+         '<p tal:repeat="n context/private" tal:content="python: context.private[n].body"/>'
+         '</div>', T, visitor=True),
     Case("use_macro_dict", "Chameleon",
          '<p metal:use-macro="python: {\'include\': getattr}">x</p>', T),
     Case("dict_attributes_folder", "Chameleon", '<p tal:attributes="context/private">x</p>', T),

@@ -6,7 +6,8 @@ from chameleon.utils import Markup
 from objweb.security.sandbox import CodeLimitError, Limits
 from objweb.security.sandbox.formatting import check_spec, percent_format
 from objweb.security.sandbox.iteration import checked_iterator, collect, is_sized
-from objweb.security.sandbox.limits import Budget, BudgetExceeded, cost_of, text_size
+from objweb.security.sandbox.limits import (
+    Budget, BudgetExceeded, cost_of, fresh_cost, text_size)
 from objweb.security.sandbox.methods import value_attribute
 
 
@@ -45,15 +46,22 @@ def test_budget_reads_the_clock_at_the_first_tick_and_every_few_after():
         budget.tick()
 
 
+def fresh_budget() -> Budget:
+    return Budget(Limits(output_limit=10, max_items=3, max_int_bits=8, max_allocation=5))
+
+
 def test_budget_output_allocation_and_sizes():
-    budget = Budget(Limits(output_limit=10, max_items=3, max_int_bits=8, max_allocation=5))
+    budget = fresh_budget()
     budget.charge_output(10)
-    with pytest.raises(BudgetExceeded):
+    with pytest.raises(BudgetExceeded) as caught:
         budget.charge_output(1)
+    assert caught.value.kind == "output"
+    budget = fresh_budget()
     budget.charge(5)
     with pytest.raises(BudgetExceeded) as caught:
         budget.charge(1)
     assert caught.value.kind == "memory"
+    budget = fresh_budget()
     assert budget.check_text(10) == 10 and budget.check_items(3) == 3
     assert budget.check_int_bits(8) == 8
     for check, size in ((budget.check_text, 11), (budget.check_items, 4),
@@ -62,14 +70,33 @@ def test_budget_output_allocation_and_sizes():
             check(size)
 
 
+def test_a_stopped_budget_stays_stopped_with_its_first_reason():
+    budget = fresh_budget()
+    with pytest.raises(BudgetExceeded) as first:
+        budget.check_items(4)
+    for again in (budget.tick, lambda: budget.charge(6), budget.raise_if_stopped):
+        with pytest.raises(BudgetExceeded) as caught:
+            again()
+        assert caught.value is first.value
+    assert "at most 3" in str(budget.stopped)
+
+
 def test_budget_exceeded_is_no_exception_code_can_catch():
     assert not issubclass(BudgetExceeded, Exception)
 
 
 def test_cost_of_values():
-    assert cost_of("abc") == 3
-    assert cost_of([1, 2]) == 16
+    assert cost_of("abc") == 49 + 3
+    assert cost_of([1, 2]) == 56 + 16
+    assert cost_of({"a": 1}) == 64 + 64
     assert cost_of(5) == 0
+
+
+def test_fresh_cost_counts_the_new_texts_and_pairs_a_result_holds():
+    assert fresh_cost(["ab", "c"]) == cost_of(["ab", "c"]) + 2 * 49 + 3
+    assert fresh_cost([(1, 2)]) == cost_of([(1, 2)]) + cost_of((1, 2))
+    assert fresh_cost({"k": "vv"}) == cost_of({"k": "vv"}) + 49 + 2
+    assert fresh_cost([1, "a"]) == cost_of([1, "a"])
 
 
 def test_text_size_measures_without_printing():

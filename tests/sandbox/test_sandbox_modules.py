@@ -34,9 +34,11 @@ def test_guarded_import_refuses_relative_and_unknown():
         guarded_import("os")
 
 
-def test_string_module_is_constants_and_capwords():
+def test_string_module_is_constants_and_capwords(run_script, refused):
     string = MODULES["string"]
-    assert string.capwords("a b") == "A B"
+    assert run_script("import string\nreturn [string.capwords(' a  b '), "
+                      "string.capwords('a-b', '-')]") == ["A B", "A-B"]
+    assert isinstance(refused("import string\nreturn string.capwords(1)"), TypeError)
     assert "Formatter" not in string.__code_names__
     assert "Template" not in string.__code_names__
 

@@ -1,10 +1,13 @@
-"""The operators that could build huge values in C: their results, and their refusals."""
+"""The operators of code: their results, the huge values they refuse, what they take."""
 
 import datetime
 
 import pytest
 
-from objweb.security.sandbox import CodeLimitError, Limits
+from objweb.content import Script
+from objweb.errors import SourceError
+from objweb.security.sandbox import CodeLimitError, Limits, ResponseView
+from objweb.security.sandbox.operators import guarded_binop
 
 
 @pytest.mark.parametrize("expression, expected", [
@@ -73,3 +76,61 @@ def test_matrix_multiplication_is_refused_for_plain_values(refused):
 @pytest.mark.parametrize("expression", ["pow(2, 3, 5.0)", "pow(2.0, 3, 5)"])
 def test_pow_with_a_modulus_needs_integers(refused, expression):
     assert isinstance(refused("return " + expression), TypeError)
+
+
+@pytest.mark.parametrize("expression, expected", [
+    ("1 < 2", True), ("2 <= 1", False), ("'a' == 'a'", True), ("[1] != [1]", False),
+    ("1 in [1, 2]", True), ("3 not in (1, 2)", True), ("None is None", True),
+    ("1 < 2 < 3", True), ("1 < 3 < 2", False), ("1 < 2 is not None", True),
+    ("0 == 0.0 >= -1 > -2", True), ("'b' > 'a' in 'xy'", False),
+])
+def test_comparisons(run_script, expression, expected):
+    assert run_script("return " + expression) is expected
+
+
+def test_chained_comparisons_evaluate_later_operands_only_while_the_chain_holds(run_script):
+    body = """
+seen = []
+def value(n):
+    seen.append(n)
+    return n
+result = [value(1) < value(0) < value(5), value(1) < value(2) <= value(2), 2 > 1 in [y for y in [1]]]
+return [result, seen]
+"""
+    assert run_script(body) == [[False, True, True], [1, 0, 1, 2, 2]]
+
+
+@pytest.mark.parametrize("body", [
+    "return 1 < (y := 2) < 3", "def f():\n    return 1 < (yield 2) < 3\nreturn 1"])
+def test_chained_comparisons_refuse_walrus_and_yield_after_their_first_operand(root, body):
+    with pytest.raises(SourceError) as caught:
+        Script(body=body)
+    assert "chained comparison" in str(caught.value)
+
+
+def test_walrus_in_the_first_operand_of_a_chain_is_fine(run_script):
+    assert run_script("return [(y := 2) < 3 < 4, y]") == [True, 2]
+
+
+@pytest.mark.parametrize("expression, expected", [
+    ("7 - 2", 5), ("7 / 2", 3.5), ("7 // 2", 3), ("8 >> 2", 2), ("6 & 3", 2), ("6 | 1", 7),
+    ("6 ^ 3", 5), ("8 - -1", 9), ("-1 - 8", -9), ("[1][0] - 1", 0), ("{1, 2} - {2}", {1}), ("{'a': 1}.keys() | {'b'}", {"a", "b"}),
+    ("{'a': 1} | {'b': 2}", {"a": 1, "b": 2}),
+])
+def test_other_binary_operators(run_script, expression, expected):
+    assert run_script("return " + expression) == expected
+
+
+@pytest.mark.parametrize("body", [
+    "return {}.keys() | context", "return context - context", "x = {}\nx |= context\nreturn x",
+    "return {}.keys() ^ script"])
+def test_objects_of_the_site_are_no_operands(root, refused, body):
+    caught = refused(body, context=root)
+    assert isinstance(caught, TypeError)
+    assert "as an operand" in str(caught)
+
+
+def test_views_handed_to_code_are_no_operands(within, refusal):
+    caught = refusal(lambda run: guarded_binop("|", {}.keys(), ResponseView()))
+    assert isinstance(caught, TypeError)
+    assert within(lambda run: guarded_binop("|", {}.keys(), {"a"})) == {"a"}

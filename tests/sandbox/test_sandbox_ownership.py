@@ -134,6 +134,26 @@ def test_code_policy_decisions(root):
     assert CodePolicy(user).check_permission("View", root["private"]).allowed
 
 
+def test_code_policies_narrowed_allow_what_all_their_limits_allow(root):
+    admin, alice = policy_for(root, "admin"), policy_for(root, "alice")
+    both = CodePolicy(admin).narrowed(CodePolicy(admin, alice))
+    assert both.user is admin and both.owners == (alice,)
+    assert not both.decide("View", root["private"]) and not both.can("view", root["private"])
+    assert both.decide("View", root["news"]) and both.can("view", root["news"])
+    same = CodePolicy(admin, alice)
+    assert same.narrowed(CodePolicy(admin)) is same
+    three = CodePolicy(admin, alice, admin)
+    assert three.decide("View", root["private"]).principal_id == "alice"
+    assert three.decide_action("view", root["private"]).principal_id == "alice"
+
+
+def test_code_made_by_code_is_called_only_inside_a_run(root, within):
+    from objweb.security.sandbox.functions import owned
+    function = within(lambda run: owned(lambda: 1))
+    with pytest.raises(NoRunError):
+        function()
+
+
 def test_no_run_outside_code():
     assert active_run() is None
     with pytest.raises(NoRunError):

@@ -302,3 +302,57 @@ def test_macro_error_points_at_the_macros_template(root):
     with pytest.raises(CodeError) as caught:
         view.render(user_policy=policy_for(root, "admin"))
     assert "Template /layout, line 2" in caught.value.detail
+
+
+FAKE_REPEAT = "lambda key, items: (items, 1)"
+
+
+@pytest.mark.parametrize("binding", [
+    f"[1 for repeat in [{FAKE_REPEAT}]]",
+    f"{{1 for repeat in [{FAKE_REPEAT}]}}",
+    f"{{1: 1 for repeat in [{FAKE_REPEAT}]}}",
+    f"list(1 for repeat in [{FAKE_REPEAT}])",
+])
+def test_finding_14_comprehension_cannot_rebind_repeat(root, binding):
+    source = (f'<div tal:condition="python: {binding}">'
+              '<p tal:repeat="n context/private" tal:content="n"/></div>')
+    with pytest.raises(SourceError) as caught:
+        Template(source=source)
+    assert 'cannot bind "repeat"' in str(caught.value)
+
+
+@pytest.mark.parametrize("source", [
+    '<p tal:content="python: [1 for default in [2]]"/>',
+    '<p tal:attributes="title python: [1 for nothing in [2]]"/>',
+    '<p>${python: [1 for repeat in [2]]}</p>',
+])
+def test_template_expressions_bind_no_name_the_machinery_relies_on(root, source):
+    with pytest.raises(SourceError) as caught:
+        Template(source=source)
+    assert "cannot bind" in str(caught.value)
+
+
+def test_template_expressions_still_read_repeat_and_bind_their_own_names(render):
+    source = ('<p tal:repeat="n python: [3, 4]" '
+              'tal:content="python: [k for k in [repeat[\'n\'].index]]"/>')
+    assert render(source) == "<p>[0]</p>\n<p>[1]</p>"
+
+
+def test_walrus_is_refused_in_template_expressions_with_a_sentence(root):
+    with pytest.raises(SourceError) as caught:
+        Template(source='<p tal:content="python: (m := 1)"/>')
+    assert "use tal:define" in str(caught.value)
+
+
+def test_macros_of_a_template_compiled_by_trusted_code_render_as_the_caller(render):
+    from objweb.security.sandbox import CompiledTemplate
+    macros = CompiledTemplate('<b metal:define-macro="m" tal:content="context/title">x</b>').macros
+    source = '<i metal:use-macro="options/macros/m"/>'
+    assert render(source, options={"macros": macros}) == "<b>Code</b>"
+
+
+def test_python_expressions_compare_chain_and_sort_through_the_guards(render):
+    source = ('<p tal:define="x python: 2" tal:content="python: [1 < x < 3, '
+              '[n for n in range(5) if 1 < n <= 3], max([1, 5, 2]), '
+              'sorted({3: 1, 1: 2}.items(), key=lambda p: -p[0])]"/>')
+    assert render(source) == "<p>[True, [2, 3], 5, [(3, 1), (1, 2)]]</p>"

@@ -9,9 +9,16 @@ items, or a Template or Script acquired from above, as `context.news` or
 have tables of their own; anything else is refused. Names starting with `_`
 never resolve, whatever the object.
 
+An item of a container code may not list is not there for code: it is never
+found by name, and acquisition passes over it. Asked by name on such a
+container, a name that is not acquired raises the denial whether the
+container holds it or not, so that neither the answer nor the error tells
+what the container holds.
+
 Writes are refused on everything but plain lists and dicts: objects of the
 site change through their `edit` method, which checks each field's
-permission.
+permission. Items of lists and dicts are written through an `ItemWriter`,
+which draws the value of a slice assignment through the iteration guard.
 """
 
 import string
@@ -24,12 +31,14 @@ from objweb.security.sandbox.bindings import BoundCode, CodeView
 from objweb.security.sandbox.errors import NotPublishedError
 from objweb.security.sandbox.formatting import (
     guarded_ascii, guarded_format, guarded_repr, guarded_str)
-from objweb.security.sandbox.iteration import BTREE_ITEMS, is_container, is_content
-from objweb.security.sandbox.limits import cost_of
+from objweb.security.sandbox.iteration import (
+    BTREE_ITEMS, collect, is_container, is_content, is_sized)
+from objweb.security.sandbox.limits import ITEM_COST, cost_of
+from objweb.security.sandbox.work import check_key
 from objweb.security.sandbox.methods import value_attribute
 from objweb.security.sandbox.run import current_run
-from objweb.traversal.location import path_of
-from objweb.traversal.resolve import acquire, child
+from objweb.traversal.location import lineage, path_of
+from objweb.traversal.resolve import child, is_acquirable
 
 # Names that are never readable, on any object (RestrictedPython's list, and Zope's).
 FORBIDDEN_NAMES = frozenset({
@@ -96,30 +105,48 @@ COMPUTED = {
 }
 
 
+def _visible_item(policy, container, name: str):
+    """Return the item `name` of `container` if code may list the container, else None."""
+    if not policy.can(ACCESS, container):
+        return None
+    return child(container, name)
+
+
+def _acquired(policy, obj, name: str):
+    """Return the Template or Script `name` nearest above `obj` among the items code may see."""
+    for ancestor in lineage(obj.__parent__):
+        found = _visible_item(policy, ancestor, name) if is_container(ancestor) else None
+        if found is not None and is_acquirable(found):
+            return found
+    return None
+
+
 def content_attribute(obj, name: str, context=None):
     """Return what `obj.name` is for code, checking the run's policy.
 
     A declared name is checked against its action; an undeclared one may be
     an item of a container (`Access contents information` there), or a
     Template or Script acquired from above, bound to `context` (default:
-    `obj`). Raises `NotPublishedError` when none applies.
+    `obj`), passing over containers code may not list. Raises the denial
+    on a container code may not list, whether it holds `name` or not, and
+    `NotPublishedError` when nothing else applies.
     """
-    run = current_run()
+    policy = current_run().policy
     action = code_access_of(type(obj)).get(name)
     if action is not None:
-        run.policy.check(action, obj)
+        policy.check(action, obj)
         if name in COMPUTED:
             return COMPUTED[name](obj)
         return getattr(obj, name)
     if is_container(obj):
-        item = child(obj, name)
+        item = _visible_item(policy, obj, name)
         if item is not None:
-            run.policy.check(ACCESS, obj)
             return item
-    found = acquire(obj, name)
+    found = _acquired(policy, obj, name)
     if found is not None:
-        run.policy.check(ACCESS, found.__parent__)
         return BoundCode(found, context if context is not None else obj)
+    if is_container(obj):
+        policy.check(ACCESS, obj)
     raise NotPublishedError(f"a {obj.type_name} has no {name!r} that code may use")
 
 
@@ -188,6 +215,8 @@ def guarded_getitem(obj, key):
     if isinstance(obj, CodeView) and not isinstance(obj, BoundCode):
         return obj.__code_item__(key)
     if isinstance(obj, _SUBSCRIPTABLE):
+        if type(obj) is dict:
+            check_key(run.budget, key)
         value = obj[key]
         if isinstance(key, slice):
             run.budget.charge(cost_of(value))
@@ -203,15 +232,50 @@ def guarded_mapping(obj):
     return obj
 
 
-def guarded_write(obj):
-    """Return `obj` if code may change its items or attributes (`_write_`).
+# What one more entry of a dict takes, in allocation units.
+_ENTRY_COST = 64
 
-    Only plain lists and dicts may be changed in place; objects of the site
-    change through `edit`.
+
+class ItemWriter:
+    """A plain list or dict as code writes to it: `x[key] = value`, `del x[key]`.
+
+    A slice assignment draws its value through the iteration guard: Python
+    would iterate it in C, a folder included.
+    """
+
+    __slots__ = ("target",)
+
+    def __init__(self, target):
+        self.target = target
+
+    def __setitem__(self, key, value) -> None:
+        budget = current_run().budget
+        target = self.target
+        if type(target) is dict:
+            check_key(budget, key)
+            budget.charge(_ENTRY_COST)
+        elif isinstance(key, slice):
+            if not is_sized(value):
+                value = collect(value, "a list")
+            budget.check_items(len(target) + len(value), "a list")
+            budget.charge(ITEM_COST * len(value))
+        target[key] = value
+
+    def __delitem__(self, key) -> None:
+        if type(self.target) is dict:
+            check_key(current_run().budget, key)
+        del self.target[key]
+
+
+def guarded_write(obj):
+    """Return what code writes the items of `obj` through (`_write_`).
+
+    Only plain lists and dicts may be changed in place, through an
+    `ItemWriter`; objects of the site change through `edit`.
     """
     current_run().budget.tick()
     if type(obj) in (list, dict):
-        return obj
+        return ItemWriter(obj)
     what = obj.type_name if is_content(obj) else type(obj).__name__
     raise TypeError(f"code cannot change a {what} this way"
                     + ("; use its edit method" if is_content(obj) else ""))

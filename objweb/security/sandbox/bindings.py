@@ -8,6 +8,7 @@ becomes its `context` when it is called.
 """
 
 import re
+from urllib.parse import quote
 
 from objweb.security.permissions import ALL_PERMISSIONS
 from objweb.security.sandbox.iteration import is_content
@@ -19,8 +20,14 @@ _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 FRAMING_HEADERS = frozenset({
     "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade",
     "te", "trailer", "proxy-connection"})
-# Request headers code may not read: they carry credentials.
-SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+# Request headers code may not read: they carry credentials. They are named by
+# the key of the WSGI environment WebOb reads them from, so that no spelling
+# of the name (its case, `_` for `-`) reaches them.
+SECRET_ENVIRON_KEYS = frozenset({"HTTP_AUTHORIZATION", "HTTP_PROXY_AUTHORIZATION", "HTTP_COOKIE"})
+# The two headers CGI keeps without the HTTP_ prefix, as WebOb spells them upper-cased.
+_UNPREFIXED = {"CONTENT-TYPE": "CONTENT_TYPE", "CONTENT-LENGTH": "CONTENT_LENGTH"}
+# Printable ASCII but the space: what a Location keeps as it is; the rest is %-escaped.
+_URL_SAFE = "".join(chr(code) for code in range(33, 127))
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
@@ -50,11 +57,36 @@ class BoundCode(CodeView):
         return f"<{self.executable.type_name} {path_of(self.executable)} in {path_of(self.context)}>"
 
 
-def _check_header_value(value) -> str:
+def header_name(name) -> str:
+    """Return `name` if it is an HTTP header name: an ASCII token.
+
+    Raises `ValueError` for anything else. Only ASCII names are taken:
+    `'authorızation'` (a dotless ı) upper-cases to `AUTHORIZATION`.
+    """
+    if not isinstance(name, str) or not _TOKEN.fullmatch(name):
+        raise ValueError(f"not a header name: {name!r}")
+    return name
+
+
+def environ_key(name: str) -> str:
+    """Return the key of the WSGI environment holding request header `name`, as WebOb reads it."""
+    upper = name.upper()
+    return _UNPREFIXED.get(upper) or "HTTP_" + upper.replace("-", "_")
+
+
+def _refuse_controls(value) -> str:
     if not isinstance(value, str):
         raise TypeError("a header value is text")
     if any(ord(ch) < 32 and ch != "\t" or ord(ch) == 127 for ch in value):
         raise ValueError("a header value cannot contain CR, LF or other control characters")
+    return value
+
+
+def _check_header_value(value) -> str:
+    _refuse_controls(value)
+    if not value.isascii() and any(ord(ch) > 255 for ch in value):
+        # HTTP carries header values as bytes, which WSGI hands over as Latin-1.
+        raise ValueError("a header value holds only Latin-1 characters")
     return value
 
 
@@ -75,8 +107,7 @@ class ResponseView(CodeView):
         Raises `ValueError` for a name that is not an HTTP token or frames
         the message, and for a value with CR, LF or another control character.
         """
-        if not isinstance(name, str) or not _TOKEN.fullmatch(name):
-            raise ValueError(f"not a header name: {name!r}")
+        header_name(name)
         if name.lower() in FRAMING_HEADERS:
             raise ValueError(f"code cannot set the {name} header")
         value = _check_header_value(value)
@@ -90,10 +121,14 @@ class ResponseView(CodeView):
         self.status = status
 
     def redirect(self, url, status: int = 302) -> None:
-        """Answer with a redirect to `url` (302 unless another 3xx status is given)."""
+        """Answer with a redirect to `url` (302 unless another 3xx status is given).
+
+        Characters a URL cannot hold as they are (spaces, letters beyond
+        ASCII) are %-escaped as UTF-8, as browsers do.
+        """
         if status not in REDIRECT_STATUSES:
             raise ValueError(f"a redirect status is one of {sorted(REDIRECT_STATUSES)}")
-        self.location = _check_header_value(url)
+        self.location = quote(_refuse_controls(url), safe=_URL_SAFE)
         self.status = status
 
 
@@ -172,10 +207,16 @@ class RequestView(CodeView):
         return self.form.get(name, default)
 
     def get_header(self, name, default=None):
-        """Return the request header `name`, or `default`; credentials are not readable."""
-        if not isinstance(name, str) or name.lower() in SECRET_HEADERS:
+        """Return the request header `name`, or `default`; credentials are never readable.
+
+        The name is looked up where WebOb reads it, the WSGI environment, by
+        the key it has there. Raises `ValueError` for a name that is not an
+        ASCII HTTP token.
+        """
+        key = environ_key(header_name(name))
+        if key in SECRET_ENVIRON_KEYS:
             return default
-        return self._request.headers.get(name, default)
+        return self._request.environ.get(key, default)
 
     def url_of(self, obj) -> str:
         """Return the public URL of `obj` (trusted callers only)."""

@@ -5,21 +5,32 @@ The builtins are a short list. `type`, `vars`, `dir`, `globals`, `open`,
 kin are simply absent. The builtins that consume an iterable draw it through
 the iteration guard (RestrictedPython 9 removed the unguarded ones for that
 reason); `list`, `dict`, `str` and the other types stay usable with
-`isinstance` while their calls are guarded.
+`isinstance` while their calls are guarded. Those that work in C on what
+they are given (`hash`, `set`, `dict`, `sorted`, `min` and `max` of several
+values, `int` of a text) have their work checked first.
 """
+
+import math
 
 from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
 
 from objweb.security.sandbox.access import (
     guarded_getattr, guarded_getitem, guarded_hasattr, guarded_mapping, guarded_write)
+from objweb.security.sandbox.comparisons import (
+    guarded_compare, guarded_compare_chain, guarded_len)
+from objweb.security.sandbox.functions import owned
 from objweb.security.sandbox.formatting import (
     format_value, guarded_ascii, guarded_format, guarded_repr, guarded_str)
 from objweb.security.sandbox.iteration import collect, guarded_iter, is_sized
 from objweb.security.sandbox.limits import cost_of
 from objweb.security.sandbox.modules import guarded_import
 from objweb.security.sandbox.operators import (
-    guarded_add, guarded_inplace, guarded_lshift, guarded_mod, guarded_mul, guarded_pow)
+    guarded_add, guarded_binop, guarded_inplace, guarded_lshift, guarded_mod, guarded_mul,
+    guarded_pow)
 from objweb.security.sandbox.run import current_run
+from objweb.security.sandbox.sorting import extreme_of, guarded_sorted
+from objweb.security.sandbox.work import (
+    check_exception_types, check_key, check_keys, check_pairs)
 
 
 class GuardedType(type):
@@ -51,17 +62,36 @@ def _charged(value):
 
 
 def _collection(kind):
+    hashed = kind in (set, frozenset)
+
     def construct(iterable=()):
-        return _charged(kind(collect(iterable, f"a {kind.__name__}")))
+        items = collect(iterable, f"a {kind.__name__}")
+        if hashed:
+            check_keys(current_run().budget, items, f"a {kind.__name__}")
+        return _charged(kind(items))
     return construct
 
 
 def _dict(source=(), **values):
+    budget = current_run().budget
     if type(source) is not dict:
-        source = collect(source, "a dict")
+        source = check_pairs(budget, collect(source, "a dict"), "a dict")
     result = dict(source, **values)
-    current_run().budget.check_items(len(result), "a dict")
+    budget.check_items(len(result), "a dict")
     return _charged(result)
+
+
+def _hash(value) -> int:
+    return hash(check_key(current_run().budget, value, "a value"))
+
+
+def _int(value=0, base=None):
+    if isinstance(value, (str, bytes)):
+        # Python refuses long decimal texts itself, but not hexadecimal or binary ones.
+        radix = 16 if base in (None, 0) else base
+        bits = len(value.strip()) * math.log2(max(radix, 2)) if isinstance(radix, int) else 0
+        current_run().budget.check_int_bits(int(bits))
+    return int(value) if base is None else int(value, base)
 
 
 def _bytes(source=b"", *args):
@@ -70,10 +100,6 @@ def _bytes(source=b"", *args):
     elif not isinstance(source, (str, bytes)):
         source = collect(source, "a bytes value")
     return _charged(bytes(source, *args))
-
-
-def _sorted(iterable, *, key=None, reverse=False):
-    return _charged(sorted(collect(iterable, "a sorted list"), key=key, reverse=reverse))
 
 
 def _reversed(sequence):
@@ -99,12 +125,21 @@ def _filter(function, iterable):
 
 
 def _extreme(pick):
-    def choose(*args, **kwargs):
+    def choose(*args, key=None, **default):
         if len(args) == 1:
-            return pick(guarded_iter(args[0]), **kwargs)
-        return pick(*args, **kwargs)
+            items = collect(args[0], f"the items of {pick.__name__}()")
+        elif default:
+            raise TypeError(f"{pick.__name__}() takes a default with one iterable only")
+        else:
+            items = list(args)
+        return extreme_of(pick, items, key, "to compare values", **default)
     choose.__name__ = pick.__name__
     return choose
+
+
+def starred(iterable) -> list:
+    """Return the items `*iterable` unpacks, drawn through the guard (`_starred_`)."""
+    return collect(iterable, "the items of a * unpacking")
 
 
 def _sum(iterable, start=0):
@@ -177,15 +212,16 @@ _EXCEPTIONS = (
 SAFE_BUILTINS = {
     "None": None, "True": True, "False": False,
     "abs": abs, "bool": bool, "callable": callable, "chr": chr, "complex": complex,
-    "divmod": divmod, "float": float, "hash": hash, "hex": hex, "int": int,
-    "isinstance": isinstance, "issubclass": issubclass, "len": len, "next": next,
+    "divmod": divmod, "float": float, "hash": _hash, "hex": hex,
+    "int": guarded_type(int, _int),
+    "isinstance": isinstance, "issubclass": issubclass, "len": guarded_len, "next": next,
     "oct": oct, "ord": ord, "round": _round, "slice": slice,
     "str": guarded_type(str, guarded_str), "repr": guarded_repr, "ascii": guarded_ascii,
     "format": guarded_format, "list": guarded_type(list, _collection(list)),
     "tuple": guarded_type(tuple, _collection(tuple)), "set": guarded_type(set, _collection(set)),
     "frozenset": guarded_type(frozenset, _collection(frozenset)),
     "dict": guarded_type(dict, _dict), "bytes": guarded_type(bytes, _bytes),
-    "range": guarded_type(range, _range), "sorted": _sorted, "reversed": _reversed,
+    "range": guarded_type(range, _range), "sorted": guarded_sorted, "reversed": _reversed,
     "enumerate": _enumerate, "zip": _zip, "map": _map, "filter": _filter,
     "min": _extreme(min), "max": _extreme(max), "sum": _sum, "any": _any, "all": _all,
     "iter": _iter, "pow": _pow, "getattr": guarded_getattr, "hasattr": guarded_hasattr,
@@ -197,6 +233,21 @@ SAFE_BUILTINS = {
 def tick() -> None:
     """Check the time budget (`_tick_`, called at every loop iteration and function call)."""
     current_run().budget.tick()
+
+
+def hashed(key):
+    """Return `key` once hashing it is bearable (`_key_`: keys of dict and set displays)."""
+    return check_key(current_run().budget, key)
+
+
+def hashed_all(items: list) -> list:
+    """Return `items` (unpacked into a set display) once hashing each is bearable (`_keys_`)."""
+    return check_keys(current_run().budget, items, "a set")
+
+
+def matched(types):
+    """Return what an `except` clause matches once its tuples nest shallowly (`_exceptions_`)."""
+    return check_exception_types(current_run().budget, types)
 
 
 def guarded_apply(function, *args, **kwargs):
@@ -217,11 +268,20 @@ GUARDS = {
     "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
     "_print_": PrintCollector,
     "_tick_": tick,
+    "_own_": owned,
     "_mul_": guarded_mul,
     "_pow_": guarded_pow,
     "_lshift_": guarded_lshift,
     "_mod_": guarded_mod,
     "_add_": guarded_add,
+    "_binop_": guarded_binop,
+    "_compare_": guarded_compare,
+    "_compare_chain_": guarded_compare_chain,
     "_format_value_": format_value,
+    "_starred_": starred,
+    "_key_": hashed,
+    "_keys_": hashed_all,
+    "_exceptions_": matched,
+    "_built_": _charged,
 }
 

@@ -29,7 +29,9 @@ _VARIABLE = re.compile(r"[A-Za-z][-\w]*\Z")
 # A name after a slash: no spaces, quotes, braces or dollars, so that a path
 # inside `string:${...}` ends where it should.
 _SEGMENT = re.compile(r"[^\s/{}$|'\"<>]+\Z")
-_CONTAINERS = (list, tuple, dict, set, frozenset)
+# Values whose text is written in one short step (a repeat's number is an int
+# of Chameleon's); anything else is measured first.
+_PLAIN_OUTPUT = (str, int, float, type(None))
 _POSITION = re.compile(r" \(line \d+, column [\dNone]+\)$")
 
 
@@ -49,7 +51,7 @@ def template_name(econtext, name: str):
 def checked_value(value):
     """Return an expression's value once its text is known to be bearable."""
     current_run().budget.tick()
-    if isinstance(value, _CONTAINERS):
+    if not isinstance(value, _PLAIN_OUTPUT):
         measured(value)
     return value
 

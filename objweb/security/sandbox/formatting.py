@@ -1,8 +1,10 @@
 """Turning values into text in restricted code: `str`, `repr`, `%`, f-strings, `format`.
 
-Each conversion measures its value before converting it: a list holding one
-long string a million times would print as terabytes, and Python would build
-that text in C, out of reach of the time budget. Widths and precisions in
+Each conversion measures its value before converting it, its length and the
+work of writing it: a list holding one long string a million times would
+print as terabytes, a list of floats costs far more to write than its length
+says, and Python would build that text in C, out of reach of the time
+budget. Widths and precisions in
 format specs are bounded for the same reason (`'{:>9999999999}'`). Attribute
 and item lookups inside `str.format` fields go through the guards (see
 `objweb.security.sandbox.access`).
@@ -10,8 +12,8 @@ and item lookups inside `str.format` fields go through the guards (see
 
 import re
 
-from objweb.security.sandbox.limits import text_size
 from objweb.security.sandbox.run import current_run
+from objweb.security.sandbox.work import check_text
 
 _PLAIN_VALUES = (str, bytes, list, tuple, dict, range)
 # The widest field, or the longest precision, a format spec may ask for.
@@ -37,10 +39,11 @@ def check_spec(spec: str) -> str:
 
 
 def measured(value, what: str = "a text") -> int:
-    """Return about how long the text of `value` is, stopping the run if it is too long."""
-    budget = current_run().budget
-    limit = budget.limits.output_limit
-    return budget.check_text(text_size(value, limit), what)
+    """Return about how long the text of `value` is, stopping the run if it is too long.
+
+    Writing it must also be bearable work (see `objweb.security.sandbox.work`).
+    """
+    return check_text(current_run().budget, value, what)
 
 
 def _charged(text):

@@ -14,7 +14,7 @@ from BTrees.OOBTree import OOBTree
 
 from objweb.security.protections import ACCESS
 from objweb.security.sandbox.errors import NotIterableError
-from objweb.security.sandbox.limits import ITEM_COST
+from objweb.security.sandbox.limits import ITEM_COST, cost_of
 from objweb.security.sandbox.run import current_run
 
 # The lazy sequence a folder's keys(), values() and items() answer.
@@ -78,23 +78,33 @@ def guarded_iter(obj):
     return _ticking(iterator, current_run().budget)
 
 
+# The pairs a dict's items() make afresh, one tuple each.
+_DICT_ITEMS = type({}.items())
+
+
 def collect(obj, what: str = "a collection") -> list:
     """Return the items of `obj` in a new list, within the item limit.
 
-    Plain sized values are copied at once; anything lazy is drawn one item
-    at a time, so that an endless generator meets the item limit (or the
-    time budget) instead of filling memory.
+    Plain sized values are measured and copied at once; anything lazy is
+    drawn one item at a time, so that an endless generator meets the item
+    limit (or the time budget) instead of filling memory. The tuples made
+    on the way (pairs of `dict.items()`, `zip`, `enumerate`) are charged too.
     """
     budget = current_run().budget
     iterator = checked_iterator(obj)
     if is_sized(obj):
+        budget.check_items(len(obj), what)
         items = list(iterator)
+        if type(obj) is _DICT_ITEMS:
+            budget.charge(len(items) * cost_of((None, None)))
     else:
         items = []
         limit = budget.limits.max_items
         for item in iterator:
             budget.tick()
             items.append(item)
+            if type(item) is tuple:
+                budget.charge(cost_of(item))
             if len(items) > limit:
                 budget.check_items(len(items), what)
     budget.check_items(len(items), what)

@@ -4,21 +4,31 @@ The time budget is cooperative. Compiled Scripts and Templates call `tick`
 at every loop iteration, every function entry and every guarded access, so
 pure Python work is stopped within a few microseconds of the deadline.
 Work done in C (a string repeated ten billion times, `2 ** 10 ** 10`, a
-list of a billion items) cannot be interrupted that way; the guards check
-the size of such a result before it is computed and refuse it, and every
-large value they produce is charged to an allocation allowance.
+sort of a million texts, `x in [s] * 10**6`) cannot be interrupted that way
+and holds the interpreter's lock: the guards estimate the work of such an
+operation (`objweb.security.sandbox.costs`) and the size of its result
+before it starts, and refuse it past the limits. Every value they build is
+charged to an allocation allowance with what it holds (the strings of a
+split, the values a JSON text decodes to).
 
 Limits are shared by a whole request: a Script calling another Script or a
-Template draws on the same budget.
+Template draws on the same budget. Once a limit stopped the run, the stop is
+for good: code that drops the exception (`return` in a `finally`, a generator
+closed) meets it again at its next guard, and at the end of its run.
 """
 
 import time
 from dataclasses import dataclass
 
-# A value of an unknown kind is assumed to print as this many characters.
-UNKNOWN_TEXT_SIZE = 100
-# What one item of a list, a tuple or a dict costs, in allocation units (bytes).
+from objweb.security.sandbox.costs import text_measure
+
+# What one item of a list or a tuple costs, in allocation units (bytes).
 ITEM_COST = 8
+# The memory of each kind of value: an empty one, and each item it holds.
+_HEADERS = {str: 49, bytes: 33, bytearray: 57, list: 56, tuple: 40, dict: 64, set: 216,
+            frozenset: 216}
+_PER_ITEM = {list: ITEM_COST, tuple: ITEM_COST, dict: 64, set: 48, frozenset: 48}
+_TEXTS = (str, bytes, bytearray)
 
 
 class BudgetExceeded(BaseException):  # noqa: N818 (not an error of the code itself)
@@ -43,8 +53,12 @@ class Limits:
     may produce (rendered output, printed text, the answer) and the length
     of any single text it builds; `max_items` bounds the items of a list,
     tuple, range or other collection built in one operation; `max_int_bits`
-    bounds the integers `**`, `<<` and `*` may build; `max_allocation`
-    bounds the total size of the values built by guarded operations.
+    bounds the integers arithmetic may build; `max_allocation` bounds the
+    total size of the values built by guarded operations, what they hold
+    included. `max_operation_cost` bounds the work of one operation done in
+    C, in units of about a nanosecond (50,000,000: about 50 ms, so that no
+    request holds the others up for long); `max_nesting` bounds how deep
+    the tuples code hashes or matches exceptions against may nest.
     """
 
     time_budget: float = 5.0
@@ -52,6 +66,8 @@ class Limits:
     max_items: int = 1_000_000
     max_int_bits: int = 1 << 17
     max_allocation: int = 256 << 20
+    max_operation_cost: int = 50_000_000
+    max_nesting: int = 100
 
 
 # Code ticks at every loop, call, operation and piece of output, each a
@@ -73,105 +89,122 @@ class Budget:
         self.allocated = 0
         self._ticks_per_reading = ticks_per_reading
         self._ticks_left = 1
+        self.stopped: BudgetExceeded | None = None
+
+    def stop(self, message: str, *, kind: str):
+        """Stop the run for good: raise `BudgetExceeded`, now and at every later tick."""
+        if self.stopped is None:
+            self.stopped = BudgetExceeded(message, kind=kind)
+        # Every later tick takes the slow path, which raises the stop again.
+        self._ticks_left = 0
+        raise self.stopped
+
+    def raise_if_stopped(self) -> None:
+        """Raise the stop again if the run was stopped (code may have swallowed it)."""
+        if self.stopped is not None:
+            raise self.stopped
 
     def tick(self) -> None:
         """Stop the run if its time is up (the clock is read every few ticks).
 
-        Once the time is up every tick stops the run again: code that
+        Once the run is stopped, every tick stops it again: code that
         swallows one stop (`finally: continue`) meets the next at once.
         """
         self._ticks_left -= 1
         if self._ticks_left > 0:
             return
+        self.raise_if_stopped()
         if self._clock() > self.deadline:
-            self._ticks_left = 0
-            raise BudgetExceeded(
-                f"ran past its time budget of {self.limits.time_budget:g} s", kind="time")
+            self.stop(f"ran past its time budget of {self.limits.time_budget:g} s", kind="time")
         self._ticks_left = self._ticks_per_reading
 
     def charge_output(self, size: int) -> None:
         """Count `size` characters of output; stop the run past the output limit."""
         self.output += size
         if self.output > self.limits.output_limit:
-            raise BudgetExceeded(
-                f"produced more than {self.limits.output_limit} characters of output",
-                kind="output")
+            self.stop(f"produced more than {self.limits.output_limit} characters of output",
+                      kind="output")
 
     def charge(self, units: int) -> None:
         """Count `units` of memory built by a guarded operation; stop the run past the allowance."""
         self.allocated += units
         if self.allocated > self.limits.max_allocation:
-            raise BudgetExceeded(
-                f"built more than {self.limits.max_allocation} bytes of values", kind="memory")
+            self.stop(f"built more than {self.limits.max_allocation} bytes of values",
+                      kind="memory")
 
     def check_text(self, size: int, what: str = "a text") -> int:
         """Return `size` if a text that long may be built; else stop the run."""
         if size > self.limits.output_limit:
-            raise BudgetExceeded(
-                f"tried to build {what} of {size} characters "
-                f"(at most {self.limits.output_limit})", kind="size")
+            self.stop(f"tried to build {what} of {size} characters "
+                      f"(at most {self.limits.output_limit})", kind="size")
         return size
 
     def check_items(self, count: int, what: str = "a collection") -> int:
         """Return `count` if a collection that long may be built; else stop the run."""
         if count > self.limits.max_items:
-            raise BudgetExceeded(
-                f"tried to build {what} of {count} items (at most {self.limits.max_items})",
-                kind="size")
+            self.stop(f"tried to build {what} of {count} items "
+                      f"(at most {self.limits.max_items})", kind="size")
         return count
 
     def check_int_bits(self, bits: int) -> int:
         """Return `bits` if an integer that wide may be built; else stop the run."""
         if bits > self.limits.max_int_bits:
-            raise BudgetExceeded(
-                f"tried to build an integer of about {bits} bits "
-                f"(at most {self.limits.max_int_bits})", kind="size")
+            self.stop(f"tried to build an integer of about {bits} bits "
+                      f"(at most {self.limits.max_int_bits})", kind="size")
         return bits
+
+    def check_cost(self, cost: int, what: str) -> int:
+        """Return `cost` if one operation may do that much work at once; else stop the run."""
+        limit = self.limits.max_operation_cost
+        if cost > limit:
+            self.stop(f"tried {what}, about {cost:,} units of work at once (at most {limit:,}; "
+                      f"a unit is about a nanosecond)", kind="work")
+        return cost
+
+    def check_nesting(self, depth: int, what: str) -> int:
+        """Return `depth` if a value nested that deep may be used for `what`; else stop the run."""
+        if depth > self.limits.max_nesting:
+            self.stop(f"tried {what} nested more than {self.limits.max_nesting} levels deep",
+                      kind="size")
+        return depth
 
 
 def cost_of(value) -> int:
-    """Return the allocation units a freshly built `value` costs (0 for small scalars)."""
-    if isinstance(value, (str, bytes, bytearray)):
-        return len(value)
-    if isinstance(value, (list, tuple, dict, set, frozenset)):
-        return len(value) * ITEM_COST
-    return 0
+    """Return the allocation units a freshly built `value` takes (0 for small scalars).
+
+    Counts the value itself: a text its characters, a container its items;
+    what a container holds is counted by whoever built it (`fresh_cost`).
+    """
+    kind = type(value)
+    if kind in _TEXTS:
+        return _HEADERS[kind] + len(value)
+    per_item = _PER_ITEM.get(kind)
+    if per_item is None:
+        return 0
+    return _HEADERS[kind] + per_item * len(value)
 
 
-_SCALARS = (bool, float, complex, type(None))
+def fresh_cost(value) -> int:
+    """Return what `value` takes with the texts and tuples it holds, all made with it.
+
+    For the results that come with new parts: the pieces of a split, the
+    pairs of a dict's items.
+    """
+    total = cost_of(value)
+    if type(value) in _PER_ITEM:
+        parts = list(value.values()) if type(value) is dict else value
+        kinds = frozenset(map(type, parts))
+        if kinds <= frozenset(_TEXTS):
+            total += _HEADERS[str] * len(parts) + sum(map(len, parts))
+        elif kinds == {tuple}:
+            total += sum(map(cost_of, parts))
+    return total
 
 
 def text_size(value, limit: int) -> int:
     """Return about how many characters `str(value)` has, or a number over `limit`.
 
-    Walks containers without building their text, so that a list holding
-    the same long string a million times is measured, not printed. Stops as
-    soon as the total passes `limit`; a container met again inside itself
-    counts as its `[...]`.
+    Walks containers without building their text, counting a part as often
+    as it is printed; stops as soon as the total passes `limit`.
     """
-    total = 0
-    stack = [value]
-    seen = set()
-    while stack:
-        item = stack.pop()
-        total += _own_size(item)
-        if total > limit:
-            return total
-        if isinstance(item, (list, tuple, set, frozenset, dict)):
-            if id(item) in seen:
-                continue
-            seen.add(id(item))
-            stack.extend(item.items() if isinstance(item, dict) else item)
-    return total
-
-
-def _own_size(item) -> int:
-    if isinstance(item, (str, bytes, bytearray)):
-        return len(item) + 3
-    if isinstance(item, int) and not isinstance(item, bool):
-        return item.bit_length() // 3 + 2
-    if isinstance(item, _SCALARS):
-        return 25
-    if isinstance(item, (list, tuple, set, frozenset, dict)):
-        return 2 + 2 * len(item)
-    return UNKNOWN_TEXT_SIZE
+    return text_measure(value, limit, float("inf"), lambda: None)[0]

@@ -2,10 +2,11 @@
 
 Each kind of value has an explicit table of the names code may use. Methods
 come back wrapped: the value they build is charged to the run's allocation
-allowance, and the few that can amplify their input (`center`, `replace`,
-`join`, `expandtabs`, `to_bytes`, ...) check the size of their result first.
-Methods that consume an iterable draw it through the iteration guard, so a
-folder's names never leak through `set().union(folder)`.
+allowance, and those that can work long in C check their work or the size
+of their result first (see `textmethods` for texts; here, the methods of
+lists, dicts and sets that compare, sort or hash). Methods that consume an
+iterable draw it through the iteration guard, so a folder's names never
+leak through `set().union(folder)`.
 """
 
 import datetime
@@ -13,15 +14,20 @@ import time
 
 from chameleon.tal import ErrorInfo, RepeatItem
 
+from objweb.security.sandbox.costs import HASH_INSERT
 from objweb.security.sandbox.errors import NotPublishedError
 from objweb.security.sandbox.formatting import MAX_FORMAT_WIDTH
 from objweb.security.sandbox.iteration import collect
-from objweb.security.sandbox.limits import cost_of
+from objweb.security.sandbox.limits import ITEM_COST, cost_of
 from objweb.security.sandbox.run import current_run
+from objweb.security.sandbox.sorting import sort_in_place
+from objweb.security.sandbox.textmethods import TEXT_METHODS, charged_text, to_bytes
+from objweb.security.sandbox.work import check_contains, check_key, check_keys, check_pairs
 
 DATA = "data"          # a plain attribute, read as is
 METERED = "metered"    # a method whose result is charged
-ITERATING = "iterating"  # a method whose arguments are iterables
+# What one more entry of a dict or a set takes, in allocation units.
+_ENTRY_COST = 64
 
 
 def _budget():
@@ -29,78 +35,62 @@ def _budget():
 
 
 def metered(method):
-    """Return `method` wrapped so that what it builds is charged to the run."""
+    """Return `method` wrapped so that what it builds is measured and charged to the run."""
     def call(*args, **kwargs):
-        result = method(*args, **kwargs)
-        _budget().charge(cost_of(result))
-        return result
+        return charged_text(method(*args, **kwargs))
     return call
 
 
-def iterating(method):
-    """Return `method` wrapped so that its positional arguments are drawn through the guard."""
-    def call(*args, **kwargs):
-        return metered(method)(*(collect(arg) for arg in args), **kwargs)
+def iterating(value, name: str):
+    """A set method whose arguments are iterables, drawn through the guard, their items hashed."""
+    method = getattr(value, name)
+
+    def call(*args):
+        budget = _budget()
+        drawn = [collect(arg) for arg in args]
+        for items in drawn:
+            check_keys(budget, items, "a set")
+        budget.check_cost(HASH_INSERT * len(value), f"to use {name}() of a set")
+        return charged_text(method(*drawn))
     return call
 
 
-def _padding(method):
-    def call(width, *args):
-        if isinstance(width, int):
-            _budget().check_text(width)
-        return metered(method)(width, *args)
+def scanning(value, name: str):
+    """`count`, `index` and `remove` of a list or a tuple: the value is compared with each item."""
+    method = getattr(value, name)
+
+    def call(item, *args):
+        check_contains(_budget(), value, item)
+        return method(item, *args)
     return call
 
 
-def _expandtabs(value):
-    def call(tabsize=8):
-        if isinstance(tabsize, int):
-            tab = "\t" if isinstance(value, str) else b"\t"
-            _budget().check_text(len(value) + value.count(tab) * max(tabsize, 0))
-        return metered(value.expandtabs)(tabsize)
+def keyed(value, name: str):
+    """A dict or set method taking a key (`get`, `pop`, `add`, ...): the key is checked first."""
+    method = getattr(value, name)
+
+    def call(key, *args):
+        budget = _budget()
+        check_key(budget, key)
+        if name in ("add", "setdefault"):
+            budget.charge(_ENTRY_COST)
+        return method(key, *args)
     return call
 
 
-def _replace(value):
-    def call(old, new, count=-1):
-        if isinstance(old, type(value)) and isinstance(new, type(value)):
-            times = len(value) + 1 if not old else value.count(old)
-            if count >= 0:
-                times = min(times, count)
-            _budget().check_text(len(value) + times * max(len(new) - len(old), 0))
-        return metered(value.replace)(old, new, count)
+def growing(value, name: str):
+    """`append` and `insert`: each adds one item to the list."""
+    method = getattr(value, name)
+
+    def call(*args):
+        _budget().check_items(len(value) + 1, "a list")
+        _budget().charge(ITEM_COST)
+        return method(*args)
     return call
 
 
-def _join(value):
-    def call(iterable):
-        parts = collect(iterable, "the parts of a text")
-        size = len(value) * max(len(parts) - 1, 0)
-        size += sum(len(part) for part in parts if isinstance(part, (str, bytes)))
-        _budget().check_text(size)
-        return metered(value.join)(parts)
-    return call
-
-
-def _translate(value):
-    def call(table):
-        if isinstance(table, dict):
-            longest = max((len(item) for item in table.values() if isinstance(item, str)),
-                          default=1)
-            _budget().check_text(len(value) * max(longest, 1))
-        return metered(value.translate)(table)
-    return call
-
-
-def _to_bytes(value):
-    def call(length=1, byteorder="big", *, signed=False):
-        if isinstance(length, int):
-            _budget().check_text(length)
-        return metered(value.to_bytes)(length, byteorder, signed=signed)
-    return call
-
-
-def _extend(value):
+def extend(value, name: str):
+    """`list.extend`: the items are drawn through the guard, within the item limit."""
     def call(iterable):
         items = collect(iterable, "a list")
         _budget().check_items(len(value) + len(items), "a list")
@@ -109,22 +99,33 @@ def _extend(value):
     return call
 
 
-def _update(value):
+def update(value, name: str):
+    """`dict.update`: pairs are drawn through the guard, their keys checked."""
     def call(other=(), **more):
+        budget = _budget()
         if type(other) is not dict:
-            other = collect(other, "a dict")
-        _budget().check_items(len(value) + len(other) + len(more), "a dict")
+            other = check_pairs(budget, collect(other, "a dict"), "a dict")
+        budget.check_items(len(value) + len(other) + len(more), "a dict")
+        budget.check_cost(HASH_INSERT * (len(other) + len(more)), "to update a dict")
         value.update(other, **more)
+        budget.charge(_ENTRY_COST * (len(other) + len(more)))
     return call
 
 
-def _fromkeys(value):
+def fromkeys(value, name: str):
+    """`dict.fromkeys`: the keys are drawn through the guard and checked."""
     def call(keys, default=None):
-        return metered(dict.fromkeys)(collect(keys, "a dict"), default)
+        items = check_keys(_budget(), collect(keys, "a dict"), "a dict")
+        return charged_text(dict.fromkeys(items, default))
     return call
 
 
-def _strftime(value):
+def sort(value, name: str):
+    """`list.sort`: the work of the sort is checked first."""
+    return sort_in_place(value)
+
+
+def _strftime(value, name: str):
     def call(template):
         if isinstance(template, str) and len(template) > MAX_FORMAT_WIDTH:
             raise ValueError(f"a date format is at most {MAX_FORMAT_WIDTH} characters")
@@ -132,7 +133,7 @@ def _strftime(value):
     return call
 
 
-def _strptime(cls):
+def _strptime(cls, name: str):
     def call(text, template):
         for part in (text, template):
             if isinstance(part, str) and len(part) > MAX_FORMAT_WIDTH:
@@ -146,22 +147,16 @@ def _names(kind, names: str) -> dict:
     return dict.fromkeys(names.split(), kind)
 
 
-_TEXT_COMMON = _names(METERED, """
-    capitalize count endswith find index isalnum isalpha isascii isdigit islower
-    isspace istitle isupper lower lstrip partition removeprefix removesuffix rfind
-    rindex rpartition rsplit rstrip split splitlines startswith strip swapcase title
-    upper""")
-_TEXT_SPECIAL = {"center": _padding, "ljust": _padding, "rjust": _padding,
-                 "zfill": _padding, "expandtabs": _expandtabs, "replace": _replace,
-                 "join": _join, "translate": _translate}
-_PADDED = frozenset({"center", "ljust", "rjust", "zfill"})
+_TEXT_COMMON = {**_names(METERED, """
+    capitalize isalnum isalpha isascii isdigit islower isspace istitle isupper lower
+    swapcase title upper"""), **TEXT_METHODS}
 
 STR_NAMES = {**_TEXT_COMMON, **_names(METERED, """
-    casefold encode isdecimal isidentifier isnumeric isprintable"""), **_TEXT_SPECIAL}
-BYTES_NAMES = {**_TEXT_COMMON, **_names(METERED, "decode hex"), **_TEXT_SPECIAL}
+    casefold encode isdecimal isidentifier isnumeric isprintable""")}
+BYTES_NAMES = {**_TEXT_COMMON, **_names(METERED, "decode hex")}
 _INT_NAMES = {**_names(DATA, "real imag numerator denominator"),
               **_names(METERED, "bit_length bit_count conjugate as_integer_ratio"),
-              "to_bytes": _to_bytes}
+              "to_bytes": to_bytes}
 _DATE_DATA = "year month day"
 _TIME_DATA = "hour minute second microsecond tzinfo fold"
 _DATE_METHODS = "ctime isocalendar isoformat isoweekday replace timetuple toordinal weekday"
@@ -169,23 +164,23 @@ _DATE_METHODS = "ctime isocalendar isoformat isoweekday replace timetuple toordi
 VALUE_NAMES: dict[type, dict] = {
     str: STR_NAMES,
     bytes: BYTES_NAMES,
-    list: {**_names(METERED, "append clear copy count index insert pop remove reverse sort"),
-           "extend": _extend},
-    tuple: _names(METERED, "count index"),
-    dict: {**_names(METERED, "clear copy get items keys pop popitem setdefault values"),
-           "update": _update, "fromkeys": _fromkeys},
-    set: {**_names(METERED, "add clear copy discard pop remove"),
-          **_names(ITERATING, """difference difference_update intersection
+    list: {**_names(METERED, "clear copy pop reverse"), **_names(scanning, "count index remove"),
+           **_names(growing, "append insert"), "extend": extend, "sort": sort},
+    tuple: _names(scanning, "count index"),
+    dict: {**_names(METERED, "clear copy items keys popitem values"),
+           **_names(keyed, "get pop setdefault"), "update": update, "fromkeys": fromkeys},
+    set: {**_names(METERED, "clear copy pop"), **_names(keyed, "add discard remove"),
+          **_names(iterating, """difference difference_update intersection
               intersection_update isdisjoint issubset issuperset symmetric_difference
               symmetric_difference_update union update""")},
-    frozenset: {**_names(METERED, "copy"), **_names(ITERATING, """difference
+    frozenset: {**_names(METERED, "copy"), **_names(iterating, """difference
               intersection isdisjoint issubset issuperset symmetric_difference union""")},
     int: _INT_NAMES,
     bool: _INT_NAMES,
     float: {**_names(DATA, "real imag"),
             **_names(METERED, "is_integer hex as_integer_ratio conjugate")},
     complex: {**_names(DATA, "real imag"), **_names(METERED, "conjugate")},
-    range: {**_names(DATA, "start stop step"), **_names(METERED, "count index")},
+    range: {**_names(DATA, "start stop step"), **_names(scanning, "count index")},
     slice: {**_names(DATA, "start stop step"), **_names(METERED, "indices")},
     datetime.date: {**_names(DATA, _DATE_DATA), **_names(METERED, _DATE_METHODS),
                     "strftime": _strftime},
@@ -247,8 +242,4 @@ def value_attribute(obj, name: str):
         return getattr(obj, name)
     if kind == METERED:
         return metered(getattr(obj, name))
-    if kind == ITERATING:
-        return iterating(getattr(obj, name))
-    if name in _PADDED:
-        return kind(getattr(obj, name))
-    return kind(obj)
+    return kind(obj, name)

@@ -3,9 +3,11 @@
 Code never gets a real module: it gets a `SafeModule` holding an explicit
 list of members, so `json.codecs`, `random._os` or `string.Formatter` (the
 routes of CVE-2021-32674 and CVE-2021-32807) simply do not exist there.
-Members that can work for long in C take bounded arguments; the random
-functions draw from a generator of their own, so code cannot reseed the one
-the rest of the process uses.
+Members that can work for long in C take bounded arguments, or have their
+work checked first (`json.loads` from the text it decodes, counting the
+memory its values will take; `string.capwords` as the split it makes); the
+random functions draw from a generator of their own, so code cannot reseed
+the one the rest of the process uses.
 """
 
 import datetime
@@ -15,10 +17,11 @@ import random
 import string
 
 from objweb.security.sandbox.bindings import CodeView
+from objweb.security.sandbox.costs import json_decoding
 from objweb.security.sandbox.formatting import measured
 from objweb.security.sandbox.iteration import collect
-from objweb.security.sandbox.limits import cost_of
 from objweb.security.sandbox.run import current_run
+from objweb.security.sandbox.textmethods import join, splitting
 
 ALLOWED_MODULES = ("math", "random", "string", "datetime", "json")
 
@@ -90,9 +93,19 @@ def _lcm(*numbers):
     return math.lcm(*numbers)
 
 
+def _fsum(iterable):
+    return math.fsum(collect(iterable))
+
+
+def _dist(first, second):
+    return math.dist(collect(first), collect(second))
+
+
 def _math_members() -> dict:
     members = {name: getattr(math, name) for name in dir(math) if not name.startswith("_")}
-    members.update(factorial=_factorial, comb=_comb, perm=_perm, prod=_prod, lcm=_lcm)
+    # fsum and dist iterate their arguments in C: through the guard, a folder too.
+    members.update(factorial=_factorial, comb=_comb, perm=_perm, prod=_prod, lcm=_lcm,
+                   fsum=_fsum, dist=_dist)
     return members
 
 
@@ -120,26 +133,44 @@ def _randbytes(size):
     return _generator.randbytes(size)
 
 
+_CHOOSABLE = (str, bytes, list, tuple, range)
+
+
+def _choice(sequence):
+    # random.choice takes len() and items of whatever it is given, a folder too.
+    if not isinstance(sequence, _CHOOSABLE):
+        raise TypeError("choice() takes a list, a tuple, a text or a range")
+    return _generator.choice(sequence)
+
+
 def _shuffle(sequence):
     if type(sequence) is not list:
         raise TypeError("shuffle() takes a list")
     _generator.shuffle(sequence)
 
 
-_RANDOM_NAMES = """random uniform randint randrange choice triangular betavariate
+_RANDOM_NAMES = """random uniform randint randrange triangular betavariate
     expovariate gammavariate gauss lognormvariate normalvariate vonmisesvariate
     paretovariate weibullvariate seed"""
 
 
 def _random_members() -> dict:
     members = {name: getattr(_generator, name) for name in _RANDOM_NAMES.split()}
-    members.update(choices=_choices, sample=_sample, getrandbits=_getrandbits,
+    members.update(choice=_choice, choices=_choices, sample=_sample, getrandbits=_getrandbits,
                    randbytes=_randbytes, shuffle=_shuffle)
     return members
 
 
 _STRING_NAMES = """ascii_letters ascii_lowercase ascii_uppercase digits hexdigits
-    octdigits punctuation printable whitespace capwords"""
+    octdigits punctuation printable whitespace"""
+
+
+def _capwords(text, sep=None):
+    # string.capwords splits and joins in C: through the guarded split and join.
+    if not isinstance(text, str):
+        raise TypeError("capwords() takes a text")
+    words = splitting(text, "split")(sep)
+    return join(" " if sep is None else sep, "join")(word.capitalize() for word in words)
 
 
 _MAX_JSON_LAYOUT = 16
@@ -200,16 +231,20 @@ def _dumps(value, *, indent=None, sort_keys=False, separators=None, ensure_ascii
 def _loads(text):
     if not isinstance(text, (str, bytes)):
         raise TypeError("loads() takes a text")
-    value = json.loads(text)
-    _budget().charge(cost_of(value))
-    return value
+    work, memory = json_decoding(text)
+    budget = _budget()
+    budget.check_cost(work, f"to decode a JSON text of {len(text)} characters")
+    # Charged before decoding: what the values will hold, nested ones included.
+    budget.charge(memory)
+    return json.loads(text)
 
 
 def _module_members() -> dict[str, dict]:
     return {
         "math": _math_members(),
         "random": _random_members(),
-        "string": {name: getattr(string, name) for name in _STRING_NAMES.split()},
+        "string": {**{name: getattr(string, name) for name in _STRING_NAMES.split()},
+                   "capwords": _capwords},
         "datetime": {name: getattr(datetime, name) for name in
                      ("date", "datetime", "time", "timedelta", "timezone", "MINYEAR", "MAXYEAR")},
         "json": {"dumps": _dumps, "loads": _loads, "JSONDecodeError": json.JSONDecodeError},

@@ -4,15 +4,23 @@
 run for minutes in C, where the time budget cannot stop them. The compiler
 sends `*`, `**`, `<<`, `%` and `+` (and their augmented forms) here; each
 estimates the size of its result and refuses one past the limits before
-Python starts building it.
+Python starts building it. The other operators go through one guard that
+refuses objects of the site and views as operands: `{}.keys() | folder` or
+`d |= folder` would list a folder's names in C. Integers stay within the
+bits arithmetic may build, whichever operator grows them; `pow` with a
+modulus and the set operators have their work checked first.
 """
 
+import math
 import operator
 
+from objweb.security.sandbox.bindings import CodeView
+from objweb.security.sandbox.costs import HASH_INSERT, modular_pow_cost
 from objweb.security.sandbox.formatting import percent_format
-from objweb.security.sandbox.iteration import collect
+from objweb.security.sandbox.iteration import collect, is_content
 from objweb.security.sandbox.limits import cost_of
 from objweb.security.sandbox.run import current_run
+from objweb.security.sandbox.work import check_keys, check_pairs
 
 _TEXTS = (str, bytes)
 _SEQUENCES = (str, bytes, list, tuple)
@@ -32,6 +40,17 @@ def _check_sequence(budget, sequence, length: int) -> None:
 def _charged(budget, value):
     budget.charge(cost_of(value))
     return value
+
+
+# Below this many bits an integer sum or difference is never checked.
+_SMALL_INT_BITS = 64
+_SMALL_INT = 1 << _SMALL_INT_BITS
+
+
+def _check_growth(left: int, right: int) -> None:
+    bits = max(left.bit_length(), right.bit_length())
+    if bits > _SMALL_INT_BITS:
+        current_run().budget.check_int_bits(bits + 1)
 
 
 def guarded_mul(left, right):
@@ -58,9 +77,11 @@ def guarded_pow(base, exponent, modulus=None):
             if _is_int(modulus):
                 budget.check_int_bits(modulus.bit_length())
                 budget.check_int_bits(exponent.bit_length())
+                budget.check_cost(modular_pow_cost(base, exponent, modulus),
+                                  "a power with a modulus")
             return pow(base, exponent, modulus)
         if exponent > 0 and abs(base) > 1:
-            budget.check_int_bits(exponent * base.bit_length())
+            budget.check_int_bits(int(exponent * math.log2(abs(base))) + 1)
     if modulus is not None:
         return pow(base, exponent, modulus)
     return base ** exponent
@@ -77,11 +98,16 @@ def guarded_lshift(value, shift):
 
 def guarded_add(left, right):
     """Return `left + right`, refusing a joined sequence past the limits (`_add_`)."""
+    if type(left) is int and type(right) is int \
+            and -_SMALL_INT < left < _SMALL_INT and -_SMALL_INT < right < _SMALL_INT:
+        return left + right
     budget = current_run().budget
     budget.tick()
     if isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
         _check_sequence(budget, left, len(left) + len(right))
         return _charged(budget, left + right)
+    if type(left) is int and type(right) is int:
+        _check_growth(left, right)
     return left + right
 
 
@@ -91,6 +117,58 @@ def guarded_mod(left, right):
     if isinstance(left, _TEXTS):
         return percent_format(left, right)
     return left % right
+
+
+_OPERATIONS = {
+    "-": operator.sub, "/": operator.truediv, "//": operator.floordiv,
+    ">>": operator.rshift, "&": operator.and_, "|": operator.or_, "^": operator.xor,
+    "@": operator.matmul,
+    "-=": operator.isub, "/=": operator.itruediv, "//=": operator.ifloordiv,
+    ">>=": operator.irshift, "&=": operator.iand, "|=": operator.ior,
+    "^=": operator.ixor, "@=": operator.imatmul,
+}
+_NUMBERS = frozenset({int, float, bool})
+# Views that take any iterable as the other operand of | & - ^, and hash its items in C.
+_DICT_VIEWS = (type({}.keys()), type({}.items()))
+_HASHED = (set, frozenset, dict) + _DICT_VIEWS
+
+
+def _refuse_operand(value) -> None:
+    if is_content(value) or isinstance(value, CodeView):
+        raise TypeError(f"code cannot use a {getattr(value, 'type_name', type(value).__name__)} "
+                        f"as an operand")
+
+
+def _hashed_operands(budget, op: str, left, right) -> tuple:
+    """Return the operands of a set operation, any plain iterable drawn and its items checked."""
+    if op == "|=" and type(left) is dict and type(right) is not dict:
+        right = check_pairs(budget, collect(right, "a dict"), "a dict")
+    elif isinstance(left, _DICT_VIEWS) and not isinstance(right, _HASHED):
+        right = check_keys(budget, collect(right, "an operand"), "a set")
+    elif isinstance(right, _DICT_VIEWS) and not isinstance(left, _HASHED):
+        left = check_keys(budget, collect(left, "an operand"), "a set")
+    sizes = sum(len(operand) for operand in (left, right) if isinstance(operand, _HASHED))
+    budget.check_cost(sizes * HASH_INSERT, "a set operation")
+    return left, right
+
+
+def guarded_binop(op: str, left, right):
+    """Return `left op right` for `-`, `/`, `//`, `>>`, `&`, `|`, `^` and `@` (`_binop_`).
+
+    Objects of the site and views handed to code are refused as operands
+    (`TypeError`): set operators on dict views iterate their other operand in C.
+    """
+    if type(left) in _NUMBERS and type(right) in _NUMBERS:
+        if op[0] == "-" and type(left) is int and type(right) is int:
+            _check_growth(left, right)
+        return _OPERATIONS[op](left, right)
+    budget = current_run().budget
+    budget.tick()
+    _refuse_operand(left)
+    _refuse_operand(right)
+    if isinstance(left, _HASHED) or isinstance(right, _HASHED):
+        left, right = _hashed_operands(budget, op, left, right)
+    return _OPERATIONS[op](left, right)
 
 
 def _extend_in_place(target, addition):
@@ -107,11 +185,6 @@ _GUARDED = {
     "**=": guarded_pow,
     "<<=": guarded_lshift,
     "%=": guarded_mod,
-}
-_PLAIN = {
-    "-=": operator.isub, "/=": operator.itruediv, "//=": operator.ifloordiv,
-    ">>=": operator.irshift, "&=": operator.iand, "|=": operator.ior,
-    "^=": operator.ixor, "@=": operator.imatmul,
 }
 
 
@@ -130,4 +203,4 @@ def guarded_inplace(op: str, target, value):
         return target
     if op in _GUARDED:
         return _GUARDED[op](target, value)
-    return _PLAIN[op](target, value)
+    return guarded_binop(op, target, value)

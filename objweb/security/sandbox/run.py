@@ -7,6 +7,11 @@ proxy roles replace the user's roles, never the owner's limit. All the runs
 of one request share one `RunContext`: the budget, the user's own policy and
 the request's view. The outermost run's boundary turns a failure into a
 `CodeError` or `CodeLimitError` that says where it happened.
+
+Code one executable hands another runs with the rights of both: a macro of
+another Template (`call_as_part_of`), and every function, lambda and
+generator code makes, which stays bound to the run that made it
+(`call_as`), whoever calls it later.
 """
 
 import contextvars
@@ -21,19 +26,24 @@ from objweb.security.authentication import principal_by_login
 from objweb.security.policy import CODE_REFUSAL, Decision, Enforcement, SecurityPolicy
 from objweb.security.principals import ANONYMOUS_PRINCIPAL, current_principal
 from objweb.security.protections import MANAGE, VIEW
+from objweb.security.sandbox.costs import text_measure
 from objweb.security.sandbox.errors import CodeError, CodeLimitError
 from objweb.security.sandbox.limits import Budget, BudgetExceeded, Limits
 from objweb.traversal.location import path_of
 
 
 class CodePolicy(Enforcement):
-    """Allows what both the user (or the proxy roles) and the code's owner may do."""
+    """Allows what the user (or the proxy roles) and each of the code's owners may do.
+
+    Code has one owner; code running as part of other code (a macro, a
+    function another Script made) is limited by the owners of both.
+    """
 
     refusal = CODE_REFUSAL
 
-    def __init__(self, user: SecurityPolicy, owner: SecurityPolicy | None = None):
+    def __init__(self, user: SecurityPolicy, *owners: SecurityPolicy | None):
         self.user = user
-        self.owner = owner
+        self.owners = tuple(owner for owner in owners if owner is not None)
 
     @property
     def principal(self):
@@ -41,18 +51,29 @@ class CodePolicy(Enforcement):
         return self.user.principal
 
     def decide_action(self, action: str, obj) -> Decision:
-        """Return the decision for `action` on `obj`: the user's, then the owner's."""
+        """Return the decision for `action` on `obj`: the user's, then each owner's."""
         decision = self.user.decide_action(action, obj)
-        if decision and self.owner is not None:
-            return self.owner.decide_action(action, obj)
+        for owner in self.owners:
+            if not decision:
+                break
+            decision = owner.decide_action(action, obj)
         return decision
 
     def decide(self, permission: str | None, obj) -> Decision:
-        """Return the decision for `permission` on `obj`: the user's, then the owner's."""
+        """Return the decision for `permission` on `obj`: the user's, then each owner's."""
         decision = self.user.decide(permission, obj)
-        if decision and self.owner is not None:
-            return self.owner.decide(permission, obj)
+        for owner in self.owners:
+            if not decision:
+                break
+            decision = owner.decide(permission, obj)
         return decision
+
+    def narrowed(self, other: "CodePolicy") -> "CodePolicy":
+        """Return a policy allowing only what both this one and `other` allow."""
+        limits = (self.user, *self.owners)
+        added = [limit for limit in (other.user, *other.owners)
+                 if not any(limit is known for known in limits)]
+        return CodePolicy(self.user, *self.owners, *added) if added else self
 
 
 @dataclass(frozen=True)
@@ -186,16 +207,55 @@ def execute(executable, body: Callable[[Run], object], *, request=None,
     return contextvars.copy_context().run(_outermost, shared, executable, body)
 
 
-def _run(shared: RunContext, executable, body: Callable[[Run], object]):
-    run = Run(shared, executable, shared.policy_for(executable))
+def call_as(maker: Run, function, *args, **kwargs):
+    """Return `function(*args, **kwargs)` called as code of the run `maker`.
+
+    Called from another run, it acts with the rights of both: code never
+    gets more than its maker had, nor more than the code calling it.
+    """
+    current = _current.get()
+    if current is maker:
+        return function(*args, **kwargs)
+    if current is None:
+        raise NoRunError("restricted code runs only inside a Script or Template call")
+    joined = Run(current.context, maker.executable, maker.policy.narrowed(current.policy),
+                 maker.locate)
+    return _within(joined, function, args, kwargs)
+
+
+def call_as_part_of(executable, function, *args, **kwargs):
+    """Return `function(*args, **kwargs)` called, inside the current run, as code of `executable`.
+
+    It acts with the rights of the current run and of `executable`'s owner:
+    a macro of another Template is limited by both Templates' owners.
+    """
+    current = current_run()
+    policy = current.policy.narrowed(current.context.policy_for(executable))
+    part = Run(current.context, executable, policy, current.locate)
+    return _within(part, function, args, kwargs)
+
+
+def _within(run: Run, function, args, kwargs):
     token = _current.set(run)
     try:
-        return body(run)
+        return function(*args, **kwargs)
     except BaseException as error:
         _note_failure(run, error)
         raise
     finally:
         _current.reset(token)
+
+
+def _run(shared: RunContext, executable, body: Callable[[Run], object]):
+    run = Run(shared, executable, shared.policy_for(executable))
+    return _within(run, _ended, (body, run), {})
+
+
+def _ended(body: Callable[[Run], object], run: Run):
+    result = body(run)
+    # A stop the code swallowed (`return` in a `finally`) still ends the run.
+    run.budget.raise_if_stopped()
+    return result
 
 
 def _outermost(shared: RunContext, executable, body: Callable[[Run], object]):
@@ -220,6 +280,7 @@ def _outcome(shared: RunContext, error: BaseException) -> BaseException:
     if isinstance(error, (AccessDenied, TransientError)) \
             or not isinstance(error, (Exception, BudgetExceeded)):
         return error
+    _bound_texts(error, shared.budget.limits)
     failure = shared.failure
     where = _where(failure)
     detail = None
@@ -229,6 +290,31 @@ def _outcome(shared: RunContext, error: BaseException) -> BaseException:
         return CodeLimitError(f"The {where} {error} and was stopped; its changes were not kept.",
                               kind=error.kind, detail=detail)
     return CodeError(f"The {where} failed.", detail=detail)
+
+
+# The longest text of an error code raised that the answer and the log carry.
+ERROR_TEXT_LIMIT = 2000
+_CHAINED_ERRORS = 100
+
+
+def _bound_texts(error: BaseException, limits: Limits) -> None:
+    """Give `error`, and those it was raised from, texts of bearable length.
+
+    Code may raise `ValueError([s] * 10**6)`: its text would be written
+    after the run, by the log and the error page, out of reach of any limit.
+    """
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen and len(seen) < _CHAINED_ERRORS:
+        seen.add(id(error))
+        chars, work = text_measure(error.args, ERROR_TEXT_LIMIT, limits.max_operation_cost,
+                                   _no_tick)
+        if chars > ERROR_TEXT_LIMIT or work > limits.max_operation_cost:
+            error.args = (f"(a value of more than {ERROR_TEXT_LIMIT} characters, not shown)",)
+        error = error.__cause__ or error.__context__
+
+
+def _no_tick() -> None:
+    """Measuring an error's text once the run is over: no budget to check."""
 
 
 def _where(failure: Failure) -> str:

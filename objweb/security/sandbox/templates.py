@@ -6,7 +6,10 @@ templates) and i18n attributes, with the expression types of
 objweb's template class refuses what would run unrestricted there (`<?python
 ?>` blocks, variables named like Chameleon's internals), counts every piece
 of output against the run's limit, and checks the time budget at every
-repeat.
+repeat. A macro of another Template runs with the rights of both Templates'
+owners (and of the user): an Editor who shadows the name of a layout a
+Manager's Template acquires gets no more than the Editor's rights for it.
+The slots the using Template fills run inside the macro, with the same rights.
 """
 
 import itertools
@@ -28,7 +31,7 @@ from objweb.security.sandbox.expressions import (
     DictAttributesExpr, GuardedExistsExpr, NocallExpr, PathExpr, PythonExpr)
 from objweb.security.sandbox.iteration import collect
 from objweb.security.sandbox.modules import ModulesView
-from objweb.security.sandbox.run import Location, Run, execute
+from objweb.security.sandbox.run import Location, Run, call_as_part_of, execute
 from objweb.traversal.location import path_of
 
 EXPRESSION_TYPES = {
@@ -178,13 +181,35 @@ class RestrictedTemplate(PageTemplate):
         return {"nothing": None}
 
 
+class OwnedMacro:
+    """A macro as `metal:use-macro` gets it: rendered as code of its own Template."""
+
+    __slots__ = ("_macro", "_owner")
+
+    def __init__(self, macro, owner):
+        self._macro = macro
+        self._owner = owner
+
+    def include(self, *args) -> None:
+        """Render the macro into the using template's stream (Chameleon's call)."""
+        if self._owner is None:
+            # A template compiled alone, by trusted code, has no owner to add.
+            return self._macro.include(*args)
+        return call_as_part_of(self._owner, self._macro.include, *args)
+
+
 class MacroCollection(CodeView):
-    """`template/macros`: the macros a template defines, by name."""
+    """`template/macros`: the macros a template defines, by name.
 
-    __slots__ = ("_template",)
+    `owner` is the Template object whose source defines them (None for a
+    template compiled alone by trusted code).
+    """
 
-    def __init__(self, template: RestrictedTemplate):
+    __slots__ = ("_template", "_owner")
+
+    def __init__(self, template: RestrictedTemplate, owner=None):
         self._template = template
+        self._owner = owner
 
     @property
     def __code_names__(self) -> frozenset:
@@ -192,12 +217,12 @@ class MacroCollection(CodeView):
 
     def __getattr__(self, name: str):
         try:
-            return self._template.macros[name]
+            return self.__code_item__(name)
         except KeyError:
             raise AttributeError(name) from None
 
     def __code_item__(self, key):
-        return self._template.macros[key]
+        return OwnedMacro(self._template.macros[key], self._owner)
 
 
 class CompiledTemplate:
@@ -219,8 +244,9 @@ class CompiledTemplate:
 
     @property
     def macros(self) -> MacroCollection:
-        """The macros of the template."""
-        return MacroCollection(self.program)
+        """The macros of the template, each rendered as code of the Template it was compiled for."""
+        owner = self._owner() if self._owner is not None else None
+        return MacroCollection(self.program, owner)
 
     def owner_label(self) -> str:
         """Return the path of the Template this was compiled for, if it is still known."""
