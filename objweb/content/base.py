@@ -12,17 +12,19 @@ from persistent import Persistent
 from objweb.content.schema import TITLE, convert_values
 from objweb.errors import ValidationError
 from objweb.security import protections
+from objweb.security import ownership
 from objweb.security import settings as security_settings
-from objweb.security.principals import current_user_id
+from objweb.security.principals import current_principal
 
 
 class Item(Persistent):
     """A persistent object with a title, a name, a parent, times and an owner.
 
     `created` and `modified` are seconds since the epoch. `owner` is the id
-    of the user who created the object (None for objects made by trusted code
-    with no user). Changing fields goes through `edit`, which validates
-    everything before changing anything.
+    of the user who owns the object (None for objects made by trusted code
+    with no user); the object stores it with the user folder that defines
+    that user (see `objweb.security.ownership`). Changing fields goes through
+    `edit`, which validates everything before changing anything.
     """
 
     type_name = "Item"
@@ -32,7 +34,8 @@ class Item(Persistent):
     __protections__ = {}
     is_container = False
     is_acquirable = False
-    owner = None
+    # The fields that hold code that runs with its owner's rights.
+    code_fields: tuple = ()
     _security = None
     # What Scripts and Templates may read besides the fields (each readable
     # with its read_action), and the action guarding each name; anything not
@@ -48,8 +51,22 @@ class Item(Persistent):
         now = time.time()
         self.created = now
         self.modified = now
-        self.owner = current_user_id()
+        self._owner = ownership.ownership_of(current_principal())
         self.title = TITLE.convert(title)
+
+    @property
+    def owner(self) -> str | None:
+        """The id of the user who owns this object, or None."""
+        return ownership.owner_id(ownership.stored_ownership(self))
+
+    @owner.setter
+    def owner(self, user_id: str | None) -> None:
+        self.change_owner(user_id)
+
+    @property
+    def is_executable(self) -> bool:
+        """Whether this object holds code that runs with its owner's rights."""
+        return bool(self.code_fields)
 
     def touch(self) -> None:
         """Record that the object changed now."""
@@ -65,6 +82,17 @@ class Item(Persistent):
         self.apply_values(converted)
         self.touch()
 
+    def set_ownership(self, record) -> None:
+        """Store an ownership record as it is (see `objweb.security.ownership`).
+
+        Raises `ValidationError` for a record no object may carry.
+        """
+        if not ownership.is_well_formed(record):
+            raise ValidationError("not an ownership record", "owner")
+        self._owner = record
+        # An object stored before pairs keeps its bare owner id under the contract's name.
+        vars(self).pop(ownership.LEGACY_ATTRIBUTE, None)
+
     def apply_values(self, values: dict) -> None:
         """Store already-validated field values; types with derived state override this."""
         for name, value in values.items():
@@ -77,10 +105,16 @@ class Item(Persistent):
         """
 
     def change_owner(self, user_id: str | None) -> None:
-        """Make `user_id` the owner of this object (None: no owner)."""
+        """Make `user_id` the owner of this object (None: no owner).
+
+        The owner is the user of that name in the nearest user folder above
+        the object that holds one (Zope's rule); where none does yet, the
+        site's user of that name (see `objweb.security.ownership`). Raises
+        `ValidationError` for an id that is not text.
+        """
         if user_id is not None and (not isinstance(user_id, str) or not user_id):
             raise ValidationError("an owner is a user id", "owner")
-        self.owner = user_id
+        self.set_ownership(None if user_id is None else ownership.ownership_by_id(self, user_id))
 
     def manage_permission(self, permission: str, roles=(), acquire: bool = True) -> None:
         """Give `permission` to `roles` here, adding the parent's roles if `acquire`.

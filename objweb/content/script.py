@@ -29,6 +29,7 @@ class Script(Item):
     is_acquirable = True
     __fields__ = (TITLE, PARAMS, BODY, PROXY_ROLES)
     __protections__ = {protections.CHANGE: CHANGE_CODE, protections.CREATE: CHANGE_CODE}
+    code_fields = ("params", "body")
     proxy_roles: tuple = ()
 
     def __init__(self, title: str = "", params: str = "", body: str = ""):

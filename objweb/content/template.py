@@ -24,6 +24,7 @@ class Template(Item):
     __fields__ = (TITLE, SOURCE)
     __protections__ = {protections.CHANGE: CHANGE_CODE, protections.CREATE: CHANGE_CODE}
     __code_access__ = {"macros": protections.VIEW}
+    code_fields = ("source",)
 
     def __init__(self, title: str = "", source: str = ""):
         super().__init__(title)

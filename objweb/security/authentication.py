@@ -47,7 +47,8 @@ def principal_for(user, user_folder, domain) -> Principal:
     if getattr(domain, "__parent__", None) is None:
         domain = None
     return Principal(id=user.id, title=user.title or user.id, roles=roles,
-                     groups=frozenset(user.groups), domain=domain)
+                     groups=frozenset(user.groups), domain=domain,
+                     user_folder=path_of(user_folder))
 
 
 def find_user(obj, login: str):
