@@ -14,7 +14,8 @@ from objweb.errors import ValidationError
 from objweb.security import protections
 from objweb.security import ownership
 from objweb.security import settings as security_settings
-from objweb.security.principals import current_principal
+from objweb.security.principals import TRUSTED_CODE, current_principal
+from objweb.security.sandbox.run import active_run
 
 
 class Item(Persistent):
@@ -24,7 +25,8 @@ class Item(Persistent):
     of the user who owns the object (None for objects made by trusted code
     with no user); the object stores it with the user folder that defines
     that user (see `objweb.security.ownership`). Changing fields goes through
-    `edit`, which validates everything before changing anything.
+    `edit`, which validates everything before changing anything; whoever
+    changes a field in `code_fields` becomes the owner.
     """
 
     type_name = "Item"
@@ -34,7 +36,7 @@ class Item(Persistent):
     __protections__ = {}
     is_container = False
     is_acquirable = False
-    # The fields that hold code that runs with its owner's rights.
+    # The fields that hold code that runs: writing them makes the writer the owner.
     code_fields: tuple = ()
     _security = None
     # What Scripts and Templates may read besides the fields (each readable
@@ -79,8 +81,31 @@ class Item(Persistent):
         nothing changed.
         """
         converted = convert_values(self, values)
+        writes_code = any(name in self.code_fields and value != getattr(self, name, None)
+                          for name, value in converted.items())
         self.apply_values(converted)
+        if writes_code:
+            self._owner_for_new_code()
         self.touch()
+
+    def _owner_for_new_code(self) -> None:
+        """Make whoever wrote new code into this object its owner, as Zope's ownership intends.
+
+        Code that someone changed runs with their rights, never its former
+        owner's. Inside a Script or Template run the writer is that code's
+        owner (or its user, for code with no owner); trusted code with no
+        user keeps the owner.
+        """
+        run = active_run()
+        if run is not None:
+            record = ownership.pinned(run.executable, ownership.stored_ownership(run.executable))
+            if record is None:
+                record = ownership.ownership_of(run.context.user_policy.principal, self)
+        elif current_principal() == TRUSTED_CODE:
+            return
+        else:
+            record = ownership.ownership_of(current_principal(), self)
+        self.set_ownership(record)
 
     def set_ownership(self, record) -> None:
         """Store an ownership record as it is (see `objweb.security.ownership`).

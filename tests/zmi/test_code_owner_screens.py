@@ -1,8 +1,8 @@
-"""The Security tab and code's owner: who owns it, and who may hand it to whom.
+"""The Edit and Security tabs and code's owner: whoever writes it owns it; none lends it out.
 
-The Manager of one folder (`fm`, see `takeover_site`) may take code in
-their folder over; only a Manager of the whole site may give code to
-someone else, since it runs with its owner's rights.
+The Manager of one folder (`fm`, see `takeover_site`) may write code in
+their folder and take code there over; only a Manager of the whole site may
+give code to someone else, since it runs with its owner's rights.
 """
 
 import pytest
@@ -40,6 +40,20 @@ def admin(takeover) -> Client:
 def owner_record(db, path: str):
     with objweb.site(db) as root:
         return objweb.find(root, path)._owner
+
+
+def test_finding_07_saving_code_on_the_edit_tab_makes_the_editor_its_owner(takeover, fm):
+    fm.post("/sub/tool/manage_edit", {"command": "save", "title": "Tool", "params": "",
+                                      "body": TAKEOVER})
+    assert owner_record(takeover, "/sub/tool") == ("/acl_users", FM)
+    TestApp(objweb.make_app(takeover)).get("/sub/tool", status=401)
+    assert banner_source(takeover) == BANNER
+
+
+def test_saving_code_unchanged_keeps_its_owner(takeover, admin):
+    admin.post("/sub/tool/manage_edit", {"command": "save", "title": "New title", "params": "",
+                                         "body": "return 'a tool'"})
+    assert owner_record(takeover, "/sub/tool") == ("/acl_users", ADMIN)
 
 
 def test_the_security_tab_names_the_owner_and_their_user_folder(takeover, fm):
