@@ -9,13 +9,41 @@ import time
 
 from persistent import Persistent
 
-from objweb.content.schema import TITLE, convert_values
+from objweb.content.properties import check_properties
+from objweb.content.schema import TITLE, convert_values, fields_of
 from objweb.errors import ValidationError
 from objweb.security import protections
 from objweb.security import ownership
 from objweb.security import settings as security_settings
 from objweb.security.principals import TRUSTED_CODE, current_principal
 from objweb.security.sandbox.run import active_run
+
+# Compiled code is kept on the object it came from, marked with this token:
+# no pickle can name an object made in this process, so whatever a stored
+# state holds is never taken for code this process compiled.
+_COMPILED_HERE = object()
+
+
+def keep_compiled(obj, compiled) -> None:
+    """Remember `compiled`, made in this process from `obj`'s source, until `obj` is unloaded."""
+    obj._v_compiled = (_COMPILED_HERE, compiled)
+
+
+def kept_compiled(obj):
+    """Return what `keep_compiled` remembered for `obj`, or None."""
+    kept = getattr(obj, "_v_compiled", None)
+    if type(kept) is tuple and len(kept) == 2 and kept[0] is _COMPILED_HERE:
+        return kept[1]
+    return None
+
+
+# What a type says about all its objects; an object's own state never says otherwise.
+_TYPE_FACTS = frozenset({"type_name", "is_container", "is_acquirable", "code_fields"})
+
+
+def _is_behaviour(found) -> bool:
+    """Whether a class attribute is a method or a property, which no stored value may hide."""
+    return callable(found) or isinstance(found, property)
 
 
 class Item(Persistent):
@@ -56,6 +84,16 @@ class Item(Persistent):
         self._owner = ownership.ownership_of(current_principal())
         self.title = TITLE.convert(title)
 
+    def __setstate__(self, state):
+        # Volatile and persistence attributes belong to this process: a state
+        # read from storage (an import file, a database another program wrote)
+        # never brings any, so no cached or compiled form is taken on trust.
+        if isinstance(state, dict) and any(
+                isinstance(key, str) and key.startswith(("_v_", "_p_")) for key in state):
+            state = {key: value for key, value in state.items()
+                     if not (isinstance(key, str) and key.startswith(("_v_", "_p_")))}
+        super().__setstate__(state)
+
     @property
     def owner(self) -> str | None:
         """The id of the user who owns this object, or None."""
@@ -69,6 +107,35 @@ class Item(Persistent):
     def is_executable(self) -> bool:
         """Whether this object holds code that runs with its owner's rights."""
         return bool(self.code_fields)
+
+    def check_stored_state(self) -> None:
+        """Check state that did not come through `edit` as `edit` would, and derive the rest again.
+
+        For objects read from an export file: a field value `edit` would
+        refuse is refused, and what is derived from other state (a folder's
+        length, a file's size) is computed anew. Raises `ValidationError`.
+        """
+        for field in fields_of(self):
+            if field.writable and field.kind != "base64":
+                value = getattr(self, field.name, None)
+                converted = field.convert(value)
+                if converted != value:
+                    setattr(self, field.name, converted)
+        for name in vars(self):
+            if name in _TYPE_FACTS or _is_behaviour(getattr(type(self), name, None)) \
+                    and name != ownership.LEGACY_ATTRIBUTE:
+                raise ValidationError(f"{name}: the type's own, not an attribute", name)
+        for name in ("created", "modified"):
+            moment = getattr(self, name, None)
+            if isinstance(moment, bool) or not isinstance(moment, (int, float)):
+                raise ValidationError(f"{name}: not a time", name)
+        if not ownership.is_well_formed(ownership.stored_ownership(self)):
+            raise ValidationError("the owner is not an ownership record", "owner")
+        try:
+            security_settings.check_settings(self)
+        except ValueError as error:
+            raise ValidationError(str(error), "security") from None
+        check_properties(self)
 
     def touch(self) -> None:
         """Record that the object changed now."""

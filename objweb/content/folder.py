@@ -15,7 +15,7 @@ from BTrees.OOBTree import OOBTree
 
 from objweb.content.base import Item
 from objweb.content.chunks import keeps_blobs
-from objweb.errors import NameInUseError, NotFoundError
+from objweb.errors import NameInUseError, NotFoundError, ValidationError
 from objweb.names import check_name
 from objweb.security import ownership
 from objweb.security.principals import current_principal
@@ -131,6 +131,18 @@ class Folder(Item):
         obj.__parent__ = self
         _settle_owner(obj)
         return obj
+
+    def check_stored_state(self) -> None:
+        """Check the state as `Item` does; count the items again (the count is derived).
+
+        Raises `ValidationError`.
+        """
+        super().check_stored_state()
+        if not isinstance(self._items, OOBTree) or not isinstance(self._count, Length):
+            raise ValidationError("the items are not a folder's", "items")
+        count = len(self._items)
+        if self._count() != count:
+            self._count.set(count)
 
     def check_container(self, container) -> None:
         """Let the items, too, fit the database they join (files need blobs or chunks)."""
