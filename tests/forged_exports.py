@@ -91,7 +91,7 @@ def assemble(found: list[dict]) -> bytes:
 
 
 def forge(data: bytes, type_name: str, change) -> bytes:
-    """Return `data` with `change(state)` applied to the state of every record of class `type_name`.
+    """Return `data` with `change(state)` applied to every record of class `type_name`.
 
     `change` edits the state in place or returns a replacement.
     """
@@ -108,7 +108,7 @@ def forge(data: bytes, type_name: str, change) -> bytes:
 
 
 def forge_stored(storage, oid: bytes, change) -> None:
-    """Rewrite the state `storage` holds for `oid` with `change(state)`, in a transaction of its own.
+    """Rewrite the state `storage` holds for `oid` with `change(state)`, in its own transaction.
 
     As a record a forged import stored before objweb refused them would sit there.
     """

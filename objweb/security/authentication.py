@@ -68,7 +68,8 @@ def authenticate(obj, login: str, password: str) -> Principal | None:
     last minute are accepted without hashing again (see `credentials`).
     """
     found = find_user(obj, login)
-    if found is not None:
+    # A user with no password (one imported, or copied without it) cannot log in.
+    if found is not None and found[0].password_hash is not None:
         user, user_folder, _domain = found
         where = path_of(user_folder)
         if verified_credentials.is_proven(where, login, password, user.password_hash):

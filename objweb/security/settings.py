@@ -95,6 +95,16 @@ def _are_roles(roles) -> bool:
     return isinstance(roles, frozenset) and all(isinstance(role, str) for role in roles)
 
 
+def carries_settings(obj) -> tuple[bool, bool]:
+    """Return (whether `obj` sets permissions, roles or a block; whether it gives local roles)."""
+    settings = settings_of(obj)
+    if settings is None:
+        return False, False
+    changes_permissions = bool(settings.permissions or settings.defined_roles
+                               or settings.block_local_roles)
+    return changes_permissions, bool(settings.local_roles)
+
+
 def valid_roles(obj) -> list[str]:
     """Return the roles known at `obj`: the built-in ones and those defined above."""
     defined = set()

@@ -176,6 +176,16 @@ def test_derived_state_is_made_again(target, data):
         assert len(root["box"]) == 5
 
 
+def test_trusted_code_may_keep_an_old_bare_owner(target, data):
+    def old_owner(state):
+        del state["_owner"]
+        state["owner"] = "member"
+    with imported(target, forge(data, "Page", old_owner), keep_owners=True) as root:
+        page = root["box"]["page"]
+        assert page.owner == "member"
+        assert page.__dict__.get("owner") == "member"
+
+
 # -- records -----------------------------------------------------------------------------
 
 def test_a_record_nothing_refers_to_is_refused(target, data):

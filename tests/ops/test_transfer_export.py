@@ -12,7 +12,8 @@ from BTrees.OOBTree import OOBTree
 
 import objweb
 from objweb import File, Folder, Image, Page, UserFolder
-from objweb.content.transfer import check_export_file, copy_of, export_subtree, import_subtree
+from objweb.content.transfer import (
+    check_export_file, copy_of, copy_to, export_subtree, import_subtree)
 from objweb.errors import NameInUseError, StorageError, ValidationError
 from objweb.security.settings import local_roles_of, permission_setting
 
@@ -59,7 +60,7 @@ def test_export_round_trips_content_blobs_owners_and_local_roles(site_db):
     data = export_bytes(site_db)
     target = fresh_site()
     with objweb.site(target) as root:
-        import_subtree(root, io.BytesIO(data))
+        import_subtree(root, io.BytesIO(data), keep_owners=True)
     with objweb.site(target) as root:
         news = root["news"]
         assert sorted(news.keys()) == ["acl_users", "hello", "logo", "report"]
@@ -298,6 +299,16 @@ def test_copy_of_keeps_everything_including_passwords(site_db):
         assert copy["acl_users"].check_password("editor", "editor-pw") is True
         assert local_roles_of(copy)["editor"] == {"Owner"}
         assert original.__parent__ is root
+
+
+def test_a_trusted_copy_to_a_folder_keeps_owners_and_passwords(site_db):
+    with objweb.site(site_db) as root:
+        copy = copy_to(root["news"], root, "news-copy")
+        assert copy.__parent__ is root and copy.__name__ == "news-copy"
+    with objweb.site(site_db) as root:
+        copy = root["news-copy"]
+        assert copy.owner == "admin" and copy["hello"].owner == "editor"
+        assert copy["acl_users"].check_password("editor", "editor-pw") is True
 
 
 def test_copy_is_independent_of_the_original(site_db):

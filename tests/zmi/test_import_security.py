@@ -1,8 +1,9 @@
 """Import and paste through the management screens, by the Manager of one folder.
 
 The folder Manager (`fm`, see `takeover_site`) may import into and paste in
-their folder. Nothing they bring may run code of its own: no compiled form,
-no volatile attribute, no class or value a site does not store.
+their folder. Nothing they bring may run as anyone but them: no code from a
+file, no foreign owner, no proxy role they do not hold, no password of a
+planted user; and they need the right to create every type they bring.
 """
 
 import io
@@ -146,3 +147,155 @@ def test_finding_01_an_object_whose_parent_lies_is_refused(takeover, fm, site):
     page = import_into(fm, "/sub", forge(data, "Page", lying_parent), name="copy", status=400)
     assert "does not say it is there" in error_of(page)
     assert names_in(takeover, "/sub") == ["box", "tool"]
+
+
+# -- finding 5: foreign owners, proxy roles, add permissions and passwords -----------
+
+def test_finding_05_an_import_belongs_to_the_importer_with_only_their_proxy_roles(
+        takeover, fm, site):
+    site(lambda root: root.add("attack", Script(body=TAKEOVER)).set_proxy_roles(["Manager"]))
+    data = exported(takeover, "/attack")
+    import_into(fm, "/sub", data, name="evil")
+    anonymous = TestApp(objweb.make_app(takeover))
+    anonymous.get("/sub/evil", status=401)
+    assert banner_source(takeover) == BANNER
+    with objweb.site(takeover) as root:
+        evil = root["sub"]["evil"]
+        assert evil.owner == FM and evil._owner == ("/acl_users", FM)
+        # fm is Manager here, so the role stays; it gives the code no more than fm has.
+        assert evil.proxy_roles == ("Manager",)
+
+
+def test_finding_05_proxy_roles_the_importer_does_not_hold_are_dropped(takeover, site):
+    site(lambda root: root["acl_users"].add_user("coder", "coder-Pw-1"))
+    site(lambda root: root["sub"].manage_setLocalRoles("coder", ["Editor"]))
+    site(lambda root: root["sub"].manage_permission(
+        "Import/Export objects", roles=["Editor", "Manager"]))
+    site(lambda root: root["sub"].manage_permission(
+        "Change scripts and templates", roles=["Editor", "Manager"]))
+    coder = client(takeover, basic_auth("coder", "coder-Pw-1"))
+    import_into(coder, "/sub", exported(takeover, "/sub/tool"), name="mine")
+    with objweb.site(takeover) as root:
+        assert root["sub"]["mine"].owner == "coder"
+        assert root["sub"]["mine"].proxy_roles == ()
+
+
+def test_finding_05_every_imported_object_needs_the_right_to_create_it(takeover, site):
+    site(lambda root: root["acl_users"].add_user("ed", "ed-Pw-1", roles=["Editor"]))
+    site(lambda root: root["sub"].manage_permission(
+        "Import/Export objects", roles=["Editor", "Manager"]))
+    site(lambda root: root["sub"].add("box", Folder()).add("code", Script(body="return 1")))
+    data = exported(takeover, "/sub/box")
+    site(lambda root: root["sub"].remove("box"))
+    ed = client(takeover, basic_auth("ed", "ed-Pw-1"))
+    import_into(ed, "/sub", data, status=403)
+    assert names_in(takeover, "/sub") == ["tool"]
+    # Without the code inside, the same Editor may import the folder.
+    site(lambda root: root["sub"].add("box", Folder()).add("page", Page()))
+    plain = exported(takeover, "/sub/box")
+    site(lambda root: root["sub"].remove("box"))
+    import_into(ed, "/sub", plain)
+    assert names_in(takeover, "/sub/box") == ["page"]
+
+
+@pytest.mark.parametrize("setting", [
+    lambda folder: folder.manage_setLocalRoles("ed", ["Manager"]),
+    lambda folder: folder.manage_permission("Change scripts and templates", roles=["Editor"]),
+], ids=["local roles", "permissions"])
+def test_finding_05_imported_security_settings_need_the_rights_to_make_them(
+        takeover, site, setting):
+    site(lambda root: root["acl_users"].add_user("ed", "ed-Pw-1", roles=["Editor"]))
+    site(lambda root: root["sub"].manage_permission(
+        "Import/Export objects", roles=["Editor", "Manager"]))
+    site(lambda root: setting(root["sub"].add("open", Folder())))
+    data = exported(takeover, "/sub/open")
+    site(lambda root: root["sub"].remove("open"))
+    ed = client(takeover, basic_auth("ed", "ed-Pw-1"))
+    import_into(ed, "/sub", data, status=403)
+    assert names_in(takeover, "/sub") == ["tool"]
+
+
+def test_finding_05_a_planted_user_cannot_log_in(takeover, fm, site):
+    site(lambda root: root["sub"].add("team", Folder()).add("acl_users", UserFolder()))
+    site(lambda root: root["sub"]["team"]["acl_users"].add_user("plant", "plant-Pw-1",
+                                                                roles=["Manager"]))
+    with objweb.site(takeover) as root:
+        planted_hash = root["sub"]["team"]["acl_users"].get_user("plant").password_hash
+    data = exported(takeover, "/sub/team")
+    site(lambda root: root["sub"].remove("team"))
+    assert b"argon2" not in data  # an export never carries one: the attacker writes it in
+
+    def plant(state):
+        state["password_hash"] = planted_hash
+
+    import_into(fm, "/sub", forge(data, "User", plant))
+    app = TestApp(objweb.make_app(takeover))
+    app.get("/sub/team/manage_contents", headers=basic_auth("plant", "plant-Pw-1"), status=401)
+    with objweb.site(takeover) as root:
+        assert root["sub"]["team"]["acl_users"].get_user("plant").password_hash is None
+
+
+def test_finding_05_a_paste_belongs_to_the_paster(takeover, fm, site):
+    site(lambda root: root["acl_users"].update_user(FM, roles=["Editor"]))
+    site(lambda root: root.add("lib", Folder()).add("attack", Script(body=TAKEOVER)))
+    site(lambda root: root["lib"]["attack"].set_proxy_roles(["Manager"]))
+    fm.post("/lib/manage_contents", {"command": "copy", "names": "attack"})
+    fm.post("/sub/manage_contents", {"command": "paste"})
+    TestApp(objweb.make_app(takeover)).get("/sub/attack", status=401)
+    assert banner_source(takeover) == BANNER
+    with objweb.site(takeover) as root:
+        assert root["sub"]["attack"].owner == FM
+        assert root["lib"]["attack"].owner == ADMIN
+
+
+def test_finding_05_everything_a_paste_copies_belongs_to_the_paster(takeover, fm, site):
+    site(lambda root: root["acl_users"].update_user(FM, roles=["Editor"]))
+    site(lambda root: root.add("lib", Folder()).add("inner", Folder()).add(
+        "attack", Script(body=TAKEOVER)).set_proxy_roles(["Manager"]))
+    fm.post("/manage_contents", {"command": "copy", "names": "lib"})
+    fm.post("/sub/manage_contents", {"command": "paste"})
+    with objweb.site(takeover) as root:
+        copied = root["sub"]["lib"]
+        assert {obj._owner for obj in (copied, copied["inner"], copied["inner"]["attack"])} \
+            == {("/acl_users", FM)}
+    TestApp(objweb.make_app(takeover)).get("/sub/lib/inner/attack", status=401)
+    assert banner_source(takeover) == BANNER
+
+
+def test_finding_05_a_copied_user_folder_keeps_passwords_only_for_user_managers(
+        takeover, fm, site):
+    site(lambda root: root["acl_users"].update_user(FM, roles=["Editor"]))
+    site(lambda root: root.add("team", Folder()).add("acl_users", UserFolder()))
+    site(lambda root: root["team"]["acl_users"].add_user("member", "member-Pw-1"))
+    fm.post("/team/manage_contents", {"command": "copy", "names": "acl_users"})
+    fm.post("/sub/manage_contents", {"command": "paste"})
+    admin = client(takeover, ADMIN_AUTH, folder="")
+    admin.post("/team/manage_contents", {"command": "copy", "names": "acl_users"})
+    site(lambda root: root.add("other", Folder()))
+    admin.post("/other/manage_contents", {"command": "paste"})
+    with objweb.site(takeover) as root:
+        assert root["sub"]["acl_users"].check_password("member", "member-Pw-1") is False
+        assert root["other"]["acl_users"].check_password("member", "member-Pw-1") is True
+        assert root["team"]["acl_users"].check_password("member", "member-Pw-1") is True
+
+
+def test_a_paste_needs_the_right_to_create_everything_inside(takeover, site):
+    site(lambda root: root["acl_users"].add_user("ed", "ed-Pw-1", roles=["Editor"]))
+    site(lambda root: root.add("box", Folder()).add("code", Template(source="<p/>")))
+    ed = client(takeover, basic_auth("ed", "ed-Pw-1"), folder="")
+    site(lambda root: root.add("target", Folder()))
+    for operation in ("copy", "cut"):
+        ed.post("/manage_contents", {"command": operation, "names": "box"})
+        ed.post("/target/manage_contents", {"command": "paste"}, status=403)
+        assert names_in(takeover, "/target") == []
+    assert names_in(takeover, "/box") == ["code"]
+
+
+def test_a_moved_object_keeps_its_owner(takeover, site):
+    admin = client(takeover, ADMIN_AUTH, folder="")
+    site(lambda root: root.add("target", Folder()))
+    admin.post("/sub/manage_contents", {"command": "cut", "names": "tool"})
+    admin.post("/target/manage_contents", {"command": "paste"})
+    with objweb.site(takeover) as root:
+        assert root["target"]["tool"].owner == ADMIN
+        assert root["target"]["tool"].proxy_roles == ("Manager",)
