@@ -13,7 +13,7 @@ from ZODB.FileStorage import FileStorage
 
 import objweb
 from objweb import Script, Template
-from objweb.content.base import keep_compiled, kept_compiled
+from objweb.content import base
 from objweb.security.sandbox.scripts import CompiledScript
 from forged_exports import forge_stored
 from sandbox_support import policy_for
@@ -81,9 +81,9 @@ def test_a_stored_state_brings_no_volatile_attribute(stored, key):
 
 def test_only_what_this_process_compiled_is_kept():
     script = Script(body="return 1")
-    assert kept_compiled(script) is not None
+    assert base.kept_compiled(script) is not None
     script._v_compiled = CompiledScript(ESCAPE, "<forged>", script.params, script.body, ())
-    assert kept_compiled(script) is None
+    assert base.kept_compiled(script) is None
     assert script.compiled().code is not ESCAPE
-    keep_compiled(script, "anything")
-    assert kept_compiled(script) == "anything"
+    base.keep_compiled(script, "anything")
+    assert base.kept_compiled(script) == "anything"

@@ -93,10 +93,11 @@ def test_finding_05_objweb_import_gives_imported_code_no_foreign_owner(home):
     path = export_file(home, "/attack", "attack.zexp")
     result = run_objweb(["import", path, "/sub", "--name", "plain"], home)
     assert result.returncode == 0, result.stderr
+    anonymous_get(home, "/sub/plain", 401)
+    assert banner_of(home) == BANNER
     assert "Scripts and Templates belong to nobody" in result.stdout
     owned = run_objweb(["import", path, "/sub", "--name", "owned", "--owner", FM], home)
     assert f"{FM} owns everything imported." in owned.stdout
-    anonymous_get(home, "/sub/plain", 401)
     anonymous_get(home, "/sub/owned", 401)
     assert banner_of(home) == BANNER
     with stored_site(home) as root:

@@ -45,9 +45,9 @@ def owner_record(db, path: str):
 def test_finding_07_saving_code_on_the_edit_tab_makes_the_editor_its_owner(takeover, fm):
     fm.post("/sub/tool/manage_edit", {"command": "save", "title": "Tool", "params": "",
                                       "body": TAKEOVER})
-    assert owner_record(takeover, "/sub/tool") == ("/acl_users", FM)
     TestApp(objweb.make_app(takeover)).get("/sub/tool", status=401)
     assert banner_source(takeover) == BANNER
+    assert owner_record(takeover, "/sub/tool") == ("/acl_users", FM)
 
 
 def test_saving_code_unchanged_keeps_its_owner(takeover, admin):

@@ -254,12 +254,12 @@ def test_finding_05_everything_a_paste_copies_belongs_to_the_paster(takeover, fm
         "attack", Script(body=TAKEOVER)).set_proxy_roles(["Manager"]))
     fm.post("/manage_contents", {"command": "copy", "names": "lib"})
     fm.post("/sub/manage_contents", {"command": "paste"})
+    TestApp(objweb.make_app(takeover)).get("/sub/lib/inner/attack", status=401)
+    assert banner_source(takeover) == BANNER
     with objweb.site(takeover) as root:
         copied = root["sub"]["lib"]
         assert {obj._owner for obj in (copied, copied["inner"], copied["inner"]["attack"])} \
             == {("/acl_users", FM)}
-    TestApp(objweb.make_app(takeover)).get("/sub/lib/inner/attack", status=401)
-    assert banner_source(takeover) == BANNER
 
 
 def test_finding_05_a_copied_user_folder_keeps_passwords_only_for_user_managers(
