@@ -397,3 +397,8 @@ def test_files_without_blobs_are_imported_as_chunks():
     objweb.bootstrap(fresh)
     refused(fresh, forged, "the data is not a file's")
     fresh.close()
+
+
+def test_a_state_its_class_cannot_work_with_is_refused(target, data):
+    refused(target, forge(data, "PropertySheet", lambda state: state.update(names=(["when"],))),
+            "cannot be read at /box/page: TypeError")
