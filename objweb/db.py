@@ -22,7 +22,7 @@ from objweb.content.site import ROOT_KEY, ensure_site, site_root
 from objweb.errors import ObjwebError
 from objweb.ops.storages import REMOTE_SCHEMES, reporting_repairs, resolve_remote_uri
 from objweb.security.permissions import MANAGER
-from objweb.security.principals import Principal, acting_as
+from objweb.security.principals import TRUSTED_CODE, Principal, acting_as
 
 DEFAULT_URI = "file://var/Data.fs?blobstorage_dir=var/blobs"
 
@@ -134,13 +134,14 @@ def has_users(db: ZODB.DB) -> bool:
 def site(db: ZODB.DB, user: str | None = None) -> Iterator[Folder]:
     """Yield the root folder in a private transaction: commit on a clean exit, else abort.
 
-    Objects added inside the block are owned by `user`. The Python API is
-    trusted code: no permission is checked.
+    Objects added inside the block are owned by `user`, as a user of the
+    nearest user folder above them that holds that name; with no user they
+    have no owner. The Python API is trusted code: no permission is checked.
     """
     manager = transaction.TransactionManager(explicit=True)
     connection = db.open(transaction_manager=manager)
     try:
-        with acting_as(Principal(id=user)), manager:
+        with acting_as(Principal(id=user) if user else TRUSTED_CODE), manager:
             root = ensure_site(connection)
             yield root
             if user:

@@ -44,6 +44,13 @@ class ChunkedData(Persistent):
         return copy
 
 
+    def is_well_formed(self) -> bool:
+        """Whether the chunks are a tuple of chunks of bytes, as the writer leaves them."""
+        return isinstance(self.chunks, tuple) and all(
+            isinstance(chunk, Chunk) and type(chunk.data) is bytes
+            and len(chunk.data) <= CHUNK_SIZE for chunk in self.chunks)
+
+
 class _ChunkWriter:
     """Collects written bytes into chunks; stores them on close."""
 

@@ -101,6 +101,25 @@ class File(Item):
         self.content_changed()
         return size
 
+    def check_stored_state(self) -> None:
+        """Check the state as `Item` does; measure the data and read its facts again.
+
+        Raises `ValidationError` for a bad content type or data that is not a file's.
+        """
+        super().check_stored_state()
+        content_type = _check_content_type(self.content_type, None)
+        if content_type != self.content_type:
+            self.content_type = content_type
+        holder = self._blob
+        if not isinstance(holder, Blob) and not (isinstance(holder, ChunkedData)
+                                                 and holder.is_well_formed()):
+            raise ValidationError("the data is not a file's", "data")
+        with self.open() as stream:
+            size = stream.seek(0, 2)
+        if size != self.size:
+            self.size = size
+        self.content_changed()
+
     def content_changed(self) -> None:
         """Hook for types that derive facts from the content (an Image's size)."""
 

@@ -15,9 +15,10 @@ from BTrees.OOBTree import OOBTree
 
 from objweb.content.base import Item
 from objweb.content.chunks import keeps_blobs
-from objweb.errors import NameInUseError, NotFoundError
+from objweb.errors import NameInUseError, NotFoundError, ValidationError
 from objweb.names import check_name
-from objweb.security.principals import current_user_id
+from objweb.security import ownership
+from objweb.security.principals import current_principal
 from objweb.security.protections import ACCESS, CONTAINER_PROTECTIONS
 from objweb.traversal.location import is_inside, path_of
 
@@ -131,9 +132,20 @@ class Folder(Item):
         self._count.change(1)
         obj.__name__ = name
         obj.__parent__ = self
-        if obj.owner is None:
-            obj.owner = current_user_id()
+        _settle_owner(obj)
         return obj
+
+    def check_stored_state(self) -> None:
+        """Check the state as `Item` does; count the items again (the count is derived).
+
+        Raises `ValidationError`.
+        """
+        super().check_stored_state()
+        if not isinstance(self._items, OOBTree) or not isinstance(self._count, Length):
+            raise ValidationError("the items are not a folder's", "items")
+        count = len(self._items)
+        if self._count() != count:
+            self._count.set(count)
 
     def check_container(self, container) -> None:
         """Let the items, too, fit the database they join (files need blobs or chunks)."""
@@ -151,6 +163,11 @@ class Folder(Item):
         except KeyError:
             raise NotFoundError(f"{path_of(self)} has no item {name!r}") from None
         self._count.change(-1)
+        # An owner stored as a bare id (before pairs) is read where the object
+        # is: fixed here, it cannot turn into a namesake at the next place.
+        record = ownership.stored_ownership(obj)
+        if isinstance(record, str):
+            obj.set_ownership(ownership.pinned(obj, record))
         obj.__parent__ = None
         obj.__name__ = None
         return obj
@@ -177,6 +194,23 @@ class Folder(Item):
             raise ValueError("a folder cannot be moved inside itself")
         return target.add(new_name, self.remove(name))
 
+
+def _settle_owner(obj) -> None:
+    """Give an object just added its owner: whoever adds it, if it has none yet.
+
+    A user that trusted code named before the object had a place is looked
+    up now, in the nearest user folder above it that holds the name.
+    """
+    record = ownership.stored_ownership(obj)
+    principal = current_principal()
+    settled = record
+    if record is None:
+        settled = ownership.ownership_of(principal, obj)
+    elif record.__class__ is tuple and record[0] is None and record[1] is not None \
+            and ownership.is_trusted(principal):
+        settled = ownership.ownership_by_id(obj, record[1])
+    if settled != record:
+        obj.set_ownership(settled)
 
 
 # Position samples of big folders, per database, by folder oid: (serial, samples).

@@ -151,6 +151,31 @@ def remove_properties(obj, names) -> None:
         sheet.drop(name)
 
 
+def check_properties(obj) -> None:
+    """Check the properties `obj` carries as if each had been added here.
+
+    For state that did not come through these functions (an import file).
+    Raises `ValidationError` for a record that is not a property sheet, a
+    bad name, an unknown kind or a value that does not fit its kind.
+    """
+    sheet = _sheet(obj)
+    if sheet is None:
+        return
+    names = getattr(sheet, "names", None)
+    if not isinstance(sheet, PropertySheet) or not isinstance(names, tuple) \
+            or not isinstance(sheet.kinds, dict) or not isinstance(sheet.values, dict) \
+            or len(set(names)) != len(names) or len(names) > MAX_PROPERTIES \
+            or not set(names) == set(sheet.kinds) == set(sheet.values):
+        raise ValidationError("the properties are not a property sheet", "properties")
+    for name in names:
+        if not isinstance(name, str) or not _NAME.fullmatch(name) \
+                or sheet.kinds[name] not in KINDS:
+            raise ValidationError(f"the property {name!r} has a bad name or kind", "properties")
+        value = convert(sheet.kinds[name], sheet.values[name], name)
+        if value != sheet.values[name]:
+            sheet.store(name, sheet.kinds[name], value)
+
+
 # -- conversions --------------------------------------------------------------------
 
 _MISSING = object()

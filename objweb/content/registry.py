@@ -26,6 +26,11 @@ def type_named(type_name: object) -> type:
     return _types[type_name]
 
 
+def registered_types() -> list[type]:
+    """Return every known type."""
+    return list(_types.values())
+
+
 def type_names() -> list[str]:
     """Return the names of all known types, sorted."""
     return sorted(_types)

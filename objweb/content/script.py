@@ -8,7 +8,7 @@ and the Script's owner, unless a manager gave the Script proxy roles, which
 then replace the user's.
 """
 
-from objweb.content.base import Item
+from objweb.content.base import Item, keep_compiled, kept_compiled
 from objweb.content.schema import TITLE, Field
 from objweb.errors import ValidationError
 from objweb.security import protections
@@ -29,14 +29,16 @@ class Script(Item):
     is_acquirable = True
     __fields__ = (TITLE, PARAMS, BODY, PROXY_ROLES)
     __protections__ = {protections.CHANGE: CHANGE_CODE, protections.CREATE: CHANGE_CODE}
+    code_fields = ("params", "body")
     proxy_roles: tuple = ()
 
     def __init__(self, title: str = "", params: str = "", body: str = ""):
         super().__init__(title)
         params, body = PARAMS.convert(params), BODY.convert(body)
-        self._v_compiled = compile_script(params, body)
+        compiled = compile_script(params, body)
         self.params = params
         self.body = body
+        keep_compiled(self, compiled)
 
     def apply_values(self, values: dict) -> None:
         """Store validated values; new code must compile first (`SourceError` if not)."""
@@ -46,15 +48,26 @@ class Script(Item):
                                       values.get("body", self.body))
         super().apply_values(values)
         if compiled is not None:
-            self._v_compiled = compiled
+            keep_compiled(self, compiled)
 
     def compiled(self) -> CompiledScript:
-        """Return the compiled form of the current parameters and body."""
-        compiled = getattr(self, "_v_compiled", None)
-        if compiled is None or compiled.body is not self.body \
-                or compiled.params is not self.params:
-            compiled = self._v_compiled = compile_script(self.params, self.body)
+        """Return the compiled form of the current parameters and body, made in this process."""
+        compiled = kept_compiled(self)
+        if compiled is None or compiled.body != self.body or compiled.params != self.params:
+            compiled = compile_script(self.params, self.body)
+            keep_compiled(self, compiled)
         return compiled
+
+    def check_stored_state(self) -> None:
+        """Check the state as `Item` does; the code must compile, proxy roles be role names.
+
+        Raises `ValidationError` (`SourceError` for code that does not compile).
+        """
+        super().check_stored_state()
+        roles = self.proxy_roles
+        if not isinstance(roles, tuple) or not all(isinstance(role, str) for role in roles):
+            raise ValidationError("proxy roles are a list of role names", "proxy_roles")
+        self.compiled()
 
     @property
     def parameters(self):

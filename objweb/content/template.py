@@ -7,7 +7,7 @@ previous source. Rendering runs in the sandbox of
 reached through, with the rights of both the user and the Template's owner.
 """
 
-from objweb.content.base import Item
+from objweb.content.base import Item, keep_compiled, kept_compiled
 from objweb.content.schema import TITLE, Field
 from objweb.security import protections
 from objweb.security.permissions import CHANGE_CODE
@@ -24,26 +24,34 @@ class Template(Item):
     __fields__ = (TITLE, SOURCE)
     __protections__ = {protections.CHANGE: CHANGE_CODE, protections.CREATE: CHANGE_CODE}
     __code_access__ = {"macros": protections.VIEW}
+    code_fields = ("source",)
 
     def __init__(self, title: str = "", source: str = ""):
         super().__init__(title)
         source = SOURCE.convert(source)
-        self._v_compiled = CompiledTemplate(source, self)
+        compiled = CompiledTemplate(source, self)
         self.source = source
+        keep_compiled(self, compiled)
 
     def apply_values(self, values: dict) -> None:
         """Store validated values; a new source must compile first (`SourceError` if not)."""
         compiled = CompiledTemplate(values["source"], self) if "source" in values else None
         super().apply_values(values)
         if compiled is not None:
-            self._v_compiled = compiled
+            keep_compiled(self, compiled)
 
     def compiled(self) -> CompiledTemplate:
-        """Return the compiled form of the current source."""
-        compiled = getattr(self, "_v_compiled", None)
-        if compiled is None or compiled.source is not self.source:
-            compiled = self._v_compiled = CompiledTemplate(self.source, self)
+        """Return the compiled form of the current source, made in this process."""
+        compiled = kept_compiled(self)
+        if compiled is None or compiled.source != self.source:
+            compiled = CompiledTemplate(self.source, self)
+            keep_compiled(self, compiled)
         return compiled
+
+    def check_stored_state(self) -> None:
+        """Check the state as `Item` does; the source must compile (`SourceError` if not)."""
+        super().check_stored_state()
+        self.compiled()
 
     @property
     def macros(self):

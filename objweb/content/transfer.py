@@ -8,62 +8,52 @@ through `__parent__`; exporting it as it stands would export the whole site.
 So the top object is cut from its container first, in a savepoint that is
 rolled back afterwards: the site itself never changes. In the same savepoint
 the users' password hashes are blanked, because no export carries a password
-or its hash (imported users keep their ids, roles and groups, and get a new
-password from a Manager). Owners and local roles are kept as they are.
+or its hash. Owners and local roles are written as they are.
 
 A pickle can name any importable callable, so an export file could run code
-when it is read. `import_subtree` therefore reads every record first and
-refuses a file that names anything but the persistent classes and plain value
-types a site is made of; only then does ZODB import it.
+when it is read. `import_subtree` therefore reads every record first
+(`objweb.content.exportfile`) and refuses a file that names or builds
+anything but what a site stores; only then does ZODB import it. What it
+imported is then checked whole and given to the importer
+(`objweb.content.incoming`): the importer owns every object, Scripts keep
+only the proxy roles the importer holds, and imported users have no password
+until a Manager gives them one.
 
-`copy_of` copies a subtree through the same export and import, in memory and
-a temporary file, for the management screens' copy and paste. A copy stays on
-the server, so it keeps the users' password hashes.
+`copy_to` copies a subtree through the same export and import, in a
+temporary file, for the management screens' paste: the paster owns the copy,
+and the users of a copied user folder keep their passwords only if the
+paster may manage those users where they come from. `copy_of` is the trusted
+copy of the Python API, which keeps everything.
 """
 
-import dataclasses
-import importlib
-import io
 import os
 import pickle
-import pickletools
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from persistent import Persistent
 from ZODB.interfaces import IBlobStorage
-from ZODB.POSException import ExportError, POSKeyError
-from ZODB.utils import u64
+from ZODB.POSException import ExportError, POSKeyError, StateLoadError
 
 from objweb.content.base import Item
+from objweb.content.exportfile import ExportContents, check_export_file
+from objweb.content.incoming import USER_FOLDER_NAME, Arrival, adopt, check_subtree
 from objweb.content.userfolder import UserFolder
 from objweb.errors import StorageError, ValidationError
+from objweb.security.permissions import MANAGE_USERS
 from objweb.traversal.location import lineage, path_of
 
+__all__ = ["EXPORT_SUFFIX", "ExportContents", "check_export_file", "copy_of", "copy_to",
+           "export_subtree", "import_subtree"]
+
 EXPORT_SUFFIX = ".zexp"
-USER_FOLDER_NAME = "acl_users"
 
-# ZODB's export format (ZODB.ExportImport): a magic string, then records of
-# an 8-byte oid, an 8-byte length and two pickles (class, then state); a blob
-# record is followed by a marker, an 8-byte length and the blob's bytes.
-_MAGIC = b"ZEXP"
-_END_MARKER = b"\377" * 16
-_BLOB_MARKER = b"\000BLOBSTART"
-_BLOB_CLASS = ("ZODB.blob", "Blob")
 
-# What an export file may name: the modules a site's objects come from, and
-# the plain value types their state holds.
-_SAFE_MODULE_PREFIXES = ("objweb.", "BTrees.", "persistent.")
-_SAFE_GLOBALS = {
-    ("ZODB.blob", "Blob"),
-    ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "object"),
-    ("builtins", "bytearray"), ("__builtin__", "set"), ("__builtin__", "frozenset"),
-    ("__builtin__", "object"), ("copy_reg", "_reconstructor"),
-    ("copyreg", "_reconstructor"), ("datetime", "datetime"), ("datetime", "date"),
-    ("datetime", "time"), ("datetime", "timedelta"), ("datetime", "timezone"),
-    ("decimal", "Decimal"),
-}
-_REFUSED_OPCODES = frozenset({"STACK_GLOBAL", "INST", "OBJ", "EXT1", "EXT2", "EXT4"})
+def _never(users) -> bool:
+    return False
+
+
+def _always(users) -> bool:
+    return True
 
 
 # -- export -------------------------------------------------------------------
@@ -79,30 +69,31 @@ def export_subtree(obj: Item, target) -> int:
         with open(target, "wb") as stream:
             return export_subtree(obj, stream)
     start = target.tell() if target.seekable() else 0
-    _export_detached(obj, target, keep_passwords=False)
+    _export_detached(obj, target, keeps_passwords=_never)
     return target.tell() - start
 
 
-def _export_detached(obj: Item, stream, *, keep_passwords: bool) -> None:
-    """Export `obj` cut from its container, inside a savepoint rolled back after."""
+def _export_detached(obj: Item, stream, *,
+                     keeps_passwords: Callable[[UserFolder], bool]) -> None:
+    """Export `obj` cut from its container, inside a savepoint rolled back after.
+
+    The users of a user folder for which `keeps_passwords` is false are
+    written without their password hashes.
+    """
     jar = _jar_of(obj)
     txn = jar.transaction_manager.get()
     before = txn.savepoint(optimistic=True)
     try:
+        # Decided before the cut, where the user folders still are.
+        blanked = [users for users in _user_folders(obj) if not keeps_passwords(users)]
         if obj.__parent__ is not None:
             obj.__parent__ = None
-        if not keep_passwords:
-            for users in _user_folders(obj):
-                _blank_password_hashes(users)
+        for users in blanked:
+            users.forget_passwords()
         txn.savepoint(optimistic=True)
         jar.exportFile(obj._p_oid, stream)
     finally:
         before.rollback()
-
-
-def _blank_password_hashes(users: UserFolder) -> None:
-    for login in users.user_names():
-        users.get_user(login).password_hash = None
 
 
 def _jar_of(obj):
@@ -126,19 +117,27 @@ def _user_folders(obj) -> Iterator[UserFolder]:
 
 # -- import -------------------------------------------------------------------
 
-def import_subtree(container, source, *, name: str | None = None) -> Item:
+def import_subtree(container, source, *, name: str | None = None, policy=None,
+                   keep_owners: bool = False) -> Item:
     """Import the export file `source` into `container` and return the new object.
 
     `source` is a file path or a binary file open for reading. The object
-    keeps the name it was exported under unless `name` is given. Raises
-    `ValidationError` for a file that is not an objweb export or names
-    anything a site is not made of, `NameInUseError` if the name is taken
-    (nothing is imported then), `ValueError` for a bad name, and
-    `StorageError` for blobs in a database that keeps none.
+    keeps the name it was exported under unless `name` is given. `policy` is
+    the security policy of the user importing, whose rights are checked and
+    who owns what is imported; None is trusted code, acting for the current
+    user (see `objweb.content.incoming`), which alone may `keep_owners`.
+    Imported users have no password. Raises `ValidationError` for a file
+    that is not an objweb export, names or holds anything a site is not made
+    of, `NameInUseError` if the name is taken, `ValueError` for a bad name,
+    `StorageError` for blobs in a database that keeps none, and the policy's
+    refusals; nothing is imported then.
     """
+    if keep_owners and policy is not None:
+        raise ValueError("only trusted code may keep the owners of an export file")
     if isinstance(source, (str, os.PathLike)):
         with open(source, "rb") as stream:
-            return import_subtree(container, stream, name=name)
+            return import_subtree(container, stream, name=name, policy=policy,
+                                  keep_owners=keep_owners)
     stream = _seekable(source)
     start = stream.tell()
     contents = check_export_file(stream)
@@ -155,7 +154,14 @@ def import_subtree(container, source, *, name: str | None = None) -> Item:
         if new_name is None:
             raise ValidationError("the export holds a site's root folder; "
                                   "give the name to import it under", "name")
+        # The top object is cut from its container when exported: a parent means a forgery.
+        if obj.__parent__ is not None:
+            raise ValidationError("the export file's top object says it is in a folder", "file")
+        if isinstance(obj, UserFolder) and new_name != USER_FOLDER_NAME:
+            raise ValidationError(f"a user folder is imported as {USER_FOLDER_NAME}", "name")
+        objects = check_subtree(obj)
         container.add(new_name, obj)
+        adopt(objects, container, Arrival(policy=policy, keep_owners=keep_owners))
     except BaseException:
         before.rollback()
         raise
@@ -165,8 +171,12 @@ def import_subtree(container, source, *, name: str | None = None) -> Item:
 def _import(jar, stream) -> Item:
     try:
         obj = jar.importFile(stream)
-    except (ExportError, EOFError, TypeError, ValueError, pickle.UnpicklingError) as error:
-        raise ValidationError(f"the export file cannot be read: {error}", "file") from None
+        if isinstance(obj, Item):
+            obj._p_activate()
+    except (ExportError, EOFError, TypeError, ValueError, AttributeError, StateLoadError,
+            pickle.UnpicklingError) as error:
+        raise ValidationError(f"the export file cannot be read: {error or type(error).__name__}",
+                              "file") from None
     if not isinstance(obj, Item):
         raise ValidationError("the export file holds no objweb object", "file")
     return obj
@@ -182,101 +192,6 @@ def _seekable(source):
     return spool
 
 
-@dataclasses.dataclass(frozen=True)
-class ExportContents:
-    """What an export file holds: how many objects, and how many of them are blobs."""
-
-    objects: int
-    blobs: int
-
-
-def check_export_file(stream) -> ExportContents:
-    """Read a whole export file and return what it holds.
-
-    Raises `ValidationError` if it is not in ZODB's export format or if a
-    pickle in it names anything but the classes and value types objweb
-    stores, so that reading it cannot run code.
-    """
-    if stream.read(len(_MAGIC)) != _MAGIC:
-        raise ValidationError("not an export file (ZODB's .zexp format)", "file")
-    objects = blobs = 0
-    while True:
-        header = stream.read(16)
-        if header == _END_MARKER:
-            return ExportContents(objects, blobs)
-        if len(header) != 16:
-            raise ValidationError("the export file is truncated", "file")
-        data = stream.read(u64(header[8:]))
-        if len(data) != u64(header[8:]):
-            raise ValidationError("the export file is truncated", "file")
-        if _check_record(data):
-            _skip_blob(stream)
-            blobs += 1
-        objects += 1
-
-
-def _check_record(data: bytes) -> bool:
-    """Check both pickles of a record; return whether it holds a blob."""
-    class_globals, end = _checked_globals(data, 0)
-    _checked_globals(data, end)
-    return bool(class_globals) and class_globals[0] == _BLOB_CLASS
-
-
-def _checked_globals(data: bytes, start: int) -> tuple[list, int]:
-    try:
-        found, end = _globals_of(data, start)
-    except ValueError as error:
-        raise ValidationError(f"the export file holds a damaged record: {error}",
-                              "file") from None
-    for module, name in found:
-        if not _is_safe_global(module, name):
-            raise ValidationError(f"the export file names {module}.{name}, which is not "
-                                  "part of an objweb site; it was not imported", "file")
-    return found, end
-
-
-def _globals_of(data: bytes, start: int) -> tuple[list, int]:
-    """Return the (module, name) globals of the pickle at `start`, and where it ends."""
-    found = []
-    stream = io.BytesIO(data)
-    stream.seek(start)
-    for opcode, arg, position in pickletools.genops(stream):
-        if opcode.name in _REFUSED_OPCODES:
-            raise ValueError(f"the pickle opcode {opcode.name} is not used by ZODB")
-        if opcode.name == "GLOBAL":
-            module, _, name = arg.partition(" ")
-            found.append((module, name))
-        if opcode.name == "STOP":
-            return found, position + 1
-    raise ValueError("a pickle has no end")  # pragma: no cover (genops raises first)
-
-
-def _is_safe_global(module: str, name: str) -> bool:
-    if (module, name) in _SAFE_GLOBALS:
-        return True
-    if not module.startswith(_SAFE_MODULE_PREFIXES) or name.startswith("_"):
-        return False
-    try:
-        found = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return False
-    if not isinstance(found, type):
-        return False
-    return issubclass(found, Persistent) or dataclasses.is_dataclass(found)
-
-
-def _skip_blob(stream) -> None:
-    if stream.read(len(_BLOB_MARKER)) != _BLOB_MARKER:
-        raise ValidationError("the export file is truncated: a file's data is missing",
-                              "file")
-    length = stream.read(8)
-    target = stream.tell() + u64(length.rjust(8, b"\0"))
-    if len(length) != 8 or target > stream.seek(0, io.SEEK_END):
-        raise ValidationError("the export file is truncated: a file's data is missing",
-                              "file")
-    stream.seek(target)
-
-
 # -- copies -------------------------------------------------------------------
 
 def copy_of(obj: Item) -> Item:
@@ -285,15 +200,58 @@ def copy_of(obj: Item) -> Item:
     The copy is made in the current transaction of the connection `obj` is
     in, through an export and an import; it keeps the original's name (as
     `__name__`, for the caller to reuse or change), owners, local roles and
-    the users' password hashes. Add it to a folder to keep it. Raises
-    `ValidationError` if `obj` is not stored in a database.
+    the users' password hashes: the Python API is trusted code. Add it to a
+    folder to keep it. Raises `ValidationError` if `obj` is not stored in a
+    database.
     """
+    return _copy(obj, keeps_passwords=_always)
+
+
+def copy_to(obj: Item, container, name: str, *, policy=None) -> Item:
+    """Copy `obj` and everything below it into `container` under `name`; return the copy.
+
+    `policy` is the security policy of the user pasting: they need the right
+    to create every type of the copy in `container`, they own every copied
+    object (a Script keeps only the proxy roles they hold there), and a
+    copied user folder keeps its users' passwords only if they may manage
+    users in the original one. None is trusted code: the copy keeps
+    everything. Raises as `Folder.add` and the policy's refusals; the
+    caller's transaction is to be aborted then.
+    """
+    if policy is None:
+        keeps_passwords = _always
+    else:
+        def keeps_passwords(users) -> bool:
+            return policy.has_permission(MANAGE_USERS, users)
+    copy = _copy(obj, keeps_passwords=keeps_passwords)
+    objects = list(_subtree(copy))
+    container.add(name, copy)
+    adopt(objects, container, Arrival(policy=policy, from_file=False,
+                                      keep_owners=policy is None))
+    return copy
+
+
+def _copy(obj: Item, *, keeps_passwords) -> Item:
     jar = _jar_of(obj)
     with tempfile.TemporaryFile(prefix="objweb-copy") as buffer:
-        _export_detached(obj, buffer, keep_passwords=True)
+        _export_detached(obj, buffer, keeps_passwords=keeps_passwords)
+        # Read as an import is: a record that a forged import stored before
+        # objweb refused them is not copied on.
+        buffer.seek(0)
+        check_export_file(buffer)
         buffer.seek(0)
         try:
             copy = _import(jar, buffer)
         except POSKeyError as error:  # pragma: no cover (a damaged database)
             raise StorageError(f"cannot copy {path_of(obj)}: {error}") from None
     return copy
+
+
+def _subtree(obj) -> Iterator[Item]:
+    """Yield `obj` and every object below it, walking containers."""
+    pending = [obj]
+    while pending:
+        node = pending.pop()
+        yield node
+        if node.is_container:
+            pending.extend(node.values())

@@ -47,6 +47,16 @@ def _check_roles(roles) -> tuple:
     return tuple(sorted(set(roles)))
 
 
+def _check_record(name, record, kind: type) -> None:
+    check_login(name)
+    if not isinstance(record, kind) or record.id != name or not isinstance(record.title, str) \
+            or not isinstance(record.roles, tuple):
+        raise ValidationError(f"{name!r} is not a {kind.__name__.lower()} record", "users")
+    if kind is User and not (record.password_hash is None
+                             or isinstance(record.password_hash, str)):
+        raise ValidationError(f"the password of {name!r} is not a hash", "users")
+
+
 class User(Persistent):
     """A user: login, title, roles, groups and the hash of the password."""
 
@@ -200,6 +210,36 @@ class UserFolder(Item):
         """Return the roles of group `name` (none for an unknown group)."""
         group = self.get_group(name)
         return group.roles if group is not None else ()
+
+    # -- state from elsewhere -----------------------------------------------------
+
+    def check_stored_state(self) -> None:
+        """Check the users and groups as `add_user` and `add_group` would have.
+
+        For a user folder read from an export file. Raises `ValidationError`
+        for a record that is not a user or group, a bad name, a role no user
+        folder may give, or an unknown group.
+        """
+        super().check_stored_state()
+        if not isinstance(self._users, OOBTree) or not isinstance(self._groups, OOBTree):
+            raise ValidationError("the users are not a user folder's", "users")
+        for name, group in self._groups.items():
+            _check_record(name, group, Group)
+            group.roles = _check_roles(group.roles)
+        for name, user in self._users.items():
+            _check_record(name, user, User)
+            if name in self._groups:
+                raise ValidationError(f"{name!r} is a user and a group", "users")
+            if not isinstance(user.groups, tuple):
+                raise ValidationError(f"the groups of {name!r} are not a list", "groups")
+            user.roles = _check_roles(user.roles)
+            user.groups = self._check_groups(user.groups)
+
+    def forget_passwords(self) -> None:
+        """Take every user's password away: none of them can log in until given a new one."""
+        for user in self._users.values():
+            if user.password_hash is not None:
+                user.password_hash = None
 
     # -- helpers ----------------------------------------------------------------
 

@@ -16,6 +16,8 @@ from objweb.ops import backup as backups
 from objweb.ops.pack import pack
 from objweb.ops.storages import file_storage_paths, redact_uri
 from objweb.ops.zeo import ZeoServerPlan, run_server, write_config
+from objweb.security.ownership import ownership_by_id
+from objweb.security.principals import TRUSTED_CODE, Principal, acting_as
 from objweb.traversal.location import path_of
 from objweb.traversal.resolve import find
 
@@ -89,28 +91,46 @@ def cmd_export(args) -> int:
 
 
 def cmd_import(args) -> int:
-    """Import the export FILE into the folder at PATH."""
+    """Import the export FILE into the folder at PATH, owned by --owner (or its own owners)."""
     if not os.path.isfile(args.file):
         raise CommandError(f"no such file: {args.file}")
     db = open_database(args.db)
     try:
-        with site(db) as root:
+        with site(db) as root, acting_as(_importer(args.owner)):
             container = _object_at(root, args.path)
             if not getattr(container, "is_container", False):
                 raise CommandError(f"{args.path} is not a folder; import into a folder")
+            if args.owner and ownership_by_id(container, args.owner)[0] is None:
+                raise CommandError(f"there is no user {args.owner!r} in a user folder "
+                                   f"above {args.path}")
             try:
-                obj = import_subtree(container, args.file, name=args.name)
+                obj = import_subtree(container, args.file, name=args.name,
+                                     keep_owners=args.keep_owners)
             except (ObjwebError, ValueError) as error:
                 raise CommandError(f"{args.file} was not imported: {error}") from None
             imported_path = path_of(obj)
             connection = root._p_jar
             transaction_note(connection, f"objweb import {os.path.basename(args.file)}",
-                             imported_path)
+                             imported_path, args.owner)
     finally:
         db.close()
-    print(f"Imported {args.file} as {imported_path}. Imported users have no password "
-          "until a Manager sets one.")
+    print(f"Imported {args.file} as {imported_path}. {_owned_by(args)} Imported users have "
+          "no password until a Manager sets one.")
     return 0
+
+
+def _importer(owner: str | None) -> Principal:
+    """Whom an import acts for: the user --owner names, or trusted code with no user."""
+    return Principal(id=owner) if owner else TRUSTED_CODE
+
+
+def _owned_by(args) -> str:
+    if args.keep_owners:
+        return "Its objects keep the owners the file names."
+    if args.owner:
+        return f"{args.owner} owns everything imported."
+    return ("Nothing imported has an owner, and its Scripts and Templates belong to nobody "
+            "until a Manager takes them over (or import with --owner NAME).")
 
 
 def _object_at(root, path: str):
@@ -185,6 +205,12 @@ def add_operations_commands(command) -> None:
     import_command.add_argument("path", help="the folder to import into, as /")
     import_command.add_argument("--name", default=None,
                                 help="the name to give the object (default: its own)")
+    owners = import_command.add_mutually_exclusive_group()
+    owners.add_argument("--owner", default=None,
+                        help="the user who owns everything imported (default: no one; "
+                        "Scripts and Templates then belong to nobody)")
+    owners.add_argument("--keep-owners", action="store_true",
+                        help="keep the owners the file names: only for files you made")
 
     for name, function, help_text in (
             ("backup", cmd_backup, "back up var/Data.fs and var/blobs with repozo"),

@@ -47,7 +47,8 @@ def principal_for(user, user_folder, domain) -> Principal:
     if getattr(domain, "__parent__", None) is None:
         domain = None
     return Principal(id=user.id, title=user.title or user.id, roles=roles,
-                     groups=frozenset(user.groups), domain=domain)
+                     groups=frozenset(user.groups), domain=domain,
+                     user_folder=path_of(user_folder))
 
 
 def find_user(obj, login: str):
@@ -67,7 +68,8 @@ def authenticate(obj, login: str, password: str) -> Principal | None:
     last minute are accepted without hashing again (see `credentials`).
     """
     found = find_user(obj, login)
-    if found is not None:
+    # A user with no password (one imported, or copied without it) cannot log in.
+    if found is not None and found[0].password_hash is not None:
         user, user_folder, _domain = found
         where = path_of(user_folder)
         if verified_credentials.is_proven(where, login, password, user.password_hash):

@@ -11,8 +11,9 @@ sandboxed expression asks this one object.
 import functools
 
 from objweb.errors import Forbidden, Unauthorized
+from objweb.security.ownership import is_owner
 from objweb.security.permissions import ANONYMOUS, AUTHENTICATED, DEFAULT_ROLES, OWNER
-from objweb.security.principals import Principal
+from objweb.security.principals import TRUSTED_CODE, Principal
 from objweb.security.protections import UnknownActionError, permission_for
 from objweb.security.settings import SETTINGS_ATTRIBUTE, settings_of
 from objweb.traversal.location import is_inside, path_of
@@ -151,7 +152,7 @@ class SecurityPolicy(Enforcement):
     def _local_roles_here(self, node, from_above: frozenset) -> frozenset:
         """Return the owner and local roles the principal holds at `node`, inherited ones too."""
         roles = set()
-        if getattr(node, "owner", None) == self.principal.id:
+        if is_owner(node, self.principal):
             roles.add(OWNER)
         settings = settings_of(node)
         if settings is not None:
@@ -284,7 +285,7 @@ class TrustedPolicy(SecurityPolicy):
     """The policy of trusted code (the Python API, the shell): allows everything."""
 
     def __init__(self, principal: Principal | None = None):
-        super().__init__(principal or Principal(id=None))
+        super().__init__(principal or TRUSTED_CODE)
 
     def decide(self, permission, obj) -> Decision:
         """Return an allowing decision, whatever is asked."""

@@ -19,6 +19,10 @@ class Principal:
     `roles` are the roles given by the user folder (the user's and its
     groups'). `domain` is the folder that holds the defining user folder; the
     user's roles count only inside it. `None` means everywhere (trusted code).
+    `user_folder` is the path of that user folder: with the id, it names the
+    user for good (what ownership records). It is None for a principal no
+    user folder defined: an anonymous visitor, or a user named by trusted
+    code (`objweb.site(db, user=...)`).
     """
 
     id: str | None
@@ -26,6 +30,7 @@ class Principal:
     roles: frozenset = frozenset()
     groups: frozenset = frozenset()
     domain: object = field(default=None, compare=False, repr=False)
+    user_folder: str | None = None
 
     @property
     def is_authenticated(self) -> bool:
@@ -42,7 +47,12 @@ class Principal:
 
 ANONYMOUS_PRINCIPAL = Principal(id=None, title="Anonymous User")
 
-_current: ContextVar[Principal] = ContextVar("objweb_principal", default=ANONYMOUS_PRINCIPAL)
+#: Whom code acts for when no request and no user set one: the Python API, the
+#: shell, the commands. It holds the roles of an anonymous visitor when asked,
+#: but unlike a visitor it is trusted: what it makes has no owner.
+TRUSTED_CODE = Principal(id=None, title="Trusted code")
+
+_current: ContextVar[Principal] = ContextVar("objweb_principal", default=TRUSTED_CODE)
 
 
 def current_principal() -> Principal:
@@ -51,7 +61,7 @@ def current_principal() -> Principal:
 
 
 def current_user_id() -> str | None:
-    """Return the id of the current user, or None for an anonymous visitor."""
+    """Return the id of the current user, or None for an anonymous visitor or trusted code."""
     return _current.get().id
 
 

@@ -66,6 +66,45 @@ def editable_settings(obj) -> SecuritySettings:
     return settings
 
 
+def check_settings(obj) -> None:
+    """Check the settings `obj` carries as if they had been set by the functions below.
+
+    For state that did not come through them (an import file). Raises
+    `ValueError` for a record of the wrong type or shape.
+    """
+    settings = settings_of(obj)
+    if settings is None:
+        return
+    if not isinstance(settings, SecuritySettings) \
+            or not isinstance(getattr(settings, "permissions", None), dict) \
+            or not isinstance(getattr(settings, "local_roles", None), dict) \
+            or not _are_roles(getattr(settings, "defined_roles", None)) \
+            or not isinstance(getattr(settings, "block_local_roles", None), bool):
+        raise ValueError("the security settings are not a settings record")
+    for permission, setting in settings.permissions.items():
+        if not isinstance(permission, str) or not isinstance(setting, PermissionSetting) \
+                or not _are_roles(setting.roles) or not isinstance(setting.acquire, bool):
+            raise ValueError(f"the setting of the permission {permission!r} is not one")
+    for principal_id, roles in settings.local_roles.items():
+        if not isinstance(principal_id, str) or not principal_id or not _are_roles(roles) \
+                or roles & AUTOMATIC_ROLES:
+            raise ValueError(f"the local roles of {principal_id!r} are not roles one may give")
+
+
+def _are_roles(roles) -> bool:
+    return isinstance(roles, frozenset) and all(isinstance(role, str) for role in roles)
+
+
+def carries_settings(obj) -> tuple[bool, bool]:
+    """Return (whether `obj` sets permissions, roles or a block; whether it gives local roles)."""
+    settings = settings_of(obj)
+    if settings is None:
+        return False, False
+    changes_permissions = bool(settings.permissions or settings.defined_roles
+                               or settings.block_local_roles)
+    return changes_permissions, bool(settings.local_roles)
+
+
 def valid_roles(obj) -> list[str]:
     """Return the roles known at `obj`: the built-in ones and those defined above."""
     defined = set()

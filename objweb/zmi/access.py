@@ -14,7 +14,8 @@ from objweb.content.base import Item
 from objweb.errors import ValidationError
 from objweb.security import settings
 from objweb.security.authentication import user_folders_above
-from objweb.security.permissions import ALL_PERMISSIONS, AUTOMATIC_ROLES, OWNER
+from objweb.security.ownership import owner_principal, ownership_of
+from objweb.security.permissions import ALL_PERMISSIONS, AUTOMATIC_ROLES, MANAGER, OWNER
 from objweb.security.protections import CHANGE_LOCAL_ROLES, CHANGE_PERMISSIONS
 from objweb.traversal.location import path_of
 from objweb.zmi.framework import Screen, command, screen
@@ -86,6 +87,19 @@ class SecurityScreen(Screen):
             found.update(users.user_names())
         return sorted(found)
 
+    @property
+    def ownership(self) -> str:
+        """Who owns the object, with the user folder that defines them."""
+        owner_id = self.context.owner
+        principal = owner_principal(self.context)
+        if principal is None:
+            return "no one"
+        if principal.id is not None:
+            return f"{principal.id} of {principal.user_folder}"
+        if owner_id is None:
+            return "nobody (an anonymous visitor)"
+        return f"nobody ({owner_id} is no longer a user of the user folder that defined them)"
+
     def back(self, message: str) -> webob.Response:
         """Redirect to this screen with `message`."""
         return self.redirect(self.url(screen=self.name), message)
@@ -145,11 +159,27 @@ class SecurityScreen(Screen):
 
     @command("owner")
     def change_owner(self) -> webob.Response:
-        """Give the object to another user (or take it)."""
+        """Give the object to another user, or take it.
+
+        Taking makes the user themselves the owner. Code (a Script, a
+        Template) runs with its owner's rights, so only a Manager of the
+        whole site may give it to someone else, as Zope lets others only
+        take ownership.
+        """
         owner = (self.request.POST.get("owner") or "").strip()
-        if owner not in self.users:
+        principal = self.request.principal
+        if owner == principal.id:
+            self.context.set_ownership(ownership_of(principal, self.context))
+        elif owner not in self.users:
             raise ValidationError(f"there is no user {owner!r} here", "owner")
-        self.context.change_owner(owner)
+        elif self.context.is_executable and \
+                MANAGER not in self.request.policy.roles_in(self.request.root):
+            raise ValidationError(f"code runs with its owner's rights: only a Manager of the "
+                                  f"whole site may give a {self.context.type_name} to someone "
+                                  f"else; you may take it over", "owner")
+        else:
+            self.context.change_owner(owner)
+        self.request.policy.forget()
         self.note(f"Made {owner} the owner of {path_of(self.context)}")
         return self.back(f"{owner} owns this {self.context.type_name.lower()} now.")
 

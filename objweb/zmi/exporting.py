@@ -65,12 +65,14 @@ def download_object(obj) -> webob.Response:
     return _attachment(spool, name + EXPORT_SUFFIX, "application/octet-stream")
 
 
-def import_upload(container, upload, name: str = "") -> list[str]:
+def import_upload(container, upload, name: str = "", *, policy) -> list[str]:
     """Import an uploaded `.zexp` (or a zip of them) into `container`; return the paths made.
 
     `name`, for a single `.zexp`, replaces the name it was exported under.
-    Raises `ValidationError` for an unreadable file and whatever
-    `import_subtree` raises; the caller's transaction is then to be aborted.
+    `policy` is the importing user's: what they may create, and whose the
+    objects become (see `objweb.content.incoming`). Raises `ValidationError`
+    for an unreadable file and whatever `import_subtree` raises; the
+    caller's transaction is then to be aborted.
     """
     stream = upload.file
     if zipfile.is_zipfile(stream):
@@ -78,13 +80,13 @@ def import_upload(container, upload, name: str = "") -> list[str]:
         if name:
             raise ValidationError("a zip of exports keeps the names inside it; leave the "
                                   "name empty", "import_name")
-        return _import_zip(container, stream)
+        return _import_zip(container, stream, policy)
     stream.seek(0)
-    obj = import_subtree(container, stream, name=name or None)
+    obj = import_subtree(container, stream, name=name or None, policy=policy)
     return [path_of(obj)]
 
 
-def _import_zip(container, stream) -> list[str]:
+def _import_zip(container, stream, policy) -> list[str]:
     made = []
     with zipfile.ZipFile(stream) as archive:
         members = [info for info in archive.infolist() if not info.is_dir()]
@@ -95,5 +97,5 @@ def _import_zip(container, stream) -> list[str]:
                 raise ValidationError(f"{info.filename} in the zip is not a {EXPORT_SUFFIX} "
                                       "export", "file")
             with archive.open(info) as member:
-                made.append(path_of(import_subtree(container, member)))
+                made.append(path_of(import_subtree(container, member, policy=policy)))
     return made

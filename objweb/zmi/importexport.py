@@ -10,9 +10,8 @@ import webob
 
 from objweb.content.folder import Folder
 from objweb.errors import NameInUseError, ValidationError
-from objweb.security.protections import ADD, CREATE, IMPORT_EXPORT, permission_for
+from objweb.security.protections import ADD, IMPORT_EXPORT
 from objweb.traversal.location import path_of
-from objweb.traversal.resolve import find
 from objweb.zmi import exporting
 from objweb.zmi.forms import uploaded_file
 from objweb.zmi.framework import Screen, command, screen
@@ -35,20 +34,22 @@ class ImportExportScreen(Screen):
 
     @command("import", action=ADD)
     def import_file(self) -> webob.Response:
-        """Import the uploaded file here, all or nothing."""
+        """Import the uploaded file here, all or nothing.
+
+        The user needs the right to create every type the file holds here, and
+        owns everything it brings (see `objweb.content.incoming`).
+        """
         post = self.request.POST
         upload = uploaded_file(post, "file")
         if upload is None:
             raise ValidationError("choose an export file to import", "file")
         try:
             made = exporting.import_upload(self.context, upload,
-                                          (post.get("import_name") or "").strip())
+                                          (post.get("import_name") or "").strip(),
+                                          policy=self.request.policy)
         except NameInUseError as error:
             raise ValidationError(f"{error}; give a name to import it under",
                                   "import_name") from None
-        for path in made:
-            obj = find(self.request.root, path)
-            self.request.policy.check_permission(permission_for(type(obj), CREATE), self.context)
         self.note(f"Imported {', '.join(made)} into {path_of(self.context)}")
         return self.redirect(self.url(screen="manage_contents"),
                              f"Imported {', '.join(made)}.")

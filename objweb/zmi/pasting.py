@@ -3,13 +3,16 @@
 The clipboard only names a folder and names in it; what it named is looked
 up again at paste time and every permission is checked then, as in Zope: a
 cut needs *Delete objects* on its source, a copy *View management screens*
-on each item, and both the right to create each type in the target.
+on each item, and both the right to create, in the target, every type among
+the items and everything inside them. A moved object keeps its owner; a
+copy belongs to whoever pastes it (see `objweb.content.transfer.copy_to`).
 """
 
-from objweb.content.transfer import copy_of
+from objweb.content.incoming import check_creation, types_in
+from objweb.content.transfer import copy_to
 from objweb.errors import NotFoundError, ValidationError
 from objweb.names import check_name
-from objweb.security.protections import CREATE, DELETE, MANAGE, permission_for
+from objweb.security.protections import DELETE, MANAGE
 from objweb.traversal.location import is_inside, path_of
 from objweb.traversal.resolve import find
 from objweb.zmi.cookies import Clipboard
@@ -49,7 +52,7 @@ def move_into(source, names: list[str], target, policy) -> list[str]:
         raise ValidationError("the items are in this folder already")
     for name in names:
         obj = item_of(source, name)
-        check_creation(obj, target, policy)
+        check_placing(obj, target, policy)
         if obj.is_container and is_inside(target, obj):
             raise ValidationError(f"{name} cannot be moved into itself")
         source.move(name, target)
@@ -62,9 +65,9 @@ def copy_into(source, names: list[str], target, policy) -> list[str]:
     for name in names:
         obj = item_of(source, name)
         policy.check(MANAGE, obj)
-        check_creation(obj, target, policy)
+        check_placing(obj, target, policy)
         new_name = free_copy_name(target, name)
-        target.add(new_name, copy_of(obj))
+        copy_to(obj, target, new_name, policy=policy)
         pasted.append(new_name)
     return pasted
 
@@ -77,12 +80,12 @@ def item_of(source, name: str):
     return obj
 
 
-def check_creation(obj, target, policy) -> None:
-    """Return if an object of `obj`'s type may be made in `target` by this user.
+def check_placing(obj, target, policy) -> None:
+    """Return if `obj` and everything inside it may be made in `target` by this user.
 
     Raises the policy's refusals, or `ValidationError` for a type that refuses the place.
     """
-    policy.check_permission(permission_for(type(obj), CREATE), target)
+    check_creation(types_in(obj), target, policy)
     check = getattr(type(obj), "can_be_added_to", None)
     if check is not None and not check(target):
         raise ValidationError(f"a {obj.type_name} cannot be pasted here")

@@ -34,8 +34,9 @@ def test_export_then_import_into_another_site(homes, objweb_ok):
     source, target = homes
     exported = objweb_ok(["export", "/news", "news.zexp"], source)
     assert exported.stdout.startswith("Exported /news to news.zexp (")
-    imported = objweb_ok(["import", str(source / "news.zexp"), "/"], target)
-    assert imported.stdout.startswith(f"Imported {source / 'news.zexp'} as /news.")
+    imported = objweb_ok(["import", str(source / "news.zexp"), "/", "--owner", ADMIN], target)
+    assert imported.stdout.startswith(f"Imported {source / 'news.zexp'} as /news. "
+                                      f"{ADMIN} owns everything imported.")
     db = objweb.open_db(site_uri(target))
     try:
         with objweb.site(db) as root:

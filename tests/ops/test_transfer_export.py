@@ -8,11 +8,12 @@ import transaction
 import ZODB
 from ZODB.utils import p64
 
-from persistent.mapping import PersistentMapping
+from BTrees.OOBTree import OOBTree
 
 import objweb
 from objweb import File, Folder, Image, Page, UserFolder
-from objweb.content.transfer import check_export_file, copy_of, export_subtree, import_subtree
+from objweb.content.transfer import (
+    check_export_file, copy_of, copy_to, export_subtree, import_subtree)
 from objweb.errors import NameInUseError, StorageError, ValidationError
 from objweb.security.settings import local_roles_of, permission_setting
 
@@ -59,7 +60,7 @@ def test_export_round_trips_content_blobs_owners_and_local_roles(site_db):
     data = export_bytes(site_db)
     target = fresh_site()
     with objweb.site(target) as root:
-        import_subtree(root, io.BytesIO(data))
+        import_subtree(root, io.BytesIO(data), keep_owners=True)
     with objweb.site(target) as root:
         news = root["news"]
         assert sorted(news.keys()) == ["acl_users", "hello", "logo", "report"]
@@ -228,15 +229,9 @@ def test_import_refuses_a_file_naming_code_outside_a_site(payload, tmp_path):
     target.close()
 
 
-class Unloadable:
-    """State that passes the check but fails when ZODB loads it."""
-
-    def __reduce__(self):
-        return (frozenset, (1,))
-
-
 def test_import_refuses_a_file_that_ZODB_cannot_load_and_changes_nothing(site_db):
-    payload = pickle.dumps((Folder, None), protocol=3) + pickle.dumps(Unloadable(), protocol=3)
+    # A folder whose state is a number: every global is fine, the object cannot be loaded.
+    payload = pickle.dumps((Folder, None), protocol=3) + pickle.dumps(5, protocol=3)
     data = b"ZEXP" + p64(1) + p64(len(payload)) + payload + b"\377" * 16
     last = site_db.lastTransaction()
     with pytest.raises(ValidationError, match="cannot be read"):
@@ -249,7 +244,7 @@ def test_import_refuses_an_export_of_something_else_than_content():
     source = ZODB.DB(None)
     buffer = io.BytesIO()
     with source.transaction() as connection:
-        connection.root()["plain"] = PersistentMapping(a=1)
+        connection.root()["plain"] = OOBTree({"a": 1})
         connection.savepoint()
         connection.exportFile(connection.root()["plain"]._p_oid, buffer)
     target = fresh_site()
@@ -304,6 +299,16 @@ def test_copy_of_keeps_everything_including_passwords(site_db):
         assert copy["acl_users"].check_password("editor", "editor-pw") is True
         assert local_roles_of(copy)["editor"] == {"Owner"}
         assert original.__parent__ is root
+
+
+def test_a_trusted_copy_to_a_folder_keeps_owners_and_passwords(site_db):
+    with objweb.site(site_db) as root:
+        copy = copy_to(root["news"], root, "news-copy")
+        assert copy.__parent__ is root and copy.__name__ == "news-copy"
+    with objweb.site(site_db) as root:
+        copy = root["news-copy"]
+        assert copy.owner == "admin" and copy["hello"].owner == "editor"
+        assert copy["acl_users"].check_password("editor", "editor-pw") is True
 
 
 def test_copy_is_independent_of_the_original(site_db):

@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from objweb.security.principals import (
-    ANONYMOUS_PRINCIPAL, Principal, acting_as, current_principal, current_user_id)
+    ANONYMOUS_PRINCIPAL, TRUSTED_CODE, Principal, acting_as, current_principal, current_user_id)
 
 
 def test_anonymous_is_not_authenticated_and_has_no_ids():
@@ -26,9 +26,10 @@ def test_principals_are_immutable_records():
     assert alice == Principal(id="alice", domain=object())
 
 
-def test_current_principal_defaults_to_anonymous():
-    assert current_principal() is ANONYMOUS_PRINCIPAL
+def test_current_principal_defaults_to_trusted_code_with_no_user():
+    assert current_principal() is TRUSTED_CODE
     assert current_user_id() is None
+    assert not TRUSTED_CODE.is_authenticated and TRUSTED_CODE != ANONYMOUS_PRINCIPAL
 
 
 def test_acting_as_sets_and_restores_even_on_error():
@@ -38,7 +39,7 @@ def test_acting_as_sets_and_restores_even_on_error():
             assert inside is alice
             assert current_user_id() == "alice"
             raise RuntimeError("boom")
-    assert current_principal() is ANONYMOUS_PRINCIPAL
+    assert current_principal() is TRUSTED_CODE
 
 
 def test_acting_as_nests():

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from transaction.interfaces import TransientError
 
 from objweb.errors import AccessDenied
-from objweb.security.authentication import principal_by_login
+from objweb.security.ownership import owner_principal
 from objweb.security.policy import CODE_REFUSAL, Decision, Enforcement, SecurityPolicy
-from objweb.security.principals import ANONYMOUS_PRINCIPAL, current_principal
+from objweb.security.principals import current_principal
 from objweb.security.protections import MANAGE, VIEW
 from objweb.security.sandbox.costs import text_measure
 from objweb.security.sandbox.errors import CodeError, CodeLimitError
@@ -119,19 +119,20 @@ class RunContext:
     _owner_policies: dict = field(default_factory=dict)
 
     def owner_policy(self, executable) -> SecurityPolicy | None:
-        """Return the policy of `executable`'s owner, or None if it adds no limit.
+        """Return the policy of `executable`'s owner, or None for code with no owner.
 
         Code made by trusted code (no owner) is limited by its user only. An
-        owner no user folder above the code knows any more is nobody: the
-        code can do only what anonymous visitors can.
+        owner no longer in the user folder that defined them, or whose user
+        folder is not above the code, is nobody: the code can do only what
+        anonymous visitors can (see `objweb.security.ownership`). The user
+        running their own code gets their own policy back.
         """
-        owner_id = getattr(executable, "owner", None)
-        if owner_id is None:
+        principal = owner_principal(executable)
+        if principal is None:
             return None
-        principal = principal_by_login(executable, owner_id) or ANONYMOUS_PRINCIPAL
         user = self.user_policy.principal
         if principal == user and principal.domain is user.domain:
-            return None
+            return self.user_policy
         key = (principal, id(principal.domain))
         if key not in self._owner_policies:
             self._owner_policies[key] = SecurityPolicy(principal)
@@ -140,10 +141,14 @@ class RunContext:
     def policy_for(self, executable) -> CodePolicy:
         """Return the policy code in `executable` runs with."""
         proxy_roles = frozenset(getattr(executable, "proxy_roles", ()) or ())
-        user = self.user_policy
-        if proxy_roles:
-            user = SecurityPolicy(user.principal, proxy_roles=proxy_roles)
-        return CodePolicy(user, self.owner_policy(executable))
+        owner = self.owner_policy(executable)
+        if not proxy_roles:
+            # A user running their own code is limited by their rights once.
+            return CodePolicy(self.user_policy, None if owner is self.user_policy else owner)
+        # Proxy roles replace the user's roles, never the owner's limit, even
+        # when the owner is the user running the code.
+        return CodePolicy(SecurityPolicy(self.user_policy.principal, proxy_roles=proxy_roles),
+                          owner)
 
 
 @dataclass
