@@ -31,6 +31,7 @@ from objweb.traversal.views import CREATE_BY_PUT, view_config
 JSON_TYPE = "application/json"
 # The member of an answer that says what cleaning took out of which HTML field.
 REMOVED_KEY = "@removed"
+REMOVED_HEADER = "Objweb-Removed"
 
 
 def iso_time(timestamp: float) -> str:
@@ -143,10 +144,15 @@ def _created(request, obj, removed: dict) -> webob.Response:
 
 
 def _changed(removed: dict) -> webob.Response:
-    """Answer a change: `204`, or `200` saying what cleaning took out of its HTML."""
+    """Answer a change with the contract's `204`.
+
+    A 204 has no body, so what cleaning took out of the HTML is told in the
+    `Objweb-Removed` header, as JSON (ASCII-escaped, so it is a valid header value).
+    """
+    response = webob.Response(status=204)
     if removed:
-        return json_response({REMOVED_KEY: removed})
-    return webob.Response(status=204)
+        response.headers[REMOVED_HEADER] = json.dumps(removed, sort_keys=True)
+    return response
 
 
 @view_config(Item, action=protections.CHANGE, methods=("PATCH",), json_api=True)

@@ -57,12 +57,12 @@ def test_json_create_cleans_and_says_what_went(site, app):
 
 def test_json_patch_cleans_and_says_what_went(site, app):
     response = app.patch("/news/hello", json.dumps({"body": SCRIPTED}),
-                         headers={**EDITOR, **JSON}, status=200)
-    assert response.json == {"@removed": {"body": REMOVED}}
+                         headers={**EDITOR, **JSON}, status=204)
+    assert json.loads(response.headers["Objweb-Removed"]) == {"body": REMOVED}
     assert_clean(body_of(site, "/news/hello"))
-    # Nothing to remove: the answer is the contract's 204.
-    app.patch("/news/hello", json.dumps({"body": "<p>fine</p>"}), headers={**EDITOR, **JSON},
-              status=204)
+    fine = app.patch("/news/hello", json.dumps({"body": "<p>fine</p>"}),
+                     headers={**EDITOR, **JSON}, status=204)
+    assert "Objweb-Removed" not in fine.headers
 
 
 def test_put_of_html_cleans_a_new_page_and_a_replaced_one(site, app):
@@ -70,8 +70,8 @@ def test_put_of_html_cleans_a_new_page_and_a_replaced_one(site, app):
     created = app.put("/news/put", SCRIPTED.encode(), headers=html, status=201)
     assert created.json["@removed"] == {"body": REMOVED}
     assert_clean(body_of(site, "/news/put"))
-    replaced = app.put("/news/hello", SCRIPTED.encode(), headers=html, status=200)
-    assert replaced.json == {"@removed": {"body": REMOVED}}
+    replaced = app.put("/news/hello", SCRIPTED.encode(), headers=html, status=204)
+    assert json.loads(replaced.headers["Objweb-Removed"]) == {"body": REMOVED}
     assert_clean(body_of(site, "/news/hello"))
 
 
@@ -88,8 +88,8 @@ def test_the_edit_screen_cleans_and_tells_the_editor(site, app):
 
 def test_comments_go_too(site, app):
     response = app.patch("/news/hello", json.dumps({"body": "<p>a</p><!-- <script>x</script> -->"}),
-                         headers={**EDITOR, **JSON}, status=200)
-    assert response.json == {"@removed": {"body": ["comments"]}}
+                         headers={**EDITOR, **JSON}, status=204)
+    assert json.loads(response.headers["Objweb-Removed"]) == {"body": ["comments"]}
     assert body_of(site, "/news/hello") == "<p>a</p>"
 
 
