@@ -24,11 +24,14 @@ from dataclasses import dataclass
 from persistent import Persistent
 from ZODB.POSException import POSKeyError
 
+from objweb.content.markup import HTML_KIND, clean_html
+from objweb.content.schema import fields_of
 from objweb.content.site import site_root
 from objweb.content.userfolder import Group, User
 from objweb.security.protections import (
     ADD, CHANGE, CHANGE_LOCAL_ROLES, CHANGE_OWNER, CHANGE_PERMISSIONS, CREATE, DELETE, UNDO,
     permission_for)
+from objweb.security.permissions import WRITE_UNFILTERED_HTML
 from objweb.security.settings import SETTINGS_ATTRIBUTE
 from objweb.traversal.location import is_inside, path_of
 from objweb.zmi import records
@@ -186,6 +189,7 @@ def _content_needs(reading: _Reading, place: Place, old, new, created: set) -> l
     """What undoing a change to a content object's own record needs."""
     kind = type(new if new is not None else old)
     needs = _membership_needs(reading, place, kind, old, new, created)
+    needs += _html_needs(reading, place, old, new)
     if old is None or new is None:
         return needs
     changed = _changed_attributes(old, new) - _PLACE
@@ -204,6 +208,26 @@ def _content_needs(reading: _Reading, place: Place, old, new, created: set) -> l
     if rest - _BOOKKEEPING or (rest and not changed - rest):
         needs.append(Need(obj, f"change {path} back", _permissions(kind, CHANGE)))
     return needs
+
+
+def _html_needs(reading: _Reading, place: Place, old, new) -> list[Need]:
+    """What bringing back HTML that cleaning would change needs: `Write unfiltered HTML`.
+
+    Without this an owner could undo a Manager's removal of a script, or put
+    back a deleted page that holds one, and so write what cleaning forbids them.
+    """
+    if old is None:
+        return []
+    put_back = new is None or _oid(getattr(old, "__parent__", None)) != _oid(
+        getattr(new, "__parent__", None))
+    restored = [field.name for field in fields_of(old) if field.kind == HTML_KIND
+                and (put_back or getattr(old, field.name, None) != getattr(new, field.name, None))
+                and clean_html(getattr(old, field.name, "") or "").removed]
+    if not restored:
+        return []
+    where = reading.live(old.__parent__, place.obj) if put_back else place.obj
+    return [Need(where, f"bring back HTML in {', '.join(restored)} of {place.path} that "
+                 "cleaning would change", (WRITE_UNFILTERED_HTML,))]
 
 
 def _is_ownership(name: str) -> bool:

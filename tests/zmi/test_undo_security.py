@@ -333,3 +333,28 @@ def test_finding_02_blockers_outside_the_folder_are_not_named(file_db, file_mana
     assert "1 later change you may not undo here" in blocked.get_text()
     assert blocked.find("form") is None
     assert read(file_db, lambda root: root["news"]["alpha"].title) == "Later"
+
+
+SCRIPTED = '<p>Hi</p><script>steal()</script>'
+
+
+@pytest.mark.parametrize("manager_change", ["clean", "delete"])
+def test_finding_02_owner_cannot_undo_back_html_that_cleaning_would_change(
+        file_db, client_for, manager_change):
+    """A sibling of finding 12: undo must not write what cleaning forbids its user."""
+    add_user(file_db, "ed", ["Editor"])
+
+    def make(root):
+        root.add("news", Folder()).add("hello", Page(body=SCRIPTED))
+        root["news"].manage_setLocalRoles("ed", ["Owner"])
+    change_site(file_db, make)
+    if manager_change == "clean":
+        change_site(file_db, lambda root: root["news"]["hello"].edit(body="<p>Hi</p>"))
+    else:
+        change_site(file_db, lambda root: root["news"].remove("hello"))
+    managers = newest_id(file_db)
+    ed = client_for(file_db, "ed", "pw-ed")
+    page = ed.post("/news/manage_undo", {"command": "undo", "ids": managers}, status=403)
+    assert "needs 'Write unfiltered HTML'" in page.text
+    body = read(file_db, lambda root: getattr(root["news"].get("hello"), "body", None))
+    assert body == ("<p>Hi</p>" if manager_change == "clean" else None)
