@@ -18,6 +18,7 @@ LEVELS = {
     "objweb.names": 1,
     "objweb.traversal": 2,
     "objweb.security": 3,
+    "objweb.sandbox": 3,
     "objweb.content": 4,
     "objweb.zmi": 5,
     "objweb.publisher": 6,

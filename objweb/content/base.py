@@ -16,7 +16,7 @@ from objweb.security import protections
 from objweb.security import ownership
 from objweb.security import settings as security_settings
 from objweb.security.principals import TRUSTED_CODE, current_principal
-from objweb.security.sandbox.run import active_run
+from objweb.sandbox.run import active_run
 
 # Compiled code is kept on the object it came from, marked with this token:
 # no pickle can name an object made in this process, so whatever a stored
@@ -69,7 +69,7 @@ class Item(Persistent):
     _security = None
     # What Scripts and Templates may read besides the fields (each readable
     # with its read_action), and the action guarding each name; anything not
-    # listed is refused to code (see objweb.security.sandbox.access).
+    # listed is refused to code (see objweb.sandbox.guards).
     __code_access__ = {
         "id": protections.VIEW, "path": protections.VIEW,
         "absolute_url": protections.VIEW, "type_name": protections.VIEW,

@@ -3,7 +3,7 @@
 A Script is a function: a parameter list (`name='world', n=1`) and a body.
 Both are compiled when saved; code that does not compile is refused with its
 line and column, and the Script keeps its previous version. A call runs in
-the sandbox of `objweb.security.sandbox` with the rights of both the user
+the sandbox of `objweb.sandbox` with the rights of both the user
 and the Script's owner, unless a manager gave the Script proxy roles, which
 then replace the user's.
 """
@@ -13,7 +13,7 @@ from objweb.content.schema import TITLE, Field
 from objweb.errors import ValidationError
 from objweb.security import protections
 from objweb.security.permissions import AUTOMATIC_ROLES, CHANGE_CODE
-from objweb.security.sandbox import CompiledScript, call_script, compile_script
+from objweb.sandbox import CompiledScript, call_script, compile_script
 from objweb.security.settings import valid_roles
 
 PARAMS = Field("params", "line", "Parameters", read_action=protections.MANAGE)
@@ -71,7 +71,7 @@ class Script(Item):
 
     @property
     def parameters(self):
-        """The named parameters, as `objweb.security.sandbox.Parameter` records."""
+        """The named parameters, as `objweb.sandbox.Parameter` records."""
         return self.compiled().parameters
 
     def run(self, context=None, *, args=(), kwargs=None, request=None, subpath=(),

@@ -3,7 +3,7 @@
 A Template's source is compiled when it is saved: a source that does not
 compile is refused with its line and column, and the object keeps its
 previous source. Rendering runs in the sandbox of
-`objweb.security.sandbox`, in the context of the object the Template was
+`objweb.sandbox`, in the context of the object the Template was
 reached through, with the rights of both the user and the Template's owner.
 """
 
@@ -11,7 +11,7 @@ from objweb.content.base import Item, keep_compiled, kept_compiled
 from objweb.content.schema import TITLE, Field
 from objweb.security import protections
 from objweb.security.permissions import CHANGE_CODE
-from objweb.security.sandbox import CompiledTemplate, render_template
+from objweb.sandbox import CompiledTemplate, render_template
 
 SOURCE = Field("source", "text", "Source", read_action=protections.MANAGE)
 

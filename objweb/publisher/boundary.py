@@ -24,7 +24,7 @@ from objweb.publisher.limits import RequestTooLargeError, URLTooLongError
 from objweb.publisher.request import UnsupportedMediaTypeError
 from objweb.security.csrf import CSRFError
 from objweb.security.headers import PLAIN_PAGE_HEADERS
-from objweb.security.sandbox.errors import CodeError
+from objweb.sandbox.failures import CodeError
 from objweb.security.throttle import LoginThrottledError
 
 log = logging.getLogger("objweb.publisher")

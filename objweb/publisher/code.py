@@ -19,10 +19,10 @@ from objweb.content.script import Script
 from objweb.content.template import Template
 from objweb.errors import ValidationError
 from objweb.security import protections
-from objweb.security.sandbox import (
+from objweb.sandbox import (
     REQUIRED, CodeError, CodeLimitError, Limits, RequestView, ResponseView,
     UploadView)
-from objweb.security.sandbox.costs import text_measure
+from objweb.sandbox.costs import text_measure
 from objweb.traversal.views import view_config
 
 JSON_TYPE = "application/json"

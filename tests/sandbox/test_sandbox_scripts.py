@@ -4,8 +4,8 @@ import pytest
 
 from objweb.content import Folder, Script, Template
 from objweb.errors import SourceError
-from objweb.security.sandbox import CodeError, CodeLimitError, Limits, RequestView, ResponseView
-from objweb.security.sandbox.scripts import COMPUTED_DEFAULT, REQUIRED, describe_parameters
+from objweb.sandbox import CodeError, CodeLimitError, Limits, RequestView, ResponseView
+from objweb.sandbox.scripts import COMPUTED_DEFAULT, REQUIRED, describe_parameters
 from sandbox_support import policy_for
 
 

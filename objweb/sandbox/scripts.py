@@ -10,9 +10,9 @@ import ast
 import itertools
 from dataclasses import dataclass
 
-from objweb.security.sandbox.builtins import GUARDS, SAFE_BUILTINS
-from objweb.security.sandbox.compiler import compile_function, parse_parameters
-from objweb.security.sandbox.run import Location, Run, execute
+from objweb.sandbox.builtins import GUARDS, SAFE_BUILTINS
+from objweb.sandbox.compiler import compile_function, parse_parameters
+from objweb.sandbox.run import Location, Run, execute
 from objweb.traversal.location import path_of
 
 FUNCTION_NAME = "_objweb_script"
@@ -107,7 +107,7 @@ def call_script(compiled: CompiledScript, *, script, context, args=(), kwargs=No
                 subpath=(), request=None, user_policy=None, limits=None):
     """Return what the Script returns, called in `context` as its own run.
 
-    See `objweb.security.sandbox.run.execute` for who it acts for and what
+    See `objweb.sandbox.run.execute` for who it acts for and what
     it raises.
     """
     return execute(script, lambda run: run_script(

@@ -8,16 +8,16 @@ so they need `Access contents information` there, as listing it does.
 
 Comparing two large values, and looking for a value in a list, are done in
 C: their work is estimated first and refused past the limits
-(`objweb.security.sandbox.work`). `in` on a lazy iterator draws it one item
+(`objweb.sandbox.work`). `in` on a lazy iterator draws it one item
 at a time, each item compared through the guard.
 """
 
 import operator
 
 from objweb.security.protections import ACCESS
-from objweb.security.sandbox.iteration import LAZY_KINDS, is_container, is_content
-from objweb.security.sandbox.run import current_run
-from objweb.security.sandbox.work import check_compare, check_contains
+from objweb.sandbox.iteration import LAZY_KINDS, is_container, is_content
+from objweb.sandbox.run import current_run
+from objweb.sandbox.work import check_compare, check_contains
 
 _COMPARISONS = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,

@@ -2,7 +2,7 @@
 
 Templates are Zope Page Templates: TAL, METAL (macros and slots, across
 templates) and i18n attributes, with the expression types of
-`objweb.security.sandbox.expressions`. Chameleon compiles them to Python;
+`objweb.sandbox.expressions`. Chameleon compiles them to Python;
 objweb's template class refuses what would run unrestricted there (`<?python
 ?>` blocks, variables named like Chameleon's internals), counts every piece
 of output against the run's limit, and checks the time budget at every
@@ -26,12 +26,12 @@ from chameleon.zpt import program as zpt_program
 from chameleon.zpt.template import PageTemplate
 
 from objweb.errors import SourceError
-from objweb.security.sandbox.bindings import CodeView, UserView
-from objweb.security.sandbox.expressions import (
+from objweb.sandbox.bindings import CodeView, UserView
+from objweb.sandbox.expressions import (
     DictAttributesExpr, GuardedExistsExpr, NocallExpr, PathExpr, PythonExpr)
-from objweb.security.sandbox.iteration import collect
-from objweb.security.sandbox.modules import ModulesView
-from objweb.security.sandbox.run import Location, Run, call_as_part_of, execute
+from objweb.sandbox.iteration import collect
+from objweb.sandbox.modules import ModulesView
+from objweb.sandbox.run import Location, Run, call_as_part_of, execute
 from objweb.traversal.location import path_of
 
 EXPRESSION_TYPES = {
@@ -281,7 +281,7 @@ def render_template(compiled: CompiledTemplate, *, template, context, options=No
                     request=None, user_policy=None, limits=None) -> str:
     """Return `template` rendered in `context` as its own run.
 
-    See `objweb.security.sandbox.run.execute` for who it acts for and what
+    See `objweb.sandbox.run.execute` for who it acts for and what
     it raises.
     """
     def body(run: Run) -> str:

@@ -7,13 +7,13 @@ says, and Python would build that text in C, out of reach of the time
 budget. Widths and precisions in
 format specs are bounded for the same reason (`'{:>9999999999}'`). Attribute
 and item lookups inside `str.format` fields go through the guards (see
-`objweb.security.sandbox.access`).
+`objweb.sandbox.guards`).
 """
 
 import re
 
-from objweb.security.sandbox.run import current_run
-from objweb.security.sandbox.work import check_text
+from objweb.sandbox.run import current_run
+from objweb.sandbox.work import check_text
 
 _PLAIN_VALUES = (str, bytes, list, tuple, dict, range)
 # The widest field, or the longest precision, a format spec may ask for.
@@ -41,7 +41,7 @@ def check_spec(spec: str) -> str:
 def measured(value, what: str = "a text") -> int:
     """Return about how long the text of `value` is, stopping the run if it is too long.
 
-    Writing it must also be bearable work (see `objweb.security.sandbox.work`).
+    Writing it must also be bearable work (see `objweb.sandbox.work`).
     """
     return check_text(current_run().budget, value, what)
 

@@ -16,12 +16,12 @@ import math
 import random
 import string
 
-from objweb.security.sandbox.bindings import CodeView
-from objweb.security.sandbox.costs import json_decoding
-from objweb.security.sandbox.formatting import measured
-from objweb.security.sandbox.iteration import collect
-from objweb.security.sandbox.run import current_run
-from objweb.security.sandbox.textmethods import join, splitting
+from objweb.sandbox.bindings import CodeView
+from objweb.sandbox.costs import json_decoding
+from objweb.sandbox.formatting import measured
+from objweb.sandbox.iteration import collect
+from objweb.sandbox.run import current_run
+from objweb.sandbox.textmethods import join, splitting
 
 ALLOWED_MODULES = ("math", "random", "string", "datetime", "json")
 

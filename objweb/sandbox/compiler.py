@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from RestrictedPython.transformer import RestrictingNodeTransformer, copy_locations
 
 from objweb.errors import SourceError
-from objweb.security.sandbox.limits import Limits
+from objweb.sandbox.budget import Limits
 
 TICK = "_tick_"
 OWN = "_own_"

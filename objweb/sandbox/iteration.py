@@ -13,9 +13,9 @@ import types
 from BTrees.OOBTree import OOBTree
 
 from objweb.security.protections import ACCESS
-from objweb.security.sandbox.errors import NotIterableError
-from objweb.security.sandbox.limits import ITEM_COST, cost_of
-from objweb.security.sandbox.run import current_run
+from objweb.sandbox.failures import NotIterableError
+from objweb.sandbox.budget import ITEM_COST, cost_of
+from objweb.sandbox.run import current_run
 
 # The lazy sequence a folder's keys(), values() and items() answer.
 BTREE_ITEMS = type(OOBTree().keys())

@@ -14,22 +14,22 @@ import math
 
 from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
 
-from objweb.security.sandbox.access import (
+from objweb.sandbox.guards import (
     guarded_getattr, guarded_getitem, guarded_hasattr, guarded_mapping, guarded_write)
-from objweb.security.sandbox.comparisons import (
+from objweb.sandbox.comparisons import (
     guarded_compare, guarded_compare_chain, guarded_len)
-from objweb.security.sandbox.functions import owned
-from objweb.security.sandbox.formatting import (
+from objweb.sandbox.functions import owned
+from objweb.sandbox.formatting import (
     format_value, guarded_ascii, guarded_format, guarded_repr, guarded_str)
-from objweb.security.sandbox.iteration import collect, guarded_iter, is_sized
-from objweb.security.sandbox.limits import cost_of
-from objweb.security.sandbox.modules import guarded_import
-from objweb.security.sandbox.operators import (
+from objweb.sandbox.iteration import collect, guarded_iter, is_sized
+from objweb.sandbox.budget import cost_of
+from objweb.sandbox.modules import guarded_import
+from objweb.sandbox.operators import (
     guarded_add, guarded_binop, guarded_inplace, guarded_lshift, guarded_mod, guarded_mul,
     guarded_pow)
-from objweb.security.sandbox.run import current_run
-from objweb.security.sandbox.sorting import extreme_of, guarded_sorted
-from objweb.security.sandbox.work import (
+from objweb.sandbox.run import current_run
+from objweb.sandbox.sorting import extreme_of, guarded_sorted
+from objweb.sandbox.work import (
     check_exception_types, check_key, check_keys, check_pairs)
 
 

@@ -7,13 +7,13 @@ iteration through the same security policy as URLs (`access`,
 rights of both its user and its owner (`run`).
 """
 
-from objweb.security.sandbox.bindings import BoundCode, RequestView, ResponseView, UploadView
-from objweb.security.sandbox.errors import CodeError, CodeLimitError, NotPublishedError
-from objweb.security.sandbox.limits import Limits
-from objweb.security.sandbox.run import CodePolicy, active_run, current_run
-from objweb.security.sandbox.scripts import (
+from objweb.sandbox.bindings import BoundCode, RequestView, ResponseView, UploadView
+from objweb.sandbox.failures import CodeError, CodeLimitError, NotPublishedError
+from objweb.sandbox.budget import Limits
+from objweb.sandbox.run import CodePolicy, active_run, current_run
+from objweb.sandbox.scripts import (
     COMPUTED_DEFAULT, REQUIRED, CompiledScript, Parameter, call_script, compile_script)
-from objweb.security.sandbox.templates import CompiledTemplate, render_template
+from objweb.sandbox.templates import CompiledTemplate, render_template
 
 __all__ = [
     "COMPUTED_DEFAULT", "REQUIRED", "BoundCode", "CodeError", "CodeLimitError", "CodePolicy",

@@ -6,7 +6,7 @@ pure Python work is stopped within a few microseconds of the deadline.
 Work done in C (a string repeated ten billion times, `2 ** 10 ** 10`, a
 sort of a million texts, `x in [s] * 10**6`) cannot be interrupted that way
 and holds the interpreter's lock: the guards estimate the work of such an
-operation (`objweb.security.sandbox.costs`) and the size of its result
+operation (`objweb.sandbox.costs`) and the size of its result
 before it starts, and refuse it past the limits. Every value they build is
 charged to an allocation allowance with what it holds (the strings of a
 split, the values a JSON text decodes to).
@@ -20,7 +20,7 @@ closed) meets it again at its next guard, and at the end of its run.
 import time
 from dataclasses import dataclass
 
-from objweb.security.sandbox.costs import text_measure
+from objweb.sandbox.costs import text_measure
 
 # What one item of a list or a tuple costs, in allocation units (bytes).
 ITEM_COST = 8

@@ -14,15 +14,15 @@ import time
 
 from chameleon.tal import ErrorInfo, RepeatItem
 
-from objweb.security.sandbox.costs import HASH_INSERT
-from objweb.security.sandbox.errors import NotPublishedError
-from objweb.security.sandbox.formatting import MAX_FORMAT_WIDTH
-from objweb.security.sandbox.iteration import collect
-from objweb.security.sandbox.limits import ITEM_COST, cost_of
-from objweb.security.sandbox.run import current_run
-from objweb.security.sandbox.sorting import sort_in_place
-from objweb.security.sandbox.textmethods import TEXT_METHODS, charged_text, to_bytes
-from objweb.security.sandbox.work import check_contains, check_key, check_keys, check_pairs
+from objweb.sandbox.costs import HASH_INSERT
+from objweb.sandbox.failures import NotPublishedError
+from objweb.sandbox.formatting import MAX_FORMAT_WIDTH
+from objweb.sandbox.iteration import collect
+from objweb.sandbox.budget import ITEM_COST, cost_of
+from objweb.sandbox.run import current_run
+from objweb.sandbox.sorting import sort_in_place
+from objweb.sandbox.textmethods import TEXT_METHODS, charged_text, to_bytes
+from objweb.sandbox.work import check_contains, check_key, check_keys, check_pairs
 
 DATA = "data"          # a plain attribute, read as is
 METERED = "metered"    # a method whose result is charged

@@ -17,12 +17,12 @@ from chameleon.exc import ExpressionError
 from chameleon.tales import ExistsExpr, TalesExpr
 
 from objweb.errors import AccessDenied, SourceError
-from objweb.security.sandbox.access import guarded_getattr, guarded_getitem
-from objweb.security.sandbox.builtins import GUARDS, SAFE_BUILTINS
-from objweb.security.sandbox.compiler import transform_expression
-from objweb.security.sandbox.errors import NotPublishedError
-from objweb.security.sandbox.formatting import measured
-from objweb.security.sandbox.run import current_run
+from objweb.sandbox.guards import guarded_getattr, guarded_getitem
+from objweb.sandbox.builtins import GUARDS, SAFE_BUILTINS
+from objweb.sandbox.compiler import transform_expression
+from objweb.sandbox.failures import NotPublishedError
+from objweb.sandbox.formatting import measured
+from objweb.sandbox.run import current_run
 
 MISSING = object()
 _VARIABLE = re.compile(r"[A-Za-z][-\w]*\Z")

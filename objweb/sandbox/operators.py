@@ -14,13 +14,13 @@ modulus and the set operators have their work checked first.
 import math
 import operator
 
-from objweb.security.sandbox.bindings import CodeView
-from objweb.security.sandbox.costs import HASH_INSERT, modular_pow_cost
-from objweb.security.sandbox.formatting import percent_format
-from objweb.security.sandbox.iteration import collect, is_content
-from objweb.security.sandbox.limits import cost_of
-from objweb.security.sandbox.run import current_run
-from objweb.security.sandbox.work import check_keys, check_pairs
+from objweb.sandbox.bindings import CodeView
+from objweb.sandbox.costs import HASH_INSERT, modular_pow_cost
+from objweb.sandbox.formatting import percent_format
+from objweb.sandbox.iteration import collect, is_content
+from objweb.sandbox.budget import cost_of
+from objweb.sandbox.run import current_run
+from objweb.sandbox.work import check_keys, check_pairs
 
 _TEXTS = (str, bytes)
 _SEQUENCES = (str, bytes, list, tuple)

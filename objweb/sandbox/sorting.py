@@ -7,10 +7,10 @@ the limits; with a key, the positions are sorted by their keys, which keeps
 Python's order for equal keys, `reverse=True` included.
 """
 
-from objweb.security.sandbox.iteration import collect
-from objweb.security.sandbox.limits import cost_of
-from objweb.security.sandbox.run import current_run
-from objweb.security.sandbox.work import check_scan, check_sort
+from objweb.sandbox.iteration import collect
+from objweb.sandbox.budget import cost_of
+from objweb.sandbox.run import current_run
+from objweb.sandbox.work import check_scan, check_sort
 
 _KEYS_PER_TICK = 256
 

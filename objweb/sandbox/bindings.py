@@ -11,8 +11,8 @@ import re
 from urllib.parse import quote
 
 from objweb.security.permissions import ALL_PERMISSIONS
-from objweb.security.sandbox.iteration import is_content
-from objweb.security.sandbox.run import current_run
+from objweb.sandbox.iteration import is_content
+from objweb.sandbox.run import current_run
 from objweb.traversal.location import path_of
 
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")

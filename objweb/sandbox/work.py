@@ -1,7 +1,7 @@
 """The checks that refuse work done in C before it starts.
 
 Each takes the run's budget and the operands of one operation, estimates
-its work with `objweb.security.sandbox.costs`, and stops the run (a
+its work with `objweb.sandbox.costs`, and stops the run (a
 `BudgetExceeded` of kind `work`, or `size` for nesting) when it is over
 the limits. They return normally, and fast, for the small values code
 handles nearly always.
@@ -9,7 +9,7 @@ handles nearly always.
 
 from operator import itemgetter
 
-from objweb.security.sandbox import costs
+from objweb.sandbox import costs
 
 # Values whose comparison with anything costs a step or a pass over one text.
 _SCALARS = frozenset({int, float, bool, complex, type(None), str, bytes})

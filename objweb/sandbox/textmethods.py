@@ -9,11 +9,11 @@ operation may: Python is asked for one more, and a text that still had
 more to split is refused. What comes back is charged with its pieces.
 """
 
-from objweb.security.sandbox.costs import (
+from objweb.sandbox.costs import (
     ITEM, SEARCH_CHAR, SPLIT_PIECE, STRIP_PAIRS, TRANSLATE_CHAR)
-from objweb.security.sandbox.iteration import collect
-from objweb.security.sandbox.limits import cost_of, fresh_cost
-from objweb.security.sandbox.run import current_run
+from objweb.sandbox.iteration import collect
+from objweb.sandbox.budget import cost_of, fresh_cost
+from objweb.sandbox.run import current_run
 
 # The characters str.splitlines() breaks at (bytes break at \n and \r only).
 _LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"

@@ -11,7 +11,7 @@ by the code calling it as well.
 
 import inspect
 
-from objweb.security.sandbox.run import active_run, call_as, current_run
+from objweb.sandbox.run import active_run, call_as, current_run
 
 
 def owned(function):
