@@ -1,7 +1,7 @@
 """objweb: a web application server over a tree of persistent objects in ZODB."""
 
 from objweb.content import File, Folder, Image, Page, Script, Template, UserFolder
-from objweb.db import bootstrap, open_db, site
+from objweb.storage.db import bootstrap, open_db, site
 from objweb.errors import (
     Forbidden, NameInUseError, NotFoundError, ObjwebError, Unauthorized, ValidationError)
 from objweb.publisher import Application, Settings

@@ -18,7 +18,7 @@ import transaction
 
 from objweb.command import CommandError, open_database
 from objweb.content.site import ensure_site
-from objweb.db import DEFAULT_URI, bootstrap, has_users
+from objweb.storage.db import DEFAULT_URI, bootstrap, has_users
 from objweb.errors import ObjwebError
 from objweb.ops.commands import add_operations_commands
 from objweb.ops.config import ConfigError, InstanceConfig, read_config

@@ -9,8 +9,8 @@ import zc.lockfile
 from ZEO.Exceptions import ClientDisconnected
 from ZODB.POSException import StorageError as POSStorageError
 
-from objweb.db import DatabaseURIError, bootstrap, open_db
-from objweb.ops.storages import redact_uri
+from objweb.storage.db import DatabaseURIError, bootstrap, open_db
+from objweb.storage.storages import redact_uri
 
 
 class CommandError(Exception):

@@ -4,7 +4,7 @@ import atexit
 import logging
 import os
 
-from objweb.db import bootstrap, open_db
+from objweb.storage.db import bootstrap, open_db
 from objweb.ops.config import ConfigError, convert_value, read_config
 from objweb.ops.logs import configure_logging
 from objweb.publisher import Application, Settings

@@ -17,7 +17,7 @@ the site:
 - that user becomes the owner of every object they bring, and a Script
   keeps only the proxy roles its new owner holds there (`adopt`), as in
   Zope, where an import or a paste is owned by whoever made it;
-- imported users never keep a password (see `objweb.content.transfer` for
+- imported users never keep a password (see `objweb.storage.transfer` for
   copies).
 
 Trusted code (no policy) checks no permission. With no user it owns

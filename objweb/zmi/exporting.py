@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 import webob
 
-from objweb.content.transfer import EXPORT_SUFFIX, export_subtree, import_subtree
+from objweb.storage.transfer import EXPORT_SUFFIX, export_subtree, import_subtree
 from objweb.errors import ValidationError
 from objweb.traversal.location import path_of
 

@@ -23,6 +23,7 @@ from objweb.errors import NameInUseError, NotFoundError
 from objweb.security.headers import MANAGEMENT_HEADERS
 from objweb.security.permissions import WRITE_UNFILTERED_HTML
 from objweb.security.protections import MANAGE
+from objweb.storage.history import REQUEST_PATH_KEY
 from objweb.traversal.location import lineage
 from objweb.traversal.views import views
 from objweb.zmi import cookies, csrf, static, tree
@@ -140,9 +141,6 @@ def screen(for_type: type, name: str, *, title: str | None = None, order: int = 
 
 
 # -- the screen --------------------------------------------------------------------
-
-# The transaction's extended information that records the path of the change's request.
-REQUEST_PATH_KEY = "request_path"
 
 # Errors a command reports to the user as bad input; anything else is a bug.
 INPUT_ERRORS = (ValueError, NameInUseError, NotFoundError)

@@ -3,7 +3,7 @@
 The files are in ZODB's export format (`.zexp`), as Zope's are; an upload
 may also be a zip of several, as the Contents tab's Export makes them.
 Reading a file checks every record before anything is imported (see
-`objweb.content.transfer`).
+`objweb.storage.transfer`).
 """
 
 import webob

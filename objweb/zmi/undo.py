@@ -4,11 +4,12 @@ Each transaction shows its time, user, the request path, its note and the
 paths of the objects it changed. Below the root the tab lists only the
 transactions wholly inside its object, whatever the filter says. A
 transaction is offered for undoing only when the user may make every
-change the undo would make (`objweb.zmi.reversal`); the others say why
+change the undo would make (`objweb.storage.reversal`); the others say why
 not, and an undo of one is refused with the reason and changes nothing.
-An undo runs in a transaction of its own; when later changes stand in the
-way, the screen names those transactions and offers to undo them together
-with the chosen ones, if the user may undo all of them here.
+An undo joins the request's transaction, so it is kept only if the request
+commits; when later changes stand in the way, the screen names those
+transactions and offers to undo them together with the chosen ones, if the
+user may undo all of them here.
 """
 
 import webob
@@ -18,7 +19,7 @@ from objweb.content.base import Item
 from objweb.errors import ValidationError
 from objweb.security.protections import UNDO
 from objweb.traversal.location import path_of
-from objweb.zmi import history, reversal
+from objweb.storage import history, reversal, undo
 from objweb.zmi.display import format_time
 from objweb.zmi.forms import batch_start, day_field
 from objweb.zmi.framework import Screen, command, screen
@@ -37,7 +38,7 @@ class UndoScreen(Screen):
     # How many of the later changes in the way this user may not undo here.
     unavailable = 0
     refusals: dict = {}
-    scan_limit = history.BLOCKER_SCAN_LIMIT
+    scan_limit = undo.BLOCKER_SCAN_LIMIT
 
     @property
     def db(self):
@@ -103,7 +104,7 @@ class UndoScreen(Screen):
                         b_start=start or "")
 
     @command("undo")
-    def undo(self) -> webob.Response:
+    def undo_changes(self) -> webob.Response:
         """Undo the ticked transactions, or name the later ones standing in the way."""
         # Each transaction once, however often the form names it.
         ids = list(dict.fromkeys(self.request.POST.getall("ids")))
@@ -116,10 +117,10 @@ class UndoScreen(Screen):
                 return self.refused(change, reason)
         notes = "; ".join(change.note for change in changes if change.note)
         try:
-            history.undo(self.db, ids, user=self.user_id, path=self.request.path_info,
-                         note=f"Undo of: {notes}" if notes else "Undo")
+            undo.undo(self.request.connection, ids)
         except UndoError:
             return self.show_blockers(ids)
+        self.note(f"Undo of: {notes}" if notes else "Undo")
         count = len(ids)
         return self.redirect(self.url(screen=self.name),
                              f"Undid {count} transaction{'s' if count != 1 else ''}.")
@@ -138,7 +139,7 @@ class UndoScreen(Screen):
         They are offered to be undone together only if the user may undo
         every one of them here.
         """
-        blockers = history.blockers(self.request.connection, ids)
+        blockers = undo.blockers(self.request.connection, ids)
         inside = self.inside
         self.blocked = [change for change in blockers
                         if inside is None or change.is_wholly_inside(inside)]
@@ -158,6 +159,6 @@ class UndoScreen(Screen):
             raise ValidationError(str(error), "ids") from None
         for entry in self.db.undoLog(0, history.SCAN_LIMIT):
             if entry["id"].decode("ascii") == undo_id:
-                return history.describe(self.request.connection, entry)
+                return history.change_of(self.request.connection, entry)
         raise ValidationError(f"transaction {history.undo_id_of(tid)} cannot be undone "
                               "(packed away, or not in the list)", "ids")

@@ -14,10 +14,11 @@ import ZODB
 
 import objweb
 from objweb import File, Folder, Page, Script, Template, UserFolder
-from objweb.content import exportfile, registry
+from objweb.content import registry
+from objweb.storage import exportfile
 from objweb.content.properties import add_property
 from objweb.content.schema import Field
-from objweb.content.transfer import check_export_file, export_subtree, import_subtree
+from objweb.storage.transfer import check_export_file, export_subtree, import_subtree
 from objweb.content.userfolder import User
 from objweb.errors import ValidationError
 from objweb.security.permissions import VIEW

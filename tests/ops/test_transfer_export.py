@@ -1,4 +1,4 @@
-"""Export, import and copy of subtrees in ZODB's export format (objweb.content.transfer)."""
+"""Export, import and copy of subtrees in ZODB's export format (objweb.storage.transfer)."""
 
 import io
 import pickle
@@ -12,7 +12,7 @@ from BTrees.OOBTree import OOBTree
 
 import objweb
 from objweb import File, Folder, Image, Page, UserFolder
-from objweb.content.transfer import (
+from objweb.storage.transfer import (
     check_export_file, copy_of, copy_to, export_subtree, import_subtree)
 from objweb.errors import NameInUseError, StorageError, ValidationError
 from objweb.security.settings import local_roles_of, permission_setting
@@ -213,7 +213,7 @@ class Exploit:
     pickle.dumps(Exploit(), protocol=3),
     pickle.dumps(Exploit(), protocol=4),
     pickle.dumps((Folder, None), protocol=3) + pickle.dumps(Exploit(), protocol=3),
-    pickle.dumps(objweb.content.transfer.import_subtree, protocol=3) * 2,
+    pickle.dumps(objweb.storage.transfer.import_subtree, protocol=3) * 2,
     b"\x80\x03cobjweb.nothing\nThing\nq\x00." * 2,
     b"\x80\x03cobjweb.content.folder\nNothing\nq\x00." * 2,
 ])

@@ -11,7 +11,7 @@ from webtest import TestApp
 
 import objweb
 from objweb import Page, Script
-from objweb.content.transfer import export_subtree, import_subtree
+from objweb.storage.transfer import export_subtree, import_subtree
 from objweb.sandbox.scripts import CompiledScript
 from cli_support import one_sentence, stored_site
 from forged_exports import forge

@@ -13,7 +13,7 @@ from webtest import TestApp
 
 import objweb
 from objweb import Folder, Page, Script, Template, UserFolder
-from objweb.content.transfer import export_subtree
+from objweb.storage.transfer import export_subtree
 from objweb.sandbox.scripts import CompiledScript
 from forged_exports import forge, forge_stored, zipped
 from support import ADMIN, ADMIN_AUTH, basic_auth

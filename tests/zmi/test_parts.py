@@ -10,7 +10,8 @@ from webob import Request, Response
 from objweb import Folder, Page
 from objweb.content.schema import Field
 from objweb.content.site import ensure_site
-from objweb.zmi import control, cookies, forms, history, tree
+from objweb.storage import history
+from objweb.zmi import control, cookies, forms, tree
 from objweb.zmi.find import Criteria
 
 

@@ -7,7 +7,7 @@ import ZODB
 import objweb
 from objweb import File, Folder, Page
 from objweb.content.chunks import CHUNK_SIZE
-from objweb.zmi import history, records
+from objweb.storage import history, records, undo
 
 
 @pytest.fixture
@@ -204,7 +204,7 @@ def test_undoing_two_of_three_changes_names_the_third(file_manager, file_db, new
                              status=409)
     blocked = page.html.find("section", class_="blocked")
     assert len(blocked.find("ul").find_all("li")) == 1
-    monkeypatch.setattr(history, "BLOCKER_SCAN_LIMIT", 0)
+    monkeypatch.setattr(undo, "BLOCKER_SCAN_LIMIT", 0)
     page = file_manager.post(news, [("command", "undo")] + [("ids", value) for value in ids],
                              status=409)
     blocked = page.html.find("section", class_="blocked")

@@ -29,7 +29,7 @@ import zc.lockfile
 from ZODB.scripts import repozo
 
 from objweb.errors import ObjwebError
-from objweb.ops.storages import FileStoragePaths
+from objweb.storage.storages import FileStoragePaths
 
 STAMP = re.compile(r"^(\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d)\.(fs|deltafs|fsz|deltafsz)$")
 STAMP_FORMAT = re.compile(r"^\d{4}-\d\d-\d\d(-\d\d(-\d\d(-\d\d)?)?)?$")

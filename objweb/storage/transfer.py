@@ -12,7 +12,7 @@ or its hash. Owners and local roles are written as they are.
 
 A pickle can name any importable callable, so an export file could run code
 when it is read. `import_subtree` therefore reads every record first
-(`objweb.content.exportfile`) and refuses a file that names or builds
+(`objweb.storage.exportfile`) and refuses a file that names or builds
 anything but what a site stores; only then does ZODB import it. What it
 imported is then checked whole and given to the importer
 (`objweb.content.incoming`): the importer owns every object, Scripts keep
@@ -35,7 +35,7 @@ from ZODB.interfaces import IBlobStorage
 from ZODB.POSException import ExportError, POSKeyError, StateLoadError
 
 from objweb.content.base import Item
-from objweb.content.exportfile import ExportContents, check_export_file
+from objweb.storage.exportfile import ExportContents, check_export_file
 from objweb.content.incoming import USER_FOLDER_NAME, Arrival, adopt, check_subtree
 from objweb.content.userfolder import UserFolder
 from objweb.errors import StorageError, ValidationError

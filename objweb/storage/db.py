@@ -3,7 +3,7 @@
 `open_db` takes zodburi-style URIs. `memory://` gives a DemoStorage, which
 (unlike a bare MappingStorage) keeps blobs, so files work in tests.
 `postgresql://` is RelStorage's PostgreSQL resolver under the scheme name
-operators expect; `objweb.ops.storages` gives it and `zeo://` their defaults
+operators expect; `objweb.storage.storages` gives it and `zeo://` their defaults
 (blob caches, timeouts).
 """
 
@@ -20,7 +20,7 @@ from ZODB.DemoStorage import DemoStorage
 from objweb.content import Folder
 from objweb.content.site import ROOT_KEY, ensure_site, site_root
 from objweb.errors import ObjwebError
-from objweb.ops.storages import REMOTE_SCHEMES, reporting_repairs, resolve_remote_uri
+from objweb.storage.storages import REMOTE_SCHEMES, reporting_repairs, resolve_remote_uri
 from objweb.security.permissions import MANAGER
 from objweb.security.principals import TRUSTED_CODE, Principal, acting_as
 

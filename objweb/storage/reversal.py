@@ -34,8 +34,8 @@ from objweb.security.protections import (
 from objweb.security.permissions import WRITE_UNFILTERED_HTML
 from objweb.security.settings import SETTINGS_ATTRIBUTE
 from objweb.traversal.location import is_inside, path_of
-from objweb.zmi import records
-from objweb.zmi.records import Place, Placement, live_object
+from objweb.storage import records
+from objweb.storage.records import Place, Placement, live_object
 
 security_log = logging.getLogger("objweb.security")
 

@@ -1,15 +1,14 @@
-"""The transaction history behind the Undo tab: what each change touched, and undoing it.
+"""The transaction history: what each change touched, for the Undo tab.
 
 The storage lists its transactions (`undoLog`) and the records each one
-wrote (`iterator`); `objweb.zmi.records` finds where in the site each
+wrote (`iterator`); `objweb.storage.records` finds where in the site each
 record belongs, which gives the paths a change is shown with and tells
 whether it lies wholly inside a folder.
 
 Undo ids are the storage's own (base64 of the transaction id, as
-FileStorage, ZEO and RelStorage write them). An undo that later
-transactions stand in the way of is refused by ZODB with an `UndoError`;
-`blockers` then names those later transactions, so they can be undone
-together. Who may undo what is `objweb.zmi.reversal`'s to say.
+FileStorage, ZEO and RelStorage write them). Undoing is
+`objweb.storage.undo`'s work, and who may undo what is
+`objweb.storage.reversal`'s to say.
 """
 
 import base64
@@ -18,16 +17,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
-import transaction
-from ZODB.utils import p64, u64
-
+from objweb.storage.records import Placement, place_records, records_of
 from objweb.traversal.location import is_inside
-from objweb.zmi.framework import REQUEST_PATH_KEY
-from objweb.zmi.records import Placement, place_records, records_of
 
 PATH_LIMIT = 12
 SCAN_LIMIT = 2000
-BLOCKER_SCAN_LIMIT = 5000
+# The transaction's extended information where a change records the path of the
+# request that made it (the management screens do), which places its records.
+REQUEST_PATH_KEY = "request_path"
 
 
 @dataclass(frozen=True)
@@ -87,7 +84,8 @@ def is_below(path: str, ancestor: str) -> bool:
     return path == ancestor or path.startswith(ancestor.rstrip("/") + "/")
 
 
-def _text(value) -> str:
+def text_of(value) -> str:
+    """Return a transaction field (bytes or text) as text."""
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else (value or "")
 
 
@@ -97,7 +95,7 @@ def split_user(user_name) -> tuple[str, str]:
     As in Zope, the field holds the path of the folder whose user folder
     defines the user, a space, and the user id (`/ admin`).
     """
-    folder, _, user = _text(user_name).rpartition(" ")
+    folder, _, user = text_of(user_name).rpartition(" ")
     return folder, user
 
 
@@ -111,7 +109,7 @@ def split_description(description) -> tuple[str, str]:
     (`PUT /news/report`); the management screens record their path in the
     transaction's extended information instead.
     """
-    lines = [line for line in _text(description).splitlines() if line.strip()]
+    lines = [line for line in text_of(description).splitlines() if line.strip()]
     match = _REQUEST_LINE.match(lines[0]) if lines else None
     if match is None:
         return "", "; ".join(lines)
@@ -149,11 +147,11 @@ def history(connection, where: Filter, *, start: int = 0, size: int = 20,
     wanted = start + size + 1
     if inside is None and (not where.path or where.path == "/"):
         entries = db.undoLog(start, start + size + 1, where.accepts)
-        changes = [describe(connection, entry) for entry in entries]
+        changes = [change_of(connection, entry) for entry in entries]
         return changes[:size], len(changes) > size
     matches = []
     for entry in db.undoLog(0, SCAN_LIMIT, where.accepts):
-        change = describe(connection, entry)
+        change = change_of(connection, entry)
         if inside is not None and not change.is_wholly_inside(inside):
             continue
         if change.touches(where.path):
@@ -163,66 +161,15 @@ def history(connection, where: Filter, *, start: int = 0, size: int = 20,
     return matches[start:start + size], len(matches) > start + size
 
 
-def describe(connection, entry: dict) -> Change:
+def change_of(connection, entry: dict) -> Change:
     """Return the `Change` of one `undoLog` entry, with the paths it touched."""
-    undo_id = _text(entry["id"])
+    undo_id = text_of(entry["id"])
     tid = tid_of(undo_id)
     _, user = split_user(entry.get("user_name", ""))
     request_path, note = split_description(entry.get("description", ""))
-    request_path = _text(entry.get(REQUEST_PATH_KEY)) or request_path
+    request_path = text_of(entry.get(REQUEST_PATH_KEY)) or request_path
     placement = place_records(connection, tid, records_of(connection.db(), tid), request_path)
     paths = placement.paths
     hidden = placement.unplaced + placement.unexamined + max(0, len(paths) - PATH_LIMIT)
     return Change(undo_id, tid, entry.get("time", 0), user, request_path, note,
                   tuple(paths[:PATH_LIMIT]), hidden, placement)
-
-
-# -- undoing ---------------------------------------------------------------------------
-
-def undo(db, undo_ids: list[str], *, user: str, path: str, note: str) -> None:
-    """Undo the transactions `undo_ids` together, in a transaction of their own.
-
-    Raises ZODB's `UndoError` if later changes stand in the way; then
-    nothing changed. A `ConflictError` passes through, for a retry.
-    """
-    manager = transaction.TransactionManager(explicit=True)
-    txn = manager.begin()
-    try:
-        txn.setUser(user, path)
-        txn.note(note)
-        newest_first = sorted(undo_ids, key=tid_of, reverse=True)
-        db.undoMultiple([undo_id.encode("ascii") for undo_id in newest_first], txn)
-        manager.commit()
-    except BaseException:
-        manager.abort()
-        raise
-
-
-def blockers(connection, undo_ids: list[str]) -> list[Change]:
-    """Return the later transactions that changed what `undo_ids` changed, newest first.
-
-    They are found transitively (a blocker's own blockers too), in at most
-    `BLOCKER_SCAN_LIMIT` later transactions.
-    """
-    db = connection.db()
-    tids = sorted(tid_of(undo_id) for undo_id in undo_ids)
-    touched = set()
-    for tid in tids:
-        touched.update(records_of(db, tid))
-    found = []
-    start = p64(u64(tids[0]) + 1)
-    for count, record in enumerate(db.storage.iterator(start)):
-        if count >= BLOCKER_SCAN_LIMIT:
-            break
-        if record.tid in tids:
-            continue
-        oids = {data.oid for data in record}
-        if oids & touched:
-            touched |= oids
-            found.append(record.tid)
-    wanted, entries = set(found), {}
-    for entry in db.undoLog(0, SCAN_LIMIT):
-        tid = tid_of(_text(entry["id"]))
-        if tid in wanted:
-            entries[tid] = entry
-    return [describe(connection, entries[tid]) for tid in reversed(found) if tid in entries]

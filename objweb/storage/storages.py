@@ -55,7 +55,7 @@ TRUE_WORDS = ("1", "true", "yes", "on")
 REMOTE_SCHEMES = ("zeo", "postgresql", "postgres")
 DATA_FILE = "var/Data.fs"
 
-log = logging.getLogger("objweb.db")
+log = logging.getLogger("objweb.storage.db")
 
 
 @dataclass(frozen=True)
