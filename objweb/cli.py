@@ -18,13 +18,13 @@ import transaction
 
 from objweb.command import CommandError, open_database
 from objweb.content.site import ensure_site
-from objweb.storage.db import DEFAULT_URI, bootstrap, has_users
 from objweb.errors import ObjwebError
 from objweb.ops.commands import add_operations_commands
 from objweb.ops.config import ConfigError, InstanceConfig, read_config
 from objweb.ops.logs import configure_logging as configure_instance_logging
 from objweb.security.permissions import MANAGER
 from objweb.security.settings import valid_roles
+from objweb.storage.db import DEFAULT_URI, bootstrap, has_users
 
 log = logging.getLogger("objweb")
 

@@ -27,7 +27,7 @@ class Server:
     def __init__(self, app, *, host: str, port: int, threads: int, **adjustments):
         self._stop = threading.Event()
         # waitress drops X-Forwarded-For unless told otherwise: a site that
-        # trusts proxies reads it itself (objweb/publisher/proxies.py).
+        # trusts proxies reads it itself (objweb/web/proxies.py).
         adjustments.setdefault("clear_untrusted_proxy_headers", True)
         self._waitress = create_server(app, host=host, port=port, threads=threads,
                                        **adjustments)

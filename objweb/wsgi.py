@@ -4,11 +4,12 @@ import atexit
 import logging
 import os
 
-from objweb.storage.db import bootstrap, open_db
+from objweb.app import Application
 from objweb.ops.config import ConfigError, convert_value, read_config
 from objweb.ops.logs import configure_logging
-from objweb.publisher import Application, Settings
-from objweb.publisher.accesslog import AccessLog
+from objweb.storage.db import bootstrap, open_db
+from objweb.web.accesslog import AccessLog
+from objweb.web.config import Settings
 
 log = logging.getLogger("objweb")
 

@@ -12,11 +12,11 @@ from persistent import Persistent
 from objweb.content.properties import check_properties
 from objweb.content.schema import TITLE, convert_values, fields_of
 from objweb.errors import ValidationError
+from objweb.sandbox.run import active_run
 from objweb.security import protections
 from objweb.security import ownership
 from objweb.security import settings as security_settings
 from objweb.security.principals import TRUSTED_CODE, current_principal
-from objweb.sandbox.run import active_run
 
 # Compiled code is kept on the object it came from, marked with this token:
 # no pickle can name an object made in this process, so whatever a stored

@@ -11,9 +11,9 @@ then replace the user's.
 from objweb.content.base import Item, keep_compiled, kept_compiled
 from objweb.content.schema import TITLE, Field
 from objweb.errors import ValidationError
+from objweb.sandbox import CompiledScript, call_script, compile_script
 from objweb.security import protections
 from objweb.security.permissions import AUTOMATIC_ROLES, CHANGE_CODE
-from objweb.sandbox import CompiledScript, call_script, compile_script
 from objweb.security.settings import valid_roles
 
 PARAMS = Field("params", "line", "Parameters", read_action=protections.MANAGE)

@@ -9,9 +9,9 @@ reached through, with the rights of both the user and the Template's owner.
 
 from objweb.content.base import Item, keep_compiled, kept_compiled
 from objweb.content.schema import TITLE, Field
+from objweb.sandbox import CompiledTemplate, render_template
 from objweb.security import protections
 from objweb.security.permissions import CHANGE_CODE
-from objweb.sandbox import CompiledTemplate, render_template
 
 SOURCE = Field("source", "text", "Source", read_action=protections.MANAGE)
 

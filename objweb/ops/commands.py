@@ -9,15 +9,15 @@ import time
 from pathlib import Path
 
 from objweb.command import CommandError, open_database
-from objweb.storage.transfer import export_subtree, import_subtree
-from objweb.storage.db import DEFAULT_URI, site, transaction_note
 from objweb.errors import ObjwebError
-from objweb.storage import backup as backups
-from objweb.storage.pack import pack
-from objweb.storage.storages import file_storage_paths, redact_uri
-from objweb.storage.zeo import ZeoServerPlan, run_server, write_config
 from objweb.security.ownership import ownership_by_id
 from objweb.security.principals import TRUSTED_CODE, Principal, acting_as
+from objweb.storage import backup as backups
+from objweb.storage.db import DEFAULT_URI, site, transaction_note
+from objweb.storage.pack import pack
+from objweb.storage.storages import file_storage_paths, redact_uri
+from objweb.storage.transfer import export_subtree, import_subtree
+from objweb.storage.zeo import ZeoServerPlan, run_server, write_config
 from objweb.traversal.location import path_of
 from objweb.traversal.resolve import find
 

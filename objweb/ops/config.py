@@ -17,7 +17,7 @@ Precedence, weakest first: built-in defaults, `objweb.ini`, the environment
     max_request_header_size = 64KB  ; request line and headers; larger: 431
     connection_limit = 100      ; connections served at once
 
-    [settings]                  ; any field of objweb.publisher.config.Settings
+    [settings]                  ; any field of objweb.web.config.Settings
     session_lifetime = 28800
     max_request_body = 1GB      ; larger: 413, refused by the server unread
     max_json_body = 16MB        ; larger JSON bodies: 413
@@ -61,7 +61,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from objweb.errors import ObjwebError
-from objweb.publisher.config import Settings
+from objweb.web.config import Settings
 
 CONFIG_NAME = "objweb.ini"
 DEFAULT_URI = "file://var/Data.fs?blobstorage_dir=var/blobs"

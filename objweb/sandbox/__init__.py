@@ -8,8 +8,8 @@ rights of both its user and its owner (`run`).
 """
 
 from objweb.sandbox.bindings import BoundCode, RequestView, ResponseView, UploadView
-from objweb.sandbox.failures import CodeError, CodeLimitError, NotPublishedError
 from objweb.sandbox.budget import Limits
+from objweb.sandbox.failures import CodeError, CodeLimitError, NotPublishedError
 from objweb.sandbox.run import CodePolicy, active_run, current_run
 from objweb.sandbox.scripts import (
     COMPUTED_DEFAULT, REQUIRED, CompiledScript, Parameter, call_script, compile_script)

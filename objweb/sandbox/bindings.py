@@ -10,9 +10,9 @@ becomes its `context` when it is called.
 import re
 from urllib.parse import quote
 
-from objweb.security.permissions import ALL_PERMISSIONS
 from objweb.sandbox.iteration import is_content
 from objweb.sandbox.run import current_run
+from objweb.security.permissions import ALL_PERMISSIONS
 from objweb.traversal.location import path_of
 
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")

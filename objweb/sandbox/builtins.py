@@ -14,15 +14,15 @@ import math
 
 from RestrictedPython.Guards import guarded_iter_unpack_sequence, guarded_unpack_sequence
 
-from objweb.sandbox.guards import (
-    guarded_getattr, guarded_getitem, guarded_hasattr, guarded_mapping, guarded_write)
+from objweb.sandbox.budget import cost_of
 from objweb.sandbox.comparisons import (
     guarded_compare, guarded_compare_chain, guarded_len)
-from objweb.sandbox.functions import owned
 from objweb.sandbox.formatting import (
     format_value, guarded_ascii, guarded_format, guarded_repr, guarded_str)
+from objweb.sandbox.functions import owned
+from objweb.sandbox.guards import (
+    guarded_getattr, guarded_getitem, guarded_hasattr, guarded_mapping, guarded_write)
 from objweb.sandbox.iteration import collect, guarded_iter, is_sized
-from objweb.sandbox.budget import cost_of
 from objweb.sandbox.modules import guarded_import
 from objweb.sandbox.operators import (
     guarded_add, guarded_binop, guarded_inplace, guarded_lshift, guarded_mod, guarded_mul,

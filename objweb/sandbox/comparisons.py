@@ -14,10 +14,10 @@ at a time, each item compared through the guard.
 
 import operator
 
-from objweb.security.protections import ACCESS
 from objweb.sandbox.iteration import LAZY_KINDS, is_container, is_content
 from objweb.sandbox.run import current_run
 from objweb.sandbox.work import check_compare, check_contains
+from objweb.security.protections import ACCESS
 
 _COMPARISONS = {
     "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,

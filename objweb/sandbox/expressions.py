@@ -17,11 +17,11 @@ from chameleon.exc import ExpressionError
 from chameleon.tales import ExistsExpr, TalesExpr
 
 from objweb.errors import AccessDenied, SourceError
-from objweb.sandbox.guards import guarded_getattr, guarded_getitem
 from objweb.sandbox.builtins import GUARDS, SAFE_BUILTINS
 from objweb.sandbox.compiler import transform_expression
 from objweb.sandbox.failures import NotPublishedError
 from objweb.sandbox.formatting import measured
+from objweb.sandbox.guards import guarded_getattr, guarded_getitem
 from objweb.sandbox.run import current_run
 
 MISSING = object()

@@ -26,17 +26,17 @@ import string
 from _string import formatter_field_name_split
 
 from objweb.errors import AccessDenied
-from objweb.security.protections import ACCESS
 from objweb.sandbox.bindings import BoundCode, CodeView
+from objweb.sandbox.budget import ITEM_COST, cost_of
 from objweb.sandbox.failures import NotPublishedError
 from objweb.sandbox.formatting import (
     guarded_ascii, guarded_format, guarded_repr, guarded_str)
 from objweb.sandbox.iteration import (
     BTREE_ITEMS, collect, is_container, is_content, is_sized)
-from objweb.sandbox.budget import ITEM_COST, cost_of
-from objweb.sandbox.work import check_key
 from objweb.sandbox.methods import value_attribute
 from objweb.sandbox.run import current_run
+from objweb.sandbox.work import check_key
+from objweb.security.protections import ACCESS
 from objweb.traversal.location import lineage, path_of
 from objweb.traversal.resolve import child, is_acquirable
 

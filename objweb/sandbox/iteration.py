@@ -12,10 +12,10 @@ import types
 
 from BTrees.OOBTree import OOBTree
 
-from objweb.security.protections import ACCESS
-from objweb.sandbox.failures import NotIterableError
 from objweb.sandbox.budget import ITEM_COST, cost_of
+from objweb.sandbox.failures import NotIterableError
 from objweb.sandbox.run import current_run
+from objweb.security.protections import ACCESS
 
 # The lazy sequence a folder's keys(), values() and items() answer.
 BTREE_ITEMS = type(OOBTree().keys())

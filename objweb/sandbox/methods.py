@@ -14,11 +14,11 @@ import time
 
 from chameleon.tal import ErrorInfo, RepeatItem
 
+from objweb.sandbox.budget import ITEM_COST, cost_of
 from objweb.sandbox.costs import HASH_INSERT
 from objweb.sandbox.failures import NotPublishedError
 from objweb.sandbox.formatting import MAX_FORMAT_WIDTH
 from objweb.sandbox.iteration import collect
-from objweb.sandbox.budget import ITEM_COST, cost_of
 from objweb.sandbox.run import current_run
 from objweb.sandbox.sorting import sort_in_place
 from objweb.sandbox.textmethods import TEXT_METHODS, charged_text, to_bytes

@@ -15,10 +15,10 @@ import math
 import operator
 
 from objweb.sandbox.bindings import CodeView
+from objweb.sandbox.budget import cost_of
 from objweb.sandbox.costs import HASH_INSERT, modular_pow_cost
 from objweb.sandbox.formatting import percent_format
 from objweb.sandbox.iteration import collect, is_content
-from objweb.sandbox.budget import cost_of
 from objweb.sandbox.run import current_run
 from objweb.sandbox.work import check_keys, check_pairs
 

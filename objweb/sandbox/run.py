@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from transaction.interfaces import TransientError
 
 from objweb.errors import AccessDenied
+from objweb.sandbox.budget import Budget, BudgetExceeded, Limits
+from objweb.sandbox.costs import text_measure
+from objweb.sandbox.failures import CodeError, CodeLimitError
 from objweb.security.ownership import owner_principal
 from objweb.security.policy import CODE_REFUSAL, Decision, Enforcement, SecurityPolicy
 from objweb.security.principals import current_principal
 from objweb.security.protections import MANAGE, VIEW
-from objweb.sandbox.costs import text_measure
-from objweb.sandbox.failures import CodeError, CodeLimitError
-from objweb.sandbox.budget import Budget, BudgetExceeded, Limits
 from objweb.traversal.location import path_of
 
 

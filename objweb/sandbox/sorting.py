@@ -7,8 +7,8 @@ the limits; with a key, the positions are sorted by their keys, which keeps
 Python's order for equal keys, `reverse=True` included.
 """
 
-from objweb.sandbox.iteration import collect
 from objweb.sandbox.budget import cost_of
+from objweb.sandbox.iteration import collect
 from objweb.sandbox.run import current_run
 from objweb.sandbox.work import check_scan, check_sort
 

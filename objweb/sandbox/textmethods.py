@@ -9,10 +9,10 @@ operation may: Python is asked for one more, and a text that still had
 more to split is refused. What comes back is charged with its pieces.
 """
 
+from objweb.sandbox.budget import cost_of, fresh_cost
 from objweb.sandbox.costs import (
     ITEM, SEARCH_CHAR, SPLIT_PIECE, STRIP_PAIRS, TRANSLATE_CHAR)
 from objweb.sandbox.iteration import collect
-from objweb.sandbox.budget import cost_of, fresh_cost
 from objweb.sandbox.run import current_run
 
 # The characters str.splitlines() breaks at (bytes break at \n and \r only).

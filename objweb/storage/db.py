@@ -20,9 +20,9 @@ from ZODB.DemoStorage import DemoStorage
 from objweb.content import Folder
 from objweb.content.site import ROOT_KEY, ensure_site, site_root
 from objweb.errors import ObjwebError
-from objweb.storage.storages import REMOTE_SCHEMES, reporting_repairs, resolve_remote_uri
 from objweb.security.permissions import MANAGER
 from objweb.security.principals import TRUSTED_CODE, Principal, acting_as
+from objweb.storage.storages import REMOTE_SCHEMES, reporting_repairs, resolve_remote_uri
 
 DEFAULT_URI = "file://var/Data.fs?blobstorage_dir=var/blobs"
 

@@ -28,14 +28,14 @@ from objweb.content.markup import HTML_KIND, clean_html
 from objweb.content.schema import fields_of
 from objweb.content.site import site_root
 from objweb.content.userfolder import Group, User
+from objweb.security.permissions import WRITE_UNFILTERED_HTML
 from objweb.security.protections import (
     ADD, CHANGE, CHANGE_LOCAL_ROLES, CHANGE_OWNER, CHANGE_PERMISSIONS, CREATE, DELETE, UNDO,
     permission_for)
-from objweb.security.permissions import WRITE_UNFILTERED_HTML
 from objweb.security.settings import SETTINGS_ATTRIBUTE
-from objweb.traversal.location import is_inside, path_of
 from objweb.storage import records
 from objweb.storage.records import Place, Placement, live_object
+from objweb.traversal.location import is_inside, path_of
 
 security_log = logging.getLogger("objweb.security")
 

@@ -35,11 +35,11 @@ from ZODB.interfaces import IBlobStorage
 from ZODB.POSException import ExportError, POSKeyError, StateLoadError
 
 from objweb.content.base import Item
-from objweb.storage.exportfile import ExportContents, check_export_file
 from objweb.content.incoming import USER_FOLDER_NAME, Arrival, adopt, check_subtree
 from objweb.content.userfolder import UserFolder
 from objweb.errors import StorageError, ValidationError
 from objweb.security.permissions import MANAGE_USERS
+from objweb.storage.exportfile import ExportContents, check_export_file
 from objweb.traversal.location import lineage, path_of
 
 __all__ = ["EXPORT_SUFFIX", "ExportContents", "check_export_file", "copy_of", "copy_to",

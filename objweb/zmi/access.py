@@ -18,7 +18,8 @@ from objweb.security.ownership import owner_principal, ownership_of
 from objweb.security.permissions import ALL_PERMISSIONS, AUTOMATIC_ROLES, MANAGER, OWNER
 from objweb.security.protections import CHANGE_LOCAL_ROLES, CHANGE_PERMISSIONS
 from objweb.traversal.location import path_of
-from objweb.zmi.framework import Screen, command, screen
+from objweb.zmi.framework import Screen
+from objweb.zmi.registration import command, screen
 
 
 @dataclass(frozen=True)

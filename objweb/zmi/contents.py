@@ -20,9 +20,10 @@ from objweb.security.protections import (
 from objweb.traversal.location import path_of
 from objweb.zmi import cookies, exporting, pasting
 from objweb.zmi.display import format_time, iso_time
-from objweb.zmi.framework import Screen, command, screen
+from objweb.zmi.framework import Screen
 from objweb.zmi.listing import (
     SORT_LIMIT, Listing, Query, list_contents, read_query, select_names)
+from objweb.zmi.registration import command, screen
 
 QUERY_FIELDS = ("filter", "sort", "reverse", "b_start", "b_size")
 

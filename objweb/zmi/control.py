@@ -12,7 +12,8 @@ from objweb.errors import ValidationError
 from objweb.security.protections import CHANGE_PERMISSIONS, MANAGE
 from objweb.storage.pack import pack as pack_database
 from objweb.zmi.display import format_size
-from objweb.zmi.framework import Screen, command, screen
+from objweb.zmi.framework import Screen
+from objweb.zmi.registration import command, screen
 
 MAX_PACK_DAYS = 36500
 

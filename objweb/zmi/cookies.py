@@ -14,10 +14,10 @@ import hashlib
 import hmac
 import json
 from dataclasses import asdict, dataclass
-from urllib.parse import urlsplit
 
 from objweb.content.site import site_secret
 from objweb.errors import ValidationError
+from objweb.web.cookies import clear_cookie, set_cookie
 
 FLASH_COOKIE = "objweb_flash"
 CLIPBOARD_COOKIE = "objweb_clipboard"
@@ -50,21 +50,6 @@ def unsign(request, purpose: str, value: str | None):
         return None
 
 
-def _path(request) -> str:
-    # The public path of the site root, as the session cookie's (virtual hosting included).
-    return urlsplit(request.base_url or request.application_url).path.rstrip("/") or "/"
-
-
-def _set(request, response, name: str, value: str) -> None:
-    secure = request.scheme == "https" or (request.base_url or "").startswith("https://")
-    response.set_cookie(name, value, path=_path(request), httponly=True, samesite="Lax",
-                        secure=secure)
-
-
-def _delete(request, response, name: str) -> None:
-    response.delete_cookie(name, path=_path(request))
-
-
 # -- flash messages -------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -82,7 +67,7 @@ class Flash:
 
 def write_flash(request, response, flash: Flash) -> None:
     """Make the next page show `flash`."""
-    _set(request, response, FLASH_COOKIE, sign(request, "flash", asdict(flash)))
+    set_cookie(request, response, FLASH_COOKIE, sign(request, "flash", asdict(flash)))
 
 
 def read_flash(request) -> Flash | None:
@@ -98,7 +83,7 @@ def read_flash(request) -> Flash | None:
 
 def clear_flash(request, response) -> None:
     """Forget the message once a page has shown it."""
-    _delete(request, response, FLASH_COOKIE)
+    clear_cookie(request, response, FLASH_COOKIE)
 
 
 # -- the clipboard --------------------------------------------------------------
@@ -128,7 +113,7 @@ def write_clipboard(request, response, clipboard: Clipboard) -> None:
     if len(value) > MAX_COOKIE_PAYLOAD:
         raise ValidationError("too many items for the clipboard; select all matching "
                               "items instead, or fewer items")
-    _set(request, response, CLIPBOARD_COOKIE, value)
+    set_cookie(request, response, CLIPBOARD_COOKIE, value)
 
 
 def read_clipboard(request) -> Clipboard | None:
@@ -148,4 +133,4 @@ def read_clipboard(request) -> Clipboard | None:
 
 def clear_clipboard(request, response) -> None:
     """Empty the clipboard (after a cut is pasted, as in Zope)."""
-    _delete(request, response, CLIPBOARD_COOKIE)
+    clear_cookie(request, response, CLIPBOARD_COOKIE)

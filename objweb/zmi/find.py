@@ -18,8 +18,9 @@ from objweb.security.protections import ACCESS, MANAGE
 from objweb.traversal.location import path_of
 from objweb.zmi.display import format_time
 from objweb.zmi.forms import batch_start, day_field
-from objweb.zmi.framework import Screen, screen
+from objweb.zmi.framework import Screen
 from objweb.zmi.listing import Row, row_of
+from objweb.zmi.registration import screen
 
 SCAN_LIMIT = 50000
 BATCH_SIZE = 50

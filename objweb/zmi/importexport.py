@@ -14,7 +14,8 @@ from objweb.security.protections import ADD, IMPORT_EXPORT
 from objweb.traversal.location import path_of
 from objweb.zmi import exporting
 from objweb.zmi.forms import uploaded_file
-from objweb.zmi.framework import Screen, command, screen
+from objweb.zmi.framework import Screen
+from objweb.zmi.registration import command, screen
 
 
 @screen(Folder, "manage_importexport", title="Import/Export", order=60, action=IMPORT_EXPORT)

@@ -9,10 +9,10 @@ copy belongs to whoever pastes it (see `objweb.storage.transfer.copy_to`).
 """
 
 from objweb.content.incoming import check_creation, types_in
-from objweb.storage.transfer import copy_to
 from objweb.errors import NotFoundError, ValidationError
 from objweb.names import check_name
 from objweb.security.protections import DELETE, MANAGE
+from objweb.storage.transfer import copy_to
 from objweb.traversal.location import is_inside, path_of
 from objweb.traversal.resolve import find
 from objweb.zmi.cookies import Clipboard

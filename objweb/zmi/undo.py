@@ -18,11 +18,12 @@ from ZODB.POSException import UndoError
 from objweb.content.base import Item
 from objweb.errors import ValidationError
 from objweb.security.protections import UNDO
-from objweb.traversal.location import path_of
 from objweb.storage import history, reversal, undo
+from objweb.traversal.location import path_of
 from objweb.zmi.display import format_time
 from objweb.zmi.forms import batch_start, day_field
-from objweb.zmi.framework import Screen, command, screen
+from objweb.zmi.framework import Screen
+from objweb.zmi.registration import command, screen
 
 BATCH_SIZE = 20
 

@@ -15,13 +15,13 @@ import ZODB
 import objweb
 from objweb import File, Folder, Page, Script, Template, UserFolder
 from objweb.content import registry
-from objweb.storage import exportfile
 from objweb.content.properties import add_property
 from objweb.content.schema import Field
-from objweb.storage.transfer import check_export_file, export_subtree, import_subtree
 from objweb.content.userfolder import User
 from objweb.errors import ValidationError
 from objweb.security.permissions import VIEW
+from objweb.storage import exportfile
+from objweb.storage.transfer import check_export_file, export_subtree, import_subtree
 from forged_exports import (
     Ref, assemble, class_name, forge, raw_record, records, set_state, state_of)
 

@@ -12,10 +12,10 @@ from BTrees.OOBTree import OOBTree
 
 import objweb
 from objweb import File, Folder, Image, Page, UserFolder
-from objweb.storage.transfer import (
-    check_export_file, copy_of, copy_to, export_subtree, import_subtree)
 from objweb.errors import NameInUseError, StorageError, ValidationError
 from objweb.security.settings import local_roles_of, permission_setting
+from objweb.storage.transfer import (
+    check_export_file, copy_of, copy_to, export_subtree, import_subtree)
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

@@ -11,8 +11,8 @@ from webtest import TestApp
 
 import objweb
 from objweb import Page, Script
-from objweb.storage.transfer import export_subtree, import_subtree
 from objweb.sandbox.scripts import CompiledScript
+from objweb.storage.transfer import export_subtree, import_subtree
 from cli_support import one_sentence, stored_site
 from forged_exports import forge
 from ops_servers import make_site

@@ -4,10 +4,10 @@ import pytest
 from chameleon.utils import Markup
 
 from objweb.sandbox import CodeLimitError, Limits
-from objweb.sandbox.formatting import check_spec, percent_format
-from objweb.sandbox.iteration import checked_iterator, collect, is_sized
 from objweb.sandbox.budget import (
     Budget, BudgetExceeded, cost_of, fresh_cost, text_size)
+from objweb.sandbox.formatting import check_spec, percent_format
+from objweb.sandbox.iteration import checked_iterator, collect, is_sized
 from objweb.sandbox.methods import value_attribute
 
 

@@ -5,9 +5,9 @@ from ZODB.POSException import ConflictError
 
 from objweb.content import Folder, Script, Template, UserFolder
 from objweb.errors import Forbidden, Unauthorized, ValidationError
-from objweb.security.principals import Principal, acting_as
 from objweb.sandbox import CodeError, CodePolicy, active_run, current_run
 from objweb.sandbox.run import Location, NoRunError, execute
+from objweb.security.principals import Principal, acting_as
 from sandbox_support import SECRET, add_code, policy_for
 
 READ_SECRET = "return context.private.secret.body"

@@ -11,26 +11,30 @@ import html
 import json
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import webob
 import webob.exc
+from ZODB.POSException import UndoError
 
 from objweb.errors import (
     AccessDenied, Forbidden, LimitExceededError, NameInUseError, NotFoundError,
     StorageError, Unauthorized, ValidationError)
-from objweb.publisher import login
-from objweb.publisher.limits import RequestTooLargeError, URLTooLongError
-from objweb.publisher.request import UnsupportedMediaTypeError
+from objweb.sandbox.failures import CodeError
 from objweb.security.csrf import CSRFError
 from objweb.security.headers import PLAIN_PAGE_HEADERS
-from objweb.sandbox.failures import CodeError
 from objweb.security.throttle import LoginThrottledError
+from objweb.web.limits import RequestTooLargeError, URLTooLongError
+from objweb.web.request import UnsupportedMediaTypeError
 
 log = logging.getLogger("objweb.publisher")
 security_log = logging.getLogger("objweb.security")
 
 REALM = 'Basic realm="objweb"'
+# Given a request refused with 401, the answer that asks its client to log in
+# (a browser's login form), or None for the plain 401.
+Challenge = Callable[[object], "webob.Response | None"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,10 @@ def problem_for(error: BaseException) -> Problem:
         return Problem(414, str(error))
     if isinstance(error, (ValidationError, NameInUseError)):
         return Problem(400, str(error))
+    if isinstance(error, UndoError):
+        # Changes committed since the undo was tried stand in its way now.
+        return Problem(409, "Later changes stand in the way of this undo; "
+                            "reload the Undo tab and try again.")
     if isinstance(error, LimitExceededError):
         log.warning("%s", error)
         return Problem(503, str(error), {"Retry-After": "10"},
@@ -107,11 +115,17 @@ h1{{font-size:1.5rem}}</style></head>
 """
 
 
-def render_problem(request, problem: Problem, *, as_json: bool) -> webob.Response:
-    """Return the response that tells the client about `problem`."""
-    if problem.status == 401 and login.wants_login_form(request):
-        # A browser without credentials gets the login form, and comes back here after.
-        return login.challenge(request)
+def render_problem(request, problem: Problem, *, as_json: bool,
+                   challenge: Challenge | None = None) -> webob.Response:
+    """Return the response that tells the client about `problem`.
+
+    A `401` is first offered to `challenge`, which may answer it instead
+    (the login form, for a browser without credentials).
+    """
+    if problem.status == 401 and challenge is not None:
+        response = challenge(request)
+        if response is not None:
+            return response
     if as_json:
         payload = {"error": problem.message}
         if problem.incident:

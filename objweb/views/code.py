@@ -18,11 +18,11 @@ import webob
 from objweb.content.script import Script
 from objweb.content.template import Template
 from objweb.errors import ValidationError
-from objweb.security import protections
 from objweb.sandbox import (
     REQUIRED, CodeError, CodeLimitError, Limits, RequestView, ResponseView,
     UploadView)
 from objweb.sandbox.costs import text_measure
+from objweb.security import protections
 from objweb.traversal.views import view_config
 
 JSON_TYPE = "application/json"

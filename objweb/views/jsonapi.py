@@ -19,14 +19,14 @@ from objweb.content.schema import convert_values, fields_of
 from objweb.content.userfolder import UserFolder
 from objweb.errors import ValidationError
 from objweb.names import check_name
-from objweb.publisher.batching import batch_of, read_batch_parameters
-from objweb.publisher.request import child_url
 from objweb.security import protections
 from objweb.security.permissions import WRITE_UNFILTERED_HTML
 from objweb.security.protections import permission_for
 from objweb.traversal.location import path_of
 from objweb.traversal.resolve import is_container
 from objweb.traversal.views import CREATE_BY_PUT, view_config
+from objweb.web.batching import batch_of, read_batch_parameters
+from objweb.web.request import child_url
 
 JSON_TYPE = "application/json"
 # The member of an answer that says what cleaning took out of which HTML field.

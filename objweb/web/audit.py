@@ -9,8 +9,8 @@ characters that could forge a second line are escaped.
 
 import logging
 
-from objweb.publisher.proxies import CLIENT_ADDRESS_KEY
 from objweb.traversal.location import path_of
+from objweb.web.proxies import CLIENT_ADDRESS_KEY
 
 audit_log = logging.getLogger("objweb.audit")
 

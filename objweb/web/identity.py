@@ -18,17 +18,17 @@ DELETE needs none, since a browser would ask the site first.
 import base64
 import binascii
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from objweb.content.site import site_secret
 from objweb.errors import Unauthorized
-from objweb.publisher import audit
 from objweb.security.authentication import authenticate, credential_of, session_principal
 from objweb.security.csrf import (
     FIELD_NAME, HEADER_NAME, CSRFError, basic_tokens, check_token, is_cross_site_sendable,
     is_unsafe, session_token)
 from objweb.security.principals import ANONYMOUS_PRINCIPAL, Principal
 from objweb.security.sessions import COOKIE_NAME, EndedSessions, Session, read_ticket, sign
+from objweb.web import audit
+from objweb.web.cookies import clear_cookie, set_cookie, sets_cookie
 
 SESSION_COOKIE = COOKIE_NAME
 # Where, in the database's root mapping, the sessions ended by logging out are kept.
@@ -167,39 +167,13 @@ def check_csrf(request) -> None:
         raise
 
 
-# -- cookies ---------------------------------------------------------------------
-
-def is_https(request) -> bool:
-    """Whether the browser talks to the site over HTTPS (a virtual host may say so)."""
-    return request.scheme == "https" or (request.base_url or "").startswith("https://")
-
-
-def cookie_path(request) -> str:
-    """Return the path the site's cookies are scoped to: the public path of the site root."""
-    return urlsplit(request.base_url or request.application_url).path.rstrip("/") or "/"
-
-
-def set_cookie(request, response, name: str, value: str, *, max_age: int | None) -> None:
-    """Set an HttpOnly, SameSite=Lax cookie of the site, Secure over HTTPS."""
-    response.set_cookie(name, value, max_age=max_age, path=cookie_path(request),
-                        secure=is_https(request), httponly=True, samesite="Lax")
-
-
-def clear_cookie(request, response, name: str) -> None:
-    """Tell the browser to forget the cookie `name`."""
-    response.delete_cookie(name, path=cookie_path(request))
-
+# -- the session cookie ------------------------------------------------------------
 
 def start_session(request, response, session: Session) -> None:
     """Send the cookie that carries `session`, signed with the site's secret."""
     ticket = sign(session, site_secret(request.connection))
     set_cookie(request, response, SESSION_COOKIE, ticket,
                max_age=max(0, session.expires - session.issued))
-
-
-def sets_cookie(response, name: str) -> bool:
-    """Return whether `response` already sets (or clears) the cookie `name`."""
-    return any(value.startswith(name + "=") for value in response.headers.getall("Set-Cookie"))
 
 
 def finish_response(request, response) -> None:

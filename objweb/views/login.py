@@ -21,10 +21,6 @@ import webob.exc
 
 from objweb.content import Item
 from objweb.content.site import site_secret
-from objweb.publisher import audit
-from objweb.publisher.auth import (
-    BASIC, SESSION, SESSION_COOKIE, clear_cookie, ended_sessions, set_cookie, start_session)
-from objweb.publisher.views import templates
 from objweb.security.authentication import find_user, open_session
 from objweb.security.csrf import FIELD_NAME, is_valid_token, login_token
 from objweb.security.headers import LOGIN_HEADERS
@@ -32,6 +28,10 @@ from objweb.security.protections import PUBLIC
 from objweb.security.throttle import LoginThrottledError
 from objweb.traversal.resolve import traverse
 from objweb.traversal.views import view_config
+from objweb.views.pages import templates
+from objweb.web import audit
+from objweb.web.cookies import clear_cookie, set_cookie
+from objweb.web.identity import BASIC, SESSION, SESSION_COOKIE, ended_sessions, start_session
 
 LOGIN_COOKIE = "objweb_login"
 LOGIN_COOKIE_LIFETIME = 3600
@@ -120,7 +120,7 @@ def redirect_target(request, path: str) -> str:
 def _login_place(request, path: str):
     """Return the object whose user folders know the user logging in to reach `path`."""
     segments = [unquote(segment) for segment in urlsplit(path).path.split("/") if segment]
-    return traverse(request.url_root, segments).context
+    return traverse(request.url_root, segments, request.registry).context
 
 
 # -- rendering ----------------------------------------------------------------------
@@ -165,8 +165,14 @@ def render_login(request, *, status: int, message: str = "",
     return response
 
 
-def challenge(request) -> webob.Response:
-    """Return the `401` that asks a browser to log in, and come back to this page."""
+def challenge(request) -> webob.Response | None:
+    """Return the `401` that asks a browser to log in and come back to this page.
+
+    The error boundary's challenge hook: None (the plain `401` with Basic's
+    challenge) for a client that is not a browser without credentials.
+    """
+    if not wants_login_form(request):
+        return None
     came_from = requested_path(request) if request.method in ("GET", "HEAD") else None
     message = SESSION_OVER if request.session_ended else LOGIN_NEEDED
     response = render_login(request, status=401, message=message, came_from=came_from)

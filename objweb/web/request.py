@@ -12,13 +12,21 @@ from urllib.parse import quote
 import webob
 from webob.acceptparse import Accept
 from webob.multidict import MultiDict
+from ZODB.Connection import Connection
 
+from objweb.content.folder import Folder
 from objweb.errors import ValidationError
-from objweb.publisher.config import Settings
-from objweb.publisher.limits import (
-    RequestTooLargeError, check_form, check_json_depth, is_form, parse_form)
-from objweb.security.throttle import UNTHROTTLED
+from objweb.security.policy import SecurityPolicy
+from objweb.security.principals import Principal
+from objweb.security.sessions import Session
+from objweb.security.throttle import UNTHROTTLED, LoginThrottle, Unthrottled
 from objweb.traversal.location import url_of
+from objweb.traversal.resolve import TraversalResult
+from objweb.traversal.views import ViewRegistry
+from objweb.web.config import Settings
+from objweb.web.limits import (
+    RequestTooLargeError, check_form, check_json_depth, is_form, parse_form)
+from objweb.web.vhost import VirtualHost
 
 JSON_TYPE = "application/json"
 # Parsed once: WebOb would parse the offers again for every request.
@@ -52,32 +60,36 @@ def is_json_type(content_type: str) -> bool:
 class Request(webob.Request):
     """A WebOb request with objweb's per-request state."""
 
-    # Set by the publisher before any view runs.
-    root = None
-    url_root = None
-    base_url = ""
-    traversal = None
-    principal = None
-    policy = None
-    settings = None
-    connection = None
+    # Set by the publisher before any view runs: the site's root folder, the
+    # object the public URL's root maps to (virtual hosting), that URL, where
+    # traversal led, who asks and what they may do, the application's
+    # settings and view registry, and the request's database connection.
+    root: Folder | None = None
+    url_root: Folder | None = None
+    base_url: str = ""
+    traversal: TraversalResult | None = None
+    principal: Principal | None = None
+    policy: SecurityPolicy | None = None
+    settings: Settings | None = None
+    registry: ViewRegistry | None = None
+    connection: Connection | None = None
     # The token pages give the user's forms to send back with every state
     # change (the `csrf_token` form field or the `X-CSRF-Token` header), and
     # every token still accepted (a Basic user's previous one too).
     csrf_token = ""
     csrf_tokens: tuple[str, ...] = ()
     # How the principal proved who it is: "basic", "session" or None (anonymous).
-    authenticated_by = None
+    authenticated_by: str | None = None
     # The browser session of the request, if it came with a valid session cookie.
-    session = None
+    session: Session | None = None
     # Set when the request carried a session cookie that no longer holds.
-    session_ended = False
+    session_ended: bool = False
     # The application's count of failed logins.
-    throttle = UNTHROTTLED
-    # The virtual host the path described (objweb.publisher.vhost.VirtualHost).
-    virtual_host = None
+    throttle: LoginThrottle | Unthrottled = UNTHROTTLED
+    # The virtual host the path described.
+    virtual_host: VirtualHost | None = None
     # Set when the view called belongs to the JSON API: errors are then told in JSON.
-    answers_json = False
+    answers_json: bool = False
 
     @property
     def GET(self):  # noqa: N802 (WebOb's name)

@@ -8,11 +8,11 @@ import webob
 from chameleon import PageTemplateLoader
 
 from objweb.content import File, Folder, Page
-from objweb.publisher.batching import batch_of, read_batch_parameters
-from objweb.publisher.files import file_response
-from objweb.publisher.request import child_url
 from objweb.security import protections
 from objweb.traversal.views import view_config
+from objweb.views.files import file_response
+from objweb.web.batching import batch_of, read_batch_parameters
+from objweb.web.request import child_url
 
 templates = PageTemplateLoader(os.path.join(os.path.dirname(__file__), "templates"),
                                auto_reload=False)

@@ -9,7 +9,7 @@ The size comes from `Content-Length`, so the body passes through untouched
 import logging
 import time
 
-from objweb.publisher.proxies import CLIENT_ADDRESS_KEY
+from objweb.web.proxies import CLIENT_ADDRESS_KEY
 
 access_log = logging.getLogger("objweb.access")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -9,7 +9,8 @@ from objweb.security.protections import CHANGE
 from objweb.traversal.location import path_of
 from objweb.zmi.display import format_time
 from objweb.zmi.forms import Widget, from_form
-from objweb.zmi.framework import Screen, command, screen
+from objweb.zmi.framework import Screen
+from objweb.zmi.registration import command, screen
 
 # How each property kind is edited.
 KIND_WIDGETS = {"string": "line", "text": "text", "int": "int", "float": "float",

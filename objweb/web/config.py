@@ -31,7 +31,7 @@ class Settings:
     # A conflicting request is replayed this many times before it answers 503.
     conflict_retries: int = 3
     # A replay waits this long for the process's other writes to finish, so
-    # that it runs alone (objweb/publisher/writers.py).
+    # that it runs alone (objweb/web/writers.py).
     replay_wait: float = 2.0
     retry_after: int = 1
     session_lifetime: int = 8 * 3600

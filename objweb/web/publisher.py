@@ -1,4 +1,4 @@
-"""The WSGI application: one request, one transaction, one answer.
+"""The publisher: one request, one transaction, one answer.
 
 For each request the publisher takes a connection from the pool, begins a
 transaction, traverses, identifies the user, checks the path and the view
@@ -7,6 +7,10 @@ so a 2xx means the change is on disk. It aborts on any error, 4xx included,
 and replays the whole request from a fresh state when the transaction package
 calls an error retryable (a ZODB `ConflictError`), up to the configured number
 of attempts, before answering 503.
+
+It serves the views of the registry it is given and knows none itself; the
+application (`objweb.app`) fills the registry and says how a browser is
+asked to log in (the challenge hook of the error boundary).
 """
 
 import logging
@@ -18,20 +22,21 @@ from ZODB.POSException import ConflictError
 
 from objweb.content.site import site_root
 from objweb.errors import NotFoundError, ValidationError
-from objweb.publisher import audit, boundary, limits
-from objweb.publisher.auth import check_csrf, finish_response, identify
-from objweb.publisher.commit import join_witness
-from objweb.publisher.config import Settings
-from objweb.publisher.proxies import TrustedProxies
-from objweb.publisher.request import Request
-from objweb.publisher.vhost import read_virtual_host
-from objweb.publisher.writers import WriteGate
 from objweb.security.policy import SecurityPolicy
 from objweb.security.principals import acting_as
 from objweb.security.protections import ACCESS
 from objweb.security.throttle import LoginThrottle
 from objweb.traversal.resolve import TraversalResult, child, find, is_container, traverse
-from objweb.traversal.views import CREATE_BY_PUT, DEFAULT_VIEW, ViewRegistry, views as global_views
+from objweb.traversal.views import CREATE_BY_PUT, DEFAULT_VIEW, ViewRegistry
+from objweb.web import audit, boundary, limits
+from objweb.web.boundary import Challenge
+from objweb.web.commit import join_witness
+from objweb.web.config import Settings
+from objweb.web.identity import check_csrf, finish_response, identify
+from objweb.web.proxies import TrustedProxies
+from objweb.web.request import Request
+from objweb.web.vhost import read_virtual_host
+from objweb.web.writers import WriteGate
 
 log = logging.getLogger("objweb.publisher")
 
@@ -46,14 +51,20 @@ _PARSED_KEYS = ("webob._parsed_post_vars", "webob._parsed_query_vars", "webob.ad
                 "webob._body_file", "webob._parsed_cookies")
 
 
-class Application:
-    """The objweb WSGI application over one `ZODB.DB`."""
+class Publisher:
+    """A WSGI application over one `ZODB.DB`, serving the views of one registry.
 
-    def __init__(self, db, settings: Settings | None = None,
-                 registry: ViewRegistry = global_views):
+    `challenge` is the error boundary's hook for a `401`: given the request,
+    it returns the answer that asks the client to log in (the login form
+    for a browser), or None for the plain `401`.
+    """
+
+    def __init__(self, db, settings: Settings | None, registry: ViewRegistry, *,
+                 challenge: Challenge | None = None):
         self.db = db
         self.settings = settings or Settings()
         self.registry = registry
+        self.challenge = challenge
         self.throttle = LoginThrottle(
             attempts_per_user=self.settings.login_attempts,
             attempts_per_address=self.settings.login_attempts_per_address,
@@ -71,8 +82,7 @@ class Application:
                 limits.make_body_seekable(request, self.settings.max_request_body)
         except ValidationError as error:
             # Over a limit: answered before the database is opened.
-            response = boundary.render_problem(request, boundary.problem_for(error),
-                                               as_json=boundary.prefers_json(request))
+            response = self._problem(request, boundary.problem_for(error))
         else:
             response = self.respond(environ)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -110,8 +120,7 @@ class Application:
                 problem = boundary.Problem(
                     503, "The site is busy with conflicting changes; try again.",
                     {"Retry-After": str(self.settings.retry_after)})
-                return boundary.render_problem(request, problem,
-                                               as_json=boundary.prefers_json(request))
+                return self._problem(request, problem)
         raise AssertionError("unreachable")  # pragma: no cover (the loop always returns)
 
     def _fresh_request(self, environ) -> Request:
@@ -123,6 +132,7 @@ class Application:
         request = Request(environ)
         request.settings = self.settings
         request.throttle = self.throttle
+        request.registry = self.registry
         return request
 
     def _attempt(self, request: Request) -> webob.Response:
@@ -156,9 +166,7 @@ class Application:
                 # Any failure, the commit's included: nothing of the request is kept.
                 _discard(response)
                 manager.abort()
-                problem = boundary.problem_for(error)
-                response = boundary.render_problem(request, problem,
-                                                   as_json=boundary.prefers_json(request))
+                response = self._problem(request, boundary.problem_for(error))
                 finish_response(request, response)
                 return response
             finish_response(request, response)
@@ -188,7 +196,12 @@ class Application:
         message = UNKNOWN_OUTCOME if during_commit else UNAVAILABLE
         problem = boundary.Problem(503, message,
                                    {"Retry-After": str(self.settings.retry_after)})
-        return boundary.render_problem(request, problem, as_json=boundary.prefers_json(request))
+        return self._problem(request, problem)
+
+    def _problem(self, request: Request, problem: boundary.Problem) -> webob.Response:
+        """Return the answer that tells the client about `problem`."""
+        return boundary.render_problem(request, problem, as_json=boundary.prefers_json(request),
+                                       challenge=self.challenge)
 
     @staticmethod
     def _commit_described(request: Request, manager) -> None:

@@ -1,0 +1,35 @@
+"""The site's cookies: scoped to the site root, HttpOnly, SameSite=Lax, Secure over HTTPS.
+
+Every cookie objweb sets (the session, the login form's nonce, the
+management screens' message and clipboard) goes through here, so each is
+scoped to the public path of the site root, virtual hosting included, and
+none can be read by a script of the page.
+"""
+
+from urllib.parse import urlsplit
+
+
+def is_https(request) -> bool:
+    """Whether the browser talks to the site over HTTPS (a virtual host may say so)."""
+    return request.scheme == "https" or (request.base_url or "").startswith("https://")
+
+
+def cookie_path(request) -> str:
+    """Return the path the site's cookies are scoped to: the public path of the site root."""
+    return urlsplit(request.base_url or request.application_url).path.rstrip("/") or "/"
+
+
+def set_cookie(request, response, name: str, value: str, *, max_age: int | None = None) -> None:
+    """Set an HttpOnly, SameSite=Lax cookie of the site, Secure over HTTPS."""
+    response.set_cookie(name, value, max_age=max_age, path=cookie_path(request),
+                        secure=is_https(request), httponly=True, samesite="Lax")
+
+
+def clear_cookie(request, response, name: str) -> None:
+    """Tell the browser to forget the cookie `name`."""
+    response.delete_cookie(name, path=cookie_path(request))
+
+
+def sets_cookie(response, name: str) -> bool:
+    """Return whether `response` already sets (or clears) the cookie `name`."""
+    return any(value.startswith(name + "=") for value in response.headers.getall("Set-Cookie"))
