@@ -29,7 +29,7 @@ LEVELS = {
     "objweb.ops": 10,
     "objweb": 10,
     "objweb.cli": 10,
-    "objweb.command": 10,
+    "objweb.cli.common": 10,
     "objweb.server": 10,
     "objweb.__main__": 10,
 }

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from objweb.command import CommandError, open_database
+from objweb.cli.common import CommandError, open_database
 from objweb.errors import ObjwebError
 from objweb.security.ownership import ownership_by_id
 from objweb.security.principals import TRUSTED_CODE, Principal, acting_as

@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from objweb.ops.config import ConfigError, InstanceConfig, LoggingConfig
+from objweb.instance.ini import ConfigError, InstanceConfig, LoggingConfig
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 ACCESS_LOGGER = "objweb.access"
