@@ -18,7 +18,8 @@ from objweb.errors import NameInUseError, NotFoundError, ValidationError
 from objweb.security.protections import (
     ADD, CREATE, DELETE, IMPORT_EXPORT, MANAGE, UNDO, permission_for)
 from objweb.traversal.location import path_of
-from objweb.zmi import cookies, exporting, pasting
+from objweb.zmi import exporting, pasting
+from objweb.zmi.clipboard import Clipboard, clear_clipboard, read_clipboard, write_clipboard
 from objweb.zmi.display import format_time, iso_time
 from objweb.zmi.framework import Screen
 from objweb.zmi.listing import (
@@ -59,9 +60,9 @@ class ContentsScreen(Screen):
                 if policy.has_permission(permission_for(cls, CREATE), self.context)]
 
     @property
-    def clipboard(self) -> cookies.Clipboard | None:
+    def clipboard(self) -> Clipboard | None:
         """What was cut or copied, if anything."""
-        return cookies.read_clipboard(self.request)
+        return read_clipboard(self.request)
 
     @property
     def selected(self) -> set:
@@ -213,13 +214,13 @@ class ContentsScreen(Screen):
         names = self.selection()
         post = self.request.POST
         if post.get("all_matching"):
-            clipboard = cookies.Clipboard(operation, path_of(self.context), (),
+            clipboard = Clipboard(operation, path_of(self.context), (),
                                           (post.get("filter") or "").strip())
         else:
-            clipboard = cookies.Clipboard(operation, path_of(self.context), tuple(names))
+            clipboard = Clipboard(operation, path_of(self.context), tuple(names))
         verb = "Cut" if operation == "cut" else "Copied"
         response = self.back(f"{verb} {describe(names)}. Open a folder and choose Paste.")
-        cookies.write_clipboard(self.request, response, clipboard)
+        write_clipboard(self.request, response, clipboard)
         return response
 
     @command("paste", action=ADD)
@@ -234,7 +235,7 @@ class ContentsScreen(Screen):
                   f"{clipboard.source} into {path_of(self.context)}")
         response = self.back(f"Pasted {describe(pasted)}.")
         if clipboard.operation == "cut":
-            cookies.clear_clipboard(self.request, response)
+            clear_clipboard(self.request, response)
         return response
 
     @command("export", action=IMPORT_EXPORT)
