@@ -149,11 +149,11 @@ class ContentsScreen(Screen):
         names = self.selection()
         for name in names:
             self.context.remove(name)
-        self.note(f"Deleted {describe(names)} from {path_of(self.context)}")
+        self.note(f"Deleted {describe_names(names)} from {path_of(self.context)}")
         # The link leads only where the user may undo: the Undo tab says what they may.
         if not self.can(UNDO):
-            return self.back(f"Deleted {describe(names)}.")
-        return self.back(f"Deleted {describe(names)}.", link_url=self.url(screen="manage_undo"),
+            return self.back(f"Deleted {describe_names(names)}.")
+        return self.back(f"Deleted {describe_names(names)}.", link_url=self.url(screen="manage_undo"),
                          link_text="Undo")
 
     @command("rename", action=DELETE)
@@ -219,7 +219,7 @@ class ContentsScreen(Screen):
         else:
             clipboard = Clipboard(operation, path_of(self.context), tuple(names))
         verb = "Cut" if operation == "cut" else "Copied"
-        response = self.back(f"{verb} {describe(names)}. Open a folder and choose Paste.")
+        response = self.back(f"{verb} {describe_names(names)}. Open a folder and choose Paste.")
         write_clipboard(self.request, response, clipboard)
         return response
 
@@ -231,9 +231,9 @@ class ContentsScreen(Screen):
             raise ValidationError("the clipboard is empty: cut or copy something first")
         pasted = pasting.paste(clipboard, self.context, root=self.request.root,
                                policy=self.request.policy)
-        self.note(f"Pasted ({clipboard.operation}) {describe(pasted)} from "
+        self.note(f"Pasted ({clipboard.operation}) {describe_names(pasted)} from "
                   f"{clipboard.source} into {path_of(self.context)}")
-        response = self.back(f"Pasted {describe(pasted)}.")
+        response = self.back(f"Pasted {describe_names(pasted)}.")
         if clipboard.operation == "cut":
             clear_clipboard(self.request, response)
         return response
@@ -245,7 +245,7 @@ class ContentsScreen(Screen):
         return exporting.download(self.context, names)
 
 
-def describe(names: list[str]) -> str:
+def describe_names(names: list[str]) -> str:
     """Return `'a'`, `'a' and 'b'`, or `3 items` for a list of names."""
     if len(names) == 1:
         return repr(names[0])

@@ -139,7 +139,7 @@ def test_state_cannot_hide_what_the_type_says(target, data, key):
 
 @pytest.mark.parametrize("type_name, change, fragment", [
     ("Page", lambda state: state.update(title="two\nlines"), "title: must be a single line"),
-    ("Page", lambda state: state.update(body=b"bytes"), "body: expected a string"),
+    ("Page", lambda state: state.update(body=b"bytes"), "body: expected text"),
     ("Page", lambda state: state.update(modified="yesterday"), "modified: not a time"),
     ("Page", lambda state: state.update(_owner=("acl_users", "x")), "not an ownership record"),
     ("File", lambda state: state.update(content_type="text/html\r\nX-Evil: 1"),
