@@ -55,7 +55,7 @@ TITLE = Field("title", "line", "Title", max_length=MAX_TITLE_LENGTH)
 def fields_of(obj_or_type) -> tuple[Field, ...]:
     """Return the fields a type (or an object's type) declares."""
     cls = obj_or_type if isinstance(obj_or_type, type) else type(obj_or_type)
-    return cls.__fields__
+    return cls.fields
 
 
 def field_named(obj_or_type, name: str) -> Field:

@@ -2,7 +2,7 @@
 
 A `Widget` says what one input looks like: its name, label, kind, current
 value and the error to show beside it. The add and edit screens build their
-widgets from a type's `__fields__`, so a field added to a type shows up in
+widgets from a type's `fields`, so a field added to a type shows up in
 its forms without touching a template.
 """
 

@@ -129,7 +129,7 @@ def test_the_top_object_cannot_say_it_is_in_a_folder(target, data):
 
 
 @pytest.mark.parametrize("key", ["is_container", "type_name", "code_fields", "edit", "keys",
-                                 "check_stored_state"])
+                                 "check_stored_state", "fields", "protections", "code_access"])
 def test_state_cannot_hide_what_the_type_says(target, data, key):
     refused(target, forge(data, "Folder", lambda state: state.update({key: False})),
             f"{key}: the type's own")
@@ -360,7 +360,7 @@ class Tagged(Page):
     """A type an extension could add, with a field whose values are normalised."""
 
     type_name = "Tagged"
-    __fields__ = Page.__fields__ + (Field("tags", "lines", "Tags"),)
+    fields = Page.fields + (Field("tags", "lines", "Tags"),)
     tags = ()
 
 

@@ -145,7 +145,7 @@ def test_a_text_field_that_is_not_code_gets_a_plain_text_area():
 
 def test_a_bool_field_reads_presence():
     class Flagged:
-        __fields__ = (Field("flag", "bool"), Field("data", "base64"))
+        fields = (Field("flag", "bool"), Field("data", "base64"))
     assert forms.form_values(Flagged, {}) == {"flag": False}
     assert forms.form_values(Flagged, {"flag": "on"}) == {"flag": True}
 
