@@ -18,6 +18,7 @@ from objweb.errors import NameInUseError, NotFoundError, ValidationError
 from objweb.security.protections import (
     ADD, CREATE, DELETE, IMPORT_EXPORT, MANAGE, UNDO, permission_for)
 from objweb.traversal.location import path_of
+from objweb.web.batching import default_size
 from objweb.zmi import exporting, pasting
 from objweb.zmi.clipboard import Clipboard, clear_clipboard, read_clipboard, write_clipboard
 from objweb.zmi.display import format_time, iso_time
@@ -41,7 +42,7 @@ class ContentsScreen(Screen):
     @cached_property
     def query(self) -> Query:
         """What the user asked to see (also sent back by the action forms)."""
-        return read_query(self.request.params)
+        return read_query(self.request.params, self.request.settings)
 
     @cached_property
     def listing(self) -> Listing:
@@ -80,7 +81,7 @@ class ContentsScreen(Screen):
                   "reverse": "1" if query.reverse else "", "b_size": query.size,
                   "b_start": query.start}
         values.update(changes)
-        if values.get("b_size") == 50:
+        if values.get("b_size") == default_size(self.request.settings):
             values.pop("b_size")
         if values.get("sort") == "name":
             values.pop("sort")

@@ -143,9 +143,3 @@ def day_field(params, name: str, errors: dict) -> date | None:
     except ValueError:
         errors[name] = f"{raw!r} is not a date (YYYY-MM-DD)"
         return None
-
-
-def batch_start(params) -> int:
-    """The `b_start` of a listing; anything but a whole number starts at the top."""
-    start = params.get("b_start", "0")
-    return int(start) if start.isdigit() else 0

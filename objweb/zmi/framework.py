@@ -210,6 +210,10 @@ class Screen:
         principal = self.request.principal
         return principal.id if principal is not None and principal.id else ""
 
+    def batch_size_asked(self, size: int) -> str:
+        """`size` for a batch link if the query named a size; empty (the default) if not."""
+        return str(size) if "b_size" in self.request.params else ""
+
     def can(self, action: str, obj=None) -> bool:
         """Return whether the user may perform `action` on `obj` (default: the context)."""
         return self.request.policy.can(action, self.context if obj is None else obj)
