@@ -18,7 +18,7 @@ from objweb.cli.common import CommandError, open_database
 from objweb.content.site import ensure_site
 from objweb.errors import ObjwebError
 from objweb.security.permissions import MANAGER
-from objweb.security.settings import valid_roles
+from objweb.security.rolemap import valid_roles
 from objweb.storage.db import bootstrap, has_users
 
 FIRST_ADMIN = "admin"

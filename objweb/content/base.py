@@ -1,7 +1,7 @@
 """What every object in the tree has: a title, a place, times and an owner.
 
 `Item` is the one persistent base of objweb's content types. Its security
-settings are held in a separate record (see `objweb.security.settings`) and
+settings are held in a separate record (see `objweb.security.rolemap`) and
 its management screens live in `objweb.zmi`, so the class itself stays small.
 """
 
@@ -16,7 +16,7 @@ from objweb.sandbox.run import active_run
 # The protected actions by name; `protections` is the class attribute that maps them.
 from objweb.security import protections as actions
 from objweb.security import ownership
-from objweb.security import settings as security_settings
+from objweb.security import rolemap
 from objweb.security.principals import TRUSTED_CODE, current_principal
 
 # Compiled code is kept on the object it came from, marked with this token:
@@ -134,7 +134,7 @@ class Item(Persistent):
         if not ownership.is_well_formed(ownership.stored_ownership(self)):
             raise ValidationError("the owner is not an ownership record", "owner")
         try:
-            security_settings.check_settings(self)
+            rolemap.check_role_map(self)
         except ValueError as error:
             raise ValidationError(str(error), "security") from None
         check_properties(self)
@@ -215,14 +215,14 @@ class Item(Persistent):
 
         Raises `ValueError` for an unknown permission or role.
         """
-        security_settings.set_permission(self, permission, roles, acquire)
+        rolemap.set_permission(self, permission, roles, acquire)
 
     def manage_setLocalRoles(self, principal_id: str, roles) -> None:  # noqa: N802 (Zope's name)
         """Give the user or group `principal_id` exactly `roles` here and below.
 
         Raises `ValueError` for an unknown role.
         """
-        security_settings.set_local_roles(self, principal_id, roles)
+        rolemap.set_local_roles(self, principal_id, roles)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.__name__!r} at {id(self):#x}>"

@@ -15,7 +15,7 @@ from objweb.sandbox import CompiledScript, call_script, compile_script
 # The protected actions by name; `protections` is the class attribute that maps them.
 from objweb.security import protections as actions
 from objweb.security.permissions import AUTOMATIC_ROLES, CHANGE_CODE
-from objweb.security.settings import valid_roles
+from objweb.security.rolemap import valid_roles
 
 PARAMS = Field("params", "line", "Parameters", read_action=actions.MANAGE)
 BODY = Field("body", "text", "Body", read_action=actions.MANAGE)

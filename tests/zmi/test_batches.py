@@ -1,7 +1,6 @@
 """Every list the screens page through is batched as the application's Settings say."""
 
 import pytest
-import transaction
 from webtest import TestApp
 
 import objweb
