@@ -46,7 +46,8 @@ LOGIN_COOKIE = "objweb_login"
 _NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # Where, in the database's root mapping, the sessions ended by logging out are kept.
 ENDED_SESSIONS_KEY = "objweb.ended_sessions"
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# The bodies WebOb reads as a form: an untyped body is one too.
+FORM_TYPES = ("", "application/x-www-form-urlencoded", "multipart/form-data")
 BASIC = "basic"
 SESSION = "session"
 
