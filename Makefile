@@ -21,7 +21,7 @@ test: system-packages $(INSTALLED)
 	$(PYTHON) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --cov=objweb --cov-report= tests
 	$(PYTHON) -m coverage combine -q || true
 	$(PYTHON) -m coverage report --fail-under=95
-	$(PYTHON) -m coverage report --fail-under=100 --include='objweb/traversal/*,objweb/security/*'
+	$(PYTHON) -m coverage report --fail-under=100 --include='objweb/traversal/*,objweb/security/*,objweb/sandbox/*'
 
 $(PYTHON):
 	$(PYTHON_BASE) -m venv $(VENV)

@@ -8,7 +8,7 @@ left of a server's time when the application costs nothing.
 
 import sys
 
-from objweb.server import Server
+from objweb.instance.server import Server
 
 BODY = b"<html><body><h1>Hello</h1></body></html>"
 

@@ -51,7 +51,7 @@ def site():
 
 WAITRESS = """
 import sys
-from objweb.server import Server
+from objweb.instance.server import Server
 import bench_apps
 app = bench_apps.hello if sys.argv[2] == "bare" else bench_apps.site()
 server = Server(app, host="127.0.0.1", port=int(sys.argv[1]), threads=4)

@@ -6,7 +6,7 @@ In one run, on this machine, it builds a site in a FileStorage (a page, a
 folder of 100,000 pages, a tree 50 folders deep, a file of 8 MB), serves it
 with `objweb serve`, and serves the very same answers (status, headers that
 matter, bytes) from a bare WSGI application under objweb's own waitress
-server (`objweb.server.Server`). For each request below it prints requests
+server (`objweb.instance.server.Server`). For each request below it prints requests
 per second for both and their ratio, objweb / bare: how much of the
 server's ceiling objweb keeps.
 
@@ -76,7 +76,7 @@ transaction.commit()
 # Serves recorded answers: {[path, range]: [status, content type, extra headers, body file]}.
 BARE_APP = """
 import json, sys
-from objweb.server import Server
+from objweb.instance.server import Server
 
 answers = {tuple(key.split(" ", 1)): value for key, value in json.load(open(sys.argv[2])).items()}
 bodies = {key: open(value[3], "rb").read() for key, value in answers.items()}

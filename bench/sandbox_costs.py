@@ -5,7 +5,7 @@
 
 Work done in C holds the interpreter's lock: while it runs, no other request
 does. The sandbox estimates the work of each such operation and refuses it
-past `Limits.max_operation_cost` (`objweb/security/sandbox/costs.py`). For each
+past `Limits.max_operation_cost` (`objweb/sandbox/costs.py`). For each
 kind of operation, this script finds the largest operands the sandbox's own
 checks still allow under the default limits, with the worst contents for
 that operation (texts equal but for their last character, random numbers to
@@ -27,9 +27,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from objweb.security.sandbox import costs  # noqa: E402
-from objweb.security.sandbox.limits import Budget, BudgetExceeded, Limits  # noqa: E402
-from objweb.security.sandbox.work import (  # noqa: E402
+from objweb.sandbox import costs  # noqa: E402
+from objweb.sandbox.budget import Budget, BudgetExceeded, Limits  # noqa: E402
+from objweb.sandbox.work import (  # noqa: E402
     check_compare, check_contains, check_keys, check_sort, check_text)
 
 RESULTS = HERE / "RESULTS.md"

@@ -2,7 +2,7 @@
 
 `objweb serve` runs in an instance home with an `objweb.ini` (logs to files there, as
 a deployed site keeps them); the bare application (bench/bare_app.py) runs under the
-very same waitress server class, `objweb.server.Server`, with the same thread count.
+very same waitress server class, `objweb.instance.server.Server`, with the same thread count.
 """
 
 import http.client

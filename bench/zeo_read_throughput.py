@@ -40,7 +40,7 @@ OBJWEB = str(VENV_BIN / "objweb")
 PAGE = "/bench/page"
 BARE_APP = """
 import sys
-from objweb.server import Server
+from objweb.instance.server import Server
 def app(environ, start_response):
     body = b"<html><body><h1>Hello</h1></body></html>"
     start_response("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(body)))])

@@ -45,7 +45,7 @@ LIMIT_MS = 100.0
 SMALL = 50
 BARE_APP = """
 import sys
-from objweb.server import Server
+from objweb.instance.server import Server
 def app(environ, start_response):
     body = b"hello"
     start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "5")])

@@ -29,7 +29,7 @@ app = globals()["app"]  # bound by `zconsole run`
 BIG = int(sys.argv[4]) if len(sys.argv) > 4 else 100_000
 SMALL, DEPTH, CHUNK = 100, 10, 5_000
 
-# The same page objweb renders from its Page (objweb/publisher/templates/page.pt):
+# The same page objweb renders from its Page (objweb/views/templates/page.pt):
 # the title comes from the object, the body is the same 2 KB of HTML.
 PAGE_BODY = "<p>" + "Some text of the bench page. " * 70 + "</p>"
 PAGE = f"""<!DOCTYPE html>

@@ -1,11 +1,12 @@
 """objweb: a web application server over a tree of persistent objects in ZODB."""
 
+from objweb.app import Application
 from objweb.content import File, Folder, Image, Page, Script, Template, UserFolder
-from objweb.db import bootstrap, open_db, site
 from objweb.errors import (
     Forbidden, NameInUseError, NotFoundError, ObjwebError, Unauthorized, ValidationError)
-from objweb.publisher import Application, Settings
+from objweb.storage.db import bootstrap, open_db, site
 from objweb.traversal import find, lineage, path_of, url_of
+from objweb.web.config import Settings
 from objweb.wsgi import make_app
 
 __all__ = [

@@ -6,8 +6,8 @@ import ZODB
 
 import objweb
 from objweb import File, Folder, Page, ValidationError
-from objweb.db import DatabaseURIError, has_users, resolve_db_uri
 from objweb.security.passwords import verify_password
+from objweb.storage.db import DatabaseURIError, has_users, resolve_db_uri
 
 
 def text(value) -> str:

@@ -3,7 +3,7 @@
 import socket
 import threading
 
-from objweb.server import Server
+from objweb.instance.server import Server
 
 
 def echo_app(received):

@@ -17,7 +17,7 @@ the site:
 - that user becomes the owner of every object they bring, and a Script
   keeps only the proxy roles its new owner holds there (`adopt`), as in
   Zope, where an import or a paste is owned by whoever made it;
-- imported users never keep a password (see `objweb.content.transfer` for
+- imported users never keep a password (see `objweb.storage.transfer` for
   copies).
 
 Trusted code (no policy) checks no permission. With no user it owns
@@ -40,7 +40,7 @@ from objweb.security.permissions import (
 from objweb.security.policy import SecurityPolicy
 from objweb.security.principals import current_principal
 from objweb.security.protections import CREATE, permission_for
-from objweb.security.settings import carries_settings, valid_roles
+from objweb.security.rolemap import carries_role_map, valid_roles
 
 USER_FOLDER_NAME = "acl_users"
 
@@ -152,7 +152,7 @@ def _check_settings(objects, container, policy) -> None:
     """Refuse an import carrying security settings the user may not make in `container`."""
     changes_permissions = gives_local_roles = False
     for obj in objects:
-        permissions, local_roles = carries_settings(obj)
+        permissions, local_roles = carries_role_map(obj)
         changes_permissions |= permissions
         gives_local_roles |= local_roles
     if changes_permissions:

@@ -3,7 +3,7 @@
 A Script is a function: a parameter list (`name='world', n=1`) and a body.
 Both are compiled when saved; code that does not compile is refused with its
 line and column, and the Script keeps its previous version. A call runs in
-the sandbox of `objweb.security.sandbox` with the rights of both the user
+the sandbox of `objweb.sandbox` with the rights of both the user
 and the Script's owner, unless a manager gave the Script proxy roles, which
 then replace the user's.
 """
@@ -11,14 +11,15 @@ then replace the user's.
 from objweb.content.base import Item, keep_compiled, kept_compiled
 from objweb.content.schema import TITLE, Field
 from objweb.errors import ValidationError
-from objweb.security import protections
+from objweb.sandbox import CompiledScript, call_script, compile_script
+# The protected actions by name; `protections` is the class attribute that maps them.
+from objweb.security import protections as actions
 from objweb.security.permissions import AUTOMATIC_ROLES, CHANGE_CODE
-from objweb.security.sandbox import CompiledScript, call_script, compile_script
-from objweb.security.settings import valid_roles
+from objweb.security.rolemap import valid_roles
 
-PARAMS = Field("params", "line", "Parameters", read_action=protections.MANAGE)
-BODY = Field("body", "text", "Body", read_action=protections.MANAGE)
-PROXY_ROLES = Field("proxy_roles", "lines", "Proxy roles", read_action=protections.MANAGE,
+PARAMS = Field("params", "line", "Parameters", read_action=actions.MANAGE)
+BODY = Field("body", "text", "Body", read_action=actions.MANAGE)
+PROXY_ROLES = Field("proxy_roles", "lines", "Proxy roles", read_action=actions.MANAGE,
                     writable=False)
 
 
@@ -27,8 +28,8 @@ class Script(Item):
 
     type_name = "Script"
     is_acquirable = True
-    __fields__ = (TITLE, PARAMS, BODY, PROXY_ROLES)
-    __protections__ = {protections.CHANGE: CHANGE_CODE, protections.CREATE: CHANGE_CODE}
+    fields = (TITLE, PARAMS, BODY, PROXY_ROLES)
+    protections = {actions.CHANGE: CHANGE_CODE, actions.CREATE: CHANGE_CODE}
     code_fields = ("params", "body")
     proxy_roles: tuple = ()
 
@@ -71,7 +72,7 @@ class Script(Item):
 
     @property
     def parameters(self):
-        """The named parameters, as `objweb.security.sandbox.Parameter` records."""
+        """The named parameters, as `objweb.sandbox.Parameter` records."""
         return self.compiled().parameters
 
     def run(self, context=None, *, args=(), kwargs=None, request=None, subpath=(),

@@ -3,17 +3,18 @@
 A Template's source is compiled when it is saved: a source that does not
 compile is refused with its line and column, and the object keeps its
 previous source. Rendering runs in the sandbox of
-`objweb.security.sandbox`, in the context of the object the Template was
+`objweb.sandbox`, in the context of the object the Template was
 reached through, with the rights of both the user and the Template's owner.
 """
 
 from objweb.content.base import Item, keep_compiled, kept_compiled
 from objweb.content.schema import TITLE, Field
-from objweb.security import protections
+from objweb.sandbox import CompiledTemplate, render_template
+# The protected actions by name; `protections` is the class attribute that maps them.
+from objweb.security import protections as actions
 from objweb.security.permissions import CHANGE_CODE
-from objweb.security.sandbox import CompiledTemplate, render_template
 
-SOURCE = Field("source", "text", "Source", read_action=protections.MANAGE)
+SOURCE = Field("source", "text", "Source", read_action=actions.MANAGE)
 
 
 class Template(Item):
@@ -21,9 +22,9 @@ class Template(Item):
 
     type_name = "Template"
     is_acquirable = True
-    __fields__ = (TITLE, SOURCE)
-    __protections__ = {protections.CHANGE: CHANGE_CODE, protections.CREATE: CHANGE_CODE}
-    __code_access__ = {"macros": protections.VIEW}
+    fields = (TITLE, SOURCE)
+    protections = {actions.CHANGE: CHANGE_CODE, actions.CREATE: CHANGE_CODE}
+    code_access = {"macros": actions.VIEW}
     code_fields = ("source",)
 
     def __init__(self, title: str = "", source: str = ""):

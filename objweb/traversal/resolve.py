@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from objweb.errors import NotFoundError
 from objweb.names import split_path
 from objweb.traversal.location import lineage
-from objweb.traversal.views import ViewRegistry, views as global_views
+from objweb.traversal.views import ViewRegistry
 
 VIEW_PREFIX = "@@"
 
@@ -80,12 +80,12 @@ def acquire(obj, name: str):
     return None
 
 
-def traverse(root, segments: Sequence[str],
-             registry: ViewRegistry = global_views) -> TraversalResult:
+def traverse(root, segments: Sequence[str], registry: ViewRegistry) -> TraversalResult:
     """Walk `segments` from `root` and return where they lead.
 
-    Empty segments and `.` are skipped; `..` and any other name that reaches
-    nothing end the walk with `missing` set.
+    `registry` says which names are plain views of an object (such as
+    `manage`). Empty segments and `.` are skipped; `..` and any other name
+    that reaches nothing end the walk with `missing` set.
     """
     obj = root
     chain = [root]

@@ -5,12 +5,21 @@ names an *action*, and the type's protection table (see
 `objweb.security.protections`) says which permission guards that action, so
 the decision lives with the type in one place. The registry only answers "is
 there such a view"; calling it and checking it is the publisher's work.
+
+There is no global registry. The application builds one and hands it to
+each room's `include(registry)`, as Pyramid's configurator does; a room
+marks its view functions with `view_config`, which registers nothing by
+itself, and its `include` registers the marked functions of its modules
+with `ViewRegistry.scan`.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from types import ModuleType
 
 DEFAULT_VIEW = ""
+# The attribute where `view_config` leaves what `ViewRegistry.scan` registers.
+VIEW_MARKS = "__view_configs__"
 # The view that makes a new object from a PUT to a name not yet in a folder.
 # A slash cannot occur in a URL segment, so no URL can call it by name.
 CREATE_BY_PUT = "/put"
@@ -28,6 +37,10 @@ class ViewRegistration:
     can never be an item's name (such as `manage`) may be plain.
     `accepts_subpath` lets the view take the path segments after it.
     `json_api` marks a view of the JSON API: its refusals are told in JSON.
+    `requires_token` makes every unsafe request to the view carry the
+    user's CSRF token, whatever its credentials and its body (the
+    management screens, the login form); other views need it only where a
+    browser could have been made to send the request.
     """
 
     for_type: type
@@ -40,6 +53,7 @@ class ViewRegistration:
     plain: bool = False
     accepts_subpath: bool = False
     json_api: bool = False
+    requires_token: bool = False
 
 
 class ViewRegistry:
@@ -47,6 +61,7 @@ class ViewRegistry:
 
     def __init__(self):
         self._by_type_and_name: dict[tuple[type, str], list[ViewRegistration]] = {}
+        self._by_type: dict[type, list[ViewRegistration]] = {}
         # What `candidates` found along a type's MRO, per concrete type and
         # name: every request asks; a registration empties it.
         self._found: dict[tuple[type, str], tuple[ViewRegistration, ...]] = {}
@@ -55,7 +70,8 @@ class ViewRegistry:
     def register(self, for_type: type, name: str, handler: Callable, *,
                  action: str, methods=("GET",), on_parent: bool = False,
                  accept_json: bool | None = None, plain: bool = False,
-                 accepts_subpath: bool = False, json_api: bool = False) -> ViewRegistration:
+                 accepts_subpath: bool = False, json_api: bool = False,
+                 requires_token: bool = False) -> ViewRegistration:
         """Register `handler` and return its registration.
 
         Raises `ValueError` if the same type, name, method and JSON preference
@@ -64,13 +80,14 @@ class ViewRegistry:
         methods = frozenset(method.upper() for method in methods)
         registration = ViewRegistration(for_type, name, handler, action, methods,
                                         on_parent, accept_json, plain, accepts_subpath,
-                                        json_api)
+                                        json_api, requires_token)
         existing = self._by_type_and_name.setdefault((for_type, name), [])
         for other in existing:
             if other.methods & methods and other.accept_json == accept_json:
                 raise ValueError(f"view {name!r} of {for_type.__name__} is "
                                  f"already registered for {sorted(other.methods & methods)}")
         existing.append(registration)
+        self._by_type.setdefault(for_type, []).append(registration)
         self._names.add(name)
         self._found.clear()
         return registration
@@ -108,6 +125,23 @@ class ViewRegistry:
                     return registration
         return None
 
+    def registrations_for(self, obj) -> Iterator[ViewRegistration]:
+        """Yield every registration that applies to `obj`, most specific type first."""
+        for cls in type(obj).__mro__:
+            yield from self._by_type.get(cls, ())
+
+    def scan(self, module: ModuleType) -> None:
+        """Register the functions of `module` that `view_config` marked.
+
+        Only functions defined in `module` itself count, in the order they
+        are defined; raises `ValueError` as `register` does.
+        """
+        for value in vars(module).values():
+            if getattr(value, "__module__", None) != module.__name__:
+                continue
+            for for_type, name, options in getattr(value, VIEW_MARKS, ()):
+                self.register(for_type, name, value, **options)
+
     def allowed_methods(self, obj, name: str) -> list[str]:
         """Return the methods that view `name` of `obj` answers, for an `Allow` header."""
         methods = set()
@@ -118,12 +152,15 @@ class ViewRegistry:
         return sorted(methods)
 
 
-views = ViewRegistry()
-
-
 def view_config(for_type: type, name: str = DEFAULT_VIEW, **options) -> Callable:
-    """Decorate a function to register it in the global view registry."""
-    def register(handler: Callable) -> Callable:
-        views.register(for_type, name, handler, **options)
+    """Mark a function as the view `name` of `for_type`; `ViewRegistry.scan` registers it.
+
+    Decorating registers nothing: the marks wait on the function until a
+    room's `include(registry)` scans its module. `options` are those of
+    `ViewRegistry.register`; a function may carry several marks.
+    """
+    def mark(handler: Callable) -> Callable:
+        marks = getattr(handler, VIEW_MARKS, ())
+        setattr(handler, VIEW_MARKS, marks + ((for_type, name, options),))
         return handler
-    return register
+    return mark

@@ -13,7 +13,8 @@ from objweb.errors import NameInUseError, ValidationError
 from objweb.security.protections import ADD, CREATE, permission_for
 from objweb.traversal.location import path_of
 from objweb.zmi.forms import Widget, form_values, schema_widgets, uploaded_file
-from objweb.zmi.framework import Screen, command, screen
+from objweb.zmi.framework import Screen
+from objweb.zmi.registration import command, screen
 
 # Types that only work under one name: the user folder of a folder is its `acl_users`.
 FIXED_NAMES = {"UserFolder": "acl_users"}

@@ -10,8 +10,10 @@ from ZODB.POSException import POSError
 from objweb.content.folder import Folder
 from objweb.errors import ValidationError
 from objweb.security.protections import CHANGE_PERMISSIONS, MANAGE
+from objweb.storage.pack import pack as pack_database
 from objweb.zmi.display import format_size
-from objweb.zmi.framework import Screen, command, screen
+from objweb.zmi.framework import Screen
+from objweb.zmi.registration import command, screen
 
 MAX_PACK_DAYS = 36500
 
@@ -92,7 +94,7 @@ class ControlPanel(Screen):
             raise ValidationError(f"days is a whole number from 0 to {MAX_PACK_DAYS}", "days")
         days = int(raw)
         try:
-            self.db.pack(days=days)
+            pack_database(self.db, days)
         except POSError as error:
             raise ValidationError(f"the storage could not pack: {error}", "days") from None
         kept = f"the last {days} day{'s' if days != 1 else ''}" if days else "no"

@@ -19,7 +19,8 @@ from objweb.security.protections import CHANGE
 from objweb.traversal.location import path_of
 from objweb.zmi.display import format_size, format_time
 from objweb.zmi.forms import Widget, form_values, schema_widgets, uploaded_file
-from objweb.zmi.framework import Screen, command, screen
+from objweb.zmi.framework import Screen
+from objweb.zmi.registration import command, screen
 
 
 def has_edit_form(obj) -> bool:

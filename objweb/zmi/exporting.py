@@ -13,8 +13,8 @@ from urllib.parse import quote
 
 import webob
 
-from objweb.content.transfer import EXPORT_SUFFIX, export_subtree, import_subtree
 from objweb.errors import ValidationError
+from objweb.storage.transfer import EXPORT_SUFFIX, export_subtree, import_subtree
 from objweb.traversal.location import path_of
 
 CHUNK_SIZE = 1 << 16

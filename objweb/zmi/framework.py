@@ -1,8 +1,7 @@
-"""The frame every management screen shares: registration, tabs, forms, answers.
+"""The frame every management screen shares: the page, its tabs, forms and answers.
 
-As Substance D's `mgmt_view` does, each screen is a small class registered
-with a name, a tab title, the action (hence the permission) it needs and
-the methods it answers. A GET renders the screen. A POST names a command,
+Each screen is a small class, marked with its name, tab and action by
+`objweb.zmi.registration.screen`. A GET renders the screen. A POST names a command,
 carries the CSRF token, changes what it must and redirects with a message
 (POST, redirect, GET). A command that fails renders its screen again with
 the error and answers 400, so the publisher aborts the transaction: nothing
@@ -10,7 +9,6 @@ half-done is ever committed.
 """
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -22,12 +20,13 @@ from objweb.content.markup import clean_html_fields, describe_removed
 from objweb.errors import NameInUseError, NotFoundError
 from objweb.security.headers import MANAGEMENT_HEADERS
 from objweb.security.permissions import WRITE_UNFILTERED_HTML
-from objweb.security.protections import MANAGE
+from objweb.storage.history import REQUEST_PATH_KEY
 from objweb.traversal.location import lineage
-from objweb.traversal.views import views
-from objweb.zmi import cookies, csrf, static, tree
+from objweb.zmi import static, tree
 from objweb.zmi.display import label_of
+from objweb.zmi.flash import Flash, clear_flash, read_flash, write_flash
 from objweb.zmi.forms import Widget
+from objweb.zmi.registration import tabs_for
 
 HERE = os.path.dirname(__file__)
 templates = PageTemplateLoader(os.path.join(HERE, "templates"), auto_reload=False)
@@ -45,47 +44,6 @@ def secure(response: webob.Response) -> webob.Response:
     return response
 
 
-# -- registration ----------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Tab:
-    """A screen's place in the tab row: name, title, order, and the action it needs."""
-
-    name: str
-    title: str
-    order: int
-    action: str
-    condition: Callable | None = None
-    # A tab that leads out of the screens, to the object's public page (Zope's View tab).
-    public: bool = False
-
-
-class TabRegistry:
-    """Tabs by type, found along the type's method resolution order."""
-
-    def __init__(self):
-        self._by_type: dict[type, list[Tab]] = {}
-
-    def add(self, for_type: type, tab: Tab) -> None:
-        """Give `for_type` (and its subclasses) the tab `tab`."""
-        self._by_type.setdefault(for_type, []).append(tab)
-
-    def tabs_for(self, obj) -> list[Tab]:
-        """Return the tabs of `obj`'s type whose condition holds, in order."""
-        found = {}
-        for cls in type(obj).__mro__:
-            for tab in self._by_type.get(cls, ()):
-                found.setdefault(tab.name, tab)
-        usable = [tab for tab in found.values()
-                  if tab.condition is None or tab.condition(obj)]
-        return sorted(usable, key=lambda tab: (tab.order, tab.title))
-
-
-tabs = TabRegistry()
-# Every screen class registered, in order: the tests walk it to cover every command.
-screens: list[type] = []
-
-
 @dataclass(frozen=True)
 class TabLink:
     """A tab as a page shows it."""
@@ -95,54 +53,7 @@ class TabLink:
     current: bool
 
 
-@dataclass(frozen=True)
-class CommandSpec:
-    """A POST command of a screen: its name and the action it needs beyond the screen's."""
-
-    name: str
-    action: str | None = None
-
-
-def command(name: str, *, action: str | None = None) -> Callable:
-    """Mark a screen method as the handler of the POSTed `command=name`."""
-    def mark(method: Callable) -> Callable:
-        method.command_spec = CommandSpec(name, action)
-        return method
-    return mark
-
-
-def screen(for_type: type, name: str, *, title: str | None = None, order: int = 100,
-           action: str = MANAGE, post_action: str | None = None,
-           condition: Callable | None = None) -> Callable:
-    """Register a `Screen` class as the view `name` of `for_type`, and as a tab if titled.
-
-    GET needs `action`; POST (when the class has commands) needs `post_action`,
-    by default the same.
-    """
-    def register(cls: type) -> type:
-        cls.name = name
-
-        def handler(obj, request):
-            if condition is not None and not condition(obj):
-                raise NotFoundError(f"{type(obj).type_name} has no screen {name!r}")
-            return cls(obj, request).respond()
-
-        handler.__doc__ = cls.__doc__
-        screens.append(cls)
-        views.register(for_type, name, handler, action=action, methods=("GET",), plain=True)
-        if cls.commands:
-            views.register(for_type, name, handler, action=post_action or action,
-                           methods=("POST",), plain=True)
-        if title:
-            tabs.add(for_type, Tab(name, title, order, action, condition))
-        return cls
-    return register
-
-
 # -- the screen --------------------------------------------------------------------
-
-# The transaction's extended information that records the path of the change's request.
-REQUEST_PATH_KEY = "request_path"
 
 # Errors a command reports to the user as bad input; anything else is a bug.
 INPUT_ERRORS = (ValueError, NameInUseError, NotFoundError)
@@ -177,7 +88,7 @@ class Screen:
         self.errors: dict[str, str] = {}
         self.error = None
         self.submitted = None
-        self.flash = cookies.read_flash(request) if request.method == "GET" else None
+        self.flash = read_flash(request) if request.method == "GET" else None
 
     # -- dispatch -----------------------------------------------------------------
 
@@ -192,12 +103,12 @@ class Screen:
         return self.render()
 
     def dispatch(self) -> webob.Response:
-        """Check the CSRF token and the command's action, then run the command.
+        """Check the command's action, then run the command.
 
-        Raises `HTTPForbidden` for a bad token, `HTTPBadRequest` for an unknown
-        command, and the policy's refusals.
+        The publisher has checked the CSRF token already (a screen's POST
+        always needs it). Raises `HTTPBadRequest` for an unknown command,
+        and the policy's refusals.
         """
-        csrf.check(self.request)
         name = self.request.POST.get("command", "")
         found = self.commands.get(name)
         if found is None:
@@ -236,15 +147,14 @@ class Screen:
             view=self, layout=templates["layout.pt"], macros=templates["macros.pt"], **values)
         response = webob.Response(body, content_type="text/html", charset="utf-8")
         if self.flash is not None:
-            cookies.clear_flash(self.request, response)
+            clear_flash(self.request, response)
         return secure(response)
 
     def redirect(self, url: str, message: str, *, kind: str = "success",
                  link_url: str = "", link_text: str = "") -> webob.Response:
         """Return a 303 to `url` that shows `message` on the page it leads to."""
         response = webob.Response(status=303, location=url)
-        cookies.write_flash(self.request, response,
-                            cookies.Flash(kind, message, link_url, link_text))
+        write_flash(self.request, response, Flash(kind, message, link_url, link_text))
         return secure(response)
 
     def redirect_saved(self, url: str, message: str, html_note: str) -> webob.Response:
@@ -292,13 +202,17 @@ class Screen:
     @property
     def csrf_token(self) -> str:
         """The token every form of this page sends back."""
-        return csrf.token_for(self.request)
+        return self.request.csrf_token
 
     @property
     def user_id(self) -> str:
         """The logged-in user's id."""
         principal = self.request.principal
         return principal.id if principal is not None and principal.id else ""
+
+    def batch_size_asked(self, size: int) -> str:
+        """`size` for a batch link if the query named a size; empty (the default) if not."""
+        return str(size) if "b_size" in self.request.params else ""
 
     def can(self, action: str, obj=None) -> bool:
         """Return whether the user may perform `action` on `obj` (default: the context)."""
@@ -326,12 +240,12 @@ class Screen:
         """The tabs the user may open here: title, URL and whether it is this one."""
         return [TabLink(tab.title, self.public_url() if tab.public else self.url(screen=tab.name),
                         tab.name == self.name)
-                for tab in tabs.tabs_for(self.context) if self.can(tab.action)]
+                for tab in tabs_for(self.request.registry, self.context) if self.can(tab.action)]
 
     @property
     def tab_title(self) -> str:
         """The title of this screen: its tab's, or its heading."""
-        for tab in tabs.tabs_for(self.context):
+        for tab in tabs_for(self.request.registry, self.context):
             if tab.name == self.name:
                 return tab.title
         return self.heading

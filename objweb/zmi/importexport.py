@@ -3,7 +3,7 @@
 The files are in ZODB's export format (`.zexp`), as Zope's are; an upload
 may also be a zip of several, as the Contents tab's Export makes them.
 Reading a file checks every record before anything is imported (see
-`objweb.content.transfer`).
+`objweb.storage.transfer`).
 """
 
 import webob
@@ -14,7 +14,8 @@ from objweb.security.protections import ADD, IMPORT_EXPORT
 from objweb.traversal.location import path_of
 from objweb.zmi import exporting
 from objweb.zmi.forms import uploaded_file
-from objweb.zmi.framework import Screen, command, screen
+from objweb.zmi.framework import Screen
+from objweb.zmi.registration import command, screen
 
 
 @screen(Folder, "manage_importexport", title="Import/Export", order=60, action=IMPORT_EXPORT)

@@ -6,17 +6,8 @@ from objweb.content.base import Item
 from objweb.content.folder import Folder
 from objweb.errors import Forbidden
 from objweb.zmi import tree
-from objweb.security.protections import VIEW
-from objweb.traversal.views import DEFAULT_VIEW, views
-from objweb.zmi.framework import Screen, Tab, screen, secure, tabs
-
-
-def has_public_view(obj) -> bool:
-    """Whether `obj` has a page of its own to show (a user folder has none)."""
-    return views.lookup(obj, DEFAULT_VIEW, "GET") is not None
-
-
-tabs.add(Item, Tab("view", "View", 80, VIEW, has_public_view, public=True))
+from objweb.zmi.framework import Screen, secure
+from objweb.zmi.registration import screen, tabs_for
 
 
 @screen(Item, "manage")
@@ -28,7 +19,7 @@ class ManageEntry(Screen):
 
         Raises `Forbidden` if there is none.
         """
-        for tab in tabs.tabs_for(self.context):
+        for tab in tabs_for(self.request.registry, self.context):
             if self.can(tab.action) and not tab.public:
                 return secure(webob.Response(status=303,
                                              location=self.url(screen=tab.name)))

@@ -5,17 +5,17 @@ up again at paste time and every permission is checked then, as in Zope: a
 cut needs *Delete objects* on its source, a copy *View management screens*
 on each item, and both the right to create, in the target, every type among
 the items and everything inside them. A moved object keeps its owner; a
-copy belongs to whoever pastes it (see `objweb.content.transfer.copy_to`).
+copy belongs to whoever pastes it (see `objweb.storage.transfer.copy_to`).
 """
 
 from objweb.content.incoming import check_creation, types_in
-from objweb.content.transfer import copy_to
 from objweb.errors import NotFoundError, ValidationError
 from objweb.names import check_name
 from objweb.security.protections import DELETE, MANAGE
+from objweb.storage.transfer import copy_to
 from objweb.traversal.location import is_inside, path_of
 from objweb.traversal.resolve import find
-from objweb.zmi.cookies import Clipboard
+from objweb.zmi.clipboard import Clipboard
 from objweb.zmi.listing import select_names
 
 

@@ -14,7 +14,7 @@ from webob.static import FileIter
 from objweb.content.base import Item
 from objweb.errors import NotFoundError
 from objweb.security.protections import PUBLIC
-from objweb.traversal.views import views
+from objweb.traversal.views import view_config
 
 STATIC_DIR = os.path.join(os.path.dirname(__file__), "static")
 VIEW_NAME = "manage_static"
@@ -36,6 +36,7 @@ def static_path(filename: str) -> str:
     return f"{VIEW_NAME}/{filename}?v={STATIC_FILES.get(filename, '')}"
 
 
+@view_config(Item, VIEW_NAME, action=PUBLIC, plain=True, accepts_subpath=True)
 def static_file(obj, request) -> webob.Response:
     """Serve one of the management screens' files, conditionally and by range.
 
@@ -59,5 +60,3 @@ def static_file(obj, request) -> webob.Response:
         response.cache_control = "no-cache"
     return response
 
-
-views.register(Item, VIEW_NAME, static_file, action=PUBLIC, plain=True, accepts_subpath=True)

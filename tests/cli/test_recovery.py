@@ -18,7 +18,7 @@ import pytest
 from ZODB.FileStorage import FileIterator
 
 import objweb
-from objweb.db import DEFAULT_URI, DatabaseURIError, resolve_db_uri
+from objweb.storage.db import DEFAULT_URI, DatabaseURIError, resolve_db_uri
 from cli_support import one_sentence, stored_site
 from support import OBJWEB, ServeProcess, run_objweb
 
@@ -118,7 +118,7 @@ def test_a_cut_inside_the_last_transaction_header_is_dropped_too(tmp_path, caplo
         db.close()
     start = transaction_spans(tmp_path / "Data.fs")[-1][0]
     os.truncate(tmp_path / "Data.fs", start + 10)
-    with caplog.at_level(logging.WARNING, logger="objweb.db"):
+    with caplog.at_level(logging.WARNING, logger="objweb.storage.db"):
         db = objweb.open_db(uri)
     try:
         with objweb.site(db) as root:

@@ -14,7 +14,7 @@ from ZODB.FileStorage import FileStorage
 import objweb
 from objweb import Script, Template
 from objweb.content import base
-from objweb.security.sandbox.scripts import CompiledScript
+from objweb.sandbox.scripts import CompiledScript
 from forged_exports import forge_stored
 from sandbox_support import policy_for
 from support import ADMIN, ADMIN_PASSWORD

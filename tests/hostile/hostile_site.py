@@ -22,7 +22,7 @@ import ZODB
 
 import objweb
 from objweb import File, Folder, Image, Page, Script, Template
-from objweb.publisher.config import Settings
+from objweb.web.config import Settings
 from sample_site import REPORT, png_bytes
 from support import ADMIN, ADMIN_PASSWORD, basic_auth, bootstrapped_storage, layered_db
 

@@ -6,7 +6,8 @@ from webtest import TestApp
 
 import objweb
 from objweb import File, Folder, Image, Page
-from objweb.traversal.views import ViewRegistry, views as global_views
+from objweb.app import configure
+from objweb.traversal.views import ViewRegistry
 
 from sample_site import REPORT, png_bytes
 from support import bootstrapped_storage, layered_db
@@ -37,11 +38,19 @@ def sample(db):
     return db
 
 
+# The views every application serves, configured once for the suite.
+APPLICATION_VIEWS = configure(ViewRegistry())
+
+
 class LayeredViews(ViewRegistry):
-    """Views a test registers for itself, over the global registry (which stays untouched)."""
+    """Views a test registers for itself, over the application's (which stay untouched)."""
 
     def candidates(self, obj, name):
-        return super().candidates(obj, name) + global_views.candidates(obj, name)
+        return super().candidates(obj, name) + APPLICATION_VIEWS.candidates(obj, name)
+
+    def registrations_for(self, obj):
+        yield from super().registrations_for(obj)
+        yield from APPLICATION_VIEWS.registrations_for(obj)
 
 
 @pytest.fixture
@@ -53,6 +62,6 @@ def test_views():
 @pytest.fixture
 def app_with(db):
     """Return a function making a WebTest client over `db` with a registry and settings."""
-    def make(registry=global_views, settings=None):
+    def make(registry=None, settings=None):
         return TestApp(objweb.Application(db, settings, registry))
     return make

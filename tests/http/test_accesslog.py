@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from objweb.publisher.accesslog import AccessLog
+from objweb.web.accesslog import AccessLog
 from support import ADMIN_AUTH
 
 CLF = re.compile(r'^(?P<host>\S+) - (?P<user>\S+) \[(?P<day>\d\d)/(?P<month>[A-Z][a-z]{2})/'

@@ -6,9 +6,9 @@ from webtest import TestApp
 import objweb
 from objweb import File, Folder
 from objweb.errors import AccessDenied, StorageError
-from objweb.publisher.batching import Batch, batch_of
-from objweb.publisher.boundary import problem_for
-from objweb.publisher.request import Request
+from objweb.web.batching import Batch, batch_of
+from objweb.web.boundary import problem_for
+from objweb.web.request import Request
 from support import ADMIN_AUTH
 
 

@@ -11,7 +11,7 @@ from webtest import TestApp
 
 import objweb
 from objweb import Script, Template
-from objweb.publisher import Settings
+from objweb import Settings
 from sandbox_support import base_storage, db  # noqa: F401 (fixtures: users made once)
 from support import ADMIN_AUTH
 

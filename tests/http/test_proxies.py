@@ -12,7 +12,7 @@ from webtest import TestApp
 
 import objweb
 from objweb import Settings
-from objweb.publisher.proxies import CLIENT_ADDRESS_KEY, TrustedProxies
+from objweb.web.proxies import CLIENT_ADDRESS_KEY, TrustedProxies
 from support import ADMIN, ADMIN_PASSWORD, basic_auth
 
 FAST_THROTTLE = {"login_attempts": 100, "login_attempts_per_address": 2}

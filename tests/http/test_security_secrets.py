@@ -9,7 +9,7 @@ from webtest import TestApp
 
 import objweb
 from objweb import Folder, UserFolder
-from objweb.content.transfer import export_subtree
+from objweb.storage.transfer import export_subtree
 from support import (
     ADMIN, ADMIN_PASSWORD, BROWSER_ACCEPT, basic_auth, browser_login, csrf_token_in, run_objweb)
 

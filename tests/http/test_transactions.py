@@ -11,8 +11,8 @@ import objweb
 from objweb import File, ValidationError
 from objweb.content import Item
 from objweb.content.site import site_root
-from objweb.publisher.files import file_response
 from objweb.security.protections import PUBLIC
+from objweb.views.files import file_response
 
 
 class Counter(Item):

@@ -5,8 +5,8 @@ from webtest import TestApp
 
 import objweb
 from objweb import Folder, Page, Settings
-from objweb.publisher.request import Request
-from objweb.publisher.vhost import UntrustedVirtualHostError, read_virtual_host
+from objweb.web.request import Request
+from objweb.web.vhost import UntrustedVirtualHostError, read_virtual_host
 from support import ADMIN_AUTH
 
 JSON = {"Accept": "application/json"}

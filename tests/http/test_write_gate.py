@@ -2,7 +2,7 @@
 
 import threading
 
-from objweb.publisher.writers import WriteGate
+from objweb.web.writers import WriteGate
 
 # Long enough for a thread to get as far as it can; the gate is bounded by
 # PATIENCE, so no test waits longer than a few seconds even when it fails.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from objweb.cli import main
-from objweb.ops.logs import ACCESS_LOGGER
+from objweb.instance.logs import ACCESS_LOGGER
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,13 @@
 """A test-only content type whose view increments a number: read, then write.
 
 Loaded into `objweb serve` processes by the cluster tests (never part of
-objweb). The read and the write happen in one request's transaction with a
+objweb), whose `include` joins the application's as an extension's would. The read and the write happen in one request's transaction with a
 short pause between them, so requests running at once in two processes
 overlap and conflict: ZODB refuses the second commit, and the publisher must
 replay that request from a fresh state for no increment to be lost.
 """
 
+import sys
 import threading
 
 import webob
@@ -42,3 +43,9 @@ def increment(counter, request) -> webob.Response:
 def value(counter, request) -> webob.Response:
     """Answer the counter's value."""
     return webob.Response(json_body={"value": counter.value})
+
+
+def include(registry):
+    """Register the counter's views in `registry` and return it."""
+    registry.scan(sys.modules[__name__])
+    return registry

@@ -48,7 +48,10 @@ class ZeoProcess(Process):
 def start_fixture_serve(home, db: str, name: str) -> Process:
     """Start `objweb serve --db db` with the counter fixture loaded; return it once it answers."""
     port = free_port()
-    code = ("import sys; sys.path.insert(0, %r); import counter_fixture; "
+    # The application's rooms, then the fixture's, as an extension's include would add them.
+    code = ("import sys; sys.path.insert(0, %r); import counter_fixture, objweb.app; "
+            "configure = objweb.app.configure; "
+            "objweb.app.configure = lambda registry: counter_fixture.include(configure(registry)); "
             "from objweb.cli import main; sys.exit(main(sys.argv[1:]))" % str(HERE))
     process = Process([sys.executable, "-c", code, "serve", "--port", str(port), "--db", db,
                        "--threads", "4"], home, name=name)

@@ -3,7 +3,7 @@
 from webtest import TestApp
 
 import objweb
-from objweb.publisher.health import DatabaseUnavailableError, check_database
+from objweb.views.health import DatabaseUnavailableError, check_database
 
 
 def test_health_answers_200_to_anyone_without_caching(app):

@@ -12,9 +12,9 @@ import pytest
 from paste.deploy import loadapp
 from webtest import TestApp
 
-from objweb.ops.config import ConfigError, InstanceConfig, find_config, read_config
-from objweb.ops.logs import ACCESS_LOGGER, configure_logging
-from objweb.publisher.config import Settings
+from objweb.instance.ini import ConfigError, InstanceConfig, find_config, read_config
+from objweb.instance.logs import ACCESS_LOGGER, configure_logging
+from objweb.web.config import Settings
 from support import (
     ADMIN, ADMIN_AUTH, ADMIN_PASSWORD, OBJWEB, Process, free_port, run_objweb, wait_for)
 

@@ -8,7 +8,7 @@ import transaction
 
 import objweb
 from objweb import File, Page
-from objweb.ops.pack import DAY, pack, pack_time
+from objweb.storage.pack import DAY, pack, pack_time
 from ops_servers import make_site
 from support import ADMIN, ADMIN_PASSWORD, wait_for
 

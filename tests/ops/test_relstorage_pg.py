@@ -11,7 +11,7 @@ import transaction
 
 import objweb
 from objweb import File, Folder, Page
-from objweb.ops.pack import DAY, pack
+from objweb.storage.pack import DAY, pack
 from ops_servers import PostgresServer, get_json, request, start_fixture_serve
 from support import ADMIN, ADMIN_PASSWORD, free_port, run_objweb, wait_for
 

@@ -1,4 +1,4 @@
-"""objweb's defaults for zeo:// and postgresql:// URIs (objweb.ops.storages)."""
+"""objweb's defaults for zeo:// and postgresql:// URIs (objweb.storage.storages)."""
 
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -8,7 +8,7 @@ import ZEO
 from ZEO.ClientStorage import ClientStorage
 
 import objweb
-from objweb.ops.storages import file_storage_paths, postgresql_uri, redact_uri
+from objweb.storage.storages import file_storage_paths, postgresql_uri, redact_uri
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_passwords_are_hidden_in_messages():
 
 
 def test_the_zeo_server_configuration_names_the_files_and_the_log():
-    from objweb.ops.zeo import ZeoServerPlan, zconfig_text
+    from objweb.storage.zeo import ZeoServerPlan, zconfig_text
     plan = ZeoServerPlan("127.0.0.1", 8100, Path("/srv/var/Data.fs"), Path("/srv/var/blobs"),
                          event_log="/srv/var/log/zeo.log")
     text = zconfig_text(plan)

@@ -1,4 +1,4 @@
-"""Export, import and copy of subtrees in ZODB's export format (objweb.content.transfer)."""
+"""Export, import and copy of subtrees in ZODB's export format (objweb.storage.transfer)."""
 
 import io
 import pickle
@@ -12,10 +12,10 @@ from BTrees.OOBTree import OOBTree
 
 import objweb
 from objweb import File, Folder, Image, Page, UserFolder
-from objweb.content.transfer import (
-    check_export_file, copy_of, copy_to, export_subtree, import_subtree)
 from objweb.errors import NameInUseError, StorageError, ValidationError
-from objweb.security.settings import local_roles_of, permission_setting
+from objweb.security.rolemap import local_roles_of, permission_setting
+from objweb.storage.transfer import (
+    check_export_file, copy_of, copy_to, export_subtree, import_subtree)
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -213,7 +213,7 @@ class Exploit:
     pickle.dumps(Exploit(), protocol=3),
     pickle.dumps(Exploit(), protocol=4),
     pickle.dumps((Folder, None), protocol=3) + pickle.dumps(Exploit(), protocol=3),
-    pickle.dumps(objweb.content.transfer.import_subtree, protocol=3) * 2,
+    pickle.dumps(objweb.storage.transfer.import_subtree, protocol=3) * 2,
     b"\x80\x03cobjweb.nothing\nThing\nq\x00." * 2,
     b"\x80\x03cobjweb.content.folder\nNothing\nq\x00." * 2,
 ])

@@ -11,8 +11,8 @@ from webtest import TestApp
 
 import objweb
 from objweb import Page, Script
-from objweb.content.transfer import export_subtree, import_subtree
-from objweb.security.sandbox.scripts import CompiledScript
+from objweb.sandbox.scripts import CompiledScript
+from objweb.storage.transfer import export_subtree, import_subtree
 from cli_support import one_sentence, stored_site
 from forged_exports import forge
 from ops_servers import make_site
@@ -83,7 +83,7 @@ def test_finding_01_crafted_zexp_cannot_run_code_through_objweb_import(home):
     path = export_file(home, "/sub/tool", "evil.zexp", with_compiled_escape)
     result = run_objweb(["import", path, "/sub", "--name", "evil"], home)
     assert result.returncode == 1
-    assert "objweb.security.sandbox.scripts.CompiledScript, which is not part of an objweb " \
+    assert "objweb.sandbox.scripts.CompiledScript, which is not part of an objweb " \
         "site" in one_sentence(result.stderr, "import")
     with stored_site(home) as root:
         assert sorted(root["sub"].keys()) == ["tool"]

@@ -12,9 +12,9 @@ import transaction
 
 from objweb.content import Folder, Page, Script, Template
 from objweb.content.site import site_root
+from objweb.sandbox import CodeError, CodeLimitError, Limits
+from objweb.sandbox.run import execute
 from objweb.security.permissions import ACCESS_CONTENTS, MANAGER, VIEW
-from objweb.security.sandbox import CodeError, CodeLimitError, Limits
-from objweb.security.sandbox.run import execute
 from sandbox_support import SECRET, add_code, base_storage, db, policy_for  # noqa: F401
 
 

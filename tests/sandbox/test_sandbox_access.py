@@ -4,8 +4,8 @@ import pytest
 
 from objweb.content import Folder, Page, Script, Template
 from objweb.errors import Forbidden, Unauthorized, ValidationError
-from objweb.security.sandbox import BoundCode, NotPublishedError, RequestView, ResponseView
-from objweb.security.sandbox.access import (
+from objweb.sandbox import BoundCode, NotPublishedError, RequestView, ResponseView
+from objweb.sandbox.guards import (
     SafeFormatter, code_access_of, guarded_getattr, guarded_getitem, guarded_mapping,
     guarded_write)
 
@@ -104,7 +104,7 @@ def test_getattr_refusals(within, refusal):
 
 
 def test_guards_refuse_outside_a_run():
-    from objweb.security.sandbox.run import NoRunError
+    from objweb.sandbox.run import NoRunError
     with pytest.raises(NoRunError):
         guarded_getattr("x", "upper")
 

@@ -5,8 +5,8 @@ import io
 import pytest
 import webob
 
-from objweb.security.sandbox import RequestView, ResponseView, UploadView
-from objweb.security.sandbox.bindings import CodeView, UserView, environ_key
+from objweb.sandbox import RequestView, ResponseView, UploadView
+from objweb.sandbox.bindings import CodeView, UserView, environ_key
 from sandbox_support import policy_for
 
 
@@ -127,7 +127,7 @@ def test_user_view(root):
 
 def test_user_view_checks_its_arguments(root):
     from objweb.content import Script
-    from objweb.security.sandbox import BoundCode
+    from objweb.sandbox import BoundCode
     user = UserView(policy_for(root, "editor"), root)
     script = Script(body="return 1")
     root["code"]["s"] = script

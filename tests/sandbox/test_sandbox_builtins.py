@@ -2,8 +2,8 @@
 
 import pytest
 
-from objweb.security.sandbox import CodeLimitError, Limits
-from objweb.security.sandbox.builtins import GUARDS, SAFE_BUILTINS, GuardedType
+from objweb.sandbox import CodeLimitError, Limits
+from objweb.sandbox.builtins import GUARDS, SAFE_BUILTINS, GuardedType
 
 
 @pytest.mark.parametrize("expression, expected", [
@@ -74,7 +74,7 @@ def test_consumers_tick_the_budget(run_script):
 
 
 def test_guard_names_are_the_compilers():
-    from objweb.security.sandbox.compiler import BINARY_GUARDS, FORMAT_VALUE, GET_ITER, TICK
+    from objweb.sandbox.compiler import BINARY_GUARDS, FORMAT_VALUE, GET_ITER, TICK
     assert set(BINARY_GUARDS.values()) | {FORMAT_VALUE, GET_ITER, TICK} <= set(GUARDS)
 
 

@@ -11,8 +11,8 @@ import pytest
 
 from objweb.content import Folder, Page, Script, Template
 from objweb.errors import Forbidden
+from objweb.sandbox.functions import owned_generator
 from objweb.security.permissions import ACCESS_CONTENTS, MANAGER, VIEW
-from objweb.security.sandbox.functions import owned_generator
 from sandbox_support import SECRET, policy_for
 
 READ = "context.private.secret.body"

@@ -5,7 +5,7 @@ import ast
 import pytest
 
 from objweb.errors import SourceError
-from objweb.security.sandbox.compiler import (
+from objweb.sandbox.compiler import (
     CodeTransformer, compile_function, parse_parameters, transform_expression)
 
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from objweb.security.sandbox import CodeError, CodeLimitError, Limits
-from objweb.security.sandbox import costs
-from objweb.security.sandbox.limits import Budget, BudgetExceeded
-from objweb.security.sandbox.work import (
+from objweb.sandbox import CodeError, CodeLimitError, Limits
+from objweb.sandbox import costs
+from objweb.sandbox.budget import Budget, BudgetExceeded
+from objweb.sandbox.work import (
     check_compare, check_contains, check_key, check_keys, check_pairs, check_scan, check_sort,
     check_text)
 

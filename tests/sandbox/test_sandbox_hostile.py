@@ -35,8 +35,8 @@ from webtest import TestApp
 
 import objweb
 from objweb import Script, Template
+from objweb import Settings
 from objweb.errors import SourceError
-from objweb.publisher import Settings
 from sandbox_support import SECRET, base_storage, db  # noqa: F401 (fixtures)
 from support import ADMIN_AUTH
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from objweb.security.sandbox import CodeError, CodeLimitError, Limits
+from objweb.sandbox import CodeError, CodeLimitError, Limits
 
 # The default limits, but for time: the refusals below come from the guards,
 # never from the time budget, however slow the machine (coverage included).

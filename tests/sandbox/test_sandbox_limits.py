@@ -3,12 +3,12 @@
 import pytest
 from chameleon.utils import Markup
 
-from objweb.security.sandbox import CodeLimitError, Limits
-from objweb.security.sandbox.formatting import check_spec, percent_format
-from objweb.security.sandbox.iteration import checked_iterator, collect, is_sized
-from objweb.security.sandbox.limits import (
+from objweb.sandbox import CodeLimitError, Limits
+from objweb.sandbox.budget import (
     Budget, BudgetExceeded, cost_of, fresh_cost, text_size)
-from objweb.security.sandbox.methods import value_attribute
+from objweb.sandbox.formatting import check_spec, percent_format
+from objweb.sandbox.iteration import checked_iterator, collect, is_sized
+from objweb.sandbox.methods import value_attribute
 
 
 class Clock:

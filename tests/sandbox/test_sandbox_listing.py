@@ -11,8 +11,8 @@ import pytest
 
 from objweb.content import Folder, Script
 from objweb.errors import AccessDenied
+from objweb.sandbox import CodeError
 from objweb.security.permissions import ACCESS_CONTENTS, MANAGER, VIEW
-from objweb.security.sandbox import CodeError
 
 PROBES = {
     "in": "return NAME in FOLDER",

@@ -12,7 +12,7 @@ before the time budget could.
 
 import pytest
 
-from objweb.security.sandbox import CodeLimitError, Limits
+from objweb.sandbox import CodeLimitError, Limits
 
 SMALL = Limits(time_budget=60, max_allocation=4 << 20)
 NESTED_JSON = "'[' + ','.join(['[1, 2, 3]'] * 30000) + ']'"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from objweb.security.sandbox import CodeLimitError, Limits, NotPublishedError
+from objweb.sandbox import CodeLimitError, Limits, NotPublishedError
 
 
 @pytest.mark.parametrize("expression, expected", [

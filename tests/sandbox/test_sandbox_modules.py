@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from objweb.security.sandbox import CodeLimitError, Limits
-from objweb.security.sandbox.modules import (
+from objweb.sandbox import CodeLimitError, Limits
+from objweb.sandbox.modules import (
     ALLOWED_MODULES, MODULES, ModulesView, SafeModule, guarded_import)
 
 

@@ -6,8 +6,8 @@ import pytest
 
 from objweb.content import Script
 from objweb.errors import SourceError
-from objweb.security.sandbox import CodeLimitError, Limits, ResponseView
-from objweb.security.sandbox.operators import guarded_binop
+from objweb.sandbox import CodeLimitError, Limits, ResponseView
+from objweb.sandbox.operators import guarded_binop
 
 
 @pytest.mark.parametrize("expression, expected", [

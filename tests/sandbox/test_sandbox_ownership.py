@@ -5,9 +5,9 @@ from ZODB.POSException import ConflictError
 
 from objweb.content import Folder, Script, Template, UserFolder
 from objweb.errors import Forbidden, Unauthorized, ValidationError
+from objweb.sandbox import CodeError, CodePolicy, active_run, current_run
+from objweb.sandbox.run import Location, NoRunError, execute
 from objweb.security.principals import Principal, acting_as
-from objweb.security.sandbox import CodeError, CodePolicy, active_run, current_run
-from objweb.security.sandbox.run import Location, NoRunError, execute
 from sandbox_support import SECRET, add_code, policy_for
 
 READ_SECRET = "return context.private.secret.body"
@@ -148,7 +148,7 @@ def test_code_policies_narrowed_allow_what_all_their_limits_allow(root):
 
 
 def test_code_made_by_code_is_called_only_inside_a_run(root, within):
-    from objweb.security.sandbox.functions import owned
+    from objweb.sandbox.functions import owned
     function = within(lambda run: owned(lambda: 1))
     with pytest.raises(NoRunError):
         function()

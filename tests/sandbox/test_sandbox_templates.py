@@ -4,7 +4,7 @@ import pytest
 
 from objweb.content import Folder, Page, Script, Template
 from objweb.errors import SourceError
-from objweb.security.sandbox import CodeError, CodeLimitError, Limits, RequestView, ResponseView
+from objweb.sandbox import CodeError, CodeLimitError, Limits, RequestView, ResponseView
 from sandbox_support import policy_for
 
 
@@ -268,8 +268,8 @@ def test_other_processing_instructions_are_kept(render):
 
 
 def test_repeat_variables_and_macros_refuse_missing_names():
-    from objweb.security.sandbox.limits import Budget
-    from objweb.security.sandbox.templates import CompiledTemplate, RepeatVariables
+    from objweb.sandbox.budget import Budget
+    from objweb.sandbox.templates import CompiledTemplate, RepeatVariables
     repeat = RepeatVariables(Budget(Limits()))
     with pytest.raises(AttributeError):
         repeat.missing
@@ -282,14 +282,14 @@ def test_repeat_variables_and_macros_refuse_missing_names():
 
 
 def test_error_location_in_a_template_no_longer_known():
-    from objweb.security.sandbox.templates import _locate
+    from objweb.sandbox.templates import _locate
     location = _locate({"__error__": [("expr", 3, 4, "<template gone>", None)]})
     assert (location.path, location.line, location.column) == ("<template gone>", 3, 5)
     assert _locate({}) is None
 
 
 def test_template_compiled_alone_is_labelled_by_its_filename():
-    from objweb.security.sandbox.templates import CompiledTemplate
+    from objweb.sandbox.templates import CompiledTemplate
     compiled = CompiledTemplate("<p>x</p>")
     assert compiled.owner_label() == compiled.filename
 
@@ -345,7 +345,7 @@ def test_walrus_is_refused_in_template_expressions_with_a_sentence(root):
 
 
 def test_macros_of_a_template_compiled_by_trusted_code_render_as_the_caller(render):
-    from objweb.security.sandbox import CompiledTemplate
+    from objweb.sandbox import CompiledTemplate
     macros = CompiledTemplate('<b metal:define-macro="m" tal:content="context/title">x</b>').macros
     source = '<i metal:use-macro="options/macros/m"/>'
     assert render(source, options={"macros": macros}) == "<b>Code</b>"

@@ -112,7 +112,7 @@ def test_a_template_reached_by_name_runs_in_its_container(tree, registry):
 
 def test_an_acquirable_root_is_its_own_context():
     root = Template(title="alone")
-    result = traverse(root, [])
+    result = traverse(root, [], ViewRegistry())
     assert result.obj is root and result.context is root
 
 

@@ -1,10 +1,12 @@
 """The view registry: registration, lookup by type, method and JSON preference."""
 
+import types
+
 import pytest
 
 from objweb import Folder, Page
 from objweb.content import Item
-from objweb.traversal import ViewRegistration, ViewRegistry, view_config, views
+from objweb.traversal import ViewRegistration, ViewRegistry, view_config
 
 
 def handler(obj, request):
@@ -86,11 +88,52 @@ def test_plain_views(registry):
     assert not registry.has_plain_view(Page(), "manage")
 
 
-def test_view_config_registers_in_the_global_registry():
-    class Probe(Page):
-        """A type of this test's own, so the global registry meets it only here."""
+def probe_module():
+    """A module of views of its own, as a room's module is."""
+    module = types.ModuleType("probe_views")
 
-    decorated = view_config(Probe, "probe", action="view", methods=("GET",))(handler)
-    assert decorated is handler
-    registration = views.lookup(Probe(), "probe", "GET")
-    assert registration.handler is handler and registration.for_type is Probe
+    @view_config(Page, "probe", action="view", methods=("GET",))
+    @view_config(Folder, "probe", action="manage", methods=("POST",))
+    def probe(obj, request):
+        return "probed"
+
+    def unmarked(obj, request):
+        return "never registered"
+
+    for function in (probe, unmarked):
+        function.__module__ = module.__name__
+        setattr(module, function.__name__, function)
+    module.imported = view_config(Page, "imported", action="view")(handler)
+    return module
+
+
+def test_view_config_registers_nothing_by_itself():
+    module = probe_module()
+    registry = ViewRegistry()
+    assert registry.lookup(Page(), "probe", "GET") is None
+    assert module.probe(None, None) == "probed"
+
+
+def test_scan_registers_every_mark_of_the_modules_own_functions():
+    module = probe_module()
+    registry = ViewRegistry()
+    registry.scan(module)
+    assert registry.lookup(Page(), "probe", "GET").handler is module.probe
+    assert registry.lookup(Folder(), "probe", "POST").action == "manage"
+    assert registry.lookup(Page(), "unmarked", "GET") is None
+    # A function the module only imported belongs to its own module's scan.
+    assert registry.lookup(Page(), "imported", "GET") is None
+
+
+def test_scanning_a_module_twice_is_refused():
+    registry = ViewRegistry()
+    registry.scan(probe_module())
+    with pytest.raises(ValueError, match="already registered"):
+        registry.scan(probe_module())
+
+
+def test_registrations_for_lists_every_view_of_a_type_most_specific_first(registry):
+    general = registry.register(Item, "a", handler, action="view")
+    special = registry.register(Page, "b", handler, action="view")
+    registry.register(Folder, "c", handler, action="view")
+    assert list(registry.registrations_for(Page())) == [special, general]

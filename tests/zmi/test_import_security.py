@@ -13,8 +13,8 @@ from webtest import TestApp
 
 import objweb
 from objweb import Folder, Page, Script, Template, UserFolder
-from objweb.content.transfer import export_subtree
-from objweb.security.sandbox.scripts import CompiledScript
+from objweb.sandbox.scripts import CompiledScript
+from objweb.storage.transfer import export_subtree
 from forged_exports import forge, forge_stored, zipped
 from support import ADMIN, ADMIN_AUTH, basic_auth
 from takeover_site import BANNER, FM, FM_AUTH, TAKEOVER, banner_source, build

@@ -6,7 +6,7 @@ import zipfile
 import pytest
 
 from objweb import File, Folder, Image, Page, Script, find
-from objweb.content.transfer import export_subtree
+from objweb.storage.transfer import export_subtree
 
 
 @pytest.fixture

@@ -3,11 +3,15 @@
 import pytest
 import transaction
 import ZODB
+from webtest import TestApp
 
 import objweb
 from objweb import File, Folder, Page
+from objweb.app import configure
 from objweb.content.chunks import CHUNK_SIZE
-from objweb.zmi import history, records
+from objweb.storage import history, records, undo
+from objweb.traversal.views import ViewRegistry
+from support import ADMIN, ADMIN_PASSWORD, basic_auth, basic_csrf_token
 
 
 @pytest.fixture
@@ -204,7 +208,7 @@ def test_undoing_two_of_three_changes_names_the_third(file_manager, file_db, new
                              status=409)
     blocked = page.html.find("section", class_="blocked")
     assert len(blocked.find("ul").find_all("li")) == 1
-    monkeypatch.setattr(history, "BLOCKER_SCAN_LIMIT", 0)
+    monkeypatch.setattr(undo, "BLOCKER_SCAN_LIMIT", 0)
     page = file_manager.post(news, [("command", "undo")] + [("ids", value) for value in ids],
                              status=409)
     blocked = page.html.find("section", class_="blocked")
@@ -304,3 +308,38 @@ def test_a_transaction_named_twice_is_undone_once(file_manager, file_db, news):
     response = file_manager.post(news, [("command", "undo"), ("ids", undo_id), ("ids", undo_id)])
     assert "Undid 1 transaction." in file_manager.follow(response).text
     assert read(file_db, lambda root: sorted(root["news"].keys())) == ["alpha", "beta"]
+
+
+def undo_then_fail(outcomes: list):
+    """A view that runs the Undo tab's own undo command, then fails as a request can."""
+    def view(obj, request):
+        undo_screen = request.registry.lookup(obj, "manage_undo", "POST")
+        outcomes.append(undo_screen.handler(obj, request).status_int)
+        raise RuntimeError("the request fails after the undo")
+    return view
+
+
+@pytest.mark.parametrize("fails", [True, False], ids=["then-fails", "succeeds"])
+def test_an_undo_in_a_request_that_then_fails_leaves_the_database_as_it_was(
+        file_manager, file_db, news, fails):
+    file_manager.post("/news/manage_contents", {"command": "delete", "names": "alpha"})
+    undo_id = rows(file_manager.get(news))[0].find("input", attrs={"name": "ids"})["value"]
+    outcomes = []
+    registry = configure(ViewRegistry())
+    if fails:
+        registry.register(Folder, "undo-then-fail", undo_then_fail(outcomes), action="undo",
+                          methods=("POST",), requires_token=True)
+    app = TestApp(objweb.Application(file_db, registry=registry))
+    auth = basic_auth(ADMIN, ADMIN_PASSWORD)
+    fields = {"command": "undo", "ids": undo_id, "csrf_token": basic_csrf_token(app, auth)}
+    before = file_db.lastTransaction()
+    if fails:
+        app.post("/news/@@undo-then-fail", fields, headers=auth, status=500)
+        # The undo command itself went through; only the request failed afterwards.
+        assert outcomes == [303]
+        assert file_db.lastTransaction() == before
+        assert read(file_db, lambda root: sorted(root["news"].keys())) == ["beta"]
+    else:
+        app.post("/news/manage_undo", fields, headers=auth, status=303)
+        assert file_db.lastTransaction() != before
+        assert read(file_db, lambda root: sorted(root["news"].keys())) == ["alpha", "beta"]

@@ -1,0 +1,42 @@
+"""The wiring: a registry filled by each room's `include`, and the application over it.
+
+`configure(registry)` calls the `include(registry)` of every room that
+registers views, as Pyramid's `includeme` does: nothing registers itself by
+being imported, so an application serves what its registry holds and
+nothing else. `Application` is the publisher over a configured registry,
+with the login form as the error boundary's challenge.
+"""
+
+from objweb import views, zmi
+from objweb.traversal.views import ViewRegistry
+from objweb.views import login
+from objweb.web.config import Settings
+from objweb.web.publisher import Publisher
+
+# The rooms whose views an application serves, in the order they register.
+ROOMS = (views, zmi)
+
+
+def configure(registry: ViewRegistry) -> ViewRegistry:
+    """Fill `registry` with the views of every room and return it.
+
+    Raises `ValueError` if a room registers a view another already did.
+    """
+    for room in ROOMS:
+        room.include(registry)
+    return registry
+
+
+class Application(Publisher):
+    """The objweb WSGI application over one `ZODB.DB`.
+
+    Serves the views of `registry`, by default a registry configured with
+    every room's; a browser refused for want of credentials gets the login
+    form.
+    """
+
+    def __init__(self, db, settings: Settings | None = None,
+                 registry: ViewRegistry | None = None):
+        if registry is None:
+            registry = configure(ViewRegistry())
+        super().__init__(db, settings, registry, challenge=login.challenge)

@@ -1,0 +1,169 @@
+"""The subcommands that run a site: serve, adduser, debug and run.
+
+Each is one small function taking the parsed arguments and returning the
+exit status; an expected failure is a `CommandError` (see
+`objweb.cli.common`).
+"""
+
+import code
+import errno
+import os
+import runpy
+import secrets
+import sys
+
+import transaction
+
+from objweb.cli.common import CommandError, open_database
+from objweb.content.site import ensure_site
+from objweb.errors import ObjwebError
+from objweb.security.permissions import MANAGER
+from objweb.security.rolemap import valid_roles
+from objweb.storage.db import bootstrap, has_users
+
+FIRST_ADMIN = "admin"
+
+
+# -- serve --------------------------------------------------------------------
+
+def cmd_serve(args) -> int:
+    """Serve the site; on first start, make the admin and print the credentials."""
+    # Only `serve` needs the web application and the server: the other
+    # commands start without importing them.
+    from objweb.instance.server import Server
+    from objweb.wsgi import make_app
+    config = args.instance
+    db = open_database(args.db, **config.database.db_options())
+    try:
+        # Listen first: a port in use must leave the database as it was.
+        try:
+            server = Server(make_app(db, config.settings), host=args.host, port=args.port,
+                            threads=args.threads, **config.server.waitress_options(),
+                            # The server refuses a body over the limit before reading it.
+                            max_request_body_size=config.settings.max_request_body,
+                            clear_untrusted_proxy_headers=not config.settings.trusted_proxies)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise CommandError(f"port {args.port} on {args.host} is in use; "
+                                   "choose another with --port") from None
+            raise CommandError(f"cannot listen on {args.host}:{args.port}: "
+                               f"{error.strerror or error}") from None
+        except ValueError:  # waitress's word for a host name that does not resolve
+            raise CommandError(f"cannot listen on {args.host}:{args.port}: "
+                               "no such host name or address here") from None
+        if not has_users(db):
+            password = secrets.token_urlsafe(12)
+            bootstrap(db, admin=FIRST_ADMIN, password=password)
+            print(f"Created the first user of this site. Log in as {FIRST_ADMIN!r} "
+                  f"with the password {password!r}", flush=True)
+        server.install_signal_handlers()
+        for address in server.addresses:
+            print(f"Serving {address}", flush=True)
+        server.run()
+        print("Stopped.", flush=True)
+    finally:
+        db.close()
+    return 0
+
+
+# -- adduser --------------------------------------------------------------------
+
+def cmd_adduser(args) -> int:
+    """Add a user to the root user folder, or update its password (and roles, if given)."""
+    db = open_database(args.db)
+    try:
+        with db.transaction(f"objweb adduser {args.name}") as connection:
+            root = ensure_site(connection)
+            roles = _known_roles(root, args.role)
+            users = root["acl_users"]
+            try:
+                if users.get_user(args.name) is None:
+                    users.add_user(args.name, args.password, roles=roles or [MANAGER])
+                    verb = "Added"
+                else:
+                    users.set_password(args.name, args.password)
+                    users.update_user(args.name, roles=roles)
+                    verb = "Updated"
+            except ObjwebError as error:
+                raise CommandError(str(error)) from None
+            held = users.get_user(args.name).roles
+    finally:
+        db.close()
+    print(f"{verb} user {args.name!r} with roles {', '.join(held) or '(none)'}")
+    return 0
+
+
+def _known_roles(root, roles: list[str] | None) -> list[str] | None:
+    """Return `roles` if the site knows each of them (None: none given).
+
+    Raises `CommandError` for a role the site does not define.
+    """
+    if roles is None:
+        return None
+    known = valid_roles(root)
+    unknown = [role for role in roles if role not in known]
+    if unknown:
+        raise CommandError(f"unknown role {unknown[0]!r}; the site's roles are "
+                           f"{', '.join(known)}")
+    return roles
+
+
+# -- debug and run ------------------------------------------------------------------
+
+BANNER = """objweb debug shell on {uri}
+  app          the root folder of the site (also bound as root)
+  transaction  the transaction package; transaction.abort() drops your changes
+  commit()     commits your changes
+  db           the open ZODB database
+Changes are not saved until you commit."""
+
+
+def _shell_namespace(db):
+    connection = db.open()
+    root = ensure_site(connection)
+
+    def commit(note: str = "objweb debug"):
+        """Commit the changes made so far."""
+        transaction.get().note(note)
+        transaction.commit()
+    return connection, {"app": root, "root": root, "transaction": transaction,
+                        "commit": commit, "db": db}
+
+
+def cmd_debug(args) -> int:
+    """An interactive shell with the site bound, in IPython if it is installed."""
+    db = open_database(args.db)
+    connection, namespace = _shell_namespace(db)
+    banner = BANNER.format(uri=args.db)
+    try:
+        try:
+            import IPython
+        except ImportError:
+            code.interact(banner=banner, local=namespace, exitmsg="")
+        else:  # pragma: no cover (IPython is not a dependency)
+            IPython.start_ipython(argv=[], user_ns=namespace, display_banner=False)
+    finally:
+        transaction.abort()
+        connection.close()
+        db.close()
+    return 0
+
+
+def cmd_run(args) -> int:
+    """Run a Python file with the site bound as `app`; only its own commits count."""
+    if not os.path.isfile(args.script):
+        raise CommandError(f"no such script: {args.script}")
+    db = open_database(args.db)
+    connection, namespace = _shell_namespace(db)
+    saved_argv, saved_path = sys.argv, list(sys.path)
+    sys.argv = [args.script] + list(args.args)
+    # As `python SCRIPT` does: modules beside the script can be imported.
+    sys.path.insert(0, os.path.dirname(os.path.abspath(args.script)))
+    try:
+        runpy.run_path(args.script, init_globals=namespace, run_name="__main__")
+    finally:
+        sys.argv, sys.path[:] = saved_argv, saved_path
+        transaction.abort()
+        connection.close()
+        db.close()
+    return 0

@@ -1,0 +1,16 @@
+"""The public views: pages, files, the JSON API, login, code views and the health check.
+
+`include(registry)` registers them; importing this package registers nothing.
+"""
+
+from objweb.traversal.views import ViewRegistry
+from objweb.views import code, health, jsonapi, login, pages
+
+MODULES = (pages, jsonapi, code, login, health)
+
+
+def include(registry: ViewRegistry) -> ViewRegistry:
+    """Register the public views in `registry` and return it."""
+    for module in MODULES:
+        registry.scan(module)
+    return registry

@@ -1,0 +1,103 @@
+"""The Properties tab: the title, and the object's typed custom properties."""
+
+import webob
+
+from objweb.content import properties
+from objweb.content.base import Item
+from objweb.content.values import KINDS
+from objweb.errors import ValidationError
+from objweb.security.protections import CHANGE
+from objweb.traversal.location import path_of
+from objweb.zmi.display import format_time
+from objweb.zmi.forms import Widget, from_form
+from objweb.zmi.framework import Screen
+from objweb.zmi.registration import command, screen
+
+PREFIX = "property."
+
+
+@screen(Item, "manage_properties", title="Properties", order=30, post_action=CHANGE)
+class PropertiesScreen(Screen):
+    """The title and the custom properties of an object, with forms to add and remove them."""
+
+    template = "properties.pt"
+    kinds = properties.KINDS
+    format_time = staticmethod(format_time)
+
+    @property
+    def widgets(self) -> list[Widget]:
+        """The title, then one widget per property, filled with current (or typed) values."""
+        found = [Widget("title", "Title", value=self.value("title", self.context.title),
+                        error=self.errors.get("title", ""))]
+        for prop in properties.properties_of(self.context):
+            name = PREFIX + prop.name
+            value = prop.value
+            if self.submitted is not None:
+                value = name in self.submitted if prop.kind == "boolean" \
+                    else self.submitted.get(name, "")
+            elif prop.kind == "date":
+                value = value.isoformat() if value else ""
+            found.append(Widget(name, prop.name, KINDS[prop.kind].widget, value,
+                                help=prop.kind, error=self.errors.get(name, "")))
+        return found
+
+    @property
+    def has_properties(self) -> bool:
+        """Whether the object has custom properties."""
+        return bool(properties.properties_of(self.context))
+
+    @property
+    def property_names(self) -> list[str]:
+        """The names of the custom properties."""
+        return [prop.name for prop in properties.properties_of(self.context)]
+
+    @property
+    def can_change(self) -> bool:
+        """Whether the user may save these forms."""
+        return self.can(CHANGE)
+
+    @command("save")
+    def save(self) -> webob.Response:
+        """Save the title and every property's value: all or none."""
+        post = self.request.POST
+        values = {}
+        for prop in properties.properties_of(self.context):
+            name = PREFIX + prop.name
+            values[prop.name] = (name in post) if prop.kind == "boolean" \
+                else from_form(post.get(name, ""))
+        try:
+            properties.set_properties(self.context, values)
+        except ValidationError as error:
+            raise ValidationError(str(error), PREFIX + (error.field or "")) from None
+        self.context.edit(title=post.get("title", ""))
+        self.note(f"Changed the properties of {path_of(self.context)}")
+        return self.redirect(self.url(screen=self.name), "Saved the properties.")
+
+    @command("add_property")
+    def add(self) -> webob.Response:
+        """Add one property."""
+        post = self.request.POST
+        name = (post.get("new_name") or "").strip()
+        try:
+            properties.add_property(self.context, name, post.get("new_kind", ""),
+                                    from_form(post.get("new_value", "")))
+        except ValidationError as error:
+            raise ValidationError(str(error), f"new_{error.field or 'value'}") from None
+        self.context.touch()
+        self.note(f"Added the property {name} to {path_of(self.context)}")
+        return self.redirect(self.url(screen=self.name), f"Added the property {name!r}.")
+
+    @command("delete_properties")
+    def delete(self) -> webob.Response:
+        """Remove the ticked properties."""
+        names = self.request.POST.getall("delete")
+        if not names:
+            raise ValidationError("tick the properties to remove first", "delete")
+        try:
+            properties.remove_properties(self.context, names)
+        except ValidationError as error:
+            raise ValidationError(str(error), "delete") from None
+        self.context.touch()
+        self.note(f"Removed properties {', '.join(names)} of {path_of(self.context)}")
+        return self.redirect(self.url(screen=self.name),
+                             f"Removed {len(names)} propert{'y' if len(names) == 1 else 'ies'}.")
