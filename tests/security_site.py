@@ -21,7 +21,7 @@ from PIL import Image as PILImage
 
 import objweb
 from objweb import File, Folder, Image, Page, Script, Template, UserFolder
-from objweb.security.settings import define_role, set_block_local_roles
+from objweb.security.rolemap import define_role, set_block_local_roles
 
 PASSWORD = "Matrix-pw-1"
 USERS = ("manager", "editor", "grouped", "localeditor", "grouplocal", "reviewer", "member",

@@ -9,7 +9,7 @@ from webtest import TestApp
 
 import objweb
 from objweb import File, Folder, Image, Page, Script, Template
-from objweb.security.settings import local_roles_of, permission_setting
+from objweb.security.rolemap import local_roles_of, permission_setting
 from support import basic_auth
 
 

@@ -17,9 +17,8 @@ from objweb.cli.shell import open_session, system_user
 from objweb.content.site import ensure_site
 from objweb.errors import ObjwebError
 from objweb.security.permissions import MANAGER
-from objweb.security.settings import valid_roles
+from objweb.security.rolemap import valid_roles
 from objweb.storage.db import first_admin_line, make_first_admin
-
 
 
 # -- serve --------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """What every object in the tree has: a title, a place, times and an owner.
 
 `Item` is the one persistent base of objweb's content types. Its security
-settings are held in a separate record (see `objweb.security.settings`) and
+settings are held in a separate record (see `objweb.security.rolemap`) and
 its management screens live in `objweb.zmi`, so the class itself stays small.
 """
 
@@ -13,9 +13,10 @@ from objweb.content.properties import check_properties
 from objweb.content.schema import TITLE, convert_values, fields_of
 from objweb.errors import ValidationError
 from objweb.sandbox.run import active_run
-from objweb.security import protections
+# The protected actions by name; `protections` is the class attribute that maps them.
+from objweb.security import protections as actions
 from objweb.security import ownership
-from objweb.security import settings as security_settings
+from objweb.security import rolemap
 from objweb.security.principals import TRUSTED_CODE, current_principal
 
 # Compiled code is kept on the object it came from, marked with this token:
@@ -38,7 +39,8 @@ def kept_compiled(obj):
 
 
 # What a type says about all its objects; an object's own state never says otherwise.
-_TYPE_FACTS = frozenset({"type_name", "is_container", "is_acquirable", "code_fields"})
+_TYPE_FACTS = frozenset({"type_name", "is_container", "is_acquirable", "code_fields",
+                         "fields", "protections", "code_access"})
 
 
 def _is_behaviour(found) -> bool:
@@ -60,8 +62,8 @@ class Item(Persistent):
     type_name = "Item"
     __name__ = None
     __parent__ = None
-    __fields__ = (TITLE,)
-    __protections__ = {}
+    fields = (TITLE,)
+    protections = {}
     is_container = False
     is_acquirable = False
     # The fields that hold code that runs: writing them makes the writer the owner.
@@ -70,11 +72,11 @@ class Item(Persistent):
     # What Scripts and Templates may read besides the fields (each readable
     # with its read_action), and the action guarding each name; anything not
     # listed is refused to code (see objweb.sandbox.guards).
-    __code_access__ = {
-        "id": protections.VIEW, "path": protections.VIEW,
-        "absolute_url": protections.VIEW, "type_name": protections.VIEW,
-        "created": protections.VIEW, "modified": protections.VIEW,
-        "owner": protections.VIEW, "edit": protections.CHANGE,
+    code_access = {
+        "id": actions.VIEW, "path": actions.VIEW,
+        "absolute_url": actions.VIEW, "type_name": actions.VIEW,
+        "created": actions.VIEW, "modified": actions.VIEW,
+        "owner": actions.VIEW, "edit": actions.CHANGE,
     }
 
     def __init__(self, title: str = ""):
@@ -132,7 +134,7 @@ class Item(Persistent):
         if not ownership.is_well_formed(ownership.stored_ownership(self)):
             raise ValidationError("the owner is not an ownership record", "owner")
         try:
-            security_settings.check_settings(self)
+            rolemap.check_role_map(self)
         except ValueError as error:
             raise ValidationError(str(error), "security") from None
         check_properties(self)
@@ -213,14 +215,14 @@ class Item(Persistent):
 
         Raises `ValueError` for an unknown permission or role.
         """
-        security_settings.set_permission(self, permission, roles, acquire)
+        rolemap.set_permission(self, permission, roles, acquire)
 
     def manage_setLocalRoles(self, principal_id: str, roles) -> None:  # noqa: N802 (Zope's name)
         """Give the user or group `principal_id` exactly `roles` here and below.
 
         Raises `ValueError` for an unknown role.
         """
-        security_settings.set_local_roles(self, principal_id, roles)
+        rolemap.set_local_roles(self, principal_id, roles)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.__name__!r} at {id(self):#x}>"

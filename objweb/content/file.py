@@ -40,7 +40,7 @@ class File(Item):
     """Bytes with a content type, stored in a blob and served by range."""
 
     type_name = "File"
-    __fields__ = (
+    fields = (
         TITLE,
         CONTENT_TYPE,
         Field("data", "base64", "Data"),

@@ -28,8 +28,8 @@ class Folder(Item):
 
     type_name = "Folder"
     is_container = True
-    __protections__ = dict(CONTAINER_PROTECTIONS)
-    __code_access__ = {"keys": ACCESS, "values": ACCESS, "items": ACCESS, "get": ACCESS}
+    protections = dict(CONTAINER_PROTECTIONS)
+    code_access = {"keys": ACCESS, "values": ACCESS, "items": ACCESS, "get": ACCESS}
     # The attributes that hold the items: a change to their records adds or
     # removes items, which is what undoing it needs the rights for.
     item_attributes = ("_items", "_count")

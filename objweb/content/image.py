@@ -37,7 +37,7 @@ class Image(File):
     """
 
     type_name = "Image"
-    __fields__ = File.__fields__ + (
+    fields = File.fields + (
         Field("width", "int", "Width", writable=False),
         Field("height", "int", "Height", writable=False),
     )

@@ -40,7 +40,7 @@ from objweb.security.permissions import (
 from objweb.security.policy import SecurityPolicy
 from objweb.security.principals import current_principal
 from objweb.security.protections import CREATE, permission_for
-from objweb.security.settings import carries_settings, valid_roles
+from objweb.security.rolemap import carries_role_map, valid_roles
 
 USER_FOLDER_NAME = "acl_users"
 
@@ -152,7 +152,7 @@ def _check_settings(objects, container, policy) -> None:
     """Refuse an import carrying security settings the user may not make in `container`."""
     changes_permissions = gives_local_roles = False
     for obj in objects:
-        permissions, local_roles = carries_settings(obj)
+        permissions, local_roles = carries_role_map(obj)
         changes_permissions |= permissions
         gives_local_roles |= local_roles
     if changes_permissions:

@@ -8,8 +8,8 @@ class Page(Item):
     """A page of HTML; its body is served as written, inside a minimal document."""
 
     type_name = "Page"
-    __fields__ = (TITLE, Field("body", "html", "Body"))
+    fields = (TITLE, Field("body", "html", "Body"))
 
     def __init__(self, title: str = "", body: str = ""):
         super().__init__(title)
-        self.body = self.__fields__[1].convert(body)
+        self.body = self.fields[1].convert(body)

@@ -7,16 +7,17 @@ made the first time one is added, so objects without properties cost
 nothing. Every change is checked in full before anything is stored.
 """
 
-import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from persistent import Persistent
 
 from objweb.content.schema import fields_of
+from objweb.content.values import convert as convert_value
+from objweb.content.values import kind_named
 from objweb.errors import ValidationError
 
+# Zope's names for the kinds a property may have (see `objweb.content.values`).
 KINDS = ("string", "text", "int", "float", "boolean", "date", "lines")
 SHEET_ATTRIBUTE = "_properties"
 MAX_PROPERTIES = 200
@@ -80,13 +81,10 @@ def convert(kind: str, value, name: str = "value"):
 
     Raises `ValidationError` naming `name` for a value that does not fit.
     """
-    try:
-        return _CONVERTERS[kind](value)
-    except KeyError:
-        raise ValidationError(f"{name}: unknown kind {kind!r}; use one of "
-                              f"{', '.join(KINDS)}", name) from None
-    except (TypeError, ValueError) as error:
-        raise ValidationError(f"{name}: {error}", name) from None
+    value = convert_value(kind, value, name, allowed=KINDS)
+    if isinstance(value, str) and len(value) > MAX_TEXT_LENGTH:
+        raise ValidationError(f"{name}: at most {MAX_TEXT_LENGTH} characters", name)
+    return value
 
 
 def add_property(obj, name: str, kind: str, value=None) -> Property:
@@ -96,9 +94,8 @@ def add_property(obj, name: str, kind: str, value=None) -> Property:
     bad or taken name, an unknown kind or a value that does not fit.
     """
     check_property_name(obj, name)
-    if kind not in KINDS:
-        raise ValidationError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}", "kind")
-    value = _EMPTY[kind] if value in (None, "") else convert(kind, value, "value")
+    empty = kind_named(kind, allowed=KINDS).empty
+    value = empty if value in (None, "") else convert(kind, value, "value")
     sheet = _sheet(obj)
     if sheet is not None and len(sheet.names) >= MAX_PROPERTIES:
         raise ValidationError(f"an object has at most {MAX_PROPERTIES} properties", "name")
@@ -176,81 +173,5 @@ def check_properties(obj) -> None:
             sheet.store(name, sheet.kinds[name], value)
 
 
-# -- conversions --------------------------------------------------------------------
-
+# What `get_property` answers for a property that is not there.
 _MISSING = object()
-
-
-def _to_string(value) -> str:
-    value = _to_text(value)
-    if "\n" in value or "\r" in value:
-        raise ValueError("must be a single line")
-    return value
-
-
-def _to_text(value) -> str:
-    if not isinstance(value, str):
-        raise TypeError("expected text")
-    if len(value) > MAX_TEXT_LENGTH:
-        raise ValueError(f"at most {MAX_TEXT_LENGTH} characters")
-    return value
-
-
-def _to_int(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise TypeError("expected a whole number")
-    try:
-        return int(value.strip() if isinstance(value, str) else value)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a whole number") from None
-
-
-def _to_float(value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise TypeError("expected a number")
-    try:
-        number = float(value.strip() if isinstance(value, str) else value)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a number") from None
-    if not math.isfinite(number):
-        raise ValueError("must be a finite number")
-    return number
-
-
-def _to_boolean(value) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "on", "1", "yes"):
-        return True
-    if isinstance(value, str) and value.strip().lower() in ("false", "off", "0", "no", ""):
-        return False
-    raise ValueError(f"{value!r} is not true or false")
-
-
-def _to_date(value) -> date | None:
-    if value is None or isinstance(value, str) and not value.strip():
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        raise TypeError("expected a date")
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _to_lines(value) -> tuple:
-    if isinstance(value, str):
-        value = value.splitlines()
-    if not isinstance(value, (list, tuple)) or not all(isinstance(line, str) for line in value):
-        raise TypeError("expected lines of text")
-    return tuple(line.strip() for line in value if line.strip())
-
-
-_CONVERTERS = {"string": _to_string, "text": _to_text, "int": _to_int, "float": _to_float,
-               "boolean": _to_boolean, "date": _to_date, "lines": _to_lines}
-_EMPTY = {"string": "", "text": "", "int": 0, "float": 0.0, "boolean": False,
-          "date": None, "lines": ()}

@@ -2,14 +2,13 @@
 
 Each type lists its fields once; the JSON API, the add and edit forms and the
 validation all read that list, so a field cannot be writable in one door and
-read-only in another. Values are checked here, by kind, before any object is
-touched.
+read-only in another. Values are checked here, by kind (`objweb.content.values`), before any
+object is touched.
 """
 
-import base64
-import binascii
 from dataclasses import dataclass
 
+from objweb.content.values import convert
 from objweb.errors import ValidationError
 from objweb.security import protections
 
@@ -20,9 +19,10 @@ MAX_TITLE_LENGTH = 1000
 class Field:
     """One field of a content type.
 
-    `kind` says how values are checked and converted: `line` (one line of
-    text), `text`, `html`, `int`, `bool`, `base64` (bytes sent as base64 text)
-    or `lines` (a list of strings). `read_action` and `write_action` name the
+    `kind` says how values are checked and converted, one of the kinds of
+    `objweb.content.values`: `line` (one line of text), `text`, `html`,
+    `int`, `float`, `bool`, `date`, `datetime`, `lines` (a list of strings)
+    or `base64` (bytes sent as base64 text). `read_action` and `write_action` name the
     type's protected actions that guard reading and changing it.
     """
 
@@ -40,13 +40,7 @@ class Field:
 
         Raises `ValidationError` naming the field.
         """
-        converter = _CONVERTERS.get(self.kind)
-        if converter is None:
-            raise ValidationError(f"{self.name}: unsupported field kind {self.kind!r}", self.name)
-        try:
-            value = converter(value)
-        except (TypeError, ValueError) as error:
-            raise ValidationError(f"{self.name}: {error}", self.name) from None
+        value = convert(self.kind, value, self.name)
         if self.max_length is not None and isinstance(value, str) and len(value) > self.max_length:
             raise ValidationError(
                 f"{self.name}: at most {self.max_length} characters", self.name)
@@ -55,72 +49,13 @@ class Field:
         return value
 
 
-def _to_line(value) -> str:
-    if not isinstance(value, str):
-        raise TypeError("expected a string")
-    if "\n" in value or "\r" in value:
-        raise ValueError("must be a single line")
-    return value
-
-
-def _to_text(value) -> str:
-    if not isinstance(value, str):
-        raise TypeError("expected a string")
-    return value
-
-
-def _to_int(value) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise TypeError("expected an integer")
-    return int(value)
-
-
-def _to_bool(value) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "on", "1", "yes"):
-        return True
-    if isinstance(value, str) and value.lower() in ("false", "off", "0", "no", ""):
-        return False
-    raise TypeError("expected true or false")
-
-
-def _to_bytes(value) -> bytes:
-    if isinstance(value, bytes):
-        return value
-    if not isinstance(value, str):
-        raise TypeError("expected base64 text")
-    try:
-        return base64.b64decode(value, validate=True)
-    except binascii.Error:
-        raise ValueError("not valid base64") from None
-
-
-def _to_lines(value) -> tuple:
-    if isinstance(value, str):
-        value = value.splitlines()
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise TypeError("expected a list of strings")
-    return tuple(line for line in (v.strip() for v in value) if line)
-
-
-_CONVERTERS = {
-    "line": _to_line,
-    "text": _to_text,
-    "html": _to_text,
-    "int": _to_int,
-    "bool": _to_bool,
-    "base64": _to_bytes,
-    "lines": _to_lines,
-}
-
 TITLE = Field("title", "line", "Title", max_length=MAX_TITLE_LENGTH)
 
 
 def fields_of(obj_or_type) -> tuple[Field, ...]:
     """Return the fields a type (or an object's type) declares."""
     cls = obj_or_type if isinstance(obj_or_type, type) else type(obj_or_type)
-    return cls.__fields__
+    return cls.fields
 
 
 def field_named(obj_or_type, name: str) -> Field:

@@ -12,13 +12,14 @@ from objweb.content.base import Item, keep_compiled, kept_compiled
 from objweb.content.schema import TITLE, Field
 from objweb.errors import ValidationError
 from objweb.sandbox import CompiledScript, call_script, compile_script
-from objweb.security import protections
+# The protected actions by name; `protections` is the class attribute that maps them.
+from objweb.security import protections as actions
 from objweb.security.permissions import AUTOMATIC_ROLES, CHANGE_CODE
-from objweb.security.settings import valid_roles
+from objweb.security.rolemap import valid_roles
 
-PARAMS = Field("params", "line", "Parameters", read_action=protections.MANAGE)
-BODY = Field("body", "text", "Body", read_action=protections.MANAGE)
-PROXY_ROLES = Field("proxy_roles", "lines", "Proxy roles", read_action=protections.MANAGE,
+PARAMS = Field("params", "line", "Parameters", read_action=actions.MANAGE)
+BODY = Field("body", "text", "Body", read_action=actions.MANAGE)
+PROXY_ROLES = Field("proxy_roles", "lines", "Proxy roles", read_action=actions.MANAGE,
                     writable=False)
 
 
@@ -27,8 +28,8 @@ class Script(Item):
 
     type_name = "Script"
     is_acquirable = True
-    __fields__ = (TITLE, PARAMS, BODY, PROXY_ROLES)
-    __protections__ = {protections.CHANGE: CHANGE_CODE, protections.CREATE: CHANGE_CODE}
+    fields = (TITLE, PARAMS, BODY, PROXY_ROLES)
+    protections = {actions.CHANGE: CHANGE_CODE, actions.CREATE: CHANGE_CODE}
     code_fields = ("params", "body")
     proxy_roles: tuple = ()
 

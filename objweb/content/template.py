@@ -10,10 +10,11 @@ reached through, with the rights of both the user and the Template's owner.
 from objweb.content.base import Item, keep_compiled, kept_compiled
 from objweb.content.schema import TITLE, Field
 from objweb.sandbox import CompiledTemplate, render_template
-from objweb.security import protections
+# The protected actions by name; `protections` is the class attribute that maps them.
+from objweb.security import protections as actions
 from objweb.security.permissions import CHANGE_CODE
 
-SOURCE = Field("source", "text", "Source", read_action=protections.MANAGE)
+SOURCE = Field("source", "text", "Source", read_action=actions.MANAGE)
 
 
 class Template(Item):
@@ -21,9 +22,9 @@ class Template(Item):
 
     type_name = "Template"
     is_acquirable = True
-    __fields__ = (TITLE, SOURCE)
-    __protections__ = {protections.CHANGE: CHANGE_CODE, protections.CREATE: CHANGE_CODE}
-    __code_access__ = {"macros": protections.VIEW}
+    fields = (TITLE, SOURCE)
+    protections = {actions.CHANGE: CHANGE_CODE, actions.CREATE: CHANGE_CODE}
+    code_access = {"macros": actions.VIEW}
     code_fields = ("source",)
 
     def __init__(self, title: str = "", source: str = ""):

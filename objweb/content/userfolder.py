@@ -13,7 +13,8 @@ from persistent import Persistent
 from objweb.content.base import Item
 from objweb.content.schema import TITLE
 from objweb.errors import NameInUseError, NotFoundError, ValidationError
-from objweb.security import protections
+# The protected actions by name; `protections` is the class attribute that maps them.
+from objweb.security import protections as actions
 from objweb.security.passwords import hash_password, needs_rehash, verify_password
 from objweb.security.permissions import AUTOMATIC_ROLES, MANAGE_USERS, OWNER
 
@@ -85,13 +86,13 @@ class UserFolder(Item):
     """The users and groups known in the folder that holds this user folder."""
 
     type_name = "UserFolder"
-    __fields__ = (TITLE,)
+    fields = (TITLE,)
     # Changing a user folder is the business of those who manage users: an
     # Editor may change content, not retitle or replace the users' home.
-    __protections__ = {protections.VIEW: MANAGE_USERS, protections.MANAGE_USERS: MANAGE_USERS,
-                       protections.CREATE: MANAGE_USERS, protections.CHANGE: MANAGE_USERS}
-    __code_access__ = {"user_names": protections.MANAGE_USERS,
-                       "group_names": protections.MANAGE_USERS}
+    protections = {actions.VIEW: MANAGE_USERS, actions.MANAGE_USERS: MANAGE_USERS,
+                       actions.CREATE: MANAGE_USERS, actions.CHANGE: MANAGE_USERS}
+    code_access = {"user_names": actions.MANAGE_USERS,
+                       "group_names": actions.MANAGE_USERS}
 
     @classmethod
     def can_be_added_to(cls, container) -> bool:

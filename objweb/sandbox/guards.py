@@ -1,8 +1,8 @@
 """What restricted code may read and change: the guards behind `.`, `[]` and `=`.
 
 Objects of the site declare, with their type, which names code may read and
-the protected action that guards each (`__code_access__`, plus the fields
-of `__fields__` with their `read_action`); the run's policy is asked every
+the protected action that guards each (`code_access`, plus the fields
+of `fields` with their `read_action`); the run's policy is asked every
 time, as for a URL. A name a container does not declare may name one of its
 items, or a Template or Script acquired from above, as `context.news` or
 `context.greet` do in Zope. Plain values (text, numbers, collections, dates)
@@ -54,14 +54,14 @@ def code_access_of(cls: type) -> dict[str, str]:
     """Return the names code may read on objects of `cls`, each with its action.
 
     The fields of the type's schema come first (files' raw data excepted),
-    then every `__code_access__` along the class hierarchy.
+    then every `code_access` along the class hierarchy.
     """
     table = _access_tables.get(cls)
     if table is None:
-        table = {field.name: field.read_action for field in getattr(cls, "__fields__", ())
+        table = {field.name: field.read_action for field in getattr(cls, "fields", ())
                  if field.kind != "base64"}
         for klass in reversed(cls.__mro__):
-            table.update(klass.__dict__.get("__code_access__", {}))
+            table.update(klass.__dict__.get("code_access", {}))
         _access_tables[cls] = table
     return table
 
@@ -87,7 +87,7 @@ def _absolute_url(obj):
 def _edit(obj):
     def edit(**values) -> None:
         policy = current_run().policy
-        fields = {field.name: field for field in type(obj).__fields__}
+        fields = {field.name: field for field in type(obj).fields}
         for name in values:
             if name in fields:
                 policy.check(fields[name].write_action, obj)

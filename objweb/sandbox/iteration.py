@@ -32,7 +32,7 @@ LAZY_KINDS = frozenset({types.GeneratorType, map, filter, zip, enumerate,
 
 def is_content(obj) -> bool:
     """Whether `obj` is an object of the site (its type declares what code may read)."""
-    return hasattr(type(obj), "__code_access__")
+    return hasattr(type(obj), "code_access")
 
 
 def is_container(obj) -> bool:

@@ -39,7 +39,7 @@ def _literal(node):
         return COMPUTED_DEFAULT
 
 
-def describe_parameters(params: str) -> tuple[Parameter, ...]:
+def parameters_of(params: str) -> tuple[Parameter, ...]:
     """Return the named parameters of a Script's parameter list (no `*args` or `**kw`).
 
     Raises `SourceError` for a list that does not compile.
@@ -75,7 +75,7 @@ def compile_script(params: str, body: str) -> CompiledScript:
     """
     filename = f"<script {next(_serial)}>"
     code = compile_function(params, body, filename=filename, name=FUNCTION_NAME)
-    return CompiledScript(code, filename, params, body, describe_parameters(params))
+    return CompiledScript(code, filename, params, body, parameters_of(params))
 
 
 def _locator(compiled: CompiledScript, script):

@@ -1,4 +1,8 @@
-"""Who may do what: permissions, roles, settings, principals and the policy."""
+"""Who may do what: permissions, roles, role maps, principals and the policy."""
+
+import sys
+
+from objweb.security import rolemap
 
 from objweb.security.permissions import (
     ACCESS_CONTENTS, ADD_OBJECTS, ALL_PERMISSIONS, ANONYMOUS, AUTHENTICATED, BUILTIN_ROLES,
@@ -8,6 +12,10 @@ from objweb.security.permissions import (
 from objweb.security.policy import Decision, SecurityPolicy, TrustedPolicy
 from objweb.security.principals import (
     ANONYMOUS_PRINCIPAL, Principal, acting_as, current_principal, current_user_id)
+
+# Records stored before the role map's module was renamed name it
+# `objweb.security.settings`: ZODB finds their classes there.
+sys.modules.setdefault(rolemap.FORMER_MODULE, rolemap)
 
 __all__ = [
     "ACCESS_CONTENTS", "ADD_OBJECTS", "ALL_PERMISSIONS", "ANONYMOUS", "ANONYMOUS_PRINCIPAL",

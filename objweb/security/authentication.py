@@ -10,7 +10,6 @@ sessions fingerprint (with the site's secret) so that a new password ends
 them.
 """
 
-import hmac
 from collections.abc import Iterator
 
 from objweb.errors import NotFoundError
@@ -18,6 +17,7 @@ from objweb.security.credentials import VerifiedCredentials
 from objweb.security.passwords import verify_password
 from objweb.security.principals import Principal
 from objweb.security.sessions import Session, credential_fingerprint, new_session
+from objweb.security.signing import is_same_digest
 from objweb.traversal.location import lineage, path_of
 from objweb.traversal.resolve import child, find
 
@@ -122,7 +122,7 @@ def session_principal(root, session: Session, secret: bytes) -> Principal | None
     if user is None:
         return None
     fingerprint = credential_fingerprint(secret, user.password_hash)
-    if not hmac.compare_digest(fingerprint, session.fingerprint):
+    if not is_same_digest(fingerprint, session.fingerprint):
         return None
     return principal_for(user, user_folder, domain)
 

@@ -9,12 +9,12 @@ passwords are never remembered, so a refusal always costs a full hash and a
 guesser gains nothing.
 """
 
-import hashlib
-import hmac
 import secrets
 import threading
 import time
 from collections import OrderedDict
+
+from objweb.security.signing import keyed_digest
 
 
 class VerifiedCredentials:
@@ -26,12 +26,12 @@ class VerifiedCredentials:
         self.clock = clock
         # A key of this process only: the digests mean nothing anywhere else.
         self._key = secrets.token_bytes(32)
-        self._proven: OrderedDict[bytes, float] = OrderedDict()
+        self._proven: OrderedDict[str, float] = OrderedDict()
         self._lock = threading.Lock()
 
-    def _digest(self, where: str, login: str, password: str, password_hash: str) -> bytes:
-        message = "\x00".join((where, login, password, password_hash)).encode("utf-8", "replace")
-        return hmac.new(self._key, message, hashlib.sha256).digest()
+    def _digest(self, where: str, login: str, password: str, password_hash: str) -> str:
+        return keyed_digest(self._key, "proven credentials",
+                            "\x00".join((where, login, password, password_hash)))
 
     def is_proven(self, where: str, login: str, password: str, password_hash: str) -> bool:
         """Return whether these credentials were proven right within the last `ttl` seconds."""

@@ -21,11 +21,11 @@ it) and to a time window; the previous window's token still holds, so a
 token lives between one and two windows.
 """
 
-import hmac
 import time
 
 from objweb.errors import Forbidden
-from objweb.security.sessions import Session, keyed_digest
+from objweb.security.sessions import Session
+from objweb.security.signing import is_same_digest, keyed_digest
 
 FIELD_NAME = "csrf_token"
 HEADER_NAME = "X-CSRF-Token"
@@ -42,11 +42,14 @@ BASIC_TOKEN_WINDOW = 4 * 3600
 clock = time.time
 
 
-class CSRFError(Forbidden):
-    """A state change from a browser session came without its token (or a wrong one)."""
+# The one sentence every refused token answers, whichever door it came through.
+REFUSAL = "The form has expired or did not come from this site; reload the page and try again."
 
-    def __init__(self, message: str = "the form has expired or did not come from this "
-                                      "site; reload the page and try again"):
+
+class CSRFError(Forbidden):
+    """A state change came without the token of its user's pages (or with a wrong one)."""
+
+    def __init__(self, message: str = REFUSAL):
         super().__init__(message)
 
 
@@ -90,9 +93,8 @@ def is_valid_token(expected: str | tuple[str, ...], given: object) -> bool:
     if not isinstance(given, str) or len(given) > MAX_TOKEN_LENGTH:
         return False
     accepted = (expected,) if isinstance(expected, str) else expected
-    sent = given.encode("utf-8")
     # Every accepted token is compared, so the time taken does not say which one matched.
-    matches = [hmac.compare_digest(token.encode("ascii"), sent) for token in accepted if token]
+    matches = [is_same_digest(token, given) for token in accepted if token]
     return any(matches)
 
 

@@ -3,7 +3,7 @@
 One policy object serves one request (or one script run). It computes a
 principal's roles on an object from the user folder's roles, the groups', the
 local roles and ownership inherited down the tree, and the roles a permission
-is given from the permission settings inherited down the tree, and caches
+is given from the role maps inherited down the tree, and caches
 both for the rest of the request. Every view, JSON verb, management screen and
 sandboxed expression asks this one object.
 """
@@ -15,7 +15,7 @@ from objweb.security.ownership import is_owner
 from objweb.security.permissions import ANONYMOUS, AUTHENTICATED, DEFAULT_ROLES, OWNER
 from objweb.security.principals import TRUSTED_CODE, Principal
 from objweb.security.protections import UnknownActionError, permission_for
-from objweb.security.settings import SETTINGS_ATTRIBUTE, settings_of
+from objweb.security.rolemap import ROLE_MAP_ATTRIBUTE, role_map_of
 from objweb.traversal.location import is_inside, path_of
 
 
@@ -128,7 +128,7 @@ class SecurityPolicy(Enforcement):
         self._permission_cache: dict[str, dict[int, tuple[object, frozenset]]] = {}
 
     def forget(self) -> None:
-        """Drop what the policy learned, after security settings changed mid-request."""
+        """Drop what the policy learned, after a role map changed mid-request."""
         self._roles_cache.clear()
         self._local_cache.clear()
         self._permission_cache.clear()
@@ -154,11 +154,11 @@ class SecurityPolicy(Enforcement):
         roles = set()
         if is_owner(node, self.principal):
             roles.add(OWNER)
-        settings = settings_of(node)
-        if settings is not None:
-            for principal_id in self.principal.principal_ids & settings.local_roles.keys():
-                roles |= settings.local_roles[principal_id]
-            if settings.block_local_roles:
+        role_map = role_map_of(node)
+        if role_map is not None:
+            for principal_id in self.principal.principal_ids & role_map.local_roles.keys():
+                roles |= role_map.local_roles[principal_id]
+            if role_map.block_local_roles:
                 return frozenset(roles)
         return from_above | roles if roles else from_above
 
@@ -269,10 +269,10 @@ def _permission_roles_here(permission: str):
     """Return the step of inheritance for `permission`: made once per permission."""
     def here(node, from_above: frozenset) -> frozenset:
         """Return the roles given `permission` at `node`, with those from above unless it stops them."""
-        settings = getattr(node, SETTINGS_ATTRIBUTE, None)
-        if settings is None:
+        role_map = getattr(node, ROLE_MAP_ATTRIBUTE, None)
+        if role_map is None:
             return from_above
-        setting = settings.permissions.get(permission)
+        setting = role_map.permissions.get(permission)
         if setting is None:
             return from_above
         if not setting.acquire:

@@ -1,6 +1,6 @@
 """Which permission guards which action, declared by each type in one place.
 
-A content type sets `__protections__`, a mapping from action names (the
+A content type sets `protections`, a mapping from action names (the
 words views, JSON verbs and management screens use) to permissions. The
 tables of a type's bases apply unless the type overrides an entry, so a type
 declares only what differs. An action that no table names is refused: the
@@ -73,7 +73,7 @@ _known: dict[tuple[type, str], str | None] = {}
 
 def _look_up(cls: type, action: str) -> str | None:
     for base in cls.__mro__:
-        table = base.__dict__.get("__protections__")
+        table = base.__dict__.get("protections")
         if table is not None and action in table:
             return table[action]
     if action in DEFAULT_PROTECTIONS:

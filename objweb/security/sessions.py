@@ -1,26 +1,23 @@
 """Signed session tickets: who logged in, in which user folder, until when.
 
 A browser that logs in through the form gets a ticket in a cookie. The ticket
-is `payload.signature`: the payload is URL-safe base64 of a small JSON record,
-the signature an HMAC-SHA256 of it with the site's secret, so nobody without
-the secret can make or alter one. A ticket stops working when it expires, when
+is a value signed with the site's secret (`objweb.security.signing`): a small
+JSON record and its HMAC-SHA256, so nobody without the secret can make or
+alter one. A ticket stops working when it expires, when
 its session is ended by logging out (the ended sessions are kept, until they
 would have expired, in `EndedSessions`), and when the user's password changes:
 the ticket carries a keyed fingerprint of the password hash it was issued
 under, never the hash itself.
 """
 
-import base64
-import binascii
-import hashlib
-import hmac
-import json
 import secrets
 import time
 from dataclasses import asdict, dataclass
 
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
+
+from objweb.security.signing import keyed_digest, read_signed, sign_value
 
 COOKIE_NAME = "objweb_session"
 # A ticket is a few hundred bytes; anything much longer is not ours.
@@ -50,16 +47,6 @@ class Session:
         return (time.time() if now is None else now) >= self.expires
 
 
-def keyed_digest(secret: bytes, purpose: str, value: str) -> str:
-    """Return the HMAC-SHA256 of `value` for `purpose`, as URL-safe base64.
-
-    The purpose keeps digests made for one use from passing for another.
-    """
-    message = f"{purpose}\x00{value}".encode("utf-8")
-    digest = hmac.new(secret, message, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
-
-
 def credential_fingerprint(secret: bytes, password_hash: str | None) -> str:
     """Return a keyed fingerprint of a password hash: it changes when the password does.
 
@@ -79,24 +66,17 @@ def new_session(user_id: str, domain_path: str, fingerprint: str, *, lifetime: i
 
 def sign(session: Session, secret: bytes) -> str:
     """Return the ticket that carries `session`, signed with `secret`."""
-    payload = json.dumps(asdict(session), separators=(",", ":"), sort_keys=True)
-    encoded = base64.urlsafe_b64encode(payload.encode("utf-8")).rstrip(b"=").decode("ascii")
-    return f"{encoded}.{keyed_digest(secret, 'session', encoded)}"
+    return sign_value(secret, "session", asdict(session))
 
 
 def read_ticket(ticket: object, secret: bytes, *, now: float | None = None) -> Session | None:
     """Return the session a ticket carries, or None if it is forged, malformed or expired."""
-    if not isinstance(ticket, str) or len(ticket) > MAX_TICKET_LENGTH or "." not in ticket:
-        return None
-    encoded, _, signature = ticket.partition(".")
-    expected = keyed_digest(secret, "session", encoded)
-    if not hmac.compare_digest(expected.encode("ascii"), signature.encode("ascii", "replace")):
+    record = read_signed(secret, "session", ticket, max_length=MAX_TICKET_LENGTH)
+    if not isinstance(record, dict):
         return None
     try:
-        padded = encoded + "=" * (-len(encoded) % 4)
-        record = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
         session = Session(**record)
-    except (binascii.Error, ValueError, TypeError):
+    except TypeError:
         # Only a ticket signed with our secret gets here: a bug, or an old format.
         return None
     if session.is_expired(now):

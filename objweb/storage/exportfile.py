@@ -37,7 +37,7 @@ from objweb.content.properties import PropertySheet
 from objweb.content.registry import registered_types
 from objweb.content.userfolder import Group, User
 from objweb.errors import ValidationError
-from objweb.security.settings import PermissionSetting, SecuritySettings
+from objweb.security.rolemap import FORMER_MODULE, FORMER_NAMES, PermissionSetting, RoleMap
 
 MAGIC = b"ZEXP"
 END_MARKER = b"\377" * 16
@@ -46,7 +46,7 @@ BLOB_MARKER = b"\000BLOBSTART"
 MAX_RECORD = 64 << 20
 
 # The persistent classes a site stores besides its content types.
-STORED_CLASSES = (User, Group, SecuritySettings, PropertySheet, Chunk, ChunkedData,
+STORED_CLASSES = (User, Group, RoleMap, PropertySheet, Chunk, ChunkedData,
                   OOBTree, OOBucket, Length, Blob)
 # Opcodes ZODB's records never hold: instances built the old way and the extension registry.
 _REFUSED_OPCODES = frozenset({"INST", "OBJ", "EXT1", "EXT2", "EXT4"})
@@ -219,6 +219,7 @@ def _date(*args) -> datetime.date:
 # What a record may build, by the global it names: the stand-in that checks it.
 _VALUE_TYPES = {
     (PermissionSetting.__module__, PermissionSetting.__qualname__): _CheckedPermissionSetting,
+    (FORMER_MODULE, "PermissionSetting"): _CheckedPermissionSetting,
     ("builtins", "frozenset"): _collection(frozenset),
     ("builtins", "set"): _collection(set),
     ("datetime", "date"): _date,
@@ -228,7 +229,11 @@ _VALUE_TYPES = {
 def stored_classes() -> dict:
     """Return the persistent classes a record may name, by (module, name)."""
     classes = list(registered_types()) + list(STORED_CLASSES)
-    return {(cls.__module__, cls.__qualname__): StoredClass(cls) for cls in classes}
+    found = {(cls.__module__, cls.__qualname__): StoredClass(cls) for cls in classes}
+    # Files written before a class moved name it where it was.
+    found.update({former: StoredClass(cls) for former, cls in FORMER_NAMES.items()
+                  if cls in STORED_CLASSES})
+    return found
 
 
 class _RecordReader(pickle.Unpickler):

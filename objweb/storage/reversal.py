@@ -32,7 +32,7 @@ from objweb.security.permissions import WRITE_UNFILTERED_HTML
 from objweb.security.protections import (
     ADD, CHANGE, CHANGE_LOCAL_ROLES, CHANGE_OWNER, CHANGE_PERMISSIONS, CREATE, DELETE, UNDO,
     permission_for)
-from objweb.security.settings import SETTINGS_ATTRIBUTE
+from objweb.security.rolemap import ROLE_MAP_ATTRIBUTE
 from objweb.storage import records
 from objweb.storage.records import Place, Placement, live_object
 from objweb.traversal.location import is_inside, path_of
@@ -167,8 +167,8 @@ def _needs_of_place(reading: _Reading, place: Place, created: set) -> list[Need]
     if not place.attribute:
         return _content_needs(reading, place, old, new, created)
     holder = place.obj
-    if place.attribute == SETTINGS_ATTRIBUTE:
-        return _settings_needs(holder, place.path, old, new)
+    if place.attribute == ROLE_MAP_ATTRIBUTE:
+        return _role_map_needs(holder, place.path, old, new)
     if place.attribute in getattr(holder, "item_attributes", ()):
         return [Need(holder, f"add or remove items of {place.path}",
                      _permissions(holder, ADD, DELETE))]
@@ -198,13 +198,13 @@ def _content_needs(reading: _Reading, place: Place, old, new, created: set) -> l
     if ownership:
         needs.append(Need(obj, f"give {path} back to {_owner_of(old)}",
                           _permissions(kind, CHANGE_PERMISSIONS, CHANGE_OWNER)))
-    if SETTINGS_ATTRIBUTE in changed:
-        needs += _settings_needs(obj, path, getattr(old, SETTINGS_ATTRIBUTE, None),
-                                 getattr(new, SETTINGS_ATTRIBUTE, None))
+    if ROLE_MAP_ATTRIBUTE in changed:
+        needs += _role_map_needs(obj, path, getattr(old, ROLE_MAP_ATTRIBUTE, None),
+                                 getattr(new, ROLE_MAP_ATTRIBUTE, None))
     if "proxy_roles" in changed:
         needs.append(Need(obj, f"give {path} back its proxy roles",
                           _permissions(kind, CHANGE_PERMISSIONS), frozenset(old.proxy_roles)))
-    rest = changed - ownership - {SETTINGS_ATTRIBUTE, "proxy_roles"}
+    rest = changed - ownership - {ROLE_MAP_ATTRIBUTE, "proxy_roles"}
     if rest - _BOOKKEEPING or (rest and not changed - rest):
         needs.append(Need(obj, f"change {path} back", _permissions(kind, CHANGE)))
     return needs
@@ -264,9 +264,9 @@ def _membership_needs(reading: _Reading, place: Place, kind: type, old, new,
     return needs
 
 
-def _settings_needs(obj, path: str, old, new) -> list[Need]:
-    """What restoring the security settings `old` in place of `new` on `obj` needs."""
-    before, after = _settings_state(old), _settings_state(new)
+def _role_map_needs(obj, path: str, old, new) -> list[Need]:
+    """What restoring the role map `old` in place of `new` on `obj` needs."""
+    before, after = _role_map_state(old), _role_map_state(new)
     needs = []
     if before[:2] != after[:2]:
         needs.append(Need(obj, f"change the permissions of {path}",
@@ -277,12 +277,12 @@ def _settings_needs(obj, path: str, old, new) -> list[Need]:
     return needs
 
 
-def _settings_state(settings) -> tuple:
-    if settings is None:
+def _role_map_state(role_map) -> tuple:
+    if role_map is None:
         return {}, frozenset(), {}, False
-    settings._p_activate()
-    return (dict(settings.permissions), frozenset(settings.defined_roles),
-            dict(settings.local_roles), bool(settings.block_local_roles))
+    role_map._p_activate()
+    return (dict(role_map.permissions), frozenset(role_map.defined_roles),
+            dict(role_map.local_roles), bool(role_map.block_local_roles))
 
 
 def _changed_attributes(old, new) -> set[str]:

@@ -17,6 +17,7 @@ import webob
 
 from objweb.content.script import Script
 from objweb.content.template import Template
+from objweb.content.values import convert_form_value, like_default
 from objweb.errors import ValidationError
 from objweb.sandbox import (
     REQUIRED, CodeError, CodeLimitError, Limits, RequestView, ResponseView,
@@ -36,61 +37,9 @@ def limits_of(settings) -> Limits:
 # -- form fields ---------------------------------------------------------------------
 
 
-def _to_int(value):
-    try:
-        return int(value)
-    except ValueError:
-        raise ValueError(f"expected a whole number, not {value!r}") from None
-
-
-def _to_float(value):
-    try:
-        return float(value)
-    except ValueError:
-        raise ValueError(f"expected a number, not {value!r}") from None
-
-
-def _to_boolean(value):
-    lowered = str(value).strip().lower()
-    if lowered in ("", "0", "false", "off", "no"):
-        return False
-    if lowered in ("1", "true", "on", "yes"):
-        return True
-    raise ValueError("not true or false")
-
-
-def _to_required(value):
-    if isinstance(value, str) and not value.strip():
-        raise ValueError("a value is required")
-    return value
-
-
-CONVERTERS = {
-    "int": _to_int, "long": _to_int, "float": _to_float, "boolean": _to_boolean,
-    "string": str, "text": lambda value: str(value).replace("\r\n", "\n"),
-    "lines": lambda value: [line for line in str(value).splitlines() if line.strip()],
-    "tokens": lambda value: str(value).split(), "required": _to_required,
-}
-SEQUENCE_FLAGS = ("list", "tuple")
-
-
 def _field_value(value):
     if hasattr(value, "filename") and hasattr(value, "file"):
         return UploadView(value.filename or "", getattr(value, "type", "") or "", value.file)
-    return value
-
-
-def _convert_field(name: str, flags: list[str], value):
-    for flag in flags:
-        converter = CONVERTERS.get(flag)
-        if converter is None:
-            if flag in SEQUENCE_FLAGS:
-                continue
-            raise ValidationError(f"{name}: unknown converter {flag!r}", name)
-        try:
-            value = converter(value)
-        except (TypeError, ValueError) as error:
-            raise ValidationError(f"{name}: {error}", name) from None
     return value
 
 
@@ -104,7 +53,7 @@ def form_of(request) -> dict:
     tuples: set = set()
     for key, raw in request.params.items():
         name, *flags = key.split(":")
-        value = _convert_field(name, flags, _field_value(raw))
+        value = convert_form_value(name, flags, _field_value(raw))
         if "tuple" in flags:
             tuples.add(name)
         if name in form or "list" in flags or "tuple" in flags:
@@ -117,26 +66,6 @@ def form_of(request) -> dict:
     return form
 
 
-def _by_default(name: str, value, default):
-    """Convert a request value to the kind of the parameter's literal default."""
-    if isinstance(default, (list, tuple)):
-        return value if isinstance(value, list) else [value]
-    if not isinstance(value, str):
-        return value
-    if isinstance(default, bool):
-        converter = _to_boolean
-    elif isinstance(default, int):
-        converter = _to_int
-    elif isinstance(default, float):
-        converter = _to_float
-    else:
-        return value
-    try:
-        return converter(value)
-    except ValueError as error:
-        raise ValidationError(f"{name}: {error}", name) from None
-
-
 def bind_parameters(parameters, values: dict) -> tuple[tuple, dict]:
     """Return (args, kwargs) calling a Script's `parameters` with request `values`.
 
@@ -145,7 +74,7 @@ def bind_parameters(parameters, values: dict) -> tuple[tuple, dict]:
     args, kwargs = [], {}
     for parameter in parameters:
         if parameter.name in values:
-            value = _by_default(parameter.name, values[parameter.name], parameter.default)
+            value = like_default(parameter.name, values[parameter.name], parameter.default)
         elif parameter.default is REQUIRED:
             raise ValidationError(f"the parameter {parameter.name!r} is missing",
                                   parameter.name)

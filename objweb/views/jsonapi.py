@@ -48,7 +48,7 @@ def json_response(data, status: int = 200) -> webob.Response:
     return response
 
 
-def describe(obj, request, *, full: bool = True, url: str | None = None) -> dict:
+def json_record(obj, request, *, full: bool = True, url: str | None = None) -> dict:
     """Return the JSON form of `obj`: its identity and the fields the user may read.
 
     `url` is the object's URL when the caller knows it already.
@@ -76,13 +76,13 @@ def describe(obj, request, *, full: bool = True, url: str | None = None) -> dict
 @view_config(Item, action=protections.VIEW, methods=("GET",), accept_json=True)
 def json_get(obj, request) -> webob.Response:
     """Answer `obj` as JSON; a container adds a batch of the items the user may view."""
-    data = describe(obj, request)
+    data = json_record(obj, request)
     if is_container(obj):
         start, size = read_batch_parameters(request)
         batch = batch_of(obj, start, size)
         base = data["@id"]
         items = ((name, obj[name]) for name in batch.names)
-        data["items"] = [describe(item, request, full=False, url=child_url(base, name))
+        data["items"] = [json_record(item, request, full=False, url=child_url(base, name))
                          for name, item in items if request.policy.can(protections.VIEW, item)]
         data["items_total"] = batch.total
         data["batching"] = _batch_links(base, batch)
@@ -136,7 +136,7 @@ def cleaned_html(request, obj_or_type, values: dict, place) -> tuple[dict, dict]
 
 def _created(request, obj, removed: dict) -> webob.Response:
     """Answer `201` with the new object, and what cleaning took out of its HTML."""
-    data = describe(obj, request)
+    data = json_record(obj, request)
     if removed:
         data[REMOVED_KEY] = removed
     response = json_response(data, status=201)

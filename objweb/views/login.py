@@ -5,14 +5,14 @@ login form in the `401` answer (see `challenge`); the form remembers the
 page (`came_from`, a path inside the site, never another site's URL) and
 sends the browser back there once logged in. The login form is protected
 against login CSRF by a token bound to a random nonce kept in a cookie of
-its own; logging out is a `POST` with the session's token, like every other
-state change of a session.
+its own, which the publisher checks as it checks every token; logging out
+is a `POST` with the session's token, like every other state change of a
+session.
 
 Where a user is looked up depends on the page being reached: a user of a
 nested `acl_users` logs in on its way to a page of that folder's subtree.
 """
 
-import re
 import secrets
 from urllib.parse import quote, unquote, urlsplit
 
@@ -22,7 +22,7 @@ import webob.exc
 from objweb.content import Item
 from objweb.content.site import site_secret
 from objweb.security.authentication import find_user, open_session
-from objweb.security.csrf import FIELD_NAME, is_valid_token, login_token
+from objweb.security.csrf import FIELD_NAME, login_token
 from objweb.security.headers import LOGIN_HEADERS
 from objweb.security.protections import PUBLIC
 from objweb.security.throttle import LoginThrottledError
@@ -31,18 +31,16 @@ from objweb.traversal.views import view_config
 from objweb.views.pages import templates
 from objweb.web import audit
 from objweb.web.cookies import clear_cookie, set_cookie
-from objweb.web.identity import BASIC, SESSION, SESSION_COOKIE, ended_sessions, start_session
+from objweb.web.identity import (
+    BASIC, LOGIN_COOKIE, SESSION, SESSION_COOKIE, ended_sessions, login_nonce, start_session)
 
-LOGIN_COOKIE = "objweb_login"
 LOGIN_COOKIE_LIFETIME = 3600
 LOGIN_VIEW = "@@login"
 LOGOUT_VIEW = "@@logout"
 MAX_RETURN_PATH = 2000
-_NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _SEGMENT_SAFE = "@:!$&'()*+,;="
 
 BAD_CREDENTIALS = "The user name or the password is wrong."
-FORM_EXPIRED = "The login form had expired or did not come from this site; please log in again."
 LOGIN_NEEDED = "Log in to see this page."
 SESSION_OVER = "Your session has ended; please log in again."
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -138,20 +136,14 @@ def wants_login_form(request) -> bool:
             and request.connection is not None and request.url_root is not None)
 
 
-def _login_nonce(request) -> str:
-    nonce = request.cookies.get(LOGIN_COOKIE, "")
-    return nonce if _NONCE.match(nonce) else secrets.token_urlsafe(24)
-
-
 def render_login(request, *, status: int, message: str = "",
                  came_from: str | None = None) -> webob.Response:
     """Return the login form with `status`, a message, and where to go afterwards."""
-    secret = site_secret(request.connection)
-    nonce = _login_nonce(request)
+    nonce = login_nonce(request) or secrets.token_urlsafe(24)
     # A user already known (a session, or Basic credentials) posts the form
-    # with the user's own token, which the publisher checks; anyone else with
-    # the token of the nonce cookie.
-    token = request.csrf_token or login_token(secret, nonce)
+    # with the user's own token; anyone else with the token of the nonce
+    # cookie. The publisher checks either.
+    token = request.csrf_token or login_token(site_secret(request.connection), nonce)
     principal = request.principal
     body = templates["login.pt"](
         title="Log in", message=message, came_from=came_from or "",
@@ -195,14 +187,11 @@ def _form_value(request, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-@view_config(Item, "login", action=PUBLIC, methods=("POST",))
+@view_config(Item, "login", action=PUBLIC, methods=("POST",), requires_token=True)
 def login_submit(context, request) -> webob.Response:
     """Check the credentials; on success start a session and go back where the user was."""
     came_from = safe_return_path(_form_value(request, "came_from")) or \
         path_of_context(request, context)
-    if not request.csrf_token and not _has_login_token(request):
-        audit.event(request, "refused a login form without its token")
-        return render_login(request, status=403, message=FORM_EXPIRED, came_from=came_from)
     login, password = _form_value(request, "login"), _form_value(request, "password")
     throttle = request.throttle
     address = audit.client_address(request)
@@ -226,14 +215,6 @@ def login_submit(context, request) -> webob.Response:
         return render_login(request, status=401, message=BAD_CREDENTIALS, came_from=came_from)
     throttle.record_success(login)
     return _logged_in(request, *opened, came_from=came_from)
-
-
-def _has_login_token(request) -> bool:
-    nonce = request.cookies.get(LOGIN_COOKIE, "")
-    if not _NONCE.match(nonce):
-        return False
-    expected = login_token(site_secret(request.connection), nonce)
-    return is_valid_token(expected, request.POST.get(FIELD_NAME))
 
 
 def _logged_in(request, principal, session, *, came_from) -> webob.Response:

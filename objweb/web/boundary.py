@@ -92,8 +92,7 @@ def _denial(error: AccessDenied) -> Problem:
     if isinstance(error, Unauthorized):
         return Problem(401, "Log in to see this.", {"WWW-Authenticate": REALM})
     if isinstance(error, CSRFError):
-        return Problem(403, "The form has expired or did not come from this site; "
-                            "reload the page and try again.")
+        return Problem(403, str(error))
     if isinstance(error, Forbidden):
         return Problem(403, "You are not allowed to do this here.")
     return Problem(403, "You are not allowed to do this here.")

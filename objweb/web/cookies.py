@@ -3,10 +3,15 @@
 Every cookie objweb sets (the session, the login form's nonce, the
 management screens' message and clipboard) goes through here, so each is
 scoped to the public path of the site root, virtual hosting included, and
-none can be read by a script of the page.
+none can be read by a script of the page. A cookie that carries a value
+the site must trust is signed with the site's secret
+(`objweb.security.signing`), for one purpose each.
 """
 
 from urllib.parse import urlsplit
+
+from objweb.content.site import site_secret
+from objweb.security.signing import read_signed, sign_value
 
 
 def is_https(request) -> bool:
@@ -33,3 +38,13 @@ def clear_cookie(request, response, name: str) -> None:
 def sets_cookie(response, name: str) -> bool:
     """Return whether `response` already sets (or clears) the cookie `name`."""
     return any(value.startswith(name + "=") for value in response.headers.getall("Set-Cookie"))
+
+
+def signed_value(request, purpose: str, payload) -> str:
+    """Return `payload` signed for `purpose` with the site's secret, fit for a cookie."""
+    return sign_value(site_secret(request.connection), purpose, payload)
+
+
+def read_signed_cookie(request, name: str, purpose: str):
+    """Return the payload of the cookie `name`, signed for `purpose`, or None if it is not one."""
+    return read_signed(site_secret(request.connection), purpose, request.cookies.get(name))

@@ -8,15 +8,23 @@ the session cookie it set; a session is bound to the user folder that
 defined the user. Basic credentials win when a request carries both.
 
 Failed logins through either door are counted by the application's
-`LoginThrottle`. A state change made with a session must carry the
-session's CSRF token. One made with Basic credentials must carry the
-user's token when it is a form post (which a page of another site can make
-a browser send, cached credentials and all); a JSON body, PUT, PATCH or
-DELETE needs none, since a browser would ask the site first.
+`LoginThrottle`.
+
+A logged-in request gets the CSRF token its pages' forms carry: a
+session's or a Basic user's (see `objweb.security.csrf`); before logging
+in, the token of the login form's nonce cookie is the one accepted. `check_csrf` is the one check, made once
+per request by the publisher just before it calls the view. A state change
+made with a session must carry the token. One made with Basic credentials
+must carry it when it is a form post (which a page of another site can
+make a browser send, cached credentials and all); a JSON body, PUT, PATCH or
+DELETE needs none, since a browser would ask the site first. A view may
+ask for the token on every unsafe request whatever the credentials and the
+body (the management screens, the login form).
 """
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 
 from objweb.content.site import site_secret
@@ -24,16 +32,22 @@ from objweb.errors import Unauthorized
 from objweb.security.authentication import authenticate, credential_of, session_principal
 from objweb.security.csrf import (
     FIELD_NAME, HEADER_NAME, CSRFError, basic_tokens, check_token, is_cross_site_sendable,
-    is_unsafe, session_token)
+    is_unsafe, login_token, session_token)
 from objweb.security.principals import ANONYMOUS_PRINCIPAL, Principal
 from objweb.security.sessions import COOKIE_NAME, EndedSessions, Session, read_ticket, sign
+from objweb.traversal.views import ViewRegistration
 from objweb.web import audit
 from objweb.web.cookies import clear_cookie, set_cookie, sets_cookie
 
 SESSION_COOKIE = COOKIE_NAME
+# The cookie holding the random nonce the login form's token is bound to,
+# before any session exists (against login CSRF).
+LOGIN_COOKIE = "objweb_login"
+_NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # Where, in the database's root mapping, the sessions ended by logging out are kept.
 ENDED_SESSIONS_KEY = "objweb.ended_sessions"
-FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# The bodies WebOb reads as a form: an untyped body is one too.
+FORM_TYPES = ("", "application/x-www-form-urlencoded", "multipart/form-data")
 BASIC = "basic"
 SESSION = "session"
 
@@ -84,7 +98,20 @@ def identify(request, obj) -> Principal:
         if principal is not None:
             return principal
         request.session_ended = True
+    nonce = login_nonce(request)
+    if nonce is not None:
+        # Accepted from the login form only; `csrf_token`, which pages show,
+        # stays the token of a user who is logged in.
+        request.csrf_tokens = (login_token(site_secret(request.connection), nonce),)
     return ANONYMOUS_PRINCIPAL
+
+
+def login_nonce(request) -> str | None:
+    """Return the nonce of the login form's cookie, or None if there is no well-formed one."""
+    if "HTTP_COOKIE" not in request.environ:
+        return None
+    nonce = request.cookies.get(LOGIN_COOKIE, "")
+    return nonce if _NONCE.match(nonce) else None
 
 
 def _identify_basic(request, obj, credentials: BasicCredentials) -> Principal:
@@ -141,24 +168,29 @@ def submitted_token(request) -> str | None:
     return token
 
 
-def needs_csrf_token(request) -> bool:
-    """Whether the request must carry a CSRF token to change anything.
+def needs_csrf_token(request, registration: ViewRegistration) -> bool:
+    """Whether the request must carry a CSRF token for the view `registration` to run.
 
-    Every unsafe request made with a session does; one made with Basic
-    credentials does when a page of another site could have sent it (a
-    form post); an anonymous one has no one's rights to borrow.
+    Every unsafe request to a view that asks for the token does; else every
+    unsafe request made with a session, and one made with Basic credentials
+    when a page of another site could have sent it (a form post). Another
+    anonymous request has no one's rights to borrow.
     """
     if not is_unsafe(request.method):
         return False
-    if request.authenticated_by == SESSION:
+    if registration.requires_token or request.authenticated_by == SESSION:
         return True
     return request.authenticated_by == BASIC and is_cross_site_sendable(
         request.method, request.content_type)
 
 
-def check_csrf(request) -> None:
-    """Return if the request may change state; raise `CSRFError` for a missing or wrong token."""
-    if not needs_csrf_token(request):
+def check_csrf(request, registration: ViewRegistration) -> None:
+    """Return if the request may run the view `registration`.
+
+    The one CSRF check: raises `CSRFError` (a 403 that changes nothing) for
+    a missing or wrong token where one is needed.
+    """
+    if not needs_csrf_token(request, registration):
         return
     try:
         check_token(request.csrf_tokens, submitted_token(request))

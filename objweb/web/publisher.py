@@ -22,6 +22,7 @@ from ZODB.POSException import ConflictError
 
 from objweb.content.site import site_root
 from objweb.errors import NotFoundError, ValidationError
+from objweb.security.csrf import SAFE_METHODS
 from objweb.security.policy import SecurityPolicy
 from objweb.security.principals import acting_as
 from objweb.security.protections import ACCESS
@@ -40,7 +41,6 @@ from objweb.web.writers import WriteGate
 
 log = logging.getLogger("objweb.publisher")
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 INDEX_NAME = "index_html"
 UNAVAILABLE = "The database is not answering; try again shortly."
 UNKNOWN_OUTCOME = ("The database stopped answering while this change was being saved: "
@@ -237,7 +237,6 @@ class Publisher:
         request.principal = principal
         request.policy = SecurityPolicy(principal)
         request.environ["objweb.user"] = principal.id
-        check_csrf(request)
         with acting_as(principal):
             self._check_path(request, result)
             if not result.found:
@@ -258,6 +257,7 @@ class Publisher:
             if registration is not None:
                 request.answers_json = registration.json_api
                 request.policy.check(registration.action, result.obj)
+                check_csrf(request, registration)
                 return registration.handler(result.obj, request)
         raise NotFoundError(f"nothing named {result.missing!r} here")
 
@@ -283,6 +283,7 @@ class Publisher:
             raise webob.exc.HTTPMethodNotAllowed(
                 detail="the root cannot do this", headers={"Allow": ", ".join(allowed)})
         request.policy.check(registration.action, target)
+        check_csrf(request, registration)
         return registration.handler(obj, request)
 
     def _registration(self, request: Request, obj, name: str):

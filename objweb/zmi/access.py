@@ -12,7 +12,7 @@ import webob
 
 from objweb.content.base import Item
 from objweb.errors import ValidationError
-from objweb.security import settings
+from objweb.security import rolemap
 from objweb.security.authentication import user_folders_above
 from objweb.security.ownership import owner_principal, ownership_of
 from objweb.security.permissions import ALL_PERMISSIONS, AUTOMATIC_ROLES, MANAGER, OWNER
@@ -42,7 +42,7 @@ class SecurityScreen(Screen):
     @property
     def roles(self) -> list[str]:
         """The roles known here: the matrix's columns."""
-        return settings.valid_roles(self.context)
+        return rolemap.valid_roles(self.context)
 
     @property
     def grantable_roles(self) -> list[str]:
@@ -54,7 +54,7 @@ class SecurityScreen(Screen):
         """One row per permission: the roles set here, acquire, and who holds it in effect."""
         rows = []
         for index, permission in enumerate(ALL_PERMISSIONS):
-            setting = settings.permission_setting(self.context, permission)
+            setting = rolemap.permission_setting(self.context, permission)
             effective = self.request.policy.roles_of_permission(permission, self.context)
             rows.append(MatrixRow(index, permission, setting.roles, setting.acquire, effective))
         return rows
@@ -62,13 +62,13 @@ class SecurityScreen(Screen):
     @property
     def local_roles(self) -> list[tuple[str, list[str]]]:
         """(user or group id, roles) pairs set on this object, owner included."""
-        found = settings.local_roles_of(self.context)
+        found = rolemap.local_roles_of(self.context)
         return [(principal, sorted(found[principal])) for principal in sorted(found)]
 
     @property
     def is_blocked(self) -> bool:
         """Whether local roles from above are not inherited here."""
-        record = settings.settings_of(self.context)
+        record = rolemap.role_map_of(self.context)
         return bool(record is not None and record.block_local_roles)
 
     @property
@@ -114,7 +114,7 @@ class SecurityScreen(Screen):
         for index, permission in enumerate(ALL_PERMISSIONS):
             roles = post.getall(f"roles-{index}")
             try:
-                settings.set_permission(self.context, permission, roles,
+                rolemap.set_permission(self.context, permission, roles,
                                         f"acquire-{index}" in post)
             except ValueError as error:
                 raise ValidationError(f"{permission}: {error}", "permissions") from None
@@ -131,7 +131,7 @@ class SecurityScreen(Screen):
         roles = [role for role in post.getall("local_roles") if role != OWNER
                  or principal != self.context.owner]
         try:
-            settings.set_local_roles(self.context, principal, roles)
+            rolemap.set_local_roles(self.context, principal, roles)
         except ValueError as error:
             raise ValidationError(str(error), "local_roles") from None
         self.note(f"Changed the local roles of {principal} on {path_of(self.context)}")
@@ -144,7 +144,7 @@ class SecurityScreen(Screen):
         if not principals:
             raise ValidationError("tick the users or groups first", "remove")
         for principal in principals:
-            settings.set_local_roles(self.context, principal, ())
+            rolemap.set_local_roles(self.context, principal, ())
         self.note(f"Removed local roles on {path_of(self.context)}")
         return self.back(f"Removed the local roles of {', '.join(principals)}.")
 
@@ -152,7 +152,7 @@ class SecurityScreen(Screen):
     def block(self) -> webob.Response:
         """Stop or resume inheriting local roles from above."""
         blocked = self.request.POST.get("block") == "on"
-        settings.set_block_local_roles(self.context, blocked)
+        rolemap.set_block_local_roles(self.context, blocked)
         self.note(f"{'Blocked' if blocked else 'Unblocked'} local roles on "
                   f"{path_of(self.context)}")
         return self.back("Local roles from above are no longer inherited here." if blocked
@@ -189,7 +189,7 @@ class SecurityScreen(Screen):
         """Make a new role known here and below."""
         role = (self.request.POST.get("role") or "").strip()
         try:
-            settings.define_role(self.context, role)
+            rolemap.define_role(self.context, role)
         except ValueError as error:
             raise ValidationError(str(error), "role") from None
         self.note(f"Defined the role {role} on {path_of(self.context)}")

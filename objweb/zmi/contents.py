@@ -18,7 +18,9 @@ from objweb.errors import NameInUseError, NotFoundError, ValidationError
 from objweb.security.protections import (
     ADD, CREATE, DELETE, IMPORT_EXPORT, MANAGE, UNDO, permission_for)
 from objweb.traversal.location import path_of
-from objweb.zmi import cookies, exporting, pasting
+from objweb.web.batching import default_size
+from objweb.zmi import exporting, pasting
+from objweb.zmi.clipboard import Clipboard, clear_clipboard, read_clipboard, write_clipboard
 from objweb.zmi.display import format_time, iso_time
 from objweb.zmi.framework import Screen
 from objweb.zmi.listing import (
@@ -40,7 +42,7 @@ class ContentsScreen(Screen):
     @cached_property
     def query(self) -> Query:
         """What the user asked to see (also sent back by the action forms)."""
-        return read_query(self.request.params)
+        return read_query(self.request.params, self.request.settings)
 
     @cached_property
     def listing(self) -> Listing:
@@ -59,9 +61,9 @@ class ContentsScreen(Screen):
                 if policy.has_permission(permission_for(cls, CREATE), self.context)]
 
     @property
-    def clipboard(self) -> cookies.Clipboard | None:
+    def clipboard(self) -> Clipboard | None:
         """What was cut or copied, if anything."""
-        return cookies.read_clipboard(self.request)
+        return read_clipboard(self.request)
 
     @property
     def selected(self) -> set:
@@ -79,7 +81,7 @@ class ContentsScreen(Screen):
                   "reverse": "1" if query.reverse else "", "b_size": query.size,
                   "b_start": query.start}
         values.update(changes)
-        if values.get("b_size") == 50:
+        if values.get("b_size") == default_size(self.request.settings):
             values.pop("b_size")
         if values.get("sort") == "name":
             values.pop("sort")
@@ -148,11 +150,11 @@ class ContentsScreen(Screen):
         names = self.selection()
         for name in names:
             self.context.remove(name)
-        self.note(f"Deleted {describe(names)} from {path_of(self.context)}")
+        self.note(f"Deleted {describe_names(names)} from {path_of(self.context)}")
         # The link leads only where the user may undo: the Undo tab says what they may.
         if not self.can(UNDO):
-            return self.back(f"Deleted {describe(names)}.")
-        return self.back(f"Deleted {describe(names)}.", link_url=self.url(screen="manage_undo"),
+            return self.back(f"Deleted {describe_names(names)}.")
+        return self.back(f"Deleted {describe_names(names)}.", link_url=self.url(screen="manage_undo"),
                          link_text="Undo")
 
     @command("rename", action=DELETE)
@@ -213,13 +215,13 @@ class ContentsScreen(Screen):
         names = self.selection()
         post = self.request.POST
         if post.get("all_matching"):
-            clipboard = cookies.Clipboard(operation, path_of(self.context), (),
+            clipboard = Clipboard(operation, path_of(self.context), (),
                                           (post.get("filter") or "").strip())
         else:
-            clipboard = cookies.Clipboard(operation, path_of(self.context), tuple(names))
+            clipboard = Clipboard(operation, path_of(self.context), tuple(names))
         verb = "Cut" if operation == "cut" else "Copied"
-        response = self.back(f"{verb} {describe(names)}. Open a folder and choose Paste.")
-        cookies.write_clipboard(self.request, response, clipboard)
+        response = self.back(f"{verb} {describe_names(names)}. Open a folder and choose Paste.")
+        write_clipboard(self.request, response, clipboard)
         return response
 
     @command("paste", action=ADD)
@@ -230,11 +232,11 @@ class ContentsScreen(Screen):
             raise ValidationError("the clipboard is empty: cut or copy something first")
         pasted = pasting.paste(clipboard, self.context, root=self.request.root,
                                policy=self.request.policy)
-        self.note(f"Pasted ({clipboard.operation}) {describe(pasted)} from "
+        self.note(f"Pasted ({clipboard.operation}) {describe_names(pasted)} from "
                   f"{clipboard.source} into {path_of(self.context)}")
-        response = self.back(f"Pasted {describe(pasted)}.")
+        response = self.back(f"Pasted {describe_names(pasted)}.")
         if clipboard.operation == "cut":
-            cookies.clear_clipboard(self.request, response)
+            clear_clipboard(self.request, response)
         return response
 
     @command("export", action=IMPORT_EXPORT)
@@ -244,7 +246,7 @@ class ContentsScreen(Screen):
         return exporting.download(self.context, names)
 
 
-def describe(names: list[str]) -> str:
+def describe_names(names: list[str]) -> str:
     """Return `'a'`, `'a' and 'b'`, or `3 items` for a list of names."""
     if len(names) == 1:
         return repr(names[0])

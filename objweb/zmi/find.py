@@ -17,13 +17,13 @@ from objweb.content.registry import type_names
 from objweb.security.protections import ACCESS, MANAGE
 from objweb.traversal.location import path_of
 from objweb.zmi.display import format_time
-from objweb.zmi.forms import batch_start, day_field
+from objweb.web.batching import Window, screen_batch, take_batch
+from objweb.zmi.forms import day_field
 from objweb.zmi.framework import Screen
 from objweb.zmi.listing import Row, row_of
 from objweb.zmi.registration import screen
 
 SCAN_LIMIT = 50000
-BATCH_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,7 @@ class FindScreen(Screen):
     """The search form and a batch of results."""
 
     template = "find.pt"
+    window = Window(0, 0, False)
     types = staticmethod(type_names)
     format_time = staticmethod(format_time)
 
@@ -98,17 +99,13 @@ class FindScreen(Screen):
             name=(params.get("name") or "").strip(), title=(params.get("title") or "").strip(),
             type_name=params.get("type", "") if params.get("type", "") in type_names() else "",
             since=day_field(params, "since", self.errors), before=day_field(params, "before", self.errors))
-        self.start = batch_start(params)
+        start, size = screen_batch(params, self.request.settings)
         self.searched = "search" in params
-        self.results, self.more, self.walk = [], False, Walk()
+        self.results, more, self.walk = [], False, Walk()
         if self.searched and not self.errors:
             found = search(self.context, self.criteria, self.request.policy, self.walk)
-            for index, result in enumerate(found):
-                if index >= self.start + BATCH_SIZE:
-                    self.more = True
-                    break
-                if index >= self.start:
-                    self.results.append(result)
+            self.results, more = take_batch(found, start, size)
+        self.window = Window(start, size, more)
         return self.render()
 
     def page_url(self, start: int) -> str:
@@ -118,4 +115,5 @@ class FindScreen(Screen):
                         type=criteria.type_name,
                         since=criteria.since.isoformat() if criteria.since else "",
                         before=criteria.before.isoformat() if criteria.before else "",
-                        search="1", b_start=start or "")
+                        search="1", b_start=start or "",
+                        b_size=self.batch_size_asked(self.window.size))

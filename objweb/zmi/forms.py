@@ -2,7 +2,7 @@
 
 A `Widget` says what one input looks like: its name, label, kind, current
 value and the error to show beside it. The add and edit screens build their
-widgets from a type's `__fields__`, so a field added to a type shows up in
+widgets from a type's `fields`, so a field added to a type shows up in
 its forms without touching a template.
 """
 
@@ -10,11 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from objweb.content.schema import fields_of
+from objweb.content.values import KINDS
 from objweb.errors import SourceError
 
-# How a schema field kind is edited in a form.
-_KIND_WIDGETS = {"line": "line", "text": "code", "html": "code", "int": "int",
-                 "bool": "bool", "lines": "lines", "base64": "file"}
+# The text fields that hold code or markup: edited with line numbers.
 CODE_FIELDS = frozenset({"source", "body", "params"})
 
 
@@ -74,9 +73,10 @@ class Widget:
 
 def widget_kind(type_field) -> str:
     """Return the widget kind for a schema field."""
-    kind = _KIND_WIDGETS.get(type_field.kind, "line")
-    if kind == "code" and type_field.name not in CODE_FIELDS:
-        return "text"
+    known = KINDS.get(type_field.kind)
+    kind = known.widget if known is not None else "line"
+    if kind == "text" and type_field.name in CODE_FIELDS:
+        return "code"
     return kind
 
 
@@ -143,9 +143,3 @@ def day_field(params, name: str, errors: dict) -> date | None:
     except ValueError:
         errors[name] = f"{raw!r} is not a date (YYYY-MM-DD)"
         return None
-
-
-def batch_start(params) -> int:
-    """The `b_start` of a listing; anything but a whole number starts at the top."""
-    start = params.get("b_start", "0")
-    return int(start) if start.isdigit() else 0

@@ -22,8 +22,9 @@ from objweb.security.headers import MANAGEMENT_HEADERS
 from objweb.security.permissions import WRITE_UNFILTERED_HTML
 from objweb.storage.history import REQUEST_PATH_KEY
 from objweb.traversal.location import lineage
-from objweb.zmi import cookies, csrf, static, tree
+from objweb.zmi import static, tree
 from objweb.zmi.display import label_of
+from objweb.zmi.flash import Flash, clear_flash, read_flash, write_flash
 from objweb.zmi.forms import Widget
 from objweb.zmi.registration import tabs_for
 
@@ -87,7 +88,7 @@ class Screen:
         self.errors: dict[str, str] = {}
         self.error = None
         self.submitted = None
-        self.flash = cookies.read_flash(request) if request.method == "GET" else None
+        self.flash = read_flash(request) if request.method == "GET" else None
 
     # -- dispatch -----------------------------------------------------------------
 
@@ -102,12 +103,12 @@ class Screen:
         return self.render()
 
     def dispatch(self) -> webob.Response:
-        """Check the CSRF token and the command's action, then run the command.
+        """Check the command's action, then run the command.
 
-        Raises `HTTPForbidden` for a bad token, `HTTPBadRequest` for an unknown
-        command, and the policy's refusals.
+        The publisher has checked the CSRF token already (a screen's POST
+        always needs it). Raises `HTTPBadRequest` for an unknown command,
+        and the policy's refusals.
         """
-        csrf.check(self.request)
         name = self.request.POST.get("command", "")
         found = self.commands.get(name)
         if found is None:
@@ -146,15 +147,14 @@ class Screen:
             view=self, layout=templates["layout.pt"], macros=templates["macros.pt"], **values)
         response = webob.Response(body, content_type="text/html", charset="utf-8")
         if self.flash is not None:
-            cookies.clear_flash(self.request, response)
+            clear_flash(self.request, response)
         return secure(response)
 
     def redirect(self, url: str, message: str, *, kind: str = "success",
                  link_url: str = "", link_text: str = "") -> webob.Response:
         """Return a 303 to `url` that shows `message` on the page it leads to."""
         response = webob.Response(status=303, location=url)
-        cookies.write_flash(self.request, response,
-                            cookies.Flash(kind, message, link_url, link_text))
+        write_flash(self.request, response, Flash(kind, message, link_url, link_text))
         return secure(response)
 
     def redirect_saved(self, url: str, message: str, html_note: str) -> webob.Response:
@@ -202,13 +202,17 @@ class Screen:
     @property
     def csrf_token(self) -> str:
         """The token every form of this page sends back."""
-        return csrf.token_for(self.request)
+        return self.request.csrf_token
 
     @property
     def user_id(self) -> str:
         """The logged-in user's id."""
         principal = self.request.principal
         return principal.id if principal is not None and principal.id else ""
+
+    def batch_size_asked(self, size: int) -> str:
+        """`size` for a batch link if the query named a size; empty (the default) if not."""
+        return str(size) if "b_size" in self.request.params else ""
 
     def can(self, action: str, obj=None) -> bool:
         """Return whether the user may perform `action` on `obj` (default: the context)."""

@@ -22,12 +22,11 @@ milliseconds.
 from dataclasses import dataclass
 from itertools import islice
 
+from objweb.web.batching import next_start, previous_start, screen_batch
 from objweb.zmi.display import format_size
 
 SORT_KEYS = ("name", "title", "type", "size", "modified")
 SORT_LIMIT = 5000
-DEFAULT_BATCH = 50
-MAX_BATCH = 1000
 MAX_FILTER_LENGTH = 200
 
 
@@ -39,7 +38,7 @@ class Query:
     sort: str = "name"
     reverse: bool = False
     start: int = 0
-    size: int = DEFAULT_BATCH
+    size: int = 50
     after: str | None = None
 
 
@@ -81,13 +80,12 @@ class Listing:
     @property
     def next_start(self) -> int | None:
         """The start of the next batch, or None after the last."""
-        following = self.query.start + self.query.size
-        return following if following < self.total else None
+        return next_start(self.query.start, self.query.size, self.total)
 
     @property
     def previous_start(self) -> int | None:
         """The start of the previous batch, or None on the first."""
-        return max(0, self.query.start - self.query.size) if self.query.start > 0 else None
+        return previous_start(self.query.start, self.query.size)
 
     @property
     def sort_refused(self) -> bool:
@@ -95,25 +93,22 @@ class Listing:
         return self.query.sort != self.sort
 
 
-def read_query(params) -> Query:
-    """Return the query in a request's parameters, with bad values replaced by defaults."""
+def read_query(params, settings) -> Query:
+    """Return the query in a request's parameters, with bad values replaced by defaults.
+
+    The batch is as long as `settings` allow (see `objweb.web.batching`).
+    """
     text = params.get("filter", "") or ""
     sort = params.get("sort", "name")
+    start, size = screen_batch(params, settings)
     return Query(
         filter=text.strip()[:MAX_FILTER_LENGTH],
         sort=sort if sort in SORT_KEYS else "name",
         reverse=params.get("reverse", "") in ("1", "on", "true"),
-        start=_number(params.get("b_start"), 0, 0, None),
-        size=_number(params.get("b_size"), DEFAULT_BATCH, 1, MAX_BATCH),
+        start=start,
+        size=size,
         after=params.get("b_after") or None,
     )
-
-
-def _number(raw, default: int, low: int, high: int | None) -> int:
-    if not isinstance(raw, str) or not raw.isdigit():
-        return default
-    value = max(low, int(raw))
-    return min(value, high) if high is not None else value
 
 
 def matching_names(folder, text: str):

@@ -15,7 +15,7 @@ from objweb.security.protections import DELETE, MANAGE
 from objweb.storage.transfer import copy_to
 from objweb.traversal.location import is_inside, path_of
 from objweb.traversal.resolve import find
-from objweb.zmi.cookies import Clipboard
+from objweb.zmi.clipboard import Clipboard
 from objweb.zmi.listing import select_names
 
 

@@ -4,6 +4,7 @@ import webob
 
 from objweb.content import properties
 from objweb.content.base import Item
+from objweb.content.values import KINDS
 from objweb.errors import ValidationError
 from objweb.security.protections import CHANGE
 from objweb.traversal.location import path_of
@@ -12,9 +13,6 @@ from objweb.zmi.forms import Widget, from_form
 from objweb.zmi.framework import Screen
 from objweb.zmi.registration import command, screen
 
-# How each property kind is edited.
-KIND_WIDGETS = {"string": "line", "text": "text", "int": "int", "float": "float",
-                "boolean": "bool", "date": "date", "lines": "lines"}
 PREFIX = "property."
 
 
@@ -39,7 +37,7 @@ class PropertiesScreen(Screen):
                     else self.submitted.get(name, "")
             elif prop.kind == "date":
                 value = value.isoformat() if value else ""
-            found.append(Widget(name, prop.name, KIND_WIDGETS[prop.kind], value,
+            found.append(Widget(name, prop.name, KINDS[prop.kind].widget, value,
                                 help=prop.kind, error=self.errors.get(name, "")))
         return found
 

@@ -12,7 +12,7 @@ from objweb.content.userfolder import UserFolder
 from objweb.errors import NameInUseError, NotFoundError, ValidationError
 from objweb.security.permissions import AUTOMATIC_ROLES, OWNER
 from objweb.security.protections import MANAGE_USERS
-from objweb.security.settings import valid_roles
+from objweb.security.rolemap import valid_roles
 from objweb.traversal.location import path_of
 from objweb.zmi.framework import Screen
 from objweb.zmi.registration import command, screen

@@ -129,7 +129,7 @@ def test_the_top_object_cannot_say_it_is_in_a_folder(target, data):
 
 
 @pytest.mark.parametrize("key", ["is_container", "type_name", "code_fields", "edit", "keys",
-                                 "check_stored_state"])
+                                 "check_stored_state", "fields", "protections", "code_access"])
 def test_state_cannot_hide_what_the_type_says(target, data, key):
     refused(target, forge(data, "Folder", lambda state: state.update({key: False})),
             f"{key}: the type's own")
@@ -139,7 +139,7 @@ def test_state_cannot_hide_what_the_type_says(target, data, key):
 
 @pytest.mark.parametrize("type_name, change, fragment", [
     ("Page", lambda state: state.update(title="two\nlines"), "title: must be a single line"),
-    ("Page", lambda state: state.update(body=b"bytes"), "body: expected a string"),
+    ("Page", lambda state: state.update(body=b"bytes"), "body: expected text"),
     ("Page", lambda state: state.update(modified="yesterday"), "modified: not a time"),
     ("Page", lambda state: state.update(_owner=("acl_users", "x")), "not an ownership record"),
     ("File", lambda state: state.update(content_type="text/html\r\nX-Evil: 1"),
@@ -152,12 +152,12 @@ def test_state_cannot_hide_what_the_type_says(target, data, key):
     ("PropertySheet", lambda state: state.update(values={"when": "soon", "tags": ("a",)}),
      "is not a date"),
     ("PropertySheet", lambda state: state.update(names=("tags",)), "not a property sheet"),
-    ("SecuritySettings", lambda state: state.update(local_roles={"member": frozenset(
+    ("RoleMap", lambda state: state.update(local_roles={"member": frozenset(
         {"Authenticated"})}), "not roles one may give"),
-    ("SecuritySettings", lambda state: state.update(permissions={VIEW: "Anonymous"}),
+    ("RoleMap", lambda state: state.update(permissions={VIEW: "Anonymous"}),
      "is not one"),
-    ("SecuritySettings", lambda state: state.update(block_local_roles="no"),
-     "not a settings record"),
+    ("RoleMap", lambda state: state.update(block_local_roles="no"),
+     "not a role map record"),
     ("User", lambda state: state.update(roles=("Owner",)), "cannot be given to a user"),
     ("User", lambda state: state.update(groups=("nowhere",)), "unknown group"),
     ("User", lambda state: state.update(id="admin"), "is not a user record"),
@@ -237,7 +237,7 @@ def test_a_permission_setting_with_more_fields_is_refused(target, data):
         settings = state["permissions"]
         setting = next(iter(settings.values()))
         object.__setattr__(setting, "planted", True)
-    refused(target, forge(data, "SecuritySettings", plant), "permission setting")
+    refused(target, forge(data, "RoleMap", plant), "permission setting")
 
 
 def test_old_style_instances_are_refused(target):
@@ -360,7 +360,7 @@ class Tagged(Page):
     """A type an extension could add, with a field whose values are normalised."""
 
     type_name = "Tagged"
-    __fields__ = Page.__fields__ + (Field("tags", "lines", "Tags"),)
+    fields = Page.fields + (Field("tags", "lines", "Tags"),)
     tags = ()
 
 
@@ -403,3 +403,30 @@ def test_files_without_blobs_are_imported_as_chunks():
 def test_a_state_its_class_cannot_work_with_is_refused(target, data):
     refused(target, forge(data, "PropertySheet", lambda state: state.update(names=(["when"],))),
             "cannot be read at /box/page: TypeError")
+
+
+# -- records written before the role map's module was renamed ------------------------
+
+FORMER = {b"cobjweb.security.rolemap\nRoleMap\n": b"cobjweb.security.settings\nSecuritySettings\n",
+          b"cobjweb.security.rolemap\nPermissionSetting\n":
+              b"cobjweb.security.settings\nPermissionSetting\n"}
+
+
+def with_former_names(data: bytes) -> bytes:
+    """Return `data` as a version that kept the role map in `security/settings.py` wrote it."""
+    found = records(data)
+    for record in found:
+        for part in ("class", "state"):
+            for new, old in FORMER.items():
+                record[part] = record[part].replace(new, old)
+    return assemble(found)
+
+
+def test_an_export_naming_the_former_role_map_module_imports_and_its_roles_hold(target, data):
+    from objweb.security.rolemap import PermissionSetting, local_roles_of, permission_setting
+    old = with_former_names(data)
+    assert b"objweb.security.settings" in old and b"objweb.security.rolemap" not in old
+    with imported(target, old) as root:
+        box = root["box"]
+        assert permission_setting(box, VIEW) == PermissionSetting(frozenset({"Manager"}), False)
+        assert local_roles_of(box)["member"] == {"Editor"}

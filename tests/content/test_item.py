@@ -9,7 +9,7 @@ from objweb import Folder, Page, ValidationError
 from objweb.content import Item
 from objweb.content.schema import MAX_TITLE_LENGTH
 from objweb.security.principals import Principal, acting_as
-from objweb.security.settings import permission_setting, settings_of
+from objweb.security.rolemap import permission_setting, role_map_of
 
 
 def test_every_object_has_the_contract_attributes():
@@ -81,12 +81,12 @@ def test_change_owner():
 
 def test_manage_permission_and_local_roles_are_stored_on_the_object():
     folder = Folder()
-    assert settings_of(folder) is None
+    assert role_map_of(folder) is None
     folder.manage_permission("View", roles=["Manager", "Editor"], acquire=False)
     setting = permission_setting(folder, "View")
     assert setting.roles == frozenset({"Manager", "Editor"}) and setting.acquire is False
     folder.manage_setLocalRoles("editor", ["Owner"])
-    assert settings_of(folder).local_roles == {"editor": frozenset({"Owner"})}
+    assert role_map_of(folder).local_roles == {"editor": frozenset({"Owner"})}
     with pytest.raises(ValueError):
         folder.manage_permission("Fly", roles=["Manager"])
 

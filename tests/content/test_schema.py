@@ -28,16 +28,16 @@ def test_values_are_converted_by_kind(kind, value, expected):
 
 @pytest.mark.parametrize("kind, value, fragment", [
     ("line", "a\nb", "single line"),
-    ("line", 3, "expected a string"),
-    ("text", None, "expected a string"),
-    ("int", True, "expected an integer"),
-    ("int", "seven", "invalid literal"),
-    ("int", 1.5, "expected an integer"),
+    ("line", 3, "expected text"),
+    ("text", None, "expected text"),
+    ("int", True, "expected a whole number"),
+    ("int", "seven", "'seven' is not a whole number"),
+    ("int", 1.5, "expected a whole number"),
     ("bool", "maybe", "true or false"),
     ("base64", "!!!", "not valid base64"),
     ("base64", 5, "base64"),
-    ("lines", [1, 2], "list of strings"),
-    ("colour", "red", "unsupported field kind"),
+    ("lines", [1, 2], "expected lines of text"),
+    ("colour", "red", "unknown kind"),
 ])
 def test_bad_values_name_the_field(kind, value, fragment):
     with pytest.raises(ValidationError) as caught:

@@ -118,7 +118,7 @@ class Recipe(Item):
     """An extension's type with HTML of its own."""
 
     type_name = "CleaningRecipe"
-    __fields__ = Item.__fields__ + (Field("steps", "html", "Steps"),)
+    fields = Item.fields + (Field("steps", "html", "Steps"),)
 
     def __init__(self, title: str = "", steps: str = ""):
         super().__init__(title)

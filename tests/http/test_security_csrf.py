@@ -153,7 +153,8 @@ def test_login_form_without_its_token_is_refused(site, app):
     before = snapshot(site)
     response = app.post("/@@login", {"login": ADMIN, "password": ADMIN_PASSWORD,
                                      "came_from": "/"}, headers=BROWSER_ACCEPT, status=403)
-    assert "The login form had expired" in response.text
+    # The one refusal every missing or wrong token gets, the login form's included.
+    assert "did not come from this site" in response.text
     assert "objweb_session" not in app.cookies
     assert snapshot(site) == before
 
@@ -284,3 +285,18 @@ def test_json_with_basic_credentials_needs_no_token(form_site, app):
     response = app.post_json("/save/@@proxy-roles", {"roles": ["Manager"]},
                              headers=basic_auth(ADMIN, ADMIN_PASSWORD), status=200)
     assert response.json == {"proxy_roles": ["Manager"]}
+
+
+def test_every_door_refuses_a_token_with_the_one_sentence_once(session_app, site, app):
+    from objweb.security.csrf import REFUSAL
+    before = snapshot(site)
+    screen = session_app.post("/news/manage_contents", {"command": "delete", "names": "hello",
+                                                   "csrf_token": "wrong"},
+                              headers=BROWSER_ACCEPT, status=403)
+    api = DOORS["json-delete"][0](session_app, {}, 403)
+    session_app.reset()
+    login = session_app.post("/@@login", {"login": ADMIN, "password": ADMIN_PASSWORD},
+                             headers=BROWSER_ACCEPT, status=403)
+    assert screen.text.count(REFUSAL) == 1 and login.text.count(REFUSAL) == 1
+    assert api.json["error"] == REFUSAL
+    assert snapshot(site) == before

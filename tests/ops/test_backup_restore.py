@@ -9,7 +9,7 @@ import pytest
 
 import objweb
 from objweb import File, Folder, Page
-from objweb.security.settings import local_roles_of
+from objweb.security.rolemap import local_roles_of
 from objweb.storage import backup as backups
 from objweb.storage.storages import FileStoragePaths
 from ops_servers import make_site

@@ -4,7 +4,7 @@ import pytest
 
 import objweb
 from objweb import File, Folder, Page
-from objweb.security.settings import local_roles_of
+from objweb.security.rolemap import local_roles_of
 from ops_servers import make_site
 from support import ADMIN
 

@@ -13,7 +13,7 @@ from BTrees.OOBTree import OOBTree
 import objweb
 from objweb import File, Folder, Image, Page, UserFolder
 from objweb.errors import NameInUseError, StorageError, ValidationError
-from objweb.security.settings import local_roles_of, permission_setting
+from objweb.security.rolemap import local_roles_of, permission_setting
 from objweb.storage.transfer import (
     check_export_file, copy_of, copy_to, export_subtree, import_subtree)
 

@@ -5,7 +5,7 @@ import pytest
 from objweb.content import Folder, Script, Template
 from objweb.errors import SourceError
 from objweb.sandbox import CodeError, CodeLimitError, Limits, RequestView, ResponseView
-from objweb.sandbox.scripts import COMPUTED_DEFAULT, REQUIRED, describe_parameters
+from objweb.sandbox.scripts import COMPUTED_DEFAULT, REQUIRED, parameters_of
 from sandbox_support import policy_for
 
 
@@ -232,7 +232,7 @@ def test_script_call_in_gives_the_context(root):
 
 
 def test_describe_parameters():
-    found = describe_parameters("a, /, b=1, c=[1, 'x'], *args, d, e=context.title, **kw")
+    found = parameters_of("a, /, b=1, c=[1, 'x'], *args, d, e=context.title, **kw")
     assert [(p.name, p.default, p.keyword_only, p.positional_only) for p in found] == [
         ("a", REQUIRED, False, True), ("b", 1, False, False), ("c", [1, "x"], False, False),
         ("d", REQUIRED, True, False), ("e", COMPUTED_DEFAULT, True, False)]

@@ -84,7 +84,7 @@ def test_users_of_a_nested_folder_are_nobody_outside_it(root, holder, path):
 
 
 def test_the_defined_role_is_known_only_below_its_folder(root):
-    from objweb.security.settings import valid_roles
+    from objweb.security.rolemap import valid_roles
     assert "Reviewer" in valid_roles(find(root, "/zone/blocked/page"))
     assert "Reviewer" not in valid_roles(root)
 

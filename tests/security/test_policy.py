@@ -8,7 +8,7 @@ from objweb.security import permissions as p
 from objweb.security import protections
 from objweb.security.policy import Decision, SecurityPolicy, TrustedPolicy
 from objweb.security.principals import ANONYMOUS_PRINCIPAL, Principal
-from objweb.security.settings import define_role, set_block_local_roles, set_local_roles
+from objweb.security.rolemap import define_role, set_block_local_roles, set_local_roles
 
 ALICE = Principal(id="alice", roles=frozenset({"Editor"}), groups=frozenset({"staff"}))
 BOB = Principal(id="bob")

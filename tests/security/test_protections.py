@@ -47,7 +47,7 @@ def test_an_action_nobody_declares_is_refused(cls, action):
 
 def test_a_subclass_overrides_only_what_it_names():
     class Secret(Page):
-        __protections__ = {protections.VIEW: p.VIEW_MANAGEMENT}
+        protections = {protections.VIEW: p.VIEW_MANAGEMENT}
     assert permission_for(Secret, protections.VIEW) == p.VIEW_MANAGEMENT
     assert permission_for(Secret, protections.CHANGE) == p.CHANGE_OBJECTS
 

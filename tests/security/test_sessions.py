@@ -6,8 +6,9 @@ import json
 import pytest
 
 from objweb.security.sessions import (
-    MAX_TICKET_LENGTH, EndedSessions, Session, credential_fingerprint, keyed_digest,
-    new_session, read_ticket, sign)
+    MAX_TICKET_LENGTH, EndedSessions, Session, credential_fingerprint, new_session, read_ticket,
+    sign)
+from objweb.security.signing import keyed_digest
 
 SECRET = b"s" * 32
 OTHER_SECRET = b"o" * 32

@@ -2,8 +2,8 @@
 
 Browsers log in once and then send the session cookie, as the screens are
 used in practice; `basic` clients send HTTP Basic credentials instead, for
-the tests that prove the screens check the CSRF token themselves (the
-publisher checks it only for sessions).
+the tests that prove a screen's form needs the CSRF token whatever the
+credentials.
 """
 
 import re

@@ -6,7 +6,7 @@ import zipfile
 import pytest
 
 from objweb import Folder, Page, Script, find
-from objweb.zmi.cookies import CLIPBOARD_COOKIE
+from objweb.zmi.clipboard import CLIPBOARD_COOKIE
 
 
 @pytest.fixture

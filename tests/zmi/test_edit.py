@@ -133,7 +133,7 @@ def test_widget_helpers():
     assert Widget("x", "X", value="a").is_selected("a")
     assert Widget("a b", "X").input_id == "field-a-b"
     assert Widget("x", "X").numbered_lines == []
-    kinds = {field.name: widget_kind(field) for field in File.__fields__}
+    kinds = {field.name: widget_kind(field) for field in File.fields}
     assert kinds == {"title": "line", "content_type": "line", "data": "file", "size": "int"}
     assert form_values(Page, {"title": "T"}) == {"title": "T"}
     assert uploaded_file({"data": "text"}, "data") is None

@@ -5,7 +5,7 @@ import transaction
 import ZODB
 from webob.multidict import MultiDict
 
-from objweb import File, Folder, Page
+from objweb import File, Folder, Page, Settings
 from objweb.zmi import listing
 from objweb.zmi.display import format_size, format_time, iso_time, label_of
 from objweb.zmi.listing import Query, list_contents, read_query
@@ -108,13 +108,21 @@ def test_a_filter_under_the_limit_allows_sorting_again(folder, monkeypatch):
 
 def test_read_query_replaces_bad_values_with_defaults():
     query = read_query(MultiDict(sort="evil", b_start="-3", b_size="100000", filter="  x  ",
-                                 reverse="1"))
+                                 reverse="1"), Settings())
     assert query == Query(filter="x", sort="name", reverse=True, start=0, size=1000)
 
 
 def test_read_query_keeps_good_values():
-    query = read_query(MultiDict(sort="size", b_start="20", b_size="10", b_after="item-019"))
+    query = read_query(MultiDict(sort="size", b_start="20", b_size="10", b_after="item-019"),
+                       Settings())
     assert query == Query(sort="size", start=20, size=10, after="item-019")
+
+
+@pytest.mark.parametrize("asked, size", [({}, 7), ({"b_size": "9"}, 9), ({"b_size": "99"}, 12),
+                                         ({"b_size": "0"}, 1), ({"b_size": "x"}, 7)])
+def test_read_query_holds_the_batch_to_the_settings(asked, size):
+    settings = Settings(default_batch_size=7, max_batch_size=12)
+    assert read_query(MultiDict(asked), settings).size == size
 
 
 def test_select_names_needs_something(folder):

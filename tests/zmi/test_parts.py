@@ -1,4 +1,4 @@
-"""The small parts behind the screens: cookies, the tree, history filters, find criteria."""
+"""The small parts behind the screens: flash and clipboard cookies, the tree, history filters, find criteria."""
 
 from datetime import date
 
@@ -11,7 +11,8 @@ from objweb import Folder, Page
 from objweb.content.schema import Field
 from objweb.content.site import ensure_site
 from objweb.storage import history
-from objweb.zmi import control, cookies, forms, tree
+from objweb.web.cookies import signed_value
+from objweb.zmi import clipboard, control, flash, forms, tree
 from objweb.zmi.find import Criteria
 
 
@@ -39,48 +40,44 @@ def with_cookie(request, response, name):
 
 def test_a_flash_message_goes_round_signed(request_with_site):
     response = Response()
-    cookies.write_flash(request_with_site, response, cookies.Flash("success", "Done."))
-    header = with_cookie(request_with_site, response, cookies.FLASH_COOKIE)
+    flash.write_flash(request_with_site, response, flash.Flash("success", "Done."))
+    header = with_cookie(request_with_site, response, flash.FLASH_COOKIE)
     assert "HttpOnly" in header and "SameSite=Lax" in header and "Path=/" in header
-    assert cookies.read_flash(request_with_site) == cookies.Flash("success", "Done.")
+    assert flash.read_flash(request_with_site) == flash.Flash("success", "Done.")
 
 
 @pytest.mark.parametrize("payload", [["a", "list"], {"kind": "error"}, {"unexpected": 1}])
 def test_a_flash_cookie_of_the_wrong_shape_is_ignored(request_with_site, payload):
-    request_with_site.cookies[cookies.FLASH_COOKIE] = cookies.sign(request_with_site, "flash",
-                                                                   payload)
-    assert cookies.read_flash(request_with_site) is None
+    request_with_site.cookies[flash.FLASH_COOKIE] = signed_value(request_with_site, "flash",
+                                                                 payload)
+    assert flash.read_flash(request_with_site) is None
 
 
-@pytest.mark.parametrize("value", [None, "", "no-dot", "!!!.0123", "e30.0000"])
-def test_values_not_signed_by_the_site_are_refused(request_with_site, value):
-    assert cookies.unsign(request_with_site, "flash", value) is None
+def test_a_flash_signed_for_the_clipboard_is_ignored(request_with_site):
+    request_with_site.cookies[flash.FLASH_COOKIE] = signed_value(
+        request_with_site, "clipboard", {"kind": "info", "text": "planted"})
+    assert flash.read_flash(request_with_site) is None
 
 
-def test_a_signature_for_another_purpose_is_refused(request_with_site):
-    value = cookies.sign(request_with_site, "flash", {"x": 1})
-    assert cookies.unsign(request_with_site, "clipboard", value) is None
-
-
-def test_a_badly_encoded_but_signed_value_is_refused(request_with_site):
-    data = "%%%"
-    value = f"{data}.{cookies._mac(request_with_site, 'flash', data)}"
-    assert cookies.unsign(request_with_site, "flash", value) is None
+@pytest.mark.parametrize("value", ["", "no-dot", "!!!.0123", "e30.0000"])
+def test_a_flash_cookie_the_site_did_not_sign_is_ignored(request_with_site, value):
+    request_with_site.cookies[flash.FLASH_COOKIE] = value
+    assert flash.read_flash(request_with_site) is None
 
 
 def test_the_clipboard_goes_round(request_with_site):
     response = Response()
-    board = cookies.Clipboard("cut", "/news", ("a", "b"))
-    cookies.write_clipboard(request_with_site, response, board)
-    with_cookie(request_with_site, response, cookies.CLIPBOARD_COOKIE)
-    assert cookies.read_clipboard(request_with_site) == board
-    assert not board.all_matching and cookies.Clipboard("copy", "/", (), "x").all_matching
+    board = clipboard.Clipboard("cut", "/news", ("a", "b"))
+    clipboard.write_clipboard(request_with_site, response, board)
+    with_cookie(request_with_site, response, clipboard.CLIPBOARD_COOKIE)
+    assert clipboard.read_clipboard(request_with_site) == board
+    assert not board.all_matching and clipboard.Clipboard("copy", "/", (), "x").all_matching
 
 
 def test_a_clipboard_too_big_for_a_cookie_is_refused(request_with_site):
-    board = cookies.Clipboard("copy", "/news", tuple(f"item-{n:05d}" for n in range(500)))
+    board = clipboard.Clipboard("copy", "/news", tuple(f"item-{n:05d}" for n in range(500)))
     with pytest.raises(ValueError, match="too many items for the clipboard"):
-        cookies.write_clipboard(request_with_site, Response(), board)
+        clipboard.write_clipboard(request_with_site, Response(), board)
 
 
 @pytest.mark.parametrize("payload", [
@@ -88,15 +85,15 @@ def test_a_clipboard_too_big_for_a_cookie_is_refused(request_with_site):
     {"operation": "cut", "source": "/", "names": "a"},
 ])
 def test_a_clipboard_of_the_wrong_shape_is_ignored(request_with_site, payload):
-    request_with_site.cookies[cookies.CLIPBOARD_COOKIE] = cookies.sign(
+    request_with_site.cookies[clipboard.CLIPBOARD_COOKIE] = signed_value(
         request_with_site, "clipboard", payload)
-    assert cookies.read_clipboard(request_with_site) is None
+    assert clipboard.read_clipboard(request_with_site) is None
 
 
 def test_cookies_follow_a_virtual_hosts_path_and_scheme(request_with_site):
     request_with_site.base_url = "https://example.org/site"
     response = Response()
-    cookies.write_flash(request_with_site, response, cookies.Flash("info", "x"))
+    flash.write_flash(request_with_site, response, flash.Flash("info", "x"))
     header = response.headers["Set-Cookie"]
     assert "Path=/site" in header and "secure" in header.lower()
 
@@ -148,7 +145,7 @@ def test_a_text_field_that_is_not_code_gets_a_plain_text_area():
 
 def test_a_bool_field_reads_presence():
     class Flagged:
-        __fields__ = (Field("flag", "bool"), Field("data", "base64"))
+        fields = (Field("flag", "bool"), Field("data", "base64"))
     assert forms.form_values(Flagged, {}) == {"flag": False}
     assert forms.form_values(Flagged, {"flag": "on"}) == {"flag": True}
 

@@ -3,7 +3,7 @@
 import pytest
 
 from objweb import Folder
-from objweb.security import settings
+from objweb.security import rolemap
 from objweb.security.permissions import ALL_PERMISSIONS, VIEW
 
 
@@ -41,7 +41,7 @@ def test_the_matrix_shows_roles_acquire_and_effect(manager, news):
 
 def test_saving_the_matrix_restricts_view(manager, news, look, app):
     manager.post(news, matrix_params({VIEW: (["Manager", "Editor"], False)}))
-    setting = look(lambda root: settings.permission_setting(root["news"], VIEW))
+    setting = look(lambda root: rolemap.permission_setting(root["news"], VIEW))
     assert (setting.roles, setting.acquire) == (frozenset({"Manager", "Editor"}), False)
     app.reset()
     app.get("/news", status=401, headers={"Accept": "text/html"})
@@ -50,14 +50,14 @@ def test_saving_the_matrix_restricts_view(manager, news, look, app):
 def test_an_unknown_role_in_the_matrix_changes_nothing(manager, news, look):
     page = manager.post(news, matrix_params({VIEW: (["Wizard"], False)}), status=400)
     assert "unknown role(s): Wizard" in page.text
-    assert look(lambda root: settings.settings_of(root["news"])) is None
+    assert look(lambda root: rolemap.role_map_of(root["news"])) is None
 
 
 def test_giving_local_roles_to_a_user(manager, news, look, site):
     site(lambda root: root["acl_users"].add_user("ann", "pw-ann"))
     manager.post(news, [("command", "local_roles"), ("principal", "ann"),
                         ("local_roles", "Editor")])
-    assert look(lambda root: settings.local_roles_of(root["news"])["ann"]) == {"Editor"}
+    assert look(lambda root: rolemap.local_roles_of(root["news"])["ann"]) == {"Editor"}
     page = manager.get(news)
     assert ["ann", "Editor"] in [[cell.get_text() for cell in row.find_all("td")][1:]
                                  for row in page.html.find(id="remove-local-form").tbody("tr")]
@@ -67,7 +67,7 @@ def test_giving_local_roles_to_a_group(manager, news, look, site):
     site(lambda root: root["acl_users"].add_group("staff"))
     manager.post(news, [("command", "local_roles"), ("principal", "staff"),
                         ("local_roles", "Editor"), ("local_roles", "Owner")])
-    assert look(lambda root: settings.local_roles_of(root["news"])["staff"]) == \
+    assert look(lambda root: rolemap.local_roles_of(root["news"])["staff"]) == \
         {"Editor", "Owner"}
 
 
@@ -75,7 +75,7 @@ def test_local_roles_for_nobody_are_refused(manager, news, look):
     page = manager.post(news, [("command", "local_roles"), ("principal", "ghost"),
                                ("local_roles", "Editor")], status=400)
     assert "no user or group 'ghost'" in page.html.find(class_="field-error").get_text()
-    assert look(lambda root: settings.settings_of(root["news"])) is None
+    assert look(lambda root: rolemap.role_map_of(root["news"])) is None
 
 
 def test_an_automatic_role_cannot_be_given_locally(manager, news):
@@ -88,7 +88,7 @@ def test_removing_local_roles(manager, news, look, site):
     site(lambda root: (root["acl_users"].add_user("ann", "pw-ann"),
                        root["news"].manage_setLocalRoles("ann", ["Editor"])))
     manager.post(news, {"command": "remove_local_roles", "remove": "ann"})
-    assert "ann" not in look(lambda root: settings.local_roles_of(root["news"]))
+    assert "ann" not in look(lambda root: rolemap.local_roles_of(root["news"]))
 
 
 def test_removing_no_local_roles_is_refused(manager, news):
@@ -98,10 +98,10 @@ def test_removing_no_local_roles_is_refused(manager, news):
 
 def test_blocking_and_unblocking_inheritance(manager, news, look):
     manager.post(news, {"command": "block", "block": "on"})
-    assert look(lambda root: settings.settings_of(root["news"]).block_local_roles) is True
+    assert look(lambda root: rolemap.role_map_of(root["news"]).block_local_roles) is True
     assert manager.get(news).html.find("input", attrs={"name": "block"}).has_attr("checked")
     manager.post(news, {"command": "block"})
-    assert look(lambda root: settings.settings_of(root["news"]).block_local_roles) is False
+    assert look(lambda root: rolemap.role_map_of(root["news"]).block_local_roles) is False
 
 
 def test_changing_the_owner(manager, news, look, site):
@@ -118,7 +118,7 @@ def test_an_unknown_owner_is_refused(manager, news, look):
 
 def test_defining_a_role(manager, news, look):
     manager.post(news, {"command": "define_role", "role": "Reviewer"})
-    assert "Reviewer" in look(lambda root: settings.valid_roles(root["news"]))
+    assert "Reviewer" in look(lambda root: rolemap.valid_roles(root["news"]))
     page = manager.get(news)
     headers = [cell.get_text(strip=True) for cell in page.html.find("table").thead("th")]
     assert headers[-1] == "Reviewer"

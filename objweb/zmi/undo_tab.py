@@ -21,10 +21,12 @@ from objweb.security.protections import UNDO
 from objweb.storage import history, reversal, undo
 from objweb.traversal.location import path_of
 from objweb.zmi.display import format_time
-from objweb.zmi.forms import batch_start, day_field
+from objweb.web.batching import Window, screen_batch
+from objweb.zmi.forms import day_field
 from objweb.zmi.framework import Screen
 from objweb.zmi.registration import command, screen
 
+# Transactions say more than a folder's rows: a shorter batch by default.
 BATCH_SIZE = 20
 
 
@@ -38,6 +40,8 @@ class UndoScreen(Screen):
     blocked_ids: list = ()
     # How many of the later changes in the way this user may not undo here.
     unavailable = 0
+    # The batch shown; a page drawn after a refused POST shows the first.
+    window = Window(0, BATCH_SIZE, False)
     refusals: dict = {}
     scan_limit = undo.BLOCKER_SCAN_LIMIT
 
@@ -78,13 +82,13 @@ class UndoScreen(Screen):
             user=(params.get("user") or "").strip(),
             path=(params.get("path", self.default_path) or "").strip(),
             since=day_field(params, "since", self.errors), until=day_field(params, "until", self.errors))
-        self.start = batch_start(params)
-        self.changes, self.more = [], False
+        start, size = screen_batch(params, self.request.settings, size=BATCH_SIZE)
+        self.changes, more = [], False
         if self.supported:
-            self.changes, self.more = history.history(
-                self.request.connection, self.where, start=self.start, size=BATCH_SIZE,
-                inside=self.inside)
+            self.changes, more = history.history(
+                self.request.connection, self.where, start=start, size=size, inside=self.inside)
             self.refusals = {change.undo_id: self.refusal(change) for change in self.changes}
+        self.window = Window(start, size, more)
         return self.render()
 
     @property
@@ -102,7 +106,8 @@ class UndoScreen(Screen):
         return self.url(screen=self.name, user=where.user, path=where.path,
                         since=where.since.isoformat() if where.since else "",
                         until=where.until.isoformat() if where.until else "",
-                        b_start=start or "")
+                        b_start=start or "",
+                        b_size=self.batch_size_asked(self.window.size))
 
     @command("undo")
     def undo_changes(self) -> webob.Response:

@@ -1,6 +1,6 @@
-"""The security settings an object carries: permission map and local roles.
+"""The role map an object carries: which roles have each permission here, and local roles.
 
-An object holds its settings in a small persistent record, created the first
+An object holds its role map in a small persistent record, created the first
 time something is set, so that the millions of objects that only inherit cost
 nothing. Each permission maps to a set of roles plus an explicit `acquire`
 flag (Zope told the two apart by list versus tuple; objweb says it outright).
@@ -13,7 +13,7 @@ from persistent import Persistent
 from objweb.security.permissions import ALL_PERMISSIONS, AUTOMATIC_ROLES, BUILTIN_ROLES, OWNER
 from objweb.traversal.location import lineage
 
-SETTINGS_ATTRIBUTE = "_security"
+ROLE_MAP_ATTRIBUTE = "_security"
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class PermissionSetting:
     acquire: bool = True
 
 
-class SecuritySettings(Persistent):
+class RoleMap(Persistent):
     """Permission map, local roles, defined roles and inheritance block of one object."""
 
     def __init__(self):
@@ -52,40 +52,48 @@ class SecuritySettings(Persistent):
         self._p_changed = True
 
 
-def settings_of(obj) -> SecuritySettings | None:
-    """Return the settings `obj` carries, or None if it only inherits."""
-    return getattr(obj, SETTINGS_ATTRIBUTE, None)
+# Where records written by earlier versions name these classes: databases and
+# export files keep them. `objweb.security` makes the former module importable.
+FORMER_MODULE = "objweb.security.settings"
+FORMER_NAMES = {(FORMER_MODULE, "SecuritySettings"): RoleMap,
+                (FORMER_MODULE, "PermissionSetting"): PermissionSetting}
+SecuritySettings = RoleMap
 
 
-def editable_settings(obj) -> SecuritySettings:
-    """Return the settings of `obj`, creating them on first change."""
-    settings = settings_of(obj)
-    if settings is None:
-        settings = SecuritySettings()
-        setattr(obj, SETTINGS_ATTRIBUTE, settings)
-    return settings
+def role_map_of(obj) -> RoleMap | None:
+    """Return the role map `obj` carries, or None if it only inherits."""
+    return getattr(obj, ROLE_MAP_ATTRIBUTE, None)
 
 
-def check_settings(obj) -> None:
-    """Check the settings `obj` carries as if they had been set by the functions below.
+def editable_role_map(obj) -> RoleMap:
+    """Return the role map of `obj`, creating it on first change."""
+    role_map = role_map_of(obj)
+    if role_map is None:
+        role_map = RoleMap()
+        setattr(obj, ROLE_MAP_ATTRIBUTE, role_map)
+    return role_map
+
+
+def check_role_map(obj) -> None:
+    """Check the role map `obj` carries as if it had been set by the functions below.
 
     For state that did not come through them (an import file). Raises
     `ValueError` for a record of the wrong type or shape.
     """
-    settings = settings_of(obj)
-    if settings is None:
+    role_map = role_map_of(obj)
+    if role_map is None:
         return
-    if not isinstance(settings, SecuritySettings) \
-            or not isinstance(getattr(settings, "permissions", None), dict) \
-            or not isinstance(getattr(settings, "local_roles", None), dict) \
-            or not _are_roles(getattr(settings, "defined_roles", None)) \
-            or not isinstance(getattr(settings, "block_local_roles", None), bool):
-        raise ValueError("the security settings are not a settings record")
-    for permission, setting in settings.permissions.items():
+    if not isinstance(role_map, RoleMap) \
+            or not isinstance(getattr(role_map, "permissions", None), dict) \
+            or not isinstance(getattr(role_map, "local_roles", None), dict) \
+            or not _are_roles(getattr(role_map, "defined_roles", None)) \
+            or not isinstance(getattr(role_map, "block_local_roles", None), bool):
+        raise ValueError("the role map is not a role map record")
+    for permission, setting in role_map.permissions.items():
         if not isinstance(permission, str) or not isinstance(setting, PermissionSetting) \
                 or not _are_roles(setting.roles) or not isinstance(setting.acquire, bool):
             raise ValueError(f"the setting of the permission {permission!r} is not one")
-    for principal_id, roles in settings.local_roles.items():
+    for principal_id, roles in role_map.local_roles.items():
         if not isinstance(principal_id, str) or not principal_id or not _are_roles(roles) \
                 or roles & AUTOMATIC_ROLES:
             raise ValueError(f"the local roles of {principal_id!r} are not roles one may give")
@@ -95,23 +103,23 @@ def _are_roles(roles) -> bool:
     return isinstance(roles, frozenset) and all(isinstance(role, str) for role in roles)
 
 
-def carries_settings(obj) -> tuple[bool, bool]:
+def carries_role_map(obj) -> tuple[bool, bool]:
     """Return (whether `obj` sets permissions, roles or a block; whether it gives local roles)."""
-    settings = settings_of(obj)
-    if settings is None:
+    role_map = role_map_of(obj)
+    if role_map is None:
         return False, False
-    changes_permissions = bool(settings.permissions or settings.defined_roles
-                               or settings.block_local_roles)
-    return changes_permissions, bool(settings.local_roles)
+    changes_permissions = bool(role_map.permissions or role_map.defined_roles
+                               or role_map.block_local_roles)
+    return changes_permissions, bool(role_map.local_roles)
 
 
 def valid_roles(obj) -> list[str]:
     """Return the roles known at `obj`: the built-in ones and those defined above."""
     defined = set()
     for node in lineage(obj):
-        settings = settings_of(node)
-        if settings is not None:
-            defined |= settings.defined_roles
+        role_map = role_map_of(node)
+        if role_map is not None:
+            defined |= role_map.defined_roles
     return list(BUILTIN_ROLES) + sorted(defined - set(BUILTIN_ROLES))
 
 
@@ -134,7 +142,7 @@ def set_permission(obj, permission: str, roles=(), acquire: bool = True) -> None
     if permission not in ALL_PERMISSIONS:
         raise ValueError(f"unknown permission: {permission!r}")
     roles = _check_roles(obj, roles, allow_automatic=True)
-    editable_settings(obj).set_permission(permission, roles, acquire)
+    editable_role_map(obj).set_permission(permission, roles, acquire)
 
 
 def set_local_roles(obj, principal_id: str, roles) -> None:
@@ -145,13 +153,13 @@ def set_local_roles(obj, principal_id: str, roles) -> None:
     if not principal_id or not isinstance(principal_id, str):
         raise ValueError("a local role needs a user or group id")
     roles = _check_roles(obj, roles, allow_automatic=False)
-    editable_settings(obj).set_local_roles(principal_id, roles)
+    editable_role_map(obj).set_local_roles(principal_id, roles)
 
 
 def local_roles_of(obj) -> dict[str, frozenset]:
     """Return the local roles set on `obj` itself, owner's `Owner` role included."""
-    settings = settings_of(obj)
-    found = dict(settings.local_roles) if settings is not None else {}
+    role_map = role_map_of(obj)
+    found = dict(role_map.local_roles) if role_map is not None else {}
     owner = getattr(obj, "owner", None)
     if owner:
         found[owner] = found.get(owner, frozenset()) | {OWNER}
@@ -160,7 +168,7 @@ def local_roles_of(obj) -> dict[str, frozenset]:
 
 def set_block_local_roles(obj, blocked: bool) -> None:
     """Stop (or resume) inheriting local roles from above `obj`."""
-    editable_settings(obj).block_local_roles = bool(blocked)
+    editable_role_map(obj).block_local_roles = bool(blocked)
 
 
 def define_role(obj, role: str) -> None:
@@ -173,8 +181,8 @@ def define_role(obj, role: str) -> None:
         raise ValueError("a role needs a printable name of at most 100 characters")
     if role in valid_roles(obj):
         raise ValueError(f"the role {role!r} already exists here")
-    settings = editable_settings(obj)
-    settings.defined_roles = settings.defined_roles | {role}
+    role_map = editable_role_map(obj)
+    role_map.defined_roles = role_map.defined_roles | {role}
 
 
 def remove_role(obj, role: str) -> None:
@@ -182,23 +190,23 @@ def remove_role(obj, role: str) -> None:
 
     Raises `ValueError` for a built-in role or one not defined on `obj`.
     """
-    settings = settings_of(obj)
-    if settings is None or role not in settings.defined_roles:
+    role_map = role_map_of(obj)
+    if role_map is None or role not in role_map.defined_roles:
         raise ValueError(f"the role {role!r} is not defined here")
-    settings.defined_roles = settings.defined_roles - {role}
-    for permission, setting in list(settings.permissions.items()):
+    role_map.defined_roles = role_map.defined_roles - {role}
+    for permission, setting in list(role_map.permissions.items()):
         if role in setting.roles:
-            settings.set_permission(permission, setting.roles - {role}, setting.acquire)
-    for principal_id, roles in list(settings.local_roles.items()):
+            role_map.set_permission(permission, setting.roles - {role}, setting.acquire)
+    for principal_id, roles in list(role_map.local_roles.items()):
         if role in roles:
-            settings.set_local_roles(principal_id, roles - {role})
+            role_map.set_local_roles(principal_id, roles - {role})
 
 
 def permission_setting(obj, permission: str) -> PermissionSetting:
     """Return the setting of `permission` on `obj` itself (acquire-all if unset)."""
-    settings = settings_of(obj)
-    if settings is not None and permission in settings.permissions:
-        return settings.permissions[permission]
+    role_map = role_map_of(obj)
+    if role_map is not None and permission in role_map.permissions:
+        return role_map.permissions[permission]
     return PermissionSetting(frozenset(), True)
 
 

@@ -1,14 +1,14 @@
-"""Per-object security settings: permission map, local roles, blocking, defined roles."""
+"""Per-object role maps: permission map, local roles, blocking, defined roles."""
 
 import pytest
 
 import objweb
 from objweb import Folder, Page
 from objweb.security import permissions as p
-from objweb.security.settings import (
-    PermissionSetting, SecuritySettings, define_role, editable_settings, local_roles_of,
+from objweb.security.rolemap import (
+    PermissionSetting, RoleMap, define_role, editable_role_map, local_roles_of,
     permission_matrix, permission_setting, remove_role, set_block_local_roles, set_local_roles,
-    set_permission, settings_of, valid_roles)
+    set_permission, role_map_of, valid_roles)
 
 
 @pytest.fixture
@@ -20,15 +20,15 @@ def tree():
 
 
 def test_objects_carry_no_settings_until_something_is_set(tree):
-    assert settings_of(tree["news"]) is None
+    assert role_map_of(tree["news"]) is None
     assert permission_setting(tree["news"], p.VIEW) == PermissionSetting(frozenset(), True)
     assert local_roles_of(tree["news"]) == {}
 
 
 def test_editable_settings_are_made_once(tree):
-    first = editable_settings(tree["news"])
-    assert isinstance(first, SecuritySettings)
-    assert editable_settings(tree["news"]) is first
+    first = editable_role_map(tree["news"])
+    assert isinstance(first, RoleMap)
+    assert editable_role_map(tree["news"]) is first
 
 
 def test_set_permission_records_roles_and_acquire(tree):
@@ -45,7 +45,7 @@ def test_manage_permission_is_the_contract_spelling(tree):
 def test_acquire_all_with_no_roles_removes_the_entry(tree):
     set_permission(tree["news"], p.VIEW, ["Manager"], acquire=False)
     set_permission(tree["news"], p.VIEW, [], acquire=True)
-    assert p.VIEW not in settings_of(tree["news"]).permissions
+    assert p.VIEW not in role_map_of(tree["news"]).permissions
 
 
 def test_automatic_roles_may_hold_a_permission(tree):
@@ -60,7 +60,7 @@ def test_automatic_roles_may_hold_a_permission(tree):
 def test_set_permission_refuses_unknown_names(tree, permission, roles, message):
     with pytest.raises(ValueError, match=message):
         set_permission(tree["news"], permission, roles)
-    assert settings_of(tree["news"]) is None
+    assert role_map_of(tree["news"]) is None
 
 
 def test_permission_matrix_lists_every_permission(tree):
@@ -102,9 +102,9 @@ def test_set_local_roles_refuses_bad_grants(tree, principal_id, roles, message):
 
 def test_block_local_roles_is_a_flag(tree):
     set_block_local_roles(tree["news"], True)
-    assert settings_of(tree["news"]).block_local_roles is True
+    assert role_map_of(tree["news"]).block_local_roles is True
     set_block_local_roles(tree["news"], False)
-    assert settings_of(tree["news"]).block_local_roles is False
+    assert role_map_of(tree["news"]).block_local_roles is False
 
 
 def test_defined_roles_are_known_below_and_not_above(tree):
@@ -147,7 +147,7 @@ def test_remove_role_forgets_it_and_its_grants(tree):
     remove_role(news, "Reviewer")
     assert valid_roles(news) == list(p.BUILTIN_ROLES)
     assert permission_setting(news, p.VIEW) == PermissionSetting(frozenset({"Manager"}), False)
-    assert p.CHANGE_OBJECTS not in settings_of(news).permissions
+    assert p.CHANGE_OBJECTS not in role_map_of(news).permissions
     assert local_roles_of(news) == {"dave": {"Editor"}, "erin": {"Editor"}}
     assert permission_setting(news, p.DELETE_OBJECTS).roles == {"Manager"}
 
@@ -171,7 +171,7 @@ def test_settings_are_stored_with_the_object(db, reopen):
     news = reopen("/news")
     assert permission_setting(news, p.VIEW) == PermissionSetting(frozenset({"Manager"}), False)
     assert local_roles_of(news) == {"alice": {"Editor"}}
-    assert settings_of(news).block_local_roles is True
+    assert role_map_of(news).block_local_roles is True
     assert "Reviewer" in valid_roles(news)
 
 
