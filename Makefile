@@ -13,8 +13,10 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: run test bench system-packages clean
 
+# `make run PORT=8081`, `make run HOST=0.0.0.0`, `make run OPTIONS="--threads 8"`:
+# any `objweb serve` option passes through.
 run: $(RUN_INSTALLED)
-	$(VENV)/bin/objweb serve
+	$(VENV)/bin/objweb serve $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST)) $(OPTIONS)
 
 test: system-packages $(INSTALLED)
 	rm -f .coverage .coverage.*

@@ -4,10 +4,14 @@ from objweb.app import Application
 from objweb.content import File, Folder, Image, Page, Script, Template, UserFolder
 from objweb.errors import (
     Forbidden, NameInUseError, NotFoundError, ObjwebError, Unauthorized, ValidationError)
+from objweb.content.folder import use_copier
 from objweb.storage.db import bootstrap, open_db, site
+from objweb.storage.transfer import copy_to
 from objweb.traversal import find, lineage, path_of, url_of
 from objweb.web.config import Settings
 from objweb.wsgi import make_app
+
+use_copier(copy_to)
 
 __all__ = [
     "Application", "File", "Folder", "Forbidden", "Image", "NameInUseError", "NotFoundError",

@@ -9,19 +9,16 @@ import code
 import errno
 import os
 import runpy
-import secrets
 import sys
-
-import transaction
+from contextlib import ExitStack
 
 from objweb.cli.common import CommandError, open_database
+from objweb.cli.shell import open_session, system_user
 from objweb.content.site import ensure_site
 from objweb.errors import ObjwebError
 from objweb.security.permissions import MANAGER
 from objweb.security.rolemap import valid_roles
-from objweb.storage.db import bootstrap, has_users
-
-FIRST_ADMIN = "admin"
+from objweb.storage.db import first_admin_line, make_first_admin
 
 
 # -- serve --------------------------------------------------------------------
@@ -51,11 +48,9 @@ def cmd_serve(args) -> int:
         except ValueError:  # waitress's word for a host name that does not resolve
             raise CommandError(f"cannot listen on {args.host}:{args.port}: "
                                "no such host name or address here") from None
-        if not has_users(db):
-            password = secrets.token_urlsafe(12)
-            bootstrap(db, admin=FIRST_ADMIN, password=password)
-            print(f"Created the first user of this site. Log in as {FIRST_ADMIN!r} "
-                  f"with the password {password!r}", flush=True)
+        password = make_first_admin(db)
+        if password is not None:
+            print(first_admin_line(password), flush=True)
         server.install_signal_handlers()
         for address in server.addresses:
             print(f"Serving {address}", flush=True)
@@ -110,7 +105,7 @@ def _known_roles(root, roles: list[str] | None) -> list[str] | None:
 
 # -- debug and run ------------------------------------------------------------------
 
-BANNER = """objweb debug shell on {uri}
+BANNER = """objweb debug shell on {uri}, changes recorded as made by {user}
   app          the root folder of the site (also bound as root)
   transaction  the transaction package; transaction.abort() drops your changes
   commit()     commits your changes
@@ -118,34 +113,30 @@ BANNER = """objweb debug shell on {uri}
 Changes are not saved until you commit."""
 
 
-def _shell_namespace(db):
-    connection = db.open()
-    root = ensure_site(connection)
-
-    def commit(note: str = "objweb debug"):
-        """Commit the changes made so far."""
-        transaction.get().note(note)
-        transaction.commit()
-    return connection, {"app": root, "root": root, "transaction": transaction,
-                        "commit": commit, "db": db}
+def _ipython():
+    """Return IPython's module if it is installed, else None."""
+    try:
+        import IPython
+    except ImportError:
+        return None
+    return IPython  # pragma: no cover (IPython is not a dependency)
 
 
 def cmd_debug(args) -> int:
     """An interactive shell with the site bound, in IPython if it is installed."""
     db = open_database(args.db)
-    connection, namespace = _shell_namespace(db)
-    banner = BANNER.format(uri=args.db)
-    try:
-        try:
-            import IPython
-        except ImportError:
+    with ExitStack() as stack:
+        stack.callback(db.close)
+        namespace = open_session(stack, db, "debug", args.user)
+        banner = BANNER.format(uri=args.db, user=args.user or f"{system_user()} "
+                               "(the system user; --user names a user of the site)")
+        # Looked up before the shell starts: a shell running inside an
+        # `except ImportError` block would chain every traceback to it.
+        ipython = _ipython()
+        if ipython is None:
             code.interact(banner=banner, local=namespace, exitmsg="")
         else:  # pragma: no cover (IPython is not a dependency)
-            IPython.start_ipython(argv=[], user_ns=namespace, display_banner=False)
-    finally:
-        transaction.abort()
-        connection.close()
-        db.close()
+            ipython.start_ipython(argv=[], user_ns=namespace, display_banner=False)
     return 0
 
 
@@ -154,16 +145,15 @@ def cmd_run(args) -> int:
     if not os.path.isfile(args.script):
         raise CommandError(f"no such script: {args.script}")
     db = open_database(args.db)
-    connection, namespace = _shell_namespace(db)
-    saved_argv, saved_path = sys.argv, list(sys.path)
-    sys.argv = [args.script] + list(args.args)
-    # As `python SCRIPT` does: modules beside the script can be imported.
-    sys.path.insert(0, os.path.dirname(os.path.abspath(args.script)))
-    try:
-        runpy.run_path(args.script, init_globals=namespace, run_name="__main__")
-    finally:
-        sys.argv, sys.path[:] = saved_argv, saved_path
-        transaction.abort()
-        connection.close()
-        db.close()
+    with ExitStack() as stack:
+        stack.callback(db.close)
+        namespace = open_session(stack, db, "run", args.user)
+        saved_argv, saved_path = sys.argv, list(sys.path)
+        sys.argv = [args.script] + list(args.args)
+        # As `python SCRIPT` does: modules beside the script can be imported.
+        sys.path.insert(0, os.path.dirname(os.path.abspath(args.script)))
+        try:
+            runpy.run_path(args.script, init_globals=namespace, run_name="__main__")
+        finally:
+            sys.argv, sys.path[:] = saved_argv, saved_path
     return 0

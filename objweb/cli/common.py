@@ -5,6 +5,8 @@ Expected failures (a bad URI, a locked database, an unreachable server) are a
 and exits with status 1.
 """
 
+import os
+
 import zc.lockfile
 from ZEO.Exceptions import ClientDisconnected
 from ZODB.POSException import StorageError as POSStorageError
@@ -15,6 +17,45 @@ from objweb.storage.storages import redact_uri
 
 class CommandError(Exception):
     """An expected failure: its message is printed as is, and the command exits 1."""
+
+
+class DatabaseInUseError(CommandError):
+    """Another process holds the data file's lock: `pid` and `command` say which, when known."""
+
+    def __init__(self, uri: str, pid: int | None, command: list[str]):
+        super().__init__(uri, pid)
+        self.uri = uri
+        self.pid = pid
+        self.command = command
+
+    def advice(self, zeo_host: str, zeo_port: int) -> str:
+        """Return the sentence to print; the instance's ZEO address unless the holder names one."""
+        words = self.command
+        subcommand = next((words[i + 1] for i, word in enumerate(words[:-1])
+                           if word == "objweb" or word.endswith(("/objweb", "objweb/__main__.py"))),
+                          None)
+        who = (f"process {self.pid}" if self.pid else "another process") + \
+            (f" (objweb {subcommand})" if subcommand else "")
+        if subcommand == "zeo":
+            host, port = _option(words, "--host") or zeo_host, _option(words, "--port") or zeo_port
+            return (f"the database {self.uri} is in use by {who}, which serves it to other "
+                    f"processes: give this command --db zeo://{host}:{port}")
+        return (f"the database {self.uri} is in use by {who}. To use it from several "
+                f"processes at once, start `objweb zeo` and give each process "
+                f"--db zeo://{zeo_host}:{zeo_port}")
+
+    def __str__(self) -> str:
+        return self.advice("127.0.0.1", 8100)
+
+
+def _option(words: list[str], name: str) -> str | None:
+    """Return the value of `--name VALUE` or `--name=VALUE` in a command line."""
+    for index, word in enumerate(words):
+        if word == name and index + 1 < len(words):
+            return words[index + 1]
+        if word.startswith(name + "="):
+            return word[len(name) + 1:]
+    return None
 
 
 def open_database(uri: str, **db_options):
@@ -30,10 +71,7 @@ def open_database(uri: str, **db_options):
     except DatabaseURIError as error:
         raise CommandError(str(error)) from None
     except zc.lockfile.LockError:
-        raise CommandError(
-            f"the database {uri} is in use by another process (is `objweb serve` running?). "
-            "To use it from several processes at once, start `objweb zeo` and give each "
-            "process --db zeo://127.0.0.1:8100") from None
+        raise DatabaseInUseError(uri, *_lock_holder(uri)) from None
     except OSError as error:
         raise CommandError(f"cannot open the database {uri}: {_file_problem(error)}") from None
     except POSStorageError as error:
@@ -48,6 +86,25 @@ def open_database(uri: str, **db_options):
                            f"{first_line or type(error).__name__}") from None
     bootstrap(db)
     return db
+
+
+def _lock_holder(uri: str) -> tuple[int | None, list[str]]:
+    """Return the process id holding a FileStorage's lock, and its command line.
+
+    zc.lockfile writes the holder's process id into `Data.fs.lock`; its
+    command line comes from /proc where there is one. (None, []) when unknown.
+    """
+    data_file = uri[len("file://"):].split("?", 1)[0] if uri.startswith("file://") else None
+    try:
+        with open(f"{data_file}.lock", encoding="ascii", errors="replace") as lock:
+            pid = int(lock.read().split()[0])
+    except (TypeError, OSError, ValueError, IndexError):
+        return None, []
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return pid, cmdline.read().decode(errors="replace").split("\0")
+    except OSError:
+        return pid, []
 
 
 def _file_problem(error: OSError) -> str:

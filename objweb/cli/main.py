@@ -10,7 +10,7 @@ import os
 import sys
 
 from objweb.cli.commands import cmd_adduser, cmd_debug, cmd_run, cmd_serve
-from objweb.cli.common import CommandError
+from objweb.cli.common import CommandError, DatabaseInUseError
 from objweb.cli.operations import add_operations_commands
 from objweb.instance.ini import ConfigError, InstanceConfig, read_config
 from objweb.instance.logs import configure_logging as configure_instance_logging
@@ -59,20 +59,34 @@ def build_parser() -> argparse.ArgumentParser:
     adduser = command("adduser", cmd_adduser, "add or update a user of the root user folder")
     adduser.add_argument("name")
     adduser.add_argument("password")
-    adduser.add_argument("--role", action="append", help="a role to give (repeatable; "
-                         "default Manager)")
+    adduser.add_argument("--role", action="append", help="a role to give (repeatable); "
+                         "a new user without --role is a Manager of the whole site")
 
-    command("debug", cmd_debug, "an interactive Python shell with the site bound")
+    debug = command("debug", cmd_debug, "an interactive Python shell with the site bound")
     run = command("run", cmd_run, "run a Python file with the site bound as `app`")
+    for session in (debug, run):
+        session.add_argument("--user", default=None, help="a user of the root user folder: "
+                             "commits are recorded as theirs and what is added is theirs "
+                             "(default: commits name the system user, and have no owner)")
     run.add_argument("script")
     run.add_argument("args", nargs=argparse.REMAINDER)
     add_operations_commands(command)
     return parser
 
 
-def configure_logging(config: InstanceConfig | None = None, port: int | None = None) -> None:
+def configure_logging(config: InstanceConfig | None = None, port: int | None = None,
+                      process: str = "objweb") -> None:
     """Send the event and access logs where `objweb.ini` says (stderr by default)."""
-    configure_instance_logging(config or read_config(), port=port)
+    configure_instance_logging(config or read_config(), port=port, process=process)
+
+
+def _listening_port(args, config: InstanceConfig) -> int | None:
+    """Return the port the command will listen on, if it listens at all."""
+    if args.command == "serve":
+        return args.port
+    if args.command == "zeo":
+        return config.zeo.port if args.port is None else args.port
+    return None
 
 
 def apply_config(args) -> InstanceConfig:
@@ -96,12 +110,16 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = apply_config(args)
-        configure_logging(config, getattr(args, "port", None))
+        configure_logging(config, _listening_port(args, config), process=args.command)
     except ConfigError as error:
         print(f"objweb {args.command}: {error}", file=sys.stderr)
         return 1
     try:
         return args.function(args)
+    except DatabaseInUseError as error:
+        print(f"objweb {args.command}: {error.advice(config.zeo.host, config.zeo.port)}",
+              file=sys.stderr)
+        return 1
     except CommandError as error:
         print(f"objweb {args.command}: {error}", file=sys.stderr)
         return 1

@@ -58,8 +58,6 @@ def _check_port_free(host: str, port: int) -> None:
 
 def cmd_pack(args) -> int:
     """Pack the database, keeping the history of the last --days days."""
-    if args.days < 0:
-        raise CommandError("--days cannot be negative")
     db = open_database(args.db)
     try:
         cutoff = pack(db, args.days)
@@ -77,6 +75,10 @@ def cmd_export(args) -> int:
     """Write the subtree at PATH to FILE in ZODB's export format."""
     if os.path.exists(args.file):
         raise CommandError(f"{args.file} exists; remove it or choose another file name")
+    folder = os.path.dirname(os.path.abspath(args.file))
+    if not os.path.isdir(folder):
+        raise CommandError(f"there is no directory {folder} to write {args.file} in; "
+                           "create it first")
     db = open_database(args.db)
     try:
         with site(db) as root:
@@ -193,7 +195,7 @@ def add_operations_commands(command) -> None:
     zeo.add_argument("--port", type=int, default=None, help="default 8100")
 
     pack_command = command("pack", cmd_pack, "pack the database")
-    pack_command.add_argument("--days", type=float, default=0.0,
+    pack_command.add_argument("--days", type=_days, default=0.0,
                               help="keep the undo history of this many days (default 0)")
 
     export = command("export", cmd_export, "export a subtree in ZODB's export format")
@@ -226,6 +228,21 @@ def add_operations_commands(command) -> None:
                              help="restore the state as of this UTC date, "
                              "yyyy-mm-dd[-hh[-mm[-ss]]] (default: the latest)")
             sub.add_argument("--yes", action="store_true", help="do not ask to confirm")
+
+
+# A century of history: more is a typo, and far more overflows a timestamp.
+MAX_PACK_DAYS = 36500
+
+
+def _days(text: str) -> float:
+    try:
+        days = float(text)
+    except ValueError:
+        days = None
+    if days is None or not 0 <= days <= MAX_PACK_DAYS:  # NaN fails both comparisons
+        raise argparse.ArgumentTypeError(f"--days is a number of days from 0 to "
+                                         f"{MAX_PACK_DAYS}, not {text!r}")
+    return days
 
 
 def _backup_date(text: str) -> str:

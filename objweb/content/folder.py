@@ -185,14 +185,57 @@ class Folder(Item):
     def move(self, name: str, target: "Folder", new_name: str | None = None):
         """Move the item `name` into the folder `target` and return it.
 
-        Raises as `add` and `remove`; on a refusal nothing changed.
+        Raises as `add` and `remove`, and `ValueError` for a target that is
+        not a folder; on a refusal nothing changed.
         """
+        if not isinstance(target, Folder):
+            raise ValueError(f"{_described(target)} is not a folder: only a folder can take "
+                             f"{path_of(self).rstrip('/')}/{name}")
         new_name = name if new_name is None else new_name
-        obj = self[name]
+        if name not in self._items:
+            raise NotFoundError(f"{path_of(self)} has no item {name!r}")
+        obj = self._items[name]
         target.check_new_name(new_name)
         if obj.is_container and is_inside(target, obj):
             raise ValueError("a folder cannot be moved inside itself")
         return target.add(new_name, self.remove(name))
+
+    def copy(self, name: str, target: "Folder", new_name: str | None = None):
+        """Copy the item `name`, and all below it, into `target`; return the copy.
+
+        The copy keeps the original's owners, local roles and the password
+        hashes of any user folder in it (the Python API is trusted code; the
+        ZMI's paste gives a user's copies to that user). The folder must be
+        stored in a database. Raises as `move`; on a refusal nothing changed.
+        """
+        if not isinstance(target, Folder):
+            raise ValueError(f"{_described(target)} is not a folder: only a folder can take "
+                             f"{path_of(self).rstrip('/')}/{name}")
+        if name not in self._items:
+            raise NotFoundError(f"{path_of(self)} has no item {name!r}")
+        new_name = name if new_name is None else new_name
+        target.check_new_name(new_name)
+        obj = self._items[name]
+        if obj.is_container and is_inside(target, obj):
+            raise ValueError("a folder cannot be copied inside itself")
+        return _copier(obj, target, new_name)
+
+
+# Copying a subtree is an export and an import, work of the storage room
+# above; the package's wiring (objweb/__init__.py) hands the function over.
+_copier = None
+
+
+def use_copier(copier) -> None:
+    """Make `copier(obj, container, name)` the function `Folder.copy` copies with."""
+    global _copier
+    _copier = copier
+
+
+def _described(obj) -> str:
+    """Name `obj` in a message: its path if it has one, else its kind."""
+    path = path_of(obj) if isinstance(obj, Item) and obj.__parent__ is not None else None
+    return path or f"a {type(obj).__name__}"
 
 
 def _settle_owner(obj) -> None:

@@ -87,6 +87,15 @@ class ServerConfig:
     # Connections open at once; more wait to be accepted.
     connection_limit: int = 100
 
+    def __post_init__(self):
+        # A server with no thread accepts connections and never answers them.
+        if not 1 <= self.threads <= 1000:
+            raise ValueError(f"threads: {self.threads} is not a number from 1 to 1000")
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port: {self.port} is not a number from 0 to 65535")
+        if self.connection_limit < 1:
+            raise ValueError("connection_limit: at least one connection must be served")
+
     def waitress_options(self) -> dict:
         """Return waitress's adjustments for these limits."""
         return {"channel_timeout": self.channel_timeout,
@@ -128,6 +137,10 @@ class ZeoConfig:
     host: str = "127.0.0.1"
     port: int = 8100
     event_log: str = "-"
+
+    def __post_init__(self):
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port: {self.port} is not a number from 0 to 65535")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,10 @@ to a file, or nowhere (`off`, for the access log under a server that keeps
 its own). A file is rotated by size, daily, or by an outside tool
 (`external`: the file is reopened when logrotate moves it). When several
 processes of one instance home log to files, give each its own: `{port}` and
-`{pid}` in a file name are replaced by the process's port and id.
+`{pid}` in a file name are replaced by the process's port and id. A process
+that listens on no port of its own (`debug`, `run`, `pack`, a gunicorn worker)
+puts its name and id in place of `{port}`, as in `event-debug-4242.log`, so
+that no two processes ever share a file.
 """
 
 import logging
@@ -25,8 +28,12 @@ OFF_NAMES = ("off", "none", "")
 ROTATIONS = ("size", "daily", "external")
 
 
-def configure_logging(config: InstanceConfig, *, port: int | None = None) -> None:
+def configure_logging(config: InstanceConfig, *, port: int | None = None,
+                      process: str = "objweb") -> None:
     """Send the event and access logs where `config` says.
+
+    `port` is the port the process listens on, if any; `process` names it
+    otherwise (the subcommand, or "worker" under another server).
 
     Raises `ConfigError` for an unknown level or rotation, or a log file
     that cannot be opened.
@@ -42,10 +49,15 @@ def configure_logging(config: InstanceConfig, *, port: int | None = None) -> Non
     if settings.rotate not in ROTATIONS:
         raise ConfigError(f"[logging] rotate: {settings.rotate!r} is not one of "
                           f"{', '.join(ROTATIONS)}")
-    names = {"port": port if port is not None else "", "pid": os.getpid()}
+    pid = os.getpid()
+    names = {"port": port if port is not None else f"{process}-{pid}", "pid": pid}
     root = logging.getLogger()
     _replace_handlers(root, [_handler(settings, settings.event_log, config.home, names)])
     root.setLevel(level)
+    # ZODB announces the layout of a new blob directory at INFO: a note for
+    # the log file, not a line to print above a new site's admin password.
+    logging.getLogger("ZODB.blob").setLevel(
+        logging.WARNING if settings.event_log.strip().lower() in STDERR_NAMES else logging.NOTSET)
     access = logging.getLogger(ACCESS_LOGGER)
     access.setLevel(logging.INFO)
     if settings.access_log.strip().lower() in OFF_NAMES:

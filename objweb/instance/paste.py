@@ -8,9 +8,11 @@ import atexit
 import logging
 import os
 
+import zc.lockfile
+
 from objweb.instance.ini import ConfigError, convert_value, read_config
 from objweb.instance.logs import configure_logging
-from objweb.storage.db import open_db
+from objweb.storage.db import first_admin_line, make_first_admin, open_db
 from objweb.wsgi import make_app
 
 log = logging.getLogger("objweb")
@@ -29,11 +31,21 @@ def app_factory(global_conf: dict, **local_conf):
     config = read_config(global_conf.get("__file__"), home=global_conf.get("here"))
     os.chdir(config.home)
     config = _with_overrides(config, local_conf)
-    configure_logging(config)
-    db = open_db(os.environ.get("OBJWEB_DB") or config.database.uri,
-                 **config.database.db_options())
+    # Workers of one server share its port: each logs under its own name.
+    configure_logging(config, process="worker")
+    uri = os.environ.get("OBJWEB_DB") or config.database.uri
+    try:
+        db = open_db(uri, **config.database.db_options())
+    except zc.lockfile.LockError:
+        raise ConfigError(f"the database {uri} is in use by another process: a file "
+                          "database serves one process only, so a server with several "
+                          "workers needs `objweb zeo` and db = zeo://127.0.0.1:8100 "
+                          "(or one worker)") from None
     # Looked up at exit: DB.close replaces itself once it has run.
     atexit.register(lambda: db.close())
+    password = make_first_admin(db)
+    if password is not None:
+        print(first_admin_line(password), flush=True)
     log.info("serving the site in %s", config.database.uri)
     return make_app(db, config.settings)
 

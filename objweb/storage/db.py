@@ -8,6 +8,7 @@ operators expect; `objweb.storage.storages` gives it and `zeo://` their defaults
 """
 
 import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import parse_qs, urlsplit
@@ -16,6 +17,7 @@ import transaction
 import ZODB
 import zodburi
 from ZODB.DemoStorage import DemoStorage
+from ZODB.POSException import ConflictError
 
 from objweb.content import Folder
 from objweb.content.site import ROOT_KEY, ensure_site, site_root
@@ -73,8 +75,8 @@ def open_db(uri: str = DEFAULT_URI, **db_options) -> ZODB.DB:
     factory, db_keywords = resolve_db_uri(uri)
     if uri.startswith("file://"):
         _make_parent_dirs(uri)
-        with reporting_repairs(_file_path(uri)):
-            storage = factory()
+        with reporting_repairs(_file_path(uri)) as findings:
+            storage = findings.storage = factory()
     else:
         storage = factory()
     db_keywords.update(db_options)
@@ -120,6 +122,31 @@ def transaction_note(connection, note: str, path: str, user_id: str | None = Non
     txn = connection.transaction_manager.get()
     txn.setUser(user_id or "", path)
     txn.note(note)
+
+
+FIRST_ADMIN = "admin"
+
+
+def make_first_admin(db: ZODB.DB) -> str | None:
+    """Give a site without users its first Manager, `admin`, and return the password.
+
+    Returns None when the site has users already, or when another process
+    made them at the same moment (its commit wins; this one's is dropped).
+    """
+    if has_users(db):
+        return None
+    password = secrets.token_urlsafe(12)
+    try:
+        bootstrap(db, admin=FIRST_ADMIN, password=password)
+    except ConflictError:
+        return None
+    return password
+
+
+def first_admin_line(password: str) -> str:
+    """Return the sentence that gives a new site's first Manager their password."""
+    return (f"Created the first user of this site. Log in as {FIRST_ADMIN!r} "
+            f"with the password {password!r}")
 
 
 def has_users(db: ZODB.DB) -> bool:

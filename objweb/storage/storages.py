@@ -35,6 +35,7 @@ up to date an index that is missing, unreadable or older than the data.
 `reporting_repairs` says so in objweb's log, in words an operator can act on.
 """
 
+import base64
 import logging
 import os
 from collections.abc import Iterator
@@ -153,9 +154,16 @@ def file_storage_paths(uri: str, *, home: Path) -> FileStoragePaths:
     scheme = uri.split("://", 1)[0] if "://" in uri else ""
     if scheme == "zeo":
         return FileStoragePaths(home / DATA_FILE, home / SHARED_BLOB_DIR)
+    if scheme in ("postgresql", "postgres"):
+        raise ValueError(f"{redact_uri(uri)} is kept by PostgreSQL; back it up with "
+                         "PostgreSQL's own tools (pg_dump, base backups)")
+    if scheme == "memory":
+        raise ValueError(f"{uri} lives in memory and is gone when the process ends: "
+                         "there is nothing on disk to back up")
     if scheme != "file":
         raise ValueError(f"{redact_uri(uri)} is not a FileStorage on this machine; "
-                         "back up PostgreSQL with its own tools (pg_dump, base backups)")
+                         "only a file:// database (or the zeo:// one this home serves) "
+                         "is backed up by objweb")
     parts = urlsplit(uri)
     path = uri[len("file://"):].split("?", 1)[0]
     blob_dirs = [value for key, value in parse_qsl(parts.query) if key == "blobstorage_dir"]
@@ -172,13 +180,15 @@ def redact_uri(uri: str) -> str:
 
 
 @contextmanager
-def reporting_repairs(data_file: str) -> Iterator[None]:
+def reporting_repairs(data_file: str) -> Iterator["_FileStorageFindings"]:
     """Log, in objweb's words, what a FileStorage opened inside the block repairs.
 
     Before: an index that is missing, or older than the data (the last process
     did not close the database). During: ZODB's own findings, read from its
     log: a last transaction cut short (dropped, its bytes kept aside), an
-    index it cannot read or that does not match the data.
+    index it cannot read or that does not match the data. The block gives the
+    storage it opened to the findings it is handed (`findings.storage = ...`)
+    so that the report can tell a rejected index from ZODB's false alarm.
     """
     size = _file_storage_size(data_file)
     findings = _FileStorageFindings()
@@ -193,12 +203,33 @@ def reporting_repairs(data_file: str) -> Iterator[None]:
     zodb_log = logging.getLogger("ZODB.FileStorage")
     zodb_log.addHandler(findings)
     zodb_log.addFilter(_without_traceback)
+    zodb_log.addFilter(findings.said_by_objweb)
     try:
-        yield
+        yield findings
     finally:
         zodb_log.removeHandler(findings)
         zodb_log.removeFilter(_without_traceback)
+        zodb_log.removeFilter(findings.said_by_objweb)
     findings.report(data_file, size)
+
+
+# How far back ZODB's check of a saved index reads (FileStorage._check_sanity).
+_SANITY_RECORDS = 5
+
+
+def _stores_an_object_twice(storage) -> bool:
+    """Whether one of the last transactions of a FileStorage writes an oid twice."""
+    if storage is None:
+        return False
+    recent = storage.undoLog(0, _SANITY_RECORDS)
+    if not recent:
+        return False
+    oldest = min(base64.decodebytes(entry["id"] + b"\n") for entry in recent)
+    for txn in storage.iterator(start=oldest):
+        oids = [record.oid for record in txn]
+        if len(oids) != len(set(oids)):
+            return True
+    return False
 
 
 def _file_storage_size(data_file: str) -> int:
@@ -239,6 +270,14 @@ class _FileStorageFindings(logging.Handler):
         self.cut_at: int | None = None
         self.kept_in: str | None = None
         self.index_rejected = False
+        self.storage = None
+
+    def said_by_objweb(self, record: logging.LogRecord) -> bool:
+        """Drop ZODB's "Ignoring index" line: the report says the same, and why."""
+        if str(record.msg).startswith("Ignoring index for"):
+            self.index_rejected = True
+            return False
+        return True
 
     def emit(self, record: logging.LogRecord) -> None:
         message = str(record.msg)
@@ -250,7 +289,13 @@ class _FileStorageFindings(logging.Handler):
             self.index_rejected = True
 
     def report(self, data_file: str, size: int) -> None:
-        if self.index_rejected:
+        if self.index_rejected and _stores_an_object_twice(self.storage):
+            log.info("rebuilt the index of %s: ZODB checks a saved index against the last "
+                     "records written, and one of the last transactions stores an object "
+                     "twice (ZEO writes a new blob's record so); the data and the index are "
+                     "sound, and the index is rebuilt at each start until more changes "
+                     "are saved", data_file)
+        elif self.index_rejected:
             log.warning("rebuilt the index of %s: the index did not match the data or could "
                         "not be read", data_file)
         elif self.index_state == "stale":

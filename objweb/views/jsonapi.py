@@ -7,6 +7,7 @@ leaves the database as it was.
 """
 
 import json
+import mimetypes
 from datetime import datetime, timezone
 from urllib.parse import urlencode
 
@@ -193,11 +194,16 @@ def _body_text(request) -> str:
         raise ValidationError("the body is not text in its declared charset") from None
 
 
-def _body_type(request) -> MediaType | None:
-    """Return the parsed type of a PUT body (None if untyped); 400 if malformed."""
+def _body_type(request, name: str | None = None) -> MediaType | None:
+    """Return the parsed type of a PUT body; 400 if malformed.
+
+    An untyped body takes the type its new `name` suggests (`report.pdf`),
+    as a desktop client or `curl -T` expects; None if the name says nothing.
+    """
     header = request.headers.get("Content-Type", "")
     if not header.strip():
-        return None
+        guessed = mimetypes.guess_type(name)[0] if name else None
+        return parse_media_type(guessed) if guessed else None
     try:
         return parse_media_type(header)
     except ValueError as error:
@@ -206,7 +212,7 @@ def _body_type(request) -> MediaType | None:
 
 def _new_from_body(name: str, request, folder) -> tuple[Item, dict]:
     """Return the object a PUT body makes, and what cleaning took out of its HTML."""
-    body_type = _body_type(request)
+    body_type = _body_type(request, name)
     essence = body_type.essence if body_type is not None else DEFAULT_CONTENT_TYPE
     if essence == "text/html":
         values, removed = cleaned_html(request, Page, {"body": _body_text(request)}, folder)

@@ -177,7 +177,8 @@ def test_a_database_in_use_names_objweb_zeo(served, home):
     result = run_objweb(["adduser", "second", "pw"], home)
     assert result.returncode == 1
     message = one_sentence(result.stderr, "adduser")
-    assert "is in use by another process" in message and "objweb zeo" in message
+    assert f"is in use by process {served.pid} (objweb serve)" in message
+    assert "objweb zeo" in message
 
 
 @pytest.mark.parametrize("uri, fragment", [

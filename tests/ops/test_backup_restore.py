@@ -157,7 +157,8 @@ def test_restore_asks_for_confirmation(home, objweb_ok):
     (["restore", "--yes"], "there is no backup in"),
     (["restore", "--yes", "--date", "yesterday"], "is not a date"),
     (["backup", "--db", "postgresql://u:secret@127.0.0.1:1/db"], "u:***@127.0.0.1:1/db"),
-    (["backup", "--db", "memory://"], "is not a FileStorage"),
+    (["backup", "--db", "memory://"], "there is nothing on disk to back up"),
+    (["backup", "--db", "zeo+x://elsewhere"], "is not a FileStorage on this machine"),
 ])
 def test_backup_and_restore_refusals_are_one_sentence(home, args, message, objweb_command):
     result = objweb_command(args, home)

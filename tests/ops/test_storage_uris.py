@@ -66,8 +66,10 @@ def test_file_storage_paths_follow_the_uri(tmp_path):
     assert (paths.data_file, paths.blob_dir) == (tmp_path / "var/Data.fs", tmp_path / "var/blobs")
     bare = file_storage_paths("file:///srv/Data.fs", home=tmp_path)
     assert (bare.data_file, bare.blob_dir) == (Path("/srv/Data.fs"), None)
-    with pytest.raises(ValueError, match="not a FileStorage"):
+    with pytest.raises(ValueError, match="nothing on disk to back up"):
         file_storage_paths("memory://", home=tmp_path)
+    with pytest.raises(ValueError, match="PostgreSQL's own tools"):
+        file_storage_paths("postgresql://u:p@db/site", home=tmp_path)
 
 
 def test_passwords_are_hidden_in_messages():

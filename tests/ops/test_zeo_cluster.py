@@ -164,7 +164,8 @@ def test_export_and_import_work_against_the_live_site(cluster):
 def test_the_data_file_is_locked_while_zeo_serves_it(cluster):
     locked = run_objweb(["adduser", "someone", "pw"], cluster["home"])
     assert locked.returncode == 1
-    assert "in use by another process" in locked.stderr
+    assert f"in use by process {cluster['zeo'].pid} (objweb zeo)" in locked.stderr
+    assert f"give this command --db zeo://127.0.0.1:{cluster['zeo'].port}" in locked.stderr
 
 
 def test_a_second_zeo_server_on_the_same_port_is_refused(cluster, tmp_path):
