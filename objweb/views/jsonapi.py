@@ -75,9 +75,13 @@ def json_record(obj, request, *, full: bool = True, url: str | None = None) -> d
 
 @view_config(Item, action=protections.VIEW, methods=("GET",), accept_json=True)
 def json_get(obj, request) -> webob.Response:
-    """Answer `obj` as JSON; a container adds a batch of the items the user may view."""
+    """Answer `obj` as JSON; a container adds a batch of the items the user may view.
+
+    The items are left out for a user without "Access contents information"
+    on the container: they may see the container, not what it holds.
+    """
     data = json_record(obj, request)
-    if is_container(obj):
+    if is_container(obj) and request.policy.can(protections.ACCESS, obj):
         start, size = read_batch_parameters(request)
         batch = batch_of(obj, start, size)
         base = data["@id"]

@@ -34,7 +34,12 @@ def html_response(body: str) -> webob.Response:
 
 @view_config(Folder, action=protections.VIEW, methods=("GET",), accept_json=False)
 def folder_listing(folder, request) -> webob.Response:
-    """List, a batch at a time, the items of `folder` the user may view."""
+    """List, a batch at a time, the items of `folder` the user may view.
+
+    A listing shows what the folder holds, so it needs "Access contents
+    information" on the folder as well, as Zope's `objectIds` does.
+    """
+    request.policy.check(protections.ACCESS, folder)
     start, size = read_batch_parameters(request)
     batch = batch_of(folder, start, size)
     base = request.url_of(folder)

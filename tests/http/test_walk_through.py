@@ -1,0 +1,103 @@
+"""A folder that withholds "Access contents information" hides what is in it, through every door.
+
+The publisher requires the permission on every object a request walks
+through, not only on the one it reaches: a Page that anonymous visitors may
+View is still out of their reach inside a folder whose contents they may not
+see. Each door is tried twice, with the folder closed and open, so that a
+test passing for the wrong reason (a missing page, a broken view) fails on
+the open side.
+"""
+
+import json
+
+import pytest
+from webtest import TestApp
+
+import objweb
+from objweb import Folder, Page, Script, Template
+from objweb.security import ANONYMOUS, MANAGER
+
+from support import ADMIN_AUTH
+
+ACCESS = "Access contents information"
+JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture
+def site(db):
+    """/vault (closed to visitors unless `open`) holding a viewable Page, a Template and a folder."""
+    with objweb.site(db) as root:
+        vault = root.add("vault", Folder(title="Vault"))
+        vault.add("plans", Page(title="Plans", body="<p>the secret plans</p>"))
+        vault.add("inner", Folder(title="Inner")).add("deep", Page(title="Deep", body="<p>deep</p>"))
+        vault.add("show", Template(source='<p tal:content="context/title">t</p>'))
+        root.add("peek", Script(body="return context['vault']['plans'].title"))
+        root.add("list_vault", Script(body="return ','.join(context['vault'].keys())"))
+    return db
+
+
+def set_vault_access(db, roles):
+    with objweb.site(db) as root:
+        root["vault"].manage_permission(ACCESS, roles, acquire=False)
+
+
+@pytest.fixture(params=["closed", "open"])
+def state(request, site):
+    """The vault closed to anonymous visitors, or open to them, and the app over it."""
+    roles = [MANAGER] if request.param == "closed" else [MANAGER, ANONYMOUS]
+    set_vault_access(site, roles)
+    return request.param, TestApp(objweb.make_app(site))
+
+
+def refused_or_shown(state, response, secret: str):
+    name, _ = state
+    if name == "closed":
+        assert response.status_int in (401, 403), response.status
+        assert secret not in response.text
+    else:
+        assert response.status_int == 200, response.status
+        assert secret in response.text
+
+
+DOORS = [
+    ("the page by URL", "/vault/plans", {}, "the secret plans"),
+    ("the page's JSON", "/vault/plans", JSON, "the secret plans"),
+    ("a page two folders down", "/vault/inner/deep", {}, "deep"),
+    ("the folder's listing", "/vault", {}, "Plans"),
+    ("a Template in the folder, on a page", "/vault/plans/show", {}, "Plans"),
+    ("a Template acquired onto the page", "/vault/inner/deep/show", {}, "Deep"),
+]
+
+
+@pytest.mark.parametrize("door, path, headers, secret", DOORS, ids=[d[0] for d in DOORS])
+def test_the_walk_through_check_guards_every_url_door(state, door, path, headers, secret):
+    _, app = state
+    response = app.get(path, headers=headers, expect_errors=True)
+    refused_or_shown(state, response, secret)
+
+
+def test_the_folder_s_json_leaves_out_its_items_when_it_is_closed(state):
+    name, app = state
+    record = json.loads(app.get("/vault", headers=JSON, status=200).text)
+    assert record["title"] == "Vault"
+    if name == "closed":
+        assert "items" not in record and "items_total" not in record and "plans" not in str(record)
+    else:
+        assert [item["id"] for item in record["items"]] == ["inner", "plans", "show"]
+
+
+def test_scripts_reach_into_the_folder_only_when_it_is_open(state):
+    name, app = state
+    for path, secret in (("/peek", "Plans"), ("/list_vault", "plans")):
+        response = app.get(path, expect_errors=True)
+        if name == "closed":
+            assert response.status_int in (401, 403) and secret not in response.text
+        else:
+            assert response.status_int == 200 and secret in response.text
+
+
+def test_the_folder_s_manager_still_reaches_everything(site):
+    set_vault_access(site, [MANAGER])
+    app = TestApp(objweb.make_app(site))
+    page = app.get("/vault/plans", headers=dict(ADMIN_AUTH, **JSON), status=200)
+    assert json.loads(page.text)["body"] == "<p>the secret plans</p>"
