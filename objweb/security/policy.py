@@ -12,7 +12,7 @@ import functools
 
 from objweb.errors import Forbidden, Unauthorized
 from objweb.security.ownership import is_owner
-from objweb.security.permissions import ANONYMOUS, AUTHENTICATED, DEFAULT_ROLES, OWNER
+from objweb.security.permissions import ANONYMOUS, AUTHENTICATED, OWNER, default_roles_of
 from objweb.security.principals import TRUSTED_CODE, Principal
 from objweb.security.protections import UnknownActionError, permission_for
 from objweb.security.rolemap import ROLE_MAP_ATTRIBUTE, role_map_of
@@ -171,7 +171,7 @@ class SecurityPolicy(Enforcement):
         if entry is not None and entry[0] is obj:
             return entry[1]
         return _inherited(cache, obj, _permission_roles_here(permission),
-                          DEFAULT_ROLES.get(permission, frozenset()))
+                          default_roles_of(permission))
 
     def decide(self, permission: str | None, obj) -> Decision:
         """Return whether the principal holds `permission` on `obj` (None: always)."""
