@@ -7,7 +7,7 @@ nothing else. `Application` is the publisher over a configured registry,
 with the login form as the error boundary's challenge.
 """
 
-from objweb import views, zmi
+from objweb import extensions, views, zmi
 from objweb.traversal.views import ViewRegistry
 from objweb.views import login
 from objweb.web.config import Settings
@@ -17,14 +17,17 @@ from objweb.web.publisher import Publisher
 ROOMS = (views, zmi)
 
 
-def configure(registry: ViewRegistry) -> ViewRegistry:
-    """Fill `registry` with the views of every room and return it.
+def configure(registry: ViewRegistry, installed=None) -> ViewRegistry:
+    """Fill `registry` with the views of every room, then of the extensions, and return it.
 
-    Raises `ValueError` if a room registers a view another already did.
+    `installed` are the extensions whose views to add (default: those
+    installed in this environment). Raises `ValueError` if a room registers
+    a view another already did, and `ExtensionError` for an extension that
+    cannot be loaded or whose view clashes with objweb's.
     """
     for room in ROOMS:
         room.include(registry)
-    return registry
+    return extensions.include(registry, installed)
 
 
 class Application(Publisher):
@@ -36,7 +39,7 @@ class Application(Publisher):
     """
 
     def __init__(self, db, settings: Settings | None = None,
-                 registry: ViewRegistry | None = None):
+                 registry: ViewRegistry | None = None, *, installed=None):
         if registry is None:
-            registry = configure(ViewRegistry())
+            registry = configure(ViewRegistry(), installed)
         super().__init__(db, settings, registry, challenge=login.challenge)

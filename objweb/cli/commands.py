@@ -16,6 +16,7 @@ from objweb.cli.common import CommandError, open_database
 from objweb.cli.shell import open_session, system_user
 from objweb.content.site import ensure_site
 from objweb.errors import ObjwebError
+from objweb.extensions import ExtensionError
 from objweb.security.permissions import MANAGER
 from objweb.security.rolemap import valid_roles
 from objweb.storage.db import first_admin_line, make_first_admin
@@ -45,6 +46,8 @@ def cmd_serve(args) -> int:
                                    "choose another with --port") from None
             raise CommandError(f"cannot listen on {args.host}:{args.port}: "
                                f"{error.strerror or error}") from None
+        except ExtensionError as error:
+            raise CommandError(str(error)) from None
         except ValueError:  # waitress's word for a host name that does not resolve
             raise CommandError(f"cannot listen on {args.host}:{args.port}: "
                                "no such host name or address here") from None

@@ -11,6 +11,7 @@ import zc.lockfile
 from ZEO.Exceptions import ClientDisconnected
 from ZODB.POSException import StorageError as POSStorageError
 
+from objweb.extensions import ExtensionError, installed
 from objweb.storage.db import DatabaseURIError, bootstrap, open_db
 from objweb.storage.storages import redact_uri
 
@@ -58,11 +59,24 @@ def _option(words: list[str], name: str) -> str | None:
     return None
 
 
+def load_extensions():
+    """Return the installed extensions, loaded and their types and permissions known.
+
+    Raises `CommandError` naming an extension that cannot be loaded.
+    """
+    try:
+        return installed()
+    except ExtensionError as error:
+        raise CommandError(str(error)) from None
+
+
 def open_database(uri: str, **db_options):
-    """Return the database at `uri`, its site created if missing.
+    """Return the database at `uri`, its site created if missing, the extensions loaded.
 
     Raises `CommandError` with a sentence a user can act on.
     """
+    # Before the database opens: a site is never served half configured.
+    load_extensions()
     try:
         db = open_db(uri, **db_options)
     except ClientDisconnected:

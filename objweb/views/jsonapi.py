@@ -18,6 +18,7 @@ from objweb.content.markup import clean_html_fields
 from objweb.content.mediatype import DEFAULT_CONTENT_TYPE, MediaType, parse_media_type
 from objweb.content.schema import convert_values, fields_of
 from objweb.content.userfolder import UserFolder
+from objweb.content.values import plain_value
 from objweb.errors import ValidationError
 from objweb.names import check_name
 from objweb.security import protections
@@ -68,8 +69,7 @@ def json_record(obj, request, *, full: bool = True, url: str | None = None) -> d
         if field.name in data or field.kind == "base64":
             continue
         if request.policy.can(field.read_action, obj):
-            value = getattr(obj, field.name)
-            data[field.name] = list(value) if isinstance(value, tuple) else value
+            data[field.name] = plain_value(getattr(obj, field.name))
     return data
 
 
