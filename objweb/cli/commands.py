@@ -12,7 +12,8 @@ import runpy
 import sys
 from contextlib import ExitStack
 
-from objweb.cli.common import CommandError, open_database
+from objweb.cli.common import CommandError, load_extensions, open_database
+from objweb.cli.extending import log_pending
 from objweb.cli.shell import open_session, system_user
 from objweb.content.site import ensure_site
 from objweb.errors import ObjwebError
@@ -51,6 +52,7 @@ def cmd_serve(args) -> int:
         except ValueError:  # waitress's word for a host name that does not resolve
             raise CommandError(f"cannot listen on {args.host}:{args.port}: "
                                "no such host name or address here") from None
+        log_pending(db, load_extensions())
         password = make_first_admin(db)
         if password is not None:
             print(first_admin_line(password), flush=True)

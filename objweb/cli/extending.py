@@ -1,0 +1,82 @@
+"""The subcommands about extensions: `objweb extensions` and `objweb upgrade`."""
+
+import logging
+import sys
+
+from ZODB.POSException import ConflictError
+
+from objweb.cli.common import CommandError, load_extensions, open_database
+from objweb.extensions.upgrades import OBJWEB, pending_steps, run_pending, stored_versions
+
+log = logging.getLogger("objweb.upgrade")
+BAR_WIDTH = 30
+
+
+def cmd_extensions(args) -> int:
+    """List the installed extensions, their versions and the upgrade steps they wait for."""
+    extensions = load_extensions()
+    db = open_database(args.db)
+    try:
+        with db.transaction() as connection:
+            versions = stored_versions(connection)
+        pending = pending_steps(db, extensions)
+    finally:
+        db.close()
+    if not extensions:
+        print("No extensions are installed.")
+    for extension in extensions:
+        config = extension.config
+        print(f"{extension.name}: {extension.distribution} {extension.version}, schema "
+              f"{versions.get(extension.name, 0)} of {config.schema_version}; types: "
+              f"{', '.join(cls.type_name for cls in config.types) or 'none'}")
+    for step in pending:
+        print(f"  pending: {step}")
+    if pending:
+        print("Run `objweb upgrade` to run the pending steps.")
+    return 0
+
+
+def cmd_upgrade(args) -> int:
+    """Run the pending upgrade steps in order, each in its own transaction."""
+    extensions = load_extensions()
+    db = open_database(args.db)
+    try:
+        done = run_pending(db, extensions, report=_announce, progress=_progress_bar)
+    except ConflictError:
+        raise CommandError("another process kept changing the schema versions; "
+                           "run `objweb upgrade` again") from None
+    finally:
+        db.close()
+    print(f"Ran {len(done)} upgrade step{'' if len(done) == 1 else 's'}; "
+          "the database is up to date.")
+    return 0
+
+
+def _announce(step) -> None:
+    print(f"Running {step}", flush=True)
+
+
+def _progress_bar(done: int, total: int) -> None:
+    filled = BAR_WIDTH * done // max(total, 1)
+    sys.stderr.write(f"\r  [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total} objects")
+    if done >= total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def log_pending(db, extensions) -> None:
+    """Log, for `objweb serve`, the upgrade steps the database waits for."""
+    pending = pending_steps(db, extensions)
+    for step in pending:
+        log.warning("upgrade step pending: %s", step)
+    if pending:
+        log.warning("%d upgrade step%s pending: run `objweb upgrade`", len(pending),
+                    "" if len(pending) == 1 else "s")
+
+
+def add_extension_commands(command) -> None:
+    """Add extensions and upgrade to the parser, with `command`."""
+    command("extensions", cmd_extensions,
+            "list the installed extensions, their versions and pending upgrade steps")
+    command("upgrade", cmd_upgrade, f"run the pending upgrade steps of {OBJWEB} and "
+            "the extensions, in order")
