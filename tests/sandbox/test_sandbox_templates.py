@@ -282,11 +282,11 @@ def test_repeat_variables_and_macros_refuse_missing_names():
     with pytest.raises(AttributeError):
         repeat.missing
     macros = CompiledTemplate('<b metal:define-macro="m">x</b>').macros
-    assert macros.__code_names__ == frozenset({"m"})
+    assert macros._code_names == frozenset({"m"})
     with pytest.raises(AttributeError):
         macros.missing
     with pytest.raises(KeyError):
-        macros.__code_item__("missing")
+        macros._code_item("missing")
 
 
 def test_error_location_in_a_template_no_longer_known():
