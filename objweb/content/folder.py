@@ -7,7 +7,6 @@ object itself: two transactions adding different names to one folder touch
 only B-tree buckets and the length, whose conflicts ZODB resolves.
 """
 
-import weakref
 from itertools import islice
 
 from BTrees.Length import Length
@@ -15,6 +14,7 @@ from BTrees.OOBTree import OOBTree
 
 from objweb.content.base import Item
 from objweb.content.chunks import keeps_blobs
+from objweb.content.positions import PositionSamples
 from objweb.errors import NameInUseError, NotFoundError, ValidationError
 from objweb.names import check_name
 from objweb.security import ownership
@@ -256,10 +256,9 @@ def _settle_owner(obj) -> None:
         obj.set_ownership(settled)
 
 
-# Position samples of big folders, per database, by folder oid: (serial, samples).
 SAMPLE_EVERY = 256
-_SAMPLED_FOLDERS_PER_DB = 256
-_position_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# The samples of every big folder this process reads, per database.
+position_samples = PositionSamples()
 
 
 def _position_samples(folder: Folder) -> tuple | None:
@@ -275,12 +274,9 @@ def _position_samples(folder: Folder) -> tuple | None:
     if jar is None or count._p_jar is None or count._p_changed:
         return None
     count._p_activate()
-    per_db = _position_cache.setdefault(jar.db(), {})
-    known = per_db.get(folder._p_oid)
-    if known is not None and known[0] == count._p_serial:
-        return known[1]
-    samples = tuple(islice(folder._items.keys(), 0, None, SAMPLE_EVERY))
-    if len(per_db) >= _SAMPLED_FOLDERS_PER_DB:
-        per_db.clear()
-    per_db[folder._p_oid] = (count._p_serial, samples)
+    db, oid, serial = jar.db(), folder._p_oid, count._p_serial
+    samples = position_samples.get(db, oid, serial)
+    if samples is None:
+        samples = tuple(islice(folder._items.keys(), 0, None, SAMPLE_EVERY))
+        position_samples.keep(db, oid, serial, samples)
     return samples

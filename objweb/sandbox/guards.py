@@ -156,7 +156,7 @@ def _lookup(obj, name: str):
     if isinstance(obj, BoundCode):
         return content_attribute(obj.executable, name, obj.context)
     if isinstance(obj, CodeView):
-        if name not in obj.__code_names__:
+        if name not in obj._code_names:
             raise NotPublishedError(f"code may not use {name!r} here")
         return getattr(obj, name)
     if isinstance(obj, str) and name in ("format", "format_map"):
@@ -213,7 +213,7 @@ def guarded_getitem(obj, key):
         run.policy.check(ACCESS, obj)
         return obj[key]
     if isinstance(obj, CodeView) and not isinstance(obj, BoundCode):
-        return obj.__code_item__(key)
+        return obj._code_item(key)
     if isinstance(obj, _SUBSCRIPTABLE):
         if type(obj) is dict:
             check_key(run.budget, key)

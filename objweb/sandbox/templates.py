@@ -136,7 +136,7 @@ class RepeatVariables(CodeView):
         self._budget = budget
 
     @property
-    def __code_names__(self) -> frozenset:
+    def _code_names(self) -> frozenset:
         return frozenset(key for key in self._items if isinstance(key, str))
 
     def __call__(self, key, iterable):
@@ -151,7 +151,7 @@ class RepeatVariables(CodeView):
         except KeyError:
             raise AttributeError(key) from None
 
-    def __code_item__(self, key):
+    def _code_item(self, key):
         return self._items[key]
 
 
@@ -212,16 +212,16 @@ class MacroCollection(CodeView):
         self._owner = owner
 
     @property
-    def __code_names__(self) -> frozenset:
+    def _code_names(self) -> frozenset:
         return frozenset(self._template.macros.names)
 
     def __getattr__(self, name: str):
         try:
-            return self.__code_item__(name)
+            return self._code_item(name)
         except KeyError:
             raise AttributeError(name) from None
 
-    def __code_item__(self, key):
+    def _code_item(self, key):
         return OwnedMacro(self._template.macros[key], self._owner)
 
 

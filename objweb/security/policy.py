@@ -186,15 +186,16 @@ class SecurityPolicy(Enforcement):
         """Return whether the principal holds `permission` on `obj`."""
         return self.decide(permission, obj).allowed
 
-    def check_lineage(self, action: str, nodes) -> None:
+    def check_lineage(self, action: str, nodes) -> Decision | None:
         """Check `action` on each of `nodes`, the root first, as `check` on each in turn would.
 
         `nodes` is a line of objects each the parent of the next, as a
         traversal walks them: each node's roles of the permission come from
         its parent's in one step, not from a walk up to the nearest known one.
-        Raises as `check` on the first node refused.
+        Returns the decision on the last node (None for no nodes); raises as
+        `check` on the first node refused.
         """
-        above = None
+        above = decision = None
         tables = self._permission_cache
         held_everywhere = self._same_roles_everywhere
         node_type = permission = None
@@ -212,15 +213,15 @@ class SecurityPolicy(Enforcement):
                 entry = table.get(id(above)) if table is not None else None
             if entry is None or entry[0] is not above:
                 # The general way: the first node, a node out of line, no permission.
-                self.check(action, node)
+                decision = self.check(action, node)
             else:
                 needed = _permission_roles_here(permission)(node, entry[1])
                 table[id(node)] = (node, needed)
                 held = held_everywhere or self.roles_in(node)
-                if needed.isdisjoint(held):
-                    self._enforce(Decision(False, permission, node, needed, held,
-                                           self.principal.id))
+                decision = self._enforce(Decision(not needed.isdisjoint(held), permission,
+                                                  node, needed, held, self.principal.id))
             above = node
+        return decision
 
     def decide_action(self, action: str, obj) -> Decision:
         """Return the decision for `action` as `obj`'s type protects it.

@@ -19,7 +19,7 @@ from types import ModuleType
 
 DEFAULT_VIEW = ""
 # The attribute where `view_config` leaves what `ViewRegistry.scan` registers.
-VIEW_MARKS = "__view_configs__"
+VIEW_MARKS = "view_marks"
 # The view that makes a new object from a PUT to a name not yet in a folder.
 # A slash cannot occur in a URL segment, so no URL can call it by name.
 CREATE_BY_PUT = "/put"

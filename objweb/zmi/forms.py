@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from objweb.content.schema import fields_of
-from objweb.content.values import KINDS
-from objweb.errors import SourceError
+from objweb.content.values import KINDS, convert
+from objweb.errors import SourceError, ValidationError
 
 # The text fields that hold code or markup: edited with line numbers.
 CODE_FIELDS = frozenset({"source", "body", "params"})
@@ -135,11 +135,9 @@ def from_form(value):
 
 def day_field(params, name: str, errors: dict) -> date | None:
     """Read an optional YYYY-MM-DD field; a malformed one is noted in `errors`."""
-    raw = (params.get(name) or "").strip()
-    if not raw:
-        return None
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = f"{raw!r} is not a date (YYYY-MM-DD)"
+        return convert("date", (params.get(name) or "").strip(), name)
+    except ValidationError as error:
+        # The error goes beside its field, which names it already.
+        errors[name] = str(error).removeprefix(f"{name}: ")
         return None

@@ -86,7 +86,7 @@ def test_bound_code_reads_through_its_executable(root, within):
     root["tool"] = Template(title="Tool", source='<b metal:define-macro="m">m</b>')
     bound = BoundCode(root["tool"], root["news"])
     assert within(lambda run: guarded_getattr(bound, "title")) == "Tool"
-    assert within(lambda run: list(guarded_getattr(bound, "macros").__code_names__)) == ["m"]
+    assert within(lambda run: list(guarded_getattr(bound, "macros")._code_names)) == ["m"]
     assert repr(bound) == "<Template /tool in /news>"
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from objweb.content import Folder, Page, Script, Template
 from objweb.errors import SourceError
+from objweb.storage.db import site
 from objweb.sandbox import CodeError, CodeLimitError, Limits, RequestView, ResponseView
 from sandbox_support import policy_for
 
@@ -253,14 +254,21 @@ def test_template_keeps_old_source_after_a_refused_edit(root):
     assert template.render(user_policy=policy_for(root, "admin")) == "<p>old</p>"
 
 
-def test_template_recompiles_after_an_edit_and_when_loaded_fresh(root):
+def test_template_recompiles_after_an_edit_and_when_loaded_fresh(root, db):
     template = Template(source="<p>one</p>")
     root["code"]["t"] = template
     template.edit(source="<p>two</p>")
     assert template.render(user_policy=policy_for(root, "admin")) == "<p>two</p>"
     template.edit(title="title only")
-    del template._v_compiled
     assert template.render(user_policy=policy_for(root, "admin")) == "<p>two</p>"
+    manager = root._p_jar.transaction_manager
+    manager.commit()
+    manager.begin()
+    # Another connection loads the template from storage, with nothing compiled.
+    with site(db) as fresh:
+        loaded = fresh["code"]["t"]
+        assert loaded is not template
+        assert loaded.render(user_policy=policy_for(fresh, "admin")) == "<p>two</p>"
 
 
 def test_other_processing_instructions_are_kept(render):
@@ -274,11 +282,11 @@ def test_repeat_variables_and_macros_refuse_missing_names():
     with pytest.raises(AttributeError):
         repeat.missing
     macros = CompiledTemplate('<b metal:define-macro="m">x</b>').macros
-    assert macros.__code_names__ == frozenset({"m"})
+    assert macros._code_names == frozenset({"m"})
     with pytest.raises(AttributeError):
         macros.missing
     with pytest.raises(KeyError):
-        macros.__code_item__("missing")
+        macros._code_item("missing")
 
 
 def test_error_location_in_a_template_no_longer_known():
