@@ -4,11 +4,16 @@ import atexit
 import logging
 import os
 
+from objweb.dav import include as include_dav
 from objweb.db import bootstrap, open_db
 from objweb.ops.config import ConfigError, convert_value, read_config
 from objweb.ops.logs import configure_logging
 from objweb.publisher import Application, Settings
 from objweb.publisher.accesslog import AccessLog
+from objweb.traversal.views import views
+
+# The rooms above the publisher register their views here.
+include_dav(views)
 
 log = logging.getLogger("objweb")
 

@@ -21,6 +21,7 @@ LEVELS = {
     "objweb.content": 4,
     "objweb.zmi": 5,
     "objweb.publisher": 6,
+    "objweb.dav": 7,
     "objweb.db": 7,
     "objweb.cli": 7,
     "objweb.command": 7,

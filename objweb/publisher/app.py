@@ -35,7 +35,8 @@ from objweb.traversal.views import CREATE_BY_PUT, DEFAULT_VIEW, ViewRegistry, vi
 
 log = logging.getLogger("objweb.publisher")
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# What changes nothing: no audit line, no write gate (RFC 4918 counts PROPFIND in).
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PROPFIND"})
 INDEX_NAME = "index_html"
 UNAVAILABLE = "The database is not answering; try again shortly."
 UNKNOWN_OUTCOME = ("The database stopped answering while this change was being saved: "
@@ -67,7 +68,7 @@ class Application:
         request = Request(environ)
         try:
             limits.check_request(request, self.settings)
-            if request.method not in SAFE_METHODS:
+            if request.method not in SAFE_METHODS or request.content_length:
                 limits.make_body_seekable(request, self.settings.max_request_body)
         except ValidationError as error:
             # Over a limit: answered before the database is opened.
@@ -220,6 +221,7 @@ class Application:
         request.root = root
         result = traverse(root, list(host.root_segments) + list(host.segments), self.registry)
         request.traversal = result
+        request.problem_teller = self.registry.problem_teller(result.obj, result.view_name)
         principal = identify(request, result.context)
         request.principal = principal
         request.policy = SecurityPolicy(principal)

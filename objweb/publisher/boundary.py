@@ -109,10 +109,13 @@ h1{{font-size:1.5rem}}</style></head>
 
 def render_problem(request, problem: Problem, *, as_json: bool) -> webob.Response:
     """Return the response that tells the client about `problem`."""
-    if problem.status == 401 and login.wants_login_form(request):
+    teller = getattr(request, "problem_teller", None)
+    if teller is not None:
+        response = teller(request, problem)
+    elif problem.status == 401 and login.wants_login_form(request):
         # A browser without credentials gets the login form, and comes back here after.
         return login.challenge(request)
-    if as_json:
+    elif as_json:
         payload = {"error": problem.message}
         if problem.incident:
             payload["incident"] = problem.incident

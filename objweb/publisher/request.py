@@ -78,6 +78,9 @@ class Request(webob.Request):
     virtual_host = None
     # Set when the view called belongs to the JSON API: errors are then told in JSON.
     answers_json = False
+    # Set by the publisher when the view reached tells its own refusals
+    # (`ViewRegistration.problems`): a function of the request and the problem.
+    problem_teller = None
 
     @property
     def GET(self):  # noqa: N802 (WebOb's name)

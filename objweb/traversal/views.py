@@ -28,6 +28,9 @@ class ViewRegistration:
     can never be an item's name (such as `manage`) may be plain.
     `accepts_subpath` lets the view take the path segments after it.
     `json_api` marks a view of the JSON API: its refusals are told in JSON.
+    `problems`, when given, tells every refusal of a request to the view
+    instead: a function of the request and the boundary's problem that
+    returns the response (a WebDAV client needs a Basic challenge and text).
     """
 
     for_type: type
@@ -40,6 +43,7 @@ class ViewRegistration:
     plain: bool = False
     accepts_subpath: bool = False
     json_api: bool = False
+    problems: Callable | None = None
 
 
 class ViewRegistry:
@@ -55,7 +59,8 @@ class ViewRegistry:
     def register(self, for_type: type, name: str, handler: Callable, *,
                  action: str, methods=("GET",), on_parent: bool = False,
                  accept_json: bool | None = None, plain: bool = False,
-                 accepts_subpath: bool = False, json_api: bool = False) -> ViewRegistration:
+                 accepts_subpath: bool = False, json_api: bool = False,
+                 problems: Callable | None = None) -> ViewRegistration:
         """Register `handler` and return its registration.
 
         Raises `ValueError` if the same type, name, method and JSON preference
@@ -64,7 +69,7 @@ class ViewRegistry:
         methods = frozenset(method.upper() for method in methods)
         registration = ViewRegistration(for_type, name, handler, action, methods,
                                         on_parent, accept_json, plain, accepts_subpath,
-                                        json_api)
+                                        json_api, problems)
         existing = self._by_type_and_name.setdefault((for_type, name), [])
         for other in existing:
             if other.methods & methods and other.accept_json == accept_json:
@@ -107,6 +112,11 @@ class ViewRegistry:
                 if registration.accept_json is preference:
                     return registration
         return None
+
+    def problem_teller(self, obj, name: str | None) -> Callable | None:
+        """Return the function that tells the refusals of view `name` of `obj`, or None."""
+        return next((registration.problems for registration in self.candidates(obj, name)
+                     if registration.problems is not None), None)
 
     def allowed_methods(self, obj, name: str) -> list[str]:
         """Return the methods that view `name` of `obj` answers, for an `Allow` header."""
