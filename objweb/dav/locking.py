@@ -95,7 +95,7 @@ def read_lockinfo(root) -> tuple[str, str]:
     owner = root.find("{DAV:}owner")
     # Written with the prefix every answer gives the DAV: namespace.
     owner_xml = "" if owner is None else serialize(owner).replace(
-        "ns0:", "D:").replace(' xmlns:D="DAV:"', "")
+        ' xmlns:ns0="DAV:"', "").replace("ns0:", "D:")
     if len(owner_xml) > MAX_OWNER_LENGTH:
         raise ValidationError(f"a lock's owner is at most {MAX_OWNER_LENGTH} characters")
     return scope_name, owner_xml
