@@ -1,5 +1,5 @@
 """The management interface: one small view class per screen, registered by name."""
 
 from objweb.zmi import (  # noqa: F401 (registering the screens)
-    access, adding, contents, control, edit, find, importexport, navigation, properties,
-    static, undo, users)
+    access, adding, contents, control, davlocks, edit, find, importexport, navigation,
+    properties, static, undo, users)
