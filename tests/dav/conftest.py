@@ -12,12 +12,9 @@ from objweb.security.permissions import (
     VIEW_MANAGEMENT, WEBDAV_LOCK, WEBDAV_UNLOCK)
 
 from sample_site import png_bytes
-from support import ADMIN_AUTH, basic_auth, bootstrapped_storage, layered_db
+from support import ADMIN_AUTH, bootstrapped_storage, layered_db
 
-EDITOR_AUTH = basic_auth("editor", "editor-pw")
-OTHER_EDITOR_AUTH = basic_auth("other", "other-pw")
-DAV = "/@@dav"
-PROPFIND_ALL = b'<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:allprop/></D:propfind>'
+from dav_site import DAV
 
 
 @pytest.fixture(scope="session")

@@ -3,9 +3,8 @@
 import objweb
 from objweb.content.locks import Locks
 
-from conftest import EDITOR_AUTH
+from dav_site import EDITOR_AUTH, take
 from support import ADMIN_AUTH, basic_csrf_token
-from test_locks import take
 
 
 def live_locks(db) -> list:

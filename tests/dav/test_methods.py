@@ -7,7 +7,7 @@ import pytest
 from objweb import File, Folder, Image, Page, Script, Template
 from objweb.content.deadproperties import dead_properties
 
-from conftest import PROPFIND_ALL
+from dav_site import PROPFIND_ALL
 
 
 def hrefs(response) -> list[str]:
@@ -196,3 +196,46 @@ def test_displayname_is_the_title(dav, stored):
             b"<D:displayname>New title</D:displayname></D:prop></D:set></D:propertyupdate>")
     dav("PROPPATCH", "/docs/page.html", body=body, status=207)
     assert stored("/docs/page.html").title == "New title"
+
+
+def test_propname_lists_live_and_dead_names_without_values(dav):
+    dav("PROPPATCH", "/docs/page.html", status=207, body=(
+        b'<D:propertyupdate xmlns:D="DAV:" xmlns:x="urn:x"><D:set><D:prop>'
+        b"<x:colour>red</x:colour></D:prop></D:set></D:propertyupdate>"))
+    answer = dav("PROPFIND", "/docs/page.html", headers={"Depth": "0"}, status=207,
+                 body=b'<D:propfind xmlns:D="DAV:"><D:propname/></D:propfind>')
+    assert "<D:getetag/>" in answer.text and '<colour xmlns="urn:x"/>' in answer.text
+    assert "red" not in answer.text
+
+
+@pytest.mark.parametrize("body", [
+    b'<D:propfind xmlns:D="DAV:"/>', b'<D:nothing xmlns:D="DAV:"><D:allprop/></D:nothing>',
+    b'<D:propfind xmlns:D="DAV:"><D:other/></D:propfind>',
+    b'<D:propfind xmlns:D="DAV:"><D:prop>' + b"<D:x/>" * 201 + b"</D:prop></D:propfind>",
+], ids=["empty", "not-propfind", "unknown-child", "too-many-names"])
+def test_a_propfind_body_that_asks_for_nothing_known_is_refused(dav, body):
+    dav("PROPFIND", "/docs/", headers={"Depth": "0"}, body=body, status=400)
+
+
+@pytest.mark.parametrize("body", [
+    b'<D:propertyupdate xmlns:D="DAV:"><D:frob/></D:propertyupdate>',
+    b'<D:propertyupdate xmlns:D="DAV:"><D:set><D:other/></D:set></D:propertyupdate>',
+    b'<D:propfind xmlns:D="DAV:"/>', b"",
+], ids=["unknown-operation", "no-prop", "not-propertyupdate", "no-body"])
+def test_a_proppatch_body_that_is_no_update_is_refused(dav, body):
+    dav("PROPPATCH", "/docs/page.html", body=body, status=400)
+
+
+def test_a_displayname_that_is_no_title_is_refused_whole(dav, stored):
+    body = (b'<D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><D:displayname>'
+            + b"x" * 2000 + b"</D:displayname></D:prop></D:set></D:propertyupdate>")
+    assert "409 Conflict" in dav("PROPPATCH", "/docs/page.html", body=body, status=207).text
+    assert stored("/docs/page.html", lambda obj: obj.title) == "A page"
+    remove = (b'<D:propertyupdate xmlns:D="DAV:" xmlns:x="urn:x"><D:remove><D:prop>'
+              b"<D:displayname/><x:gone/></D:prop></D:remove></D:propertyupdate>")
+    dav("PROPPATCH", "/docs/page.html", body=remove, status=207)
+    assert stored("/docs/page.html", lambda obj: obj.title) == ""
+
+
+def test_a_folder_answers_get_with_its_size(dav):
+    assert dav("GET", "/docs/", status=200).text.startswith("A folder of 5 items")

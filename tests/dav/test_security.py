@@ -6,7 +6,7 @@ import objweb
 from objweb.content.locks import Locks
 from objweb.security.permissions import CHANGE_CODE, EDITOR, MANAGER
 
-from conftest import DAV, EDITOR_AUTH, OTHER_EDITOR_AUTH, PROPFIND_ALL
+from dav_site import DAV, EDITOR_AUTH, OTHER_EDITOR_AUTH, PROPFIND_ALL
 from support import ADMIN_AUTH, BROWSER_ACCEPT, browser_login
 
 LOCK_BODY = (b'<D:lockinfo xmlns:D="DAV:"><D:lockscope><D:exclusive/></D:lockscope>'

@@ -2,22 +2,12 @@
 
 import re
 
+import pytest
+
 import objweb
 from objweb.content.locks import Locks
 
-from conftest import EDITOR_AUTH, OTHER_EDITOR_AUTH
-
-
-def lockinfo(scope="exclusive", owner=b"<D:href>mailto:ann@example.com</D:href>") -> bytes:
-    return (b'<D:lockinfo xmlns:D="DAV:"><D:lockscope><D:' + scope.encode()
-            + b'/></D:lockscope><D:locktype><D:write/></D:locktype><D:owner>' + owner
-            + b"</D:owner></D:lockinfo>")
-
-
-def take(dav, path, *, auth=EDITOR_AUTH, scope="exclusive", depth="0", status=200):
-    answer = dav("LOCK", path, auth=auth, body=lockinfo(scope), status=status,
-                 headers={"Depth": depth, "Timeout": "Second-600"})
-    return answer.headers.get("Lock-Token", "").strip("<>"), answer
+from dav_site import EDITOR_AUTH, OTHER_EDITOR_AUTH, lockinfo, take
 
 
 def test_an_exclusive_lock_keeps_others_out_and_lets_its_holder_write(dav, stored):
@@ -121,3 +111,30 @@ def test_if_header_state_tokens_and_etags(dav, stored):
     dav("PUT", "/docs/page.html", auth=EDITOR_AUTH, body=b"<p>3</p>",
         headers={"If": "(<DAV:no-lock>)"}, status=412)
     assert stored("/docs/page.html", lambda obj: obj.body) == "<p>2</p>"
+
+
+@pytest.mark.parametrize("body", [
+    b'<D:lockinfo xmlns:D="DAV:"><D:lockscope><D:exclusive/></D:lockscope></D:lockinfo>',
+    b'<D:lockinfo xmlns:D="DAV:"><D:lockscope><D:other/></D:lockscope>'
+    b"<D:locktype><D:write/></D:locktype></D:lockinfo>",
+    b'<D:propfind xmlns:D="DAV:"/>',
+    lockinfo(owner=b"x" * 5000),
+], ids=["no-type", "bad-scope", "not-lockinfo", "long-owner"])
+def test_a_lock_body_that_is_no_lockinfo_is_refused(dav, body):
+    dav("LOCK", "/docs/page.html", auth=EDITOR_AUTH, body=body, status=400)
+
+
+def test_lock_depth_and_refresh_rules(dav):
+    dav("LOCK", "/docs/page.html", auth=EDITOR_AUTH, body=lockinfo(),
+        headers={"Depth": "1"}, status=400)
+    dav("LOCK", "/docs/page.html", auth=EDITOR_AUTH, status=400)
+    dav("LOCK", "/nowhere/x", auth=EDITOR_AUTH, body=lockinfo(), status=409)
+
+
+@pytest.mark.parametrize("header,seconds", [
+    ("Second-30", 30), ("Infinite, Second-5", 7 * 24 * 3600), ("Second-99999999999", 604800),
+    ("bogus", 3600), (None, 3600),
+])
+def test_timeouts(header, seconds):
+    from objweb.dav.locking import read_timeout
+    assert read_timeout(header) == seconds
