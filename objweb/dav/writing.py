@@ -45,7 +45,7 @@ def put(dav: DavRequest) -> webob.Response:
         dav.require_parent()
     dav.check_conditions()
     _check_http_conditions(dav)
-    if dav.obj is None:
+    if dav.obj is None or _is_placeholder(dav):
         return _put_new(dav)
     obj = dav.obj
     dav.check_unlocked(dav.path)
@@ -61,6 +61,14 @@ def put(dav: DavRequest) -> webob.Response:
     return webob.Response(status=204)
 
 
+def _is_placeholder(dav: DavRequest) -> bool:
+    """Whether the target is the empty File a LOCK made where nothing was, to be replaced
+    by what its name and media type choose (clients lock a new name before saving it)."""
+    obj = dav.obj
+    return type(obj) is File and obj.size == 0 and not issubclass(
+        type_for_new(obj.__name__, dav.request.headers.get("Content-Type")), File)
+
+
 def _put_new(dav: DavRequest) -> webob.Response:
     parent = dav.parent
     dav.check_members_unlocked(parent)
@@ -73,9 +81,14 @@ def _put_new(dav: DavRequest) -> webob.Response:
                   content_type=_sent_media_type(dav.request))
     else:
         new = new_from_source(cls, name, _clean(dav, cls, source_values(cls, _text(dav))))
+    replacing = dav.obj is not None
+    if replacing:
+        dav.check_unlocked(dav.path)
+        dav.policy.check(DELETE, parent)
+        parent.remove(name)
     parent.add(name, new)
     dav.note(path_of(new))
-    return webob.Response(status=201)
+    return webob.Response(status=204 if replacing else 201)
 
 
 def _sent_media_type(request) -> str | None:

@@ -8,6 +8,7 @@ import objweb
 from objweb.content.locks import Locks
 
 from dav_site import EDITOR_AUTH, OTHER_EDITOR_AUTH, lockinfo, take
+from support import ADMIN_AUTH
 
 
 def test_an_exclusive_lock_keeps_others_out_and_lets_its_holder_write(dav, stored):
@@ -138,3 +139,16 @@ def test_lock_depth_and_refresh_rules(dav):
 def test_timeouts(header, seconds):
     from objweb.dav.locking import read_timeout
     assert read_timeout(header) == seconds
+
+
+def test_a_template_locked_before_it_is_saved_becomes_a_template(dav, stored):
+    # An editor may lock the new name, but not make a Template of it.
+    token, _ = take(dav, "/docs/new.pt", status=201)
+    dav("PUT", "/docs/new.pt", auth=EDITOR_AUTH, body=b"<p>x</p>",
+        headers={"If": f"(<{token}>)"}, status=403)
+    assert stored("/docs/new.pt", lambda obj: obj.type_name) == "File"
+    admin_token, _ = take(dav, "/docs/mine.pt", auth=ADMIN_AUTH, status=201)
+    dav("PUT", "/docs/mine.pt", body=b'<p tal:content="context/title">x</p>',
+        headers={"If": f"(<{admin_token}>)"}, status=204)
+    assert stored("/docs/mine.pt", lambda obj: obj.type_name) == "Template"
+    dav("PUT", "/docs/mine.pt", body=b"<p>2</p>", status=423)
