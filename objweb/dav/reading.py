@@ -46,6 +46,7 @@ def get(dav: DavRequest) -> webob.Response:
     obj = dav.require()
     dav.check_conditions()
     if obj.is_container:
+        dav.policy.check(ACCESS, obj)
         return webob.Response(f"A folder of {len(obj)} items: open it with a WebDAV client.\n",
                               content_type="text/plain", charset="utf-8")
     if isinstance(obj, File):

@@ -4,10 +4,12 @@ import re
 
 import pytest
 
+import objweb
 from objweb import File, Folder, Image, Page, Script, Template
 from objweb.content.deadproperties import dead_properties
+from objweb.security.permissions import ACCESS_CONTENTS, MANAGER
 
-from dav_site import PROPFIND_ALL
+from dav_site import EDITOR_AUTH, PROPFIND_ALL
 
 
 def hrefs(response) -> list[str]:
@@ -239,3 +241,24 @@ def test_a_displayname_that_is_no_title_is_refused_whole(dav, stored):
 
 def test_a_folder_answers_get_with_its_size(dav):
     assert dav("GET", "/docs/", status=200).text.startswith("A folder of 5 items")
+
+
+@pytest.mark.parametrize("method,path,headers,status", [
+    ("MOVE", "/", {"Destination": "/@@dav/elsewhere"}, 403),
+    ("COPY", "/docs/page.html", {}, 400),
+    ("COPY", "/docs/page.html", {"Destination": "/@@dav/"}, 403),
+    ("COPY", "/docs/page.html", {"Destination": "/@@dav/x.html", "Overwrite": "maybe"}, 400),
+    ("COPY", "/docs/page.html", {"Destination": "/@@dav/_x.html"}, 400),
+    ("COPY", "/docs/page.html", {"Destination": "/@@dav/x.html", "Depth": "1"}, 400),
+    ("DELETE", "/docs", {"Depth": "0"}, 400),
+], ids=["move-root", "no-destination", "onto-root", "bad-overwrite", "bad-name", "depth-1",
+        "delete-depth-0"])
+def test_copy_move_and_delete_refusals(dav, stored, method, path, headers, status):
+    dav(method, path, headers=headers, status=status)
+    assert stored("/docs/page.html") is not None and stored("/x.html") is None
+
+
+def test_an_editor_may_not_read_the_size_of_a_folder_withheld_from_them(dav, db):
+    with objweb.site(db) as root:
+        root["docs"].manage_permission(ACCESS_CONTENTS, roles=[MANAGER], acquire=False)
+    dav("GET", "/docs/", auth=EDITOR_AUTH, status=403)
