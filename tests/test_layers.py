@@ -24,6 +24,7 @@ LEVELS = {
     "objweb.web": 7,
     "objweb.views": 8,
     "objweb.zmi": 8,
+    "objweb.dav": 8,
     "objweb.app": 9,
     "objweb.wsgi": 10,
     "objweb.ops": 10,

@@ -202,3 +202,19 @@ def test_the_position_cache_stays_small(db, monkeypatch):
         for name in ("a", "b", "c"):
             assert root[name].keys_at(299, 300) == ["i299"]
         assert len(folder_module._position_cache[db]) <= 2
+
+
+def test_items_releasing_yields_every_item_in_order_and_lets_them_go(db):
+    with objweb.site(db) as root:
+        folder = root.add("big", Folder())
+        for number in range(1500):
+            folder.add(f"p{number:04d}", Page())
+    with objweb.site(db) as root:
+        folder = root["big"]
+        names = []
+        for name, obj in folder.items_releasing(keep=10):
+            obj.title  # loads it
+            names.append(name)
+        assert names == sorted(names) and len(names) == 1500
+        assert folder["p1499"]._p_changed is None
+        assert folder["p0000"]._p_changed is False
