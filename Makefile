@@ -43,12 +43,17 @@ bench: $(RUN_INSTALLED)
 	@command -v wrk >/dev/null || $(SUDO) apt-get install -y wrk || \
 	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y wrk; }
 	$(PYTHON) bench/run.py
+	$(PYTHON) bench/webdav.py --write
 
-# Debian's Chromium drives the browser tests; PostgreSQL backs the RelStorage tests.
+# Debian's Chromium drives the browser tests; PostgreSQL backs the RelStorage tests;
+# litmus (the WebDAV conformance suite), rclone and cadaver test the WebDAV door.
+SYSTEM_PACKAGES := chromium postgresql litmus rclone cadaver
 system-packages:
-	@command -v chromium >/dev/null && command -v pg_ctlcluster >/dev/null || { \
-	  $(SUDO) apt-get install -y --no-install-recommends chromium postgresql >/dev/null 2>&1 || \
-	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y --no-install-recommends chromium postgresql; }; }
+	@command -v chromium >/dev/null && command -v pg_ctlcluster >/dev/null && \
+	  command -v litmus >/dev/null && command -v rclone >/dev/null && \
+	  command -v cadaver >/dev/null || { \
+	  $(SUDO) apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES); }; }
 
 clean:
 	rm -rf $(VENV) build *.egg-info .coverage .coverage.* .pytest_cache

@@ -7,14 +7,14 @@ nothing else. `Application` is the publisher over a configured registry,
 with the login form as the error boundary's challenge.
 """
 
-from objweb import views, zmi
+from objweb import dav, views, zmi
 from objweb.traversal.views import ViewRegistry
 from objweb.views import login
 from objweb.web.config import Settings
 from objweb.web.publisher import Publisher
 
 # The rooms whose views an application serves, in the order they register.
-ROOMS = (views, zmi)
+ROOMS = (views, zmi, dav)
 
 
 def configure(registry: ViewRegistry) -> ViewRegistry:

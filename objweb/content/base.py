@@ -9,6 +9,7 @@ import time
 
 from persistent import Persistent
 
+from objweb.content.deadproperties import check_stored_properties
 from objweb.content.properties import check_properties
 from objweb.content.schema import TITLE, convert_values, fields_of
 from objweb.errors import ValidationError
@@ -138,6 +139,7 @@ class Item(Persistent):
         except ValueError as error:
             raise ValidationError(str(error), "security") from None
         check_properties(self)
+        check_stored_properties(self)
 
     def touch(self) -> None:
         """Record that the object changed now."""

@@ -77,6 +77,29 @@ class Folder(Item):
         """Return (name, object) pairs in name order, lazily."""
         return self._items.items()
 
+    def items_releasing(self, keep: int):
+        """Yield (name, object) pairs in name order, letting memory go as the walk goes on.
+
+        Past the first `keep` items, a B-tree bucket is turned back into a
+        ghost once read, and so is an item that was a ghost before it was
+        yielded and is unchanged after: a bucket's state references its
+        items, so a listing of 100,000 items would otherwise keep them all
+        in the connection's cache until the request ends.
+        """
+        bucket = self._items._firstbucket
+        index = 0
+        while bucket is not None:
+            following = bucket._next
+            for name, obj in bucket.items():
+                was_ghost = obj._p_changed is None
+                yield name, obj
+                if index >= keep and was_ghost and obj._p_changed is False:
+                    obj._p_deactivate()
+                index += 1
+            if index > keep and bucket._p_changed is False:
+                bucket._p_deactivate()
+            bucket = following
+
     def keys_at(self, start: int, stop: int) -> list[str]:
         """Return the names at positions `start` up to, not including, `stop`, in order.
 

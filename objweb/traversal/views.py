@@ -41,6 +41,10 @@ class ViewRegistration:
     user's CSRF token, whatever its credentials and its body (the
     management screens, the login form); other views need it only where a
     browser could have been made to send the request.
+    `challenge`, when given, is the view's own challenge hook (see
+    `objweb.web.boundary`): it answers the refusals of every request that
+    reached the view, in place of the application's (a WebDAV client needs
+    a Basic challenge and a sentence, never the login form).
     """
 
     for_type: type
@@ -54,6 +58,7 @@ class ViewRegistration:
     accepts_subpath: bool = False
     json_api: bool = False
     requires_token: bool = False
+    challenge: Callable | None = None
 
 
 class ViewRegistry:
@@ -71,7 +76,8 @@ class ViewRegistry:
                  action: str, methods=("GET",), on_parent: bool = False,
                  accept_json: bool | None = None, plain: bool = False,
                  accepts_subpath: bool = False, json_api: bool = False,
-                 requires_token: bool = False) -> ViewRegistration:
+                 requires_token: bool = False,
+                 challenge: Callable | None = None) -> ViewRegistration:
         """Register `handler` and return its registration.
 
         Raises `ValueError` if the same type, name, method and JSON preference
@@ -80,7 +86,7 @@ class ViewRegistry:
         methods = frozenset(method.upper() for method in methods)
         registration = ViewRegistration(for_type, name, handler, action, methods,
                                         on_parent, accept_json, plain, accepts_subpath,
-                                        json_api, requires_token)
+                                        json_api, requires_token, challenge)
         existing = self._by_type_and_name.setdefault((for_type, name), [])
         for other in existing:
             if other.methods & methods and other.accept_json == accept_json:
@@ -141,6 +147,11 @@ class ViewRegistry:
                 continue
             for for_type, name, options in getattr(value, VIEW_MARKS, ()):
                 self.register(for_type, name, value, **options)
+
+    def challenge_of(self, obj, name: str | None) -> Callable | None:
+        """Return the challenge hook of view `name` of `obj`, or None if it has none."""
+        return next((registration.challenge for registration in self.candidates(obj, name)
+                     if registration.challenge is not None), None)
 
     def allowed_methods(self, obj, name: str) -> list[str]:
         """Return the methods that view `name` of `obj` answers, for an `Allow` header."""

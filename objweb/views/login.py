@@ -30,6 +30,7 @@ from objweb.traversal.resolve import traverse
 from objweb.traversal.views import view_config
 from objweb.views.pages import templates
 from objweb.web import audit
+from objweb.web.boundary import Problem
 from objweb.web.cookies import clear_cookie, set_cookie
 from objweb.web.identity import (
     BASIC, LOGIN_COOKIE, SESSION, SESSION_COOKIE, ended_sessions, login_nonce, start_session)
@@ -157,13 +158,14 @@ def render_login(request, *, status: int, message: str = "",
     return response
 
 
-def challenge(request) -> webob.Response | None:
+def challenge(request, problem: Problem) -> webob.Response | None:
     """Return the `401` that asks a browser to log in and come back to this page.
 
-    The error boundary's challenge hook: None (the plain `401` with Basic's
-    challenge) for a client that is not a browser without credentials.
+    The error boundary's challenge hook: None (the boundary's own answer,
+    Basic's challenge on a `401`) for any other problem, and for a client
+    that is not a browser without credentials.
     """
-    if not wants_login_form(request):
+    if problem.status != 401 or not wants_login_form(request):
         return None
     came_from = requested_path(request) if request.method in ("GET", "HEAD") else None
     message = SESSION_OVER if request.session_ended else LOGIN_NEEDED

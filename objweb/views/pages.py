@@ -10,7 +10,7 @@ from chameleon import PageTemplateLoader
 from objweb.content import File, Folder, Page
 from objweb.security import protections
 from objweb.traversal.views import view_config
-from objweb.views.files import file_response
+from objweb.web.files import file_response
 from objweb.web.batching import batch_of, read_batch_parameters
 from objweb.web.request import child_url
 

@@ -41,6 +41,10 @@ from objweb.web.writers import WriteGate
 
 log = logging.getLogger("objweb.publisher")
 
+# What changes nothing, so takes no write gate and writes no audit line: the
+# safe methods, and WebDAV's PROPFIND (RFC 4918). The CSRF check keeps its own
+# list, without PROPFIND: a session cookie's PROPFIND carries the token too.
+READING_METHODS = SAFE_METHODS | {"PROPFIND"}
 INDEX_NAME = "index_html"
 UNAVAILABLE = "The database is not answering; try again shortly."
 UNKNOWN_OUTCOME = ("The database stopped answering while this change was being saved: "
@@ -54,9 +58,11 @@ _PARSED_KEYS = ("webob._parsed_post_vars", "webob._parsed_query_vars", "webob.ad
 class Publisher:
     """A WSGI application over one `ZODB.DB`, serving the views of one registry.
 
-    `challenge` is the error boundary's hook for a `401`: given the request,
-    it returns the answer that asks the client to log in (the login form
-    for a browser), or None for the plain `401`.
+    `challenge` is the error boundary's hook: given the request and the
+    problem, it returns the answer that asks the client to log in (the
+    login form for a browser refused with a `401`), or None for the
+    boundary's own answer. A view registered with a challenge of its own
+    (the WebDAV door) has it replace this one for the requests that reach it.
     """
 
     def __init__(self, db, settings: Settings | None, registry: ViewRegistry, *,
@@ -78,7 +84,8 @@ class Publisher:
         request = Request(environ)
         try:
             limits.check_request(request, self.settings)
-            if request.method not in SAFE_METHODS:
+            if request.method not in READING_METHODS or request.content_length:
+                # Read once and replayable: a PROPFIND asks its question in its body.
                 limits.make_body_seekable(request, self.settings.max_request_body)
         except ValidationError as error:
             # Over a limit: answered before the database is opened.
@@ -100,7 +107,7 @@ class Publisher:
         for attempt in range(1, attempts + 1):
             request = self._fresh_request(environ)
             try:
-                if request.method in SAFE_METHODS:
+                if request.method in READING_METHODS:
                     return self._attempt(request)
                 with self.writers.alone() if attempt > 1 else self.writers.shared():
                     return self._attempt(request)
@@ -201,13 +208,13 @@ class Publisher:
     def _problem(self, request: Request, problem: boundary.Problem) -> webob.Response:
         """Return the answer that tells the client about `problem`."""
         return boundary.render_problem(request, problem, as_json=boundary.prefers_json(request),
-                                       challenge=self.challenge)
+                                       challenge=request.view_challenge or self.challenge)
 
     @staticmethod
     def _commit_described(request: Request, manager) -> None:
         """Commit, recording who changed what (a change: an unsafe method or a note)."""
         txn = manager.get()
-        is_change = request.method not in SAFE_METHODS or bool(txn.description)
+        is_change = request.method not in READING_METHODS or bool(txn.description)
         if is_change:
             audit.describe_transaction(request, txn)
         manager.commit()
@@ -233,6 +240,7 @@ class Publisher:
         request.root = root
         result = traverse(root, list(host.root_segments) + list(host.segments), self.registry)
         request.traversal = result
+        request.view_challenge = self.registry.challenge_of(result.obj, result.view_name)
         principal = identify(request, result.context)
         request.principal = principal
         request.policy = SecurityPolicy(principal)

@@ -6,6 +6,7 @@ virtual hosting.
 """
 
 import json
+from collections.abc import Callable
 from functools import cached_property
 from urllib.parse import quote
 
@@ -90,6 +91,9 @@ class Request(webob.Request):
     virtual_host: VirtualHost | None = None
     # Set when the view called belongs to the JSON API: errors are then told in JSON.
     answers_json: bool = False
+    # The challenge hook of the view the path reached, if it has one: it tells
+    # the request's refusals in place of the application's.
+    view_challenge: Callable | None = None
 
     @property
     def GET(self):  # noqa: N802 (WebOb's name)

@@ -206,3 +206,18 @@ def test_far_batches_stay_right_when_more_folders_are_read_than_samples_are_kept
             assert root[name].keys_at(299, 300) == [f"{name}299"]
             assert samples.count(db) <= 2
 
+
+def test_items_releasing_yields_every_item_in_order_and_lets_them_go(db):
+    with objweb.site(db) as root:
+        folder = root.add("big", Folder())
+        for number in range(1500):
+            folder.add(f"p{number:04d}", Page())
+    with objweb.site(db) as root:
+        folder = root["big"]
+        names = []
+        for name, obj in folder.items_releasing(keep=10):
+            obj.title  # loads it
+            names.append(name)
+        assert names == sorted(names) and len(names) == 1500
+        assert folder["p1499"]._p_changed is None
+        assert folder["p0000"]._p_changed is False

@@ -20,6 +20,7 @@ PLACES = {
     "manage_undo": "/manage_undo",
     "manage_importexport": "/news/manage_importexport",
     "manage_control": "/manage_control",
+    "manage_davlocks": "/news/manage_davlocks",
 }
 
 # Values that would make each command succeed if the token were there.
@@ -36,6 +37,7 @@ VALUES = {
     ("manage_user", "save_user"): {"name": "admin", "title": "Changed"},
     ("manage_user", "set_password"): {"name": "admin", "password": "p", "confirm": "p"},
     ("manage_control", "pack"): {"days": "0"},
+    ("manage_davlocks", "clear"): {"tokens": "opaquelocktoken:x"},
 }
 
 COMMANDS = sorted((cls.name, command) for cls in screen_classes() for command in cls.commands)

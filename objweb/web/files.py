@@ -15,7 +15,6 @@ from objweb.content.file import CHUNK_SIZE
 from objweb.security.headers import UPLOAD_SANDBOX_CSP
 
 
-
 class BlobIterator:
     """Iterates over an open file in chunks, from `start` up to, not including, `stop`.
 
