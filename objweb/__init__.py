@@ -1,5 +1,6 @@
 """objweb: a web application server over a tree of persistent objects in ZODB."""
 
+from objweb import events
 from objweb.content import File, Folder, Image, Page, Script, Template, UserFolder
 from objweb.db import bootstrap, open_db, site
 from objweb.errors import (
@@ -11,6 +12,6 @@ from objweb.wsgi import make_app
 __all__ = [
     "Application", "File", "Folder", "Forbidden", "Image", "NameInUseError", "NotFoundError",
     "ObjwebError", "Page", "Script", "Settings", "Template", "Unauthorized", "UserFolder",
-    "ValidationError", "bootstrap", "find", "lineage", "make_app", "open_db", "path_of",
+    "ValidationError", "bootstrap", "events", "find", "lineage", "make_app", "open_db", "path_of",
     "site", "url_of",
 ]
