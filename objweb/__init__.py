@@ -1,6 +1,7 @@
 """objweb: a web application server over a tree of persistent objects in ZODB."""
 
 from objweb import events
+from objweb.catalog import search
 from objweb.content import File, Folder, Image, Page, Script, Template, UserFolder
 from objweb.db import bootstrap, open_db, site
 from objweb.errors import (
@@ -13,5 +14,5 @@ __all__ = [
     "Application", "File", "Folder", "Forbidden", "Image", "NameInUseError", "NotFoundError",
     "ObjwebError", "Page", "Script", "Settings", "Template", "Unauthorized", "UserFolder",
     "ValidationError", "bootstrap", "events", "find", "lineage", "make_app", "open_db", "path_of",
-    "site", "url_of",
+    "search", "site", "url_of",
 ]

@@ -7,8 +7,10 @@ local role (`l:ann`), and its owners when the Owner role has View
 ownership all counted as the policy counts them. A principal's tokens name
 who it is. The principal may View the object exactly when the two share a
 token: the answer `SecurityPolicy.has_permission(VIEW, obj)` gives, which
-the tests check against each other. A user of a nested user folder is
-somebody only inside its domain; elsewhere it holds `r:Anonymous` alone.
+the tests check against each other. The same holds for any other
+permission (the catalog searches text guarded by `View management
+screens` this way). A user of a nested user folder is somebody only
+inside its domain; elsewhere it holds `r:Anonymous` alone.
 
 `ViewState` is what a container hands down to its items, so that the
 tokens of a million items cost one step each, and those of an item with no
@@ -29,7 +31,6 @@ ANONYMOUS_TOKEN = ROLE + ANONYMOUS
 # No name or user id holds a control character: a path and an id joined by one stay apart.
 _SEPARATOR = "\x00"
 _OWNER_ONLY = frozenset({OWNER})
-_view_roles_here = _permission_roles_here(VIEW)
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,12 @@ class ViewState:
         return tuple(sorted(set(self.tokens()) | set(owner)))
 
 
-TOP = ViewState(DEFAULT_ROLES[VIEW], {})
+def top_state(permission: str = VIEW) -> ViewState:
+    """Return the state above the root: the permission's default roles, no local roles."""
+    return ViewState(DEFAULT_ROLES.get(permission, frozenset()), {})
+
+
+TOP = top_state()
 
 
 def owner_tokens(obj) -> tuple:
@@ -81,9 +87,9 @@ def owner_tokens(obj) -> tuple:
     return (OWNED + user_folder + _SEPARATOR + user_id,)
 
 
-def state_below(above: ViewState, node) -> ViewState:
-    """Return the state at `node`, whose parent's state is `above`."""
-    roles = _view_roles_here(node, above.roles)
+def state_below(above: ViewState, node, permission: str = VIEW) -> ViewState:
+    """Return the state at `node` of `permission` (View), whose parent's state is `above`."""
+    roles = _permission_roles_here(permission)(node, above.roles)
     settings = settings_of(node)
     owner = owner_tokens(node)
     if settings is None and not owner:
@@ -98,14 +104,14 @@ def state_below(above: ViewState, node) -> ViewState:
     return ViewState(roles, holders)
 
 
-def view_state(obj, known: dict | None = None) -> ViewState:
-    """Return the state at `obj`, walking up only to the nearest object `known` holds.
+def view_state(obj, known: dict | None = None, permission: str = VIEW) -> ViewState:
+    """Return the state of `permission` (View) at `obj`, walking up only to what `known` holds.
 
-    `known` maps `id(obj)` to `(obj, state)` and is filled on the way down,
-    so the objects of one subtree share the walk.
+    `known` maps `id(obj)` to `(obj, state)` for one permission and is
+    filled on the way down, so the objects of one subtree share the walk.
     """
     known = {} if known is None else known
-    pending, state, node = [], TOP, obj
+    pending, state, node = [], top_state(permission), obj
     while node is not None:
         entry = known.get(id(node))
         if entry is not None and entry[0] is node:
@@ -114,7 +120,7 @@ def view_state(obj, known: dict | None = None) -> ViewState:
         pending.append(node)
         node = getattr(node, "__parent__", None)
     for node in reversed(pending):
-        state = state_below(state, node)
+        state = state_below(state, node, permission)
         known[id(node)] = (node, state)
     return state
 

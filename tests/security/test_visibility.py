@@ -78,11 +78,11 @@ changes = st.lists(st.one_of(
 ), max_size=12).map(lambda found: [("permission", "/", frozenset({"Owner"}), False)] + found)
 
 
-def apply(root, change):
+def apply(root, change, permission=p.VIEW):
     kind, path, *rest = change
     node = at(root, path)
     if kind == "permission":
-        settings.set_permission(node, p.VIEW, rest[0], rest[1])
+        settings.set_permission(node, permission, rest[0], rest[1])
     elif kind == "local":
         settings.set_local_roles(node, rest[0], rest[1])
     elif kind == "block":
@@ -101,19 +101,20 @@ def every_object(root):
 
 
 @hypothesis_settings(max_examples=300, deadline=None)
-@given(changes=changes, proxy=st.one_of(st.none(), st.frozensets(st.sampled_from(ROLES))))
-def test_tokens_answer_as_the_policy_does(changes, proxy):
+@given(changes=changes, proxy=st.one_of(st.none(), st.frozensets(st.sampled_from(ROLES))),
+       permission=st.sampled_from((p.VIEW, p.VIEW_MANAGEMENT)))
+def test_tokens_answer_as_the_policy_does(changes, proxy, permission):
     root = build_tree()
     for change in changes:
-        apply(root, change)
+        apply(root, change, permission)
     known = {}
     for principal in principals(root):
         policy = SecurityPolicy(principal, proxy_roles=proxy)
         viewer = visibility.viewer_of(policy)
         for obj in every_object(root):
-            tokens = visibility.view_state(obj, known).tokens()
+            tokens = visibility.view_state(obj, known, permission).tokens()
             assert visibility.is_visible(tokens, viewer, path_of(obj)) == \
-                policy.has_permission(p.VIEW, obj), (principal, path_of(obj), tokens)
+                policy.has_permission(permission, obj), (principal, path_of(obj), tokens)
 
 
 @hypothesis_settings(max_examples=200, deadline=None)
