@@ -9,7 +9,7 @@ security and below storage, which makes the catalog when it opens a site.
 from objweb.catalog.drain import Drainer, drain, drain_all, queue_length
 from objweb.catalog.manage import (
     IndexFacts, add_index, ensure_catalog, index_facts, is_built, objects_indexed, queued,
-    remove_index)
+    remove_index, requeue)
 from objweb.catalog.reindex import reindex
 from objweb.catalog.results import Result, Results
 from objweb.catalog.search import CatalogMissingError, find_results, search
@@ -18,5 +18,5 @@ from objweb.catalog.subscribers import include
 __all__ = [
     "CatalogMissingError", "Drainer", "IndexFacts", "Result", "Results", "add_index", "drain",
     "drain_all", "ensure_catalog", "find_results", "include", "index_facts", "is_built",
-    "objects_indexed", "queue_length", "queued", "reindex", "remove_index", "search",
+    "objects_indexed", "queue_length", "queued", "reindex", "remove_index", "requeue", "search",
 ]

@@ -23,8 +23,9 @@ from ZODB.POSException import ConflictError
 from objweb.catalog.overlay import live_object
 from objweb.catalog.queue import CONTENT, REMOVED, backlog
 from objweb.catalog.record import StateCache, describe, guard_of, value_of
-from objweb.catalog.store import Catalog, _put, catalog_of
+from objweb.catalog.store import CATALOG_NOTE, Catalog, _put, catalog_of
 from objweb.content.site import site_root
+from objweb.security.settings import settings_of
 
 log = logging.getLogger("objweb.catalog")
 
@@ -32,7 +33,7 @@ BATCH = 500
 BEHIND = 2000
 TRIES = 5
 LEASE_SECONDS = 30.0
-DRAIN_NOTE = "objweb catalog: indexed queued objects"
+DRAIN_NOTE = CATALOG_NOTE + " indexed queued objects"
 HOLDER = f"{socket.gethostname()}:{os.getpid()}"
 
 
@@ -49,13 +50,15 @@ def drain_batch(connection, *, limit: int = BATCH, holder: str | None = None) ->
     filling = _fill_batch(connection, catalog, limit - sum(len(found) for found in taken.values()))
     if not taken and not filling:
         return 0
-    catalog.generation.bump()
     root = site_root(connection)
     states = StateCache()
     names = catalog.custom_names()
+    held: set = set()
     for shard, found in taken.items():
         for docid, (_token, bits) in found.items():
-            _apply(catalog, connection, root, states, names, docid, bits)
+            obj = _apply(catalog, connection, root, states, names, docid, bits)
+            if obj is not None:
+                hold_above(connection, obj, held)
         shard.take_out({docid: token for docid, (token, _bits) in found.items()})
     txn = connection.transaction_manager.get()
     txn.note(DRAIN_NOTE)
@@ -75,24 +78,42 @@ def _take(catalog: Catalog, limit: int) -> dict:
     return taken
 
 
-def _apply(catalog: Catalog, connection, root, states, names, docid: int, bits: int) -> None:
-    if bits & CONTENT:
-        obj = live_object(connection, root, docid)
-        if obj is None:
-            catalog.unindex(docid)
-        else:
-            catalog.index(docid, describe(obj, states, names))
-    elif bits & REMOVED:
+def _apply(catalog: Catalog, connection, root, states, names, docid: int, bits: int):
+    """Bring the indexes up to date for one queued docid; return its object if it is in the site."""
+    if bits & REMOVED and not bits & CONTENT:
         catalog.unindex(docid)
-    elif docid in catalog.metadata:
-        obj = live_object(connection, root, docid)
-        if obj is None:
-            catalog.unindex(docid)
-            return
+        return None
+    if not bits & CONTENT and docid not in catalog.metadata:
+        return None
+    obj = live_object(connection, root, docid)
+    if obj is None:
+        catalog.unindex(docid)
+    elif bits & CONTENT:
+        catalog.index(docid, describe(obj, states, names))
+    else:
         _put(catalog.indexes["allowed"], docid, states.state(obj).tokens())
         guard = guard_of(obj)
         _put(catalog.indexes["guarded_allowed"], docid,
              states.state(obj, guard).tokens() if guard is not None else None)
+    return obj
+
+
+def hold_above(connection, obj, held: set) -> None:
+    """Mark current the folders above `obj` and their security settings, once per batch.
+
+    What was indexed for `obj` was read from them: a change to one of them
+    that commits first (a move, a removal, new permissions) makes this
+    transaction fail and retry, rather than index a state that is gone.
+    """
+    node = obj.__parent__
+    while node is not None:
+        for record in (node, settings_of(node)):
+            if record is not None and record._p_jar is connection \
+                    and record._p_oid not in held:
+                held.add(record._p_oid)
+                record._p_activate()
+                connection.readCurrent(record)
+        node = node.__parent__
 
 
 def _fill_batch(connection, catalog: Catalog, limit: int) -> int:

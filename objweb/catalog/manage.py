@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from objweb.catalog import subscribers
 from objweb.catalog.queue import backlog
-from objweb.catalog.store import CATALOG_KEY, FIELD_INDEXES, TEXT_INDEXES, Catalog, catalog_of
+from objweb.catalog.store import (
+    CATALOG_KEY, CATALOG_NOTE, FIELD_INDEXES, TEXT_INDEXES, Catalog, catalog_of)
 from objweb.content.site import site_root
 from objweb.traversal.location import lineage
 
@@ -25,7 +26,7 @@ def ensure_catalog(db) -> bool:
         if CATALOG_KEY in mapping:
             return False
         mapping[CATALOG_KEY] = Catalog(built=site_root(connection) is None)
-        connection.transaction_manager.get().note("objweb catalog: made the catalog")
+        connection.transaction_manager.get().note(CATALOG_NOTE + " made the catalog")
     return True
 
 
@@ -50,6 +51,18 @@ def add_index(context, name: str, kind: str) -> None:
     catalog = _catalog_near(context)
     catalog.add_custom(name, kind)
     subscribers.drain_after_commit(catalog._p_jar)
+
+
+def requeue(obj, *, below: bool = True) -> None:
+    """Queue `obj` (and, if `below`, all that lies below it) to be indexed anew.
+
+    For changes that sent no event: an undo writes old states back under
+    the objects' feet. Nothing happens outside a site with a catalog.
+    """
+    connection = getattr(obj, "_p_jar", None)
+    catalog = catalog_of(connection) if connection is not None else None
+    if catalog is not None:
+        subscribers.requeue(catalog, connection, obj, below=below)
 
 
 def remove_index(context, name: str) -> None:

@@ -101,19 +101,3 @@ def backlog(shards: tuple) -> int:
     """Return how many entries are queued."""
     return sum(len(shard) for shard in shards)
 
-
-class Generation(Persistent):
-    """A counter that the drainer and every change to a whole subtree both write.
-
-    It never merges: a drainer and a change that moves, removes or
-    re-secures a folder cannot commit side by side, so the change always
-    sees which items the indexes hold under the folder, and the drainer
-    never indexes an item from a state of its ancestors that is gone.
-    """
-
-    def __init__(self):
-        self.value = 0
-
-    def bump(self) -> None:
-        """Write the counter."""
-        self.value += 1

@@ -17,7 +17,7 @@ import transaction
 from BTrees import family64
 from ZODB.POSException import ConflictError
 
-from objweb.catalog.drain import DRAIN_NOTE, TRIES, drain_all
+from objweb.catalog.drain import DRAIN_NOTE, TRIES, drain_all, hold_above
 from objweb.catalog.overlay import live_object
 from objweb.catalog.record import StateCache, describe
 from objweb.catalog.store import Catalog, catalog_of, docid_of
@@ -104,11 +104,11 @@ def _run_batch(connection, manager, stack: list, seen, batch: int) -> int:
 def _index_one(connection, manager, objects: list, seen) -> int:
     """Index `objects` and commit; return how many."""
     catalog = catalog_of(connection)
-    catalog.generation.bump()
-    states, names = StateCache(), catalog.custom_names()
+    states, names, held = StateCache(), catalog.custom_names(), set()
     for obj in objects:
         docid = docid_of(obj)
         catalog.index(docid, describe(obj, states, names))
+        hold_above(connection, obj, held)
         seen.insert(docid)
     manager.get().note(DRAIN_NOTE)
     manager.commit()
@@ -164,12 +164,12 @@ def _sweep(connection, manager, path: str, seen, batch: int) -> None:
 
 
 def _settle(connection, catalog: Catalog, docids: list) -> None:
-    catalog.generation.bump()
     root = site_root(connection)
-    states, names = StateCache(), catalog.custom_names()
+    states, names, held = StateCache(), catalog.custom_names(), set()
     for docid in docids:
         obj = live_object(connection, root, docid)
         if obj is None:
             catalog.unindex(docid)
         else:
             catalog.index(docid, describe(obj, states, names))
+            hold_above(connection, obj, held)

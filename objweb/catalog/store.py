@@ -25,11 +25,14 @@ from zope.index.text.okapiindex import OkapiIndex
 from zope.index.text.textindex import TextIndex
 
 from objweb.catalog import custom
-from objweb.catalog.queue import Generation, new_shards
+from objweb.catalog.queue import new_shards
 from objweb.catalog.record import Entry, sortable_title
 from objweb.catalog.text import FoldingSplitter
 
 CATALOG_KEY = "objweb.catalog"
+# Transactions that only keep the catalog (drains, reindexing) say so in
+# their note's first words; the Undo tab leaves them out.
+CATALOG_NOTE = "objweb catalog:"
 FIELD_INDEXES = ("type", "id", "title", "parent", "created", "modified", "created_hour",
                  "modified_hour", "owner", "allowed", "guarded_allowed")
 TEXT_INDEXES = ("text", "guarded_text")
@@ -81,7 +84,6 @@ class Catalog(Persistent):
         self.custom = OOBTree()
         self.filling = OOBTree()
         self.queue = new_shards()
-        self.generation = Generation()
         self.lease = Lease()
         # False for a site that had objects before its catalog: until a first
         # full reindex, searches walk the tree.
@@ -199,6 +201,43 @@ class Catalog(Persistent):
                     found.append(forward[key])
         return family64.IF.multiunion(found)
 
+    def hold_below(self, connection, path: str) -> None:
+        """Make the transaction fail if, before it commits, another indexes anything below `path`.
+
+        A change to a whole subtree reads which docids the indexes hold
+        below it; whatever the `parent` index's records for that range are
+        when it read them must still be current when it commits (ZODB's
+        `readCurrent`), or a drainer that indexed an object there meanwhile,
+        from the state before the change, would go unnoticed.
+        """
+        forward = self.indexes["parent"]._fwd_index
+        base = "" if path == "/" else path
+        _hold_range(connection, forward, path, base + "/\U0010ffff")
+        for docids in forward.values(path, base + "/\U0010ffff"):
+            _hold_range(connection, docids, None, None)
+
+
+def _hold_range(connection, tree, low, high) -> None:
+    """Mark current every record of a B-tree or tree set that holds, or could take, keys in [low, high]."""
+    tree._p_activate()
+    connection.readCurrent(tree)
+    state = tree.__getstate__()
+    if not state or len(state) == 1:
+        # Empty, or one bucket kept inside the tree's own record.
+        return
+    items = state[0]
+    children, keys = items[::2], items[1::2]
+    for number, child in enumerate(children):
+        start = keys[number - 1] if number else None
+        end = keys[number] if number < len(keys) else None
+        if (low is None or end is None or end > low) and \
+                (high is None or start is None or start <= high):
+            if isinstance(child, type(tree)):
+                _hold_range(connection, child, low, high)
+            else:
+                child._p_activate()
+                connection.readCurrent(child)
+
 
 def _segments(path: str) -> int:
     return 0 if path == "/" else path.count("/")
@@ -220,6 +259,13 @@ def _put(index, docid: int, value) -> None:
         index.unindex_doc(docid)
     else:
         index.index_doc(docid, value)
+
+
+def is_catalog_note(description) -> bool:
+    """Return whether a transaction's description says it only kept the catalog."""
+    if isinstance(description, bytes):
+        description = description.decode("utf-8", "replace")
+    return (description or "").startswith(CATALOG_NOTE)
 
 
 def catalog_of(connection) -> Catalog | None:

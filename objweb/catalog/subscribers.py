@@ -9,8 +9,9 @@
 | security changed | the object: `CONTENT`; what the indexes hold below it: `SECURITY` |
 
 A change to a whole subtree reads which docids the indexes hold below it,
-so it writes the queue's generation counter, which the drainer writes too:
-the two never commit side by side (see `objweb.catalog.queue.Generation`).
+and those records must still be current when it commits; the drainer, for
+its part, holds current the folders (and their security settings) above
+what it indexes: so the two never commit side by side unawares.
 While a catalog is not built yet, the indexes hold too little to say what
 is below a folder, so the live subtree is queued instead.
 """
@@ -98,7 +99,7 @@ def _mark(catalog: Catalog, connection, obj, bits: int) -> None:
 
 def _below(catalog: Catalog, connection, path: str, obj, bits: int) -> None:
     """Queue what the indexes hold below `path` (or, before a first build, below `obj`)."""
-    catalog.generation.bump()
+    catalog.hold_below(connection, path)
     queue = catalog.queue
     for docid in catalog.below(path):
         shard_of(queue, docid).mark(docid, bits)
@@ -106,6 +107,18 @@ def _below(catalog: Catalog, connection, path: str, obj, bits: int) -> None:
         for node in _subtree(obj):
             if node is not obj:
                 _mark(catalog, connection, node, CONTENT if bits == SECURITY else bits)
+
+
+def requeue(catalog: Catalog, connection, obj, *, below: bool) -> None:
+    """Queue `obj` as changed and, with `below`, all it holds (live) and the indexes hold under it."""
+    drain_after_commit(connection)
+    _mark(catalog, connection, obj, CONTENT)
+    if below and getattr(obj, "is_container", False):
+        catalog.hold_below(connection, path_of(obj))
+        for docid in catalog.below(path_of(obj)):
+            shard_of(catalog.queue, docid).mark(docid, CONTENT)
+        for node in _subtree(obj):
+            _mark(catalog, connection, node, CONTENT)
 
 
 def _old_path(event) -> str:
