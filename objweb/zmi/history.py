@@ -21,6 +21,8 @@ from datetime import date, datetime, time, timezone
 import transaction
 from ZODB.utils import p64, u64
 
+from objweb.catalog import requeue
+from objweb.catalog.store import CATALOG_NOTE, catalog_of, is_catalog_note
 from objweb.traversal.location import is_inside
 from objweb.zmi.framework import REQUEST_PATH_KEY
 from objweb.zmi.records import Placement, place_records, records_of
@@ -65,7 +67,12 @@ class Filter:
     until: date | None = None
 
     def accepts(self, entry: dict) -> bool:
-        """Whether an `undoLog` entry passes the user and date conditions."""
+        """Whether an `undoLog` entry passes the user and date conditions.
+
+        Transactions that only kept the catalog are never listed.
+        """
+        if is_catalog_note(entry.get("description", "")):
+            return False
         _, user = split_user(entry.get("user_name", ""))
         if self.user and user != self.user:
             return False
@@ -183,7 +190,9 @@ def undo(db, undo_ids: list[str], *, user: str, path: str, note: str) -> None:
     """Undo the transactions `undo_ids` together, in a transaction of their own.
 
     Raises ZODB's `UndoError` if later changes stand in the way; then
-    nothing changed. A `ConflictError` passes through, for a retry.
+    nothing changed. A `ConflictError` passes through, for a retry. Undo
+    sends no object events, so right after it, in a transaction of its own,
+    what it wrote back is queued for the catalog (`requeue_undone`).
     """
     manager = transaction.TransactionManager(explicit=True)
     txn = manager.begin()
@@ -196,6 +205,22 @@ def undo(db, undo_ids: list[str], *, user: str, path: str, note: str) -> None:
     except BaseException:
         manager.abort()
         raise
+    requeue_undone(db, [tid_of(undo_id) for undo_id in undo_ids])
+
+
+def requeue_undone(db, tids: list[bytes]) -> None:
+    """Queue for the catalog every object the transactions `tids` wrote, as it is now.
+
+    An object is read anew with all below it, unless only its items
+    changed (their own records say which).
+    """
+    with db.transaction() as connection:
+        connection.transaction_manager.get().note(CATALOG_NOTE + " queued what an undo wrote")
+        for tid in tids:
+            placement = place_records(connection, tid, records_of(db, tid), "")
+            for place in placement.places:
+                items = getattr(place.obj, "item_attributes", ())
+                requeue(place.obj, below=place.attribute not in items)
 
 
 def blockers(connection, undo_ids: list[str]) -> list[Change]:
@@ -206,9 +231,12 @@ def blockers(connection, undo_ids: list[str]) -> list[Change]:
     """
     db = connection.db()
     tids = sorted(tid_of(undo_id) for undo_id in undo_ids)
+    catalog = catalog_of(connection)
+    # The catalog's queue merges with any later change: it stands in no undo's way.
+    queue = {shard._p_oid for shard in catalog.queue} if catalog is not None else set()
     touched = set()
     for tid in tids:
-        touched.update(records_of(db, tid))
+        touched.update(set(records_of(db, tid)) - queue)
     found = []
     start = p64(u64(tids[0]) + 1)
     for count, record in enumerate(db.storage.iterator(start)):
@@ -216,7 +244,7 @@ def blockers(connection, undo_ids: list[str]) -> list[Change]:
             break
         if record.tid in tids:
             continue
-        oids = {data.oid for data in record}
+        oids = {data.oid for data in record} - queue
         if oids & touched:
             touched |= oids
             found.append(record.tid)
