@@ -8,12 +8,11 @@ security and below storage, which makes the catalog when it opens a site.
 
 from objweb.catalog.drain import Drainer, drain, drain_all, queue_length
 from objweb.catalog.manage import (
-    IndexFacts, add_index, ensure_catalog, index_facts, is_built, objects_indexed, queued,
+    IndexFacts, add_index, ensure_catalog, include, index_facts, is_built, objects_indexed, queued,
     remove_index, requeue)
 from objweb.catalog.reindex import reindex
 from objweb.catalog.results import Result, Results
 from objweb.catalog.search import CatalogMissingError, find_results, search
-from objweb.catalog.subscribers import include
 
 __all__ = [
     "CatalogMissingError", "Drainer", "IndexFacts", "Result", "Results", "add_index", "drain",

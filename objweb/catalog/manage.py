@@ -10,7 +10,7 @@ until `objweb reindex` (or `objweb serve`'s drainer) has read it all.
 
 from dataclasses import dataclass
 
-from objweb.catalog import subscribers
+from objweb.catalog import code, subscribers
 from objweb.catalog.queue import backlog
 from objweb.catalog.store import (
     CATALOG_KEY, CATALOG_NOTE, FIELD_INDEXES, TEXT_INDEXES, Catalog, catalog_of)
@@ -18,9 +18,15 @@ from objweb.content.site import site_root
 from objweb.traversal.location import lineage
 
 
+def include(registry=None) -> None:
+    """Keep catalogs current from now on in this process, and let code search (idempotent)."""
+    subscribers.include(registry)
+    code.include()
+
+
 def ensure_catalog(db) -> bool:
     """Make the catalog if `db` has none and keep it current from now on; return whether made."""
-    subscribers.include()
+    include()
     with db.transaction() as connection:
         mapping = connection.root()
         if CATALOG_KEY in mapping:

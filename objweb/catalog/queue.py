@@ -15,7 +15,7 @@ Entries live in `SHARDS` small records whose concurrent changes merge (as
 here, and a commit pickles one shard, not the whole backlog.
 """
 
-import random
+import secrets
 
 from persistent import Persistent
 
@@ -40,7 +40,9 @@ class PendingShard(Persistent):
     def mark(self, docid: int, bits: int) -> None:
         """Queue `docid` for what `bits` say changed, on top of what is queued already."""
         known = self.entries.get(docid)
-        self.entries[docid] = (random.randrange(1, _TOKEN_LIMIT),
+        # From the system's source: a process that seeds `random` makes no
+        # tokens another process makes too.
+        self.entries[docid] = (1 + secrets.randbelow(_TOKEN_LIMIT - 1),
                                bits | (known[1] if known else 0))
         self._p_changed = True
 

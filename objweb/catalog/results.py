@@ -3,7 +3,9 @@
 `len(results)` costs nothing more; `results[:20]` orders the first 20;
 reading further orders more (twice as far each time). Each result carries
 its path, id, type, title and times from the catalog's metadata, without
-loading its object; `result.object()` loads it.
+loading its object; `result.object()` loads it. Scripts and Templates read
+them too: they may read a result's fields and call `object()`, take items
+and slices of the results, count and iterate them.
 """
 
 from collections.abc import Sequence
@@ -13,18 +15,20 @@ from objweb.catalog.overlay import live_object
 from objweb.catalog.sorting import Sort, first
 from objweb.catalog.store import Catalog
 from objweb.errors import NotFoundError
-from objweb.security.protections import VIEW
+from objweb.security.sandbox.bindings import CodeView
+from objweb.security.sandbox.limits import ITEM_COST
+from objweb.security.sandbox.run import current_run
 
 FIRST_CHUNK = 20
 
 
-class Result:
+class Result(CodeView):
     """One found object: `path`, `id`, `type_name`, `title`, `created`, `modified` (UTC datetimes)."""
 
     __slots__ = ("path", "id", "type_name", "title", "created", "modified", "_docid", "_source")
-    # What Scripts and Templates may read of a result (see objweb.security.sandbox.access).
-    __code_access__ = {"path": VIEW, "id": VIEW, "type_name": VIEW, "title": VIEW,
-                       "created": VIEW, "modified": VIEW, "object": VIEW}
+    # Results were filtered for whoever asked: code reads them without a further check.
+    __code_names__ = frozenset({"path", "id", "type_name", "title", "created", "modified",
+                                "object"})
 
     def __init__(self, row: tuple, docid: int, source):
         path, name, type_name, title, created, modified = row
@@ -51,8 +55,10 @@ class Result:
         return f"<Result {self.type_name} {self.path}>"
 
 
-class Results(Sequence):
+class Results(CodeView, Sequence):
     """The answer to one query, in order."""
+
+    __code_names__ = frozenset()
 
     def __init__(self, catalog: Catalog, connection, root, *, hits, extras: dict,
                  sort: Sort, scores=None):
@@ -96,6 +102,22 @@ class Results(Sequence):
                 yield self._result(docid)
             position = len(self._ordered)
             chunk *= 2
+
+    def __code_item__(self, where):
+        """`results[n]` and `results[a:b]` in code; a slice counts against the item limit."""
+        if isinstance(where, slice):
+            start, stop, step = where.indices(self._total)
+            count = len(range(start, stop, step))
+            budget = current_run().budget
+            budget.check_items(count, "a slice of search results")
+            budget.charge(ITEM_COST * count)
+        elif type(where) is not int:
+            raise TypeError("results are indexed by numbers and slices")
+        return self[where]
+
+    def __code_iter__(self):
+        """Iterating in code: in order, as far as the code reads."""
+        return iter(self)
 
     def _order(self, limit: int) -> None:
         limit = min(limit, self._total)

@@ -45,9 +45,13 @@ def search(context, **query) -> Results:
     may be a list where a key takes several. Raises `ValueError` naming
     the first key that is unknown or has a bad value.
     """
-    raw = {key: list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
-           for key, value in query.items()}
-    return find_results(context, raw)
+    return find_results(context, lists_of(query))
+
+
+def lists_of(query: dict) -> dict:
+    """Return `query` with each value a list: keys that take several take a list, tuple or set."""
+    return {key: list(value) if isinstance(value, (list, tuple, set, frozenset)) else [value]
+            for key, value in query.items()}
 
 
 def find_results(context, raw: dict, policy=None) -> Results:
