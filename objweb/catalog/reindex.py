@@ -11,9 +11,11 @@ it built: from then on searches read the indexes.
 """
 
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 
 import transaction
+from transaction.interfaces import NoTransaction
 from BTrees import family64
 from ZODB.POSException import ConflictError
 
@@ -59,7 +61,8 @@ def reindex(db, path: str = "/", *, batch: int = BATCH,
         _sweep(connection, manager, path, seen, batch)
         return done
     finally:
-        manager.abort()
+        with suppress(NoTransaction):  # a failure between two batches
+            manager.abort()
         connection.close()
 
 
@@ -147,8 +150,8 @@ def _next_objects(connection, stack: list, count: int) -> list:
 def _sweep(connection, manager, path: str, seen, batch: int) -> None:
     """Forget (or index anew) what the indexes hold below `path` that the walk did not meet."""
     manager.begin()
-    catalog = catalog_of(connection)
-    unmet = list(family64.IF.difference(catalog.below(path), seen))
+    unmet = list(family64.IF.difference(catalog_of(connection).below(path), seen))
+    manager.abort()
     for start in range(0, len(unmet), batch):
         manager.begin()
         _settle(connection, catalog_of(connection), unmet[start:start + batch])
