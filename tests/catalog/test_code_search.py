@@ -143,3 +143,13 @@ def test_results_cannot_reach_the_catalog(site, web):
     add(site, "peek2", Script(body="return str(getattr(context.search()[0], 'connection'))"))
     assert "may not use &#x27;catalog&#x27;" in web.get("/peek", headers=ADMIN_AUTH, status=500).text
     assert "may not use &#x27;connection&#x27;" in web.get("/peek2", headers=ADMIN_AUTH, status=500).text
+
+
+def test_the_readme_template_lists_the_newest_items(site, web):
+    readme = open(__file__.rsplit("/tests/", 1)[0] + "/README.md").read()
+    source = readme.split("## Searching", 1)[1].split("```html\n", 1)[1].split("```", 1)[0]
+    add(site, "newest", Template(source=source))
+    links = [(link["href"], link.get_text()) for link in
+             web.get("/news/newest", status=200).html.find_all("a")]
+    assert links[0] == ("/news/b", "Weather") and ("/news/a", "Launch day") in links
+    assert ("/news/private/secret", "Launch plans") not in links
