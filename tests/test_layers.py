@@ -16,10 +16,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "objweb"
 LEVELS = {
     "objweb.errors": 1,
     "objweb.names": 1,
+    "objweb.events": 1,
     "objweb.traversal": 2,
     "objweb.security": 3,
     "objweb.sandbox": 4,
     "objweb.content": 5,
+    "objweb.catalog": 5.5,
     "objweb.storage": 6,
     "objweb.web": 7,
     "objweb.views": 8,
@@ -89,5 +91,5 @@ def test_every_room_is_present():
 
 
 def test_lowest_rooms_import_nothing_of_objweb():
-    for name in ("errors.py", "names.py"):
+    for name in ("errors.py", "names.py", "events.py"):
         assert objweb_imports(PACKAGE / name) == []
