@@ -77,6 +77,11 @@ def requeue(obj, *, below: bool = True) -> None:
         subscribers.requeue(catalog, connection, obj, below=below)
 
 
+def clear(context) -> None:
+    """Empty the catalog of `context`'s site; searches walk the tree until a full reindex."""
+    _catalog_near(context).clear()
+
+
 def remove_index(context, name: str) -> None:
     """Remove the custom index `name`. Raises `KeyError` if there is none."""
     _catalog_near(context).remove_custom(name)

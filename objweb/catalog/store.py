@@ -89,6 +89,27 @@ class Catalog(Persistent):
         # full reindex, searches walk the tree.
         self.built = built
 
+    def clear(self) -> None:
+        """Empty every index and the metadata, keeping the custom indexes' definitions.
+
+        The catalog is then not built: searches walk the tree until a full
+        reindex has read the site again. The queue stays as it is.
+        """
+        self.metadata = family64.IO.BTree()
+        self.paths = family64.OI.BTree()
+        self.lexicon = Lexicon(FoldingSplitter())
+        kinds = dict(self.custom.items())
+        self.indexes = OOBTree()
+        for name in FIELD_INDEXES:
+            self.indexes[name] = FieldIndex(family64)
+        for name in TEXT_INDEXES:
+            self.indexes[name] = self._text_index()
+        for name, kind in kinds.items():
+            self.indexes[name] = self._custom_index(kind)
+        self.filling = OOBTree()
+        self.with_settings = family64.IF.TreeSet()
+        self.built = False
+
     def _text_index(self) -> TextIndex:
         return TextIndex(self.lexicon, OkapiIndex(self.lexicon, family64))
 
@@ -106,12 +127,7 @@ class Catalog(Persistent):
                 raise ValueError(f"there is a {self.custom[name]} index {name!r} already")
             return
         self.custom[name] = kind
-        if kind == "keyword":
-            self.indexes[name] = KeywordIndex(family64)
-        elif kind == "text":
-            self.indexes[name] = self._text_index()
-        else:
-            self.indexes[name] = FieldIndex(family64)
+        self.indexes[name] = self._custom_index(kind)
         self.filling[name] = family64.IF.TreeSet(self.metadata.keys())
 
     def remove_custom(self, name: str) -> None:
@@ -119,6 +135,13 @@ class Catalog(Persistent):
         del self.custom[name]
         del self.indexes[name]
         self.filling.pop(name, None)
+
+    def _custom_index(self, kind: str):
+        if kind == "keyword":
+            return KeywordIndex(family64)
+        if kind == "text":
+            return self._text_index()
+        return FieldIndex(family64)
 
     def custom_names(self) -> tuple:
         """Return the names of the custom indexes, sorted."""
