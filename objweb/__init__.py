@@ -1,6 +1,8 @@
 """objweb: a web application server over a tree of persistent objects in ZODB."""
 
+from objweb import events
 from objweb.app import Application
+from objweb.catalog import search
 from objweb.content import File, Folder, Image, Page, Script, Template, UserFolder
 from objweb.errors import (
     Forbidden, NameInUseError, NotFoundError, ObjwebError, Unauthorized, ValidationError)
@@ -16,6 +18,6 @@ use_copier(copy_to)
 __all__ = [
     "Application", "File", "Folder", "Forbidden", "Image", "NameInUseError", "NotFoundError",
     "ObjwebError", "Page", "Script", "Settings", "Template", "Unauthorized", "UserFolder",
-    "ValidationError", "bootstrap", "find", "lineage", "make_app", "open_db", "path_of",
-    "site", "url_of",
+    "ValidationError", "bootstrap", "events", "find", "lineage", "make_app", "open_db", "path_of",
+    "search", "site", "url_of",
 ]

@@ -12,6 +12,7 @@ import runpy
 import sys
 from contextlib import ExitStack
 
+from objweb.catalog import Drainer
 from objweb.cli.common import CommandError, open_database
 from objweb.cli.shell import open_session, system_user
 from objweb.content.site import ensure_site
@@ -24,7 +25,11 @@ from objweb.storage.db import first_admin_line, make_first_admin
 # -- serve --------------------------------------------------------------------
 
 def cmd_serve(args) -> int:
-    """Serve the site; on first start, make the admin and print the credentials."""
+    """Serve the site; on first start, make the admin and print the credentials.
+
+    A thread drains the catalog's queue while the server runs; it stops
+    after its batch under way when the server stops, before the database closes.
+    """
     # Only `serve` needs the web application and the server: the other
     # commands start without importing them.
     from objweb.instance.server import Server
@@ -54,7 +59,12 @@ def cmd_serve(args) -> int:
         server.install_signal_handlers()
         for address in server.addresses:
             print(f"Serving {address}", flush=True)
-        server.run()
+        # Index queued changes as they come, rather than when a backlog piles up.
+        drainer = Drainer(db).start()
+        try:
+            server.run()
+        finally:
+            drainer.stop()
         print("Stopped.", flush=True)
     finally:
         db.close()

@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 
+from objweb.cli.catalog import add_catalog_commands
 from objweb.cli.commands import cmd_adduser, cmd_debug, cmd_run, cmd_serve
 from objweb.cli.common import CommandError, DatabaseInUseError
 from objweb.cli.operations import add_operations_commands
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("script")
     run.add_argument("args", nargs=argparse.REMAINDER)
     add_operations_commands(command)
+    add_catalog_commands(command)
     return parser
 
 

@@ -13,6 +13,7 @@ from objweb.content.deadproperties import check_stored_properties
 from objweb.content.properties import check_properties
 from objweb.content.schema import TITLE, convert_values, fields_of
 from objweb.errors import ValidationError
+from objweb.events import ObjectModified, SecurityChanged, notify
 from objweb.sandbox.run import active_run
 # The protected actions by name; `protections` is the class attribute that maps them.
 from objweb.security import protections as actions
@@ -142,8 +143,9 @@ class Item(Persistent):
         check_stored_properties(self)
 
     def touch(self) -> None:
-        """Record that the object changed now."""
+        """Record that the object changed now, and announce it (`ObjectModified`)."""
         self.modified = time.time()
+        notify(ObjectModified(self))
 
     def edit(self, **values) -> None:
         """Set the named fields, validated by the type's schema, all or nothing.
@@ -179,7 +181,7 @@ class Item(Persistent):
         self.set_ownership(record)
 
     def set_ownership(self, record) -> None:
-        """Store an ownership record as it is (see `objweb.security.ownership`).
+        """Store an ownership record as it is (see `objweb.security.ownership`); announce it.
 
         Raises `ValidationError` for a record no object may carry.
         """
@@ -188,6 +190,7 @@ class Item(Persistent):
         self._owner = record
         # An object stored before pairs keeps its bare owner id under the contract's name.
         vars(self).pop(ownership.LEGACY_ATTRIBUTE, None)
+        notify(SecurityChanged(self))
 
     def apply_values(self, values: dict) -> None:
         """Store already-validated field values; types with derived state override this."""

@@ -16,6 +16,7 @@ from objweb.content.base import Item
 from objweb.content.chunks import keeps_blobs
 from objweb.content.positions import PositionSamples
 from objweb.errors import NameInUseError, NotFoundError, ValidationError
+from objweb.events import ObjectAdded, ObjectMoved, ObjectRemoved, notify
 from objweb.names import check_name
 from objweb.security import ownership
 from objweb.security.principals import current_principal
@@ -137,12 +138,18 @@ class Folder(Item):
         return name
 
     def add(self, name: str, obj):
-        """Add `obj` under `name` and return it.
+        """Add `obj` under `name` and return it; announce it (`ObjectAdded`).
 
         The object's `__name__` and `__parent__` are set only once it is in.
         Raises `ValueError` for a bad name or an object that cannot go here,
         and `NameInUseError` for a name in use: an add never replaces.
         """
+        self._put(name, obj)
+        notify(ObjectAdded(obj))
+        return obj
+
+    def _put(self, name: str, obj) -> None:
+        """Add `obj` under `name`, announcing nothing (see `add`)."""
         self.check_new_name(name)
         if not isinstance(obj, Item):
             raise ValueError(f"only objweb content can be added, not {type(obj).__name__}")
@@ -156,7 +163,6 @@ class Folder(Item):
         obj.__name__ = name
         obj.__parent__ = self
         _settle_owner(obj)
-        return obj
 
     def check_stored_state(self) -> None:
         """Check the state as `Item` does; count the items again (the count is derived).
@@ -177,10 +183,16 @@ class Folder(Item):
                 item.check_container(container)
 
     def remove(self, name: str):
-        """Remove the item `name` and return it, detached.
+        """Remove the item `name` and return it, detached; announce it (`ObjectRemoved`).
 
         Raises `NotFoundError` (a `KeyError`) if there is no such item.
         """
+        obj = self._take(name)
+        notify(ObjectRemoved(obj, self, name))
+        return obj
+
+    def _take(self, name: str):
+        """Remove the item `name` and return it, announcing nothing (see `remove`)."""
         try:
             obj = self._items.pop(name)
         except KeyError:
@@ -196,17 +208,17 @@ class Folder(Item):
         return obj
 
     def rename(self, old_name: str, new_name: str):
-        """Give the item `old_name` the name `new_name` and return it.
+        """Give the item `old_name` the name `new_name` and return it (`ObjectMoved`).
 
         Raises as `add` and `remove`; on a refusal nothing changed.
         """
         if old_name == new_name:
             return self[old_name]
         self.check_new_name(new_name)
-        return self.add(new_name, self.remove(old_name))
+        return self.move(old_name, self, new_name)
 
     def move(self, name: str, target: "Folder", new_name: str | None = None):
-        """Move the item `name` into the folder `target` and return it.
+        """Move the item `name` into the folder `target` and return it (`ObjectMoved`).
 
         Raises as `add` and `remove`, and `ValueError` for a target that is
         not a folder; on a refusal nothing changed.
@@ -221,7 +233,9 @@ class Folder(Item):
         target.check_new_name(new_name)
         if obj.is_container and is_inside(target, obj):
             raise ValueError("a folder cannot be moved inside itself")
-        return target.add(new_name, self.remove(name))
+        target._put(new_name, self._take(name))
+        notify(ObjectMoved(obj, self, name))
+        return obj
 
     def copy(self, name: str, target: "Folder", new_name: str | None = None):
         """Copy the item `name`, and all below it, into `target`; return the copy.

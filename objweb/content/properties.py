@@ -4,7 +4,8 @@ As Zope's property sheets do, an object may carry properties of a few
 kinds: `string` (one line), `text`, `int`, `float`, `boolean`, `date`
 and `lines` (a list of strings). They live in a small persistent record,
 made the first time one is added, so objects without properties cost
-nothing. Every change is checked in full before anything is stored.
+nothing. Every change is checked in full before anything is stored, and
+touches the object (which announces `ObjectModified`).
 """
 
 import re
@@ -103,6 +104,7 @@ def add_property(obj, name: str, kind: str, value=None) -> Property:
         sheet = PropertySheet()
         setattr(obj, SHEET_ATTRIBUTE, sheet)
     sheet.store(name, kind, value)
+    obj.touch()
     return Property(name, kind, value)
 
 
@@ -136,6 +138,8 @@ def set_properties(obj, values: dict) -> None:
         checked[name] = convert(known[name], value, name)
     for name, value in checked.items():
         sheet.store(name, known[name], value)
+    if checked:
+        obj.touch()
 
 
 def remove_properties(obj, names) -> None:
@@ -146,6 +150,8 @@ def remove_properties(obj, names) -> None:
             raise ValidationError(f"there is no property {name!r}", "names")
     for name in names:
         sheet.drop(name)
+    if names:
+        obj.touch()
 
 
 def check_properties(obj) -> None:

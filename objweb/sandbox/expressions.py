@@ -56,6 +56,11 @@ def checked_value(value):
     return value
 
 
+def make_slice(lower, upper, step) -> slice:
+    """Return `slice(lower, upper, step)` (a builtin type cannot be a Chameleon symbol)."""
+    return slice(lower, upper, step)
+
+
 def plain_dict(value):
     """Return `value` if it is a dict (`tal:attributes` given a whole mapping)."""
     if type(value) is not dict:
@@ -121,6 +126,13 @@ class _NameResolver(ast.NodeTransformer):
         node.body = self.visit(node.body)
         self.scopes.pop()
         return node
+
+    def visit_Slice(self, node: ast.Slice):
+        """Make `a:b:c` a call of `slice`: Chameleon writes the tree back as source text,
+        where a bare slice outside brackets does not parse."""
+        bounds = [ast.Constant(None) if part is None else self.visit(part)
+                  for part in (node.lower, node.upper, node.step)]
+        return ast.Call(func=Symbol(make_slice), args=bounds, keywords=[])
 
     def visit_Name(self, node: ast.Name):
         """Turn a guard's name into the guard, any other free name into a lookup."""

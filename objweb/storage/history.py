@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
+from objweb.catalog.store import is_catalog_note
 from objweb.storage.records import Placement, place_records, records_of
 from objweb.traversal.location import is_inside
 
@@ -62,7 +63,12 @@ class Filter:
     until: date | None = None
 
     def accepts(self, entry: dict) -> bool:
-        """Whether an `undoLog` entry passes the user and date conditions."""
+        """Whether an `undoLog` entry passes the user and date conditions.
+
+        Transactions that only kept the catalog are never listed.
+        """
+        if is_catalog_note(entry.get("description", "")):
+            return False
         _, user = split_user(entry.get("user_name", ""))
         if self.user and user != self.user:
             return False

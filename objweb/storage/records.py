@@ -9,7 +9,9 @@ belong to the content object that holds them, looked for among the objects
 the transaction touched, their parents, and the objects along the path of
 the request that made it. A record found nowhere (a session, the
 database's own root mapping) has no place: nothing in the site answers for
-it, so no undo that would change it is offered.
+it, so no undo that would change it is offered. The catalog's queue, which
+every change writes and whose records merge with any other state, belongs
+to no object and stands in no undo's way: it is left out.
 """
 
 from collections.abc import Iterator
@@ -19,6 +21,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from ZODB.POSException import POSKeyError
 
+from objweb.catalog.queue import PendingShard
 from objweb.content.base import Item
 from objweb.content.site import site_root
 from objweb.traversal.location import lineage, path_of
@@ -117,7 +120,7 @@ def _sorted_records(connection, oids: list[bytes]) -> tuple[list, list]:
             obj = None
         if obj is None or isinstance(obj, Item):
             content.append((oid, obj))
-        else:
+        elif not isinstance(obj, PendingShard):
             others.append(obj)
     return content, others
 

@@ -47,6 +47,7 @@ from objweb.content.incoming import (
     USER_FOLDER_NAME, Arrival, adopt, check_creation, check_subtree, types_in)
 from objweb.content.userfolder import UserFolder
 from objweb.errors import StorageError, ValidationError
+from objweb.events import ObjectCopied, notify
 from objweb.security.permissions import MANAGE_USERS
 from objweb.security.protections import ADD, DELETE, MANAGE
 from objweb.storage.exportfile import ExportContents, check_export_file
@@ -214,7 +215,9 @@ def copy_of(obj: Item) -> Item:
     folder to keep it. Raises `ValidationError` if `obj` is not stored in a
     database.
     """
-    return _copy(obj, keeps_passwords=_always)
+    copy = _copy(obj, keeps_passwords=_always)
+    notify(ObjectCopied(copy, obj))
+    return copy
 
 
 def copy_to(obj: Item, container, name: str, *, policy=None) -> Item:
@@ -234,6 +237,7 @@ def copy_to(obj: Item, container, name: str, *, policy=None) -> Item:
         def keeps_passwords(users) -> bool:
             return policy.has_permission(MANAGE_USERS, users)
     copy = _copy(obj, keeps_passwords=keeps_passwords)
+    notify(ObjectCopied(copy, obj))
     objects = list(_subtree(copy))
     container.add(name, copy)
     adopt(objects, container, Arrival(policy=policy, from_file=False,

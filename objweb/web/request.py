@@ -21,7 +21,7 @@ from objweb.security.policy import SecurityPolicy
 from objweb.security.principals import Principal
 from objweb.security.sessions import Session
 from objweb.security.throttle import UNTHROTTLED, LoginThrottle, Unthrottled
-from objweb.traversal.location import url_of
+from objweb.traversal.location import path_of, url_of
 from objweb.traversal.resolve import TraversalResult
 from objweb.traversal.views import ViewRegistry
 from objweb.web.config import Settings
@@ -191,6 +191,21 @@ class Request(webob.Request):
         except ValueError:
             # Outside the virtual host's root: the plain path on the host.
             return url_of(obj, self.host_url)
+
+    def url_of_path(self, path: str) -> str:
+        """Return the public URL of the object at site path `path`, without loading it.
+
+        As `url_of`: inside the virtual host's root, the URL below it; outside,
+        the plain path on the host.
+        """
+        root_path = path_of(self.url_root) if self.url_root is not None else "/"
+        segments = [segment for segment in path.split("/") if segment]
+        root_segments = [segment for segment in root_path.split("/") if segment]
+        if segments[:len(root_segments)] == root_segments:
+            base, segments = self.base_url, segments[len(root_segments):]
+        else:
+            base = self.host_url
+        return base.rstrip("/") + "/" + "/".join(quote(name, safe="") for name in segments)
 
     def note(self, text: str) -> None:
         """Add `text` to the note of this request's transaction, for the Undo screen."""

@@ -6,12 +6,12 @@ importing this package registers nothing.
 
 from objweb.traversal.views import ViewRegistry
 from objweb.zmi import (
-    access, adding, contents, control, davlocks, edit, find, importexport, navigation,
+    access, adding, catalog, contents, control, davlocks, edit, find, importexport, navigation,
     propertysheet, static, undo_tab, users)
 from objweb.zmi.registration import register_screen, screens_in
 
 MODULES = (contents, adding, edit, propertysheet, access, users, undo_tab, importexport, find,
-           davlocks, control, navigation)
+           catalog, davlocks, control, navigation)
 
 
 def screen_classes() -> list[type]:

@@ -83,7 +83,6 @@ class PropertiesScreen(Screen):
                                     from_form(post.get("new_value", "")))
         except ValidationError as error:
             raise ValidationError(str(error), f"new_{error.field or 'value'}") from None
-        self.context.touch()
         self.note(f"Added the property {name} to {path_of(self.context)}")
         return self.redirect(self.url(screen=self.name), f"Added the property {name!r}.")
 
@@ -97,7 +96,6 @@ class PropertiesScreen(Screen):
             properties.remove_properties(self.context, names)
         except ValidationError as error:
             raise ValidationError(str(error), "delete") from None
-        self.context.touch()
         self.note(f"Removed properties {', '.join(names)} of {path_of(self.context)}")
         return self.redirect(self.url(screen=self.name),
                              f"Removed {len(names)} propert{'y' if len(names) == 1 else 'ies'}.")

@@ -201,6 +201,14 @@ def test_python_expressions_with_lambdas_and_comprehensions(render):
     assert render(source) == "<p>[2, 3]</p><p>[0, 2, 4]</p>"
 
 
+def test_python_expressions_take_slices(render):
+    source = ('<p tal:content="python: [1, 2, 3, 4][1:]"/>'
+              '<p tal:define="n python: 2" tal:content="python: \'abcdef\'[:n]"/>'
+              '<p tal:content="python: [1, 2, 3, 4][::-2]"/>'
+              '<p tal:content="python: [1, 2, 3][len([0]):][:1]"/>')
+    assert render(source) == "<p>[2, 3, 4]</p><p>ab</p><p>[4, 2]</p><p>[2]</p>"
+
+
 def test_unknown_name_is_an_error(render):
     with pytest.raises(CodeError) as caught:
         render('<p tal:content="python: open">x</p>')
