@@ -205,9 +205,19 @@ def test_cache_never_mistakes_a_new_object_for_a_dead_one():
     second = Page()
     # Put a stranger where the first object's entries are, as a reused id would.
     policy._roles_cache[id(second)] = policy._roles_cache.pop(key)
-    table = policy._permission_cache[p.CHANGE_OBJECTS]
-    table[id(second)] = table.pop(key)
+    policy._chains[id(second)] = policy._chains.pop(key)
     assert "Owner" not in policy.roles_in(second)
+    assert not policy.has_permission(p.CHANGE_OBJECTS, second)
+
+
+def test_a_dead_objects_settings_chain_is_never_taken_for_a_new_ones():
+    policy = SecurityPolicy(BOB)
+    first = Page()
+    first.manage_permission(p.CHANGE_OBJECTS, ["Authenticated"], acquire=False)
+    assert policy.has_permission(p.CHANGE_OBJECTS, first)
+    second = Page()
+    # The first object's chain where the second's would be, as a reused id would put it.
+    policy._chains[id(second)] = policy._chains.pop(id(first))
     assert not policy.has_permission(p.CHANGE_OBJECTS, second)
 
 
