@@ -22,7 +22,7 @@ from objweb.sandbox.compiler import transform_expression
 from objweb.sandbox.failures import NotPublishedError
 from objweb.sandbox.formatting import measured
 from objweb.sandbox.guards import guarded_getattr, guarded_getitem
-from objweb.sandbox.run import current_run
+from objweb.sandbox.run import current_budget
 
 MISSING = object()
 _VARIABLE = re.compile(r"[A-Za-z][-\w]*\Z")
@@ -32,6 +32,7 @@ _SEGMENT = re.compile(r"[^\s/{}$|'\"<>]+\Z")
 # Values whose text is written in one short step (a repeat's number is an int
 # of Chameleon's); anything else is measured first.
 _PLAIN_OUTPUT = (str, int, float, type(None))
+_PLAIN_TYPES = frozenset(_PLAIN_OUTPUT)
 _POSITION = re.compile(r" \(line \d+, column [\dNone]+\)$")
 
 
@@ -40,7 +41,11 @@ def template_name(econtext, name: str):
 
     Raises `NameError` for any other name.
     """
-    value = econtext.get(name, MISSING)
+    # The template's own variables are the Scope's dict: one call in C
+    # before Chameleon's `get`, which also looks in the outer scope.
+    value = dict.get(econtext, name, MISSING)
+    if value is MISSING:
+        value = econtext.get(name, MISSING)
     if value is not MISSING:
         return value
     if name in SAFE_BUILTINS:
@@ -50,10 +55,17 @@ def template_name(econtext, name: str):
 
 def checked_value(value):
     """Return an expression's value once its text is known to be bearable."""
-    current_run().budget.tick()
-    if not isinstance(value, _PLAIN_OUTPUT):
+    current_budget().tick()
+    if type(value) not in _PLAIN_TYPES and not isinstance(value, _PLAIN_OUTPUT):
         measured(value)
     return value
+
+
+def variable_value(value, call: bool):
+    """Return what a path of one variable (`row`, `options`) gives: `traverse_path` with no names."""
+    if call and callable(value):
+        value = value()
+    return checked_value(value)
 
 
 def plain_dict(value):
@@ -83,7 +95,7 @@ def traverse_path(base, names: tuple, call: bool):
     """
     obj = base
     for name in names:
-        current_run().budget.tick()
+        current_budget().tick()
         if not isinstance(name, str) or name.startswith("_"):
             raise NotPublishedError(f"{name!r} is not accessible to code")
         obj = _step(obj, name)
@@ -163,6 +175,11 @@ class PathExpr(TalesExpr):
         first, *rest = [part.strip() for part in path.split("/")]
         if not _VARIABLE.match(first) or not all(map(_is_segment, rest)):
             raise ExpressionError(f"not a valid path: {path!r}", expression)
+        if not rest:
+            # A variable alone, the commonest path in a loop: no walk to set up.
+            call = ast.Call(func=Symbol(variable_value),
+                            args=[_load(first), ast.Constant(self.call)], keywords=[])
+            return [ast.Assign(targets=[target], value=call)]
         names = [_load(part[1:]) if part.startswith("?") else ast.Constant(part)
                  for part in rest]
         call = ast.Call(func=Symbol(traverse_path),
