@@ -22,6 +22,7 @@ from objweb.sandbox.compiler import transform_expression
 from objweb.sandbox.failures import NotPublishedError
 from objweb.sandbox.formatting import measured
 from objweb.sandbox.guards import guarded_getattr, guarded_getitem
+from objweb.sandbox.operators import guarded_mul
 from objweb.sandbox.run import current_budget
 
 MISSING = object()
@@ -61,11 +62,27 @@ def checked_value(value):
     return value
 
 
+def checked_product(left, right):
+    """Return `checked_value(guarded_mul(left, right))`, two plain integers in one step."""
+    if type(left) is int and type(right) is int:
+        budget = current_budget()
+        budget.tick()
+        bits = left.bit_length() + right.bit_length()
+        if bits > budget.limits.max_int_bits:
+            budget.check_int_bits(bits)
+        return left * right
+    return checked_value(guarded_mul(left, right))
+
+
 def variable_value(value, call: bool):
     """Return what a path of one variable (`row`, `options`) gives: `traverse_path` with no names."""
     if call and callable(value):
         value = value()
-    return checked_value(value)
+    # `checked_value`, written out: this runs for most values a loop writes.
+    current_budget().tick()
+    if type(value) not in _PLAIN_TYPES and not isinstance(value, _PLAIN_OUTPUT):
+        measured(value)
+    return value
 
 
 def plain_dict(value):
@@ -159,7 +176,15 @@ class PythonExpr(TalesExpr):
             raise ExpressionError(message, expression) from None
         value = _NameResolver().visit(tree)
         checked = ast.Call(func=Symbol(checked_value), args=[value], keywords=[])
+        if _is_call_of(value, guarded_mul) and len(value.args) == 2 and not value.keywords:
+            # A product, as loops write them (`row * 2`): guarded and checked in one call.
+            checked = ast.Call(func=Symbol(checked_product), args=value.args, keywords=[])
         return [ast.Assign(targets=[target], value=checked)]
+
+
+def _is_call_of(node: ast.expr, function) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, Symbol)
+            and node.func.value is function)
 
 
 class PathExpr(TalesExpr):

@@ -212,6 +212,17 @@ def test_a_variable_alone_is_called_unless_nocall(render):
     assert render(source) == "<p>CALLED</p><p>7</p>"
 
 
+def test_a_product_in_a_template_is_guarded(render):
+    source = '<p tal:content="python: \'ab\' * 2"/><p tal:content="python: 3 * 4"/>'
+    assert render(source) == "<p>abab</p><p>12</p>"
+    with pytest.raises(CodeLimitError) as caught:
+        render('<p tal:content="python: 2 ** 60 * 2 ** 60"/>', limits=Limits(max_int_bits=100))
+    assert caught.value.kind == "size"
+    with pytest.raises(CodeLimitError) as caught:
+        render('<p tal:content="python: \'x\' * 3000"/>', limits=Limits(output_limit=2000))
+    assert caught.value.kind == "size"
+
+
 def test_template_output_limit(render):
     source = '<p tal:repeat="i python: range(1000)">xxxxxxxxxx</p>'
     with pytest.raises(CodeLimitError) as caught:
