@@ -21,8 +21,10 @@ writes the rest; a crash loses at most the lines of the last interval. Any other
 
 import collections
 import logging
+import os
 import threading
 import time
+import weakref
 
 from objweb.web.proxies import CLIENT_ADDRESS_KEY
 
@@ -75,8 +77,12 @@ class BatchingHandler(logging.Handler):
         self.interval = interval
         self.batch_lines = batch_lines
         self._lines = collections.deque()
-        self._wake = threading.Event()
         self._closed = False
+        self._start_writer()
+        _open_handlers.add(self)
+
+    def _start_writer(self) -> None:
+        self._wake = threading.Event()
         # Only the writer thread and `flush` take it; serving threads never do.
         self._write_lock = threading.Lock()
         self._writer = threading.Thread(target=self._run, name="objweb-access-log",
@@ -125,6 +131,21 @@ class BatchingHandler(logging.Handler):
         self.flush()
         self.target.close()
         super().close()
+
+
+# A process forked after logging was set up (a server that loads the application
+# before it forks its workers) has no writer thread, and perhaps a lock the
+# parent's writer held: each of its handlers starts afresh.
+_open_handlers: "weakref.WeakSet[BatchingHandler]" = weakref.WeakSet()
+
+
+def _restart_writers_after_fork() -> None:
+    for handler in list(_open_handlers):
+        if not handler._closed:
+            handler._start_writer()
+
+
+os.register_at_fork(after_in_child=_restart_writers_after_fork)
 
 
 def _batching_handler() -> BatchingHandler | None:

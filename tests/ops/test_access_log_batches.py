@@ -7,8 +7,10 @@ gathered, so a rotating file is checked for rollover once per batch.
 import http.client
 import logging
 import logging.handlers
+import os
 import re
 import textwrap
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -174,3 +176,22 @@ def test_a_bad_flush_interval_is_refused(tmp_path, value):
     (tmp_path / "objweb.ini").write_text(f"[logging]\naccess_log_flush = {value}\n")
     with pytest.raises(ConfigError, match="access_log_flush"):
         read_config(tmp_path / "objweb.ini")
+
+
+def test_a_process_forked_after_the_set_up_writes_its_own_lines(tmp_path):
+    handler = BatchingHandler(logging.FileHandler(tmp_path / "access.log"), interval=0.05)
+    try:
+        child = os.fork()
+        if child == 0:  # the child: its writer must write without being closed
+            handler.write_line("from the child")
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                if "from the child" in (tmp_path / "access.log").read_text():
+                    os._exit(0)
+                time.sleep(0.02)
+            os._exit(1)
+        _, status = os.waitpid(child, 0)
+    finally:
+        handler.close()
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert (tmp_path / "access.log").read_text() == "from the child\n"
