@@ -318,7 +318,10 @@ def test_pastedeploy_uses_the_files_database_and_home(tmp_path, monkeypatch, res
         TestApp(wsgi_app).get("/", status=200)
     finally:
         wsgi_app.db.close()
-    assert (tmp_path / "var" / "log" / "access.log").read_text().count('"GET / HTTP') == 1
+    # The writer thread writes the line within its flush interval.
+    access = tmp_path / "var" / "log" / "access.log"
+    wait_for(lambda: '"GET / HTTP' in access.read_text(), timeout=10)
+    assert access.read_text().count('"GET / HTTP') == 1
 
 
 def test_pastedeploy_refuses_a_bad_trusted_proxy(tmp_path, monkeypatch, restore_logging):

@@ -104,9 +104,11 @@ def test_getattr_refusals(within, refusal):
 
 
 def test_guards_refuse_outside_a_run():
-    from objweb.sandbox.run import NoRunError
+    from objweb.sandbox.run import NoRunError, current_budget
     with pytest.raises(NoRunError):
         guarded_getattr("x", "upper")
+    with pytest.raises(NoRunError):
+        current_budget()
 
 
 def test_getitem(root, within, refusal):

@@ -215,10 +215,45 @@ def test_unknown_name_is_an_error(render):
     assert isinstance(caught.value.__cause__, NameError)
 
 
+def test_a_variable_alone_is_called_unless_nocall(render):
+    source = ('<p tal:define="f python: \'called\'.upper" tal:content="f"/>'
+              '<p tal:define="n python: 7" tal:content="nocall:n"/>')
+    assert render(source) == "<p>CALLED</p><p>7</p>"
+
+
+def test_a_product_in_a_template_is_guarded(render):
+    source = '<p tal:content="python: \'ab\' * 2"/><p tal:content="python: 3 * 4"/>'
+    assert render(source) == "<p>abab</p><p>12</p>"
+    with pytest.raises(CodeLimitError) as caught:
+        render('<p tal:content="python: 2 ** 60 * 2 ** 60"/>', limits=Limits(max_int_bits=100))
+    assert caught.value.kind == "size"
+    with pytest.raises(CodeLimitError) as caught:
+        render('<p tal:content="python: \'x\' * 3000"/>', limits=Limits(output_limit=2000))
+    assert caught.value.kind == "size"
+
+
 def test_template_output_limit(render):
     source = '<p tal:repeat="i python: range(1000)">xxxxxxxxxx</p>'
     with pytest.raises(CodeLimitError) as caught:
         render(source, limits=Limits(output_limit=2000))
+    assert caught.value.kind == "output"
+
+
+def test_template_output_limit_without_a_repeat(render):
+    source = '<p tal:content="python: 900 * \'x\'"/>' * 3
+    assert len(render(source, limits=Limits(output_limit=3000))) == 2721
+    with pytest.raises(CodeLimitError) as caught:
+        render(source, limits=Limits(output_limit=2000))
+    assert caught.value.kind == "output"
+
+
+def test_template_output_is_counted_as_a_repeat_goes(render):
+    # The same text of 600 characters at every item: the fourth passes the limit,
+    # and the run stops within a few items, long before a million items could run out its second.
+    source = ('<p tal:repeat="i python: range(1000000)" '
+              'tal:content="python: 600 * \'x\'"/>')
+    with pytest.raises(CodeLimitError) as caught:
+        render(source, limits=Limits(output_limit=2000, time_budget=1))
     assert caught.value.kind == "output"
 
 
@@ -285,8 +320,9 @@ def test_other_processing_instructions_are_kept(render):
 
 def test_repeat_variables_and_macros_refuse_missing_names():
     from objweb.sandbox.budget import Budget
-    from objweb.sandbox.templates import CompiledTemplate, RepeatVariables
-    repeat = RepeatVariables(Budget(Limits()))
+    from objweb.sandbox.templates import CompiledTemplate, CountingStream, RepeatVariables
+    budget = Budget(Limits())
+    repeat = RepeatVariables(budget, CountingStream(budget))
     with pytest.raises(AttributeError):
         repeat.missing
     macros = CompiledTemplate('<b metal:define-macro="m">x</b>').macros

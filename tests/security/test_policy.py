@@ -210,6 +210,19 @@ def test_answers_follow_each_object_while_objects_come_and_go():
         del page
 
 
+def test_a_dead_objects_settings_chain_is_never_taken_for_a_new_ones():
+    # Settings chains are kept by id() too: a new object in a dead one's place
+    # must be judged by its own settings.
+    policy = SecurityPolicy(BOB)
+    for index in range(20):
+        page = Page()
+        opened = index % 2 == 0
+        if opened:
+            page.manage_permission(p.CHANGE_OBJECTS, ["Authenticated"], acquire=False)
+        assert policy.has_permission(p.CHANGE_OBJECTS, page) is opened, index
+        del page
+
+
 def test_trusted_policy_allows_everything(tree):
     policy = TrustedPolicy()
     assert policy.principal.id is None
