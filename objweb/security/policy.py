@@ -8,6 +8,8 @@ both for the rest of the request. Every view, JSON verb, management screen and
 sandboxed expression asks this one object.
 """
 
+import functools
+
 from objweb.errors import Forbidden, Unauthorized
 from objweb.security.ownership import is_owner
 from objweb.security.permissions import ANONYMOUS, AUTHENTICATED, DEFAULT_ROLES, OWNER
@@ -232,7 +234,7 @@ class SecurityPolicy(Enforcement):
                 self.check(action, node)
                 above, above_chain = node, self._chain_of(node)
                 continue
-            settings = getattr(node, SETTINGS_ATTRIBUTE, None)
+            settings = getattr(node, ROLE_MAP_ATTRIBUTE, None)
             chain = above_chain if settings is None else above_chain + (settings,)
             chains[id(node)] = (node, chain)
             above = node
@@ -289,9 +291,31 @@ def _inherited(cache: dict, obj, here, top):
 
 
 def _extend_chain(node, chain: tuple) -> tuple:
-    """Return `chain` with `node`'s settings record added, if it carries one."""
-    settings = getattr(node, SETTINGS_ATTRIBUTE, None)
-    return chain if settings is None else chain + (settings,)
+    """Return `chain` with `node`'s role map added, if it carries one."""
+    role_map = getattr(node, ROLE_MAP_ATTRIBUTE, None)
+    return chain if role_map is None else chain + (role_map,)
+
+
+# Bounded: code may ask about any string it likes (`user.has_permission`).
+@functools.lru_cache(maxsize=64)
+def _permission_roles_here(permission: str):
+    """Return the step of inheritance for `permission`: made once per permission.
+
+    The catalog's visibility tokens (security/visibility.py) walk a tree
+    with it, a parent's roles to each child's in one step.
+    """
+    def here(node, from_above: frozenset) -> frozenset:
+        """Return the roles given `permission` at `node`, with those from above unless it stops them."""
+        role_map = getattr(node, ROLE_MAP_ATTRIBUTE, None)
+        if role_map is None:
+            return from_above
+        setting = role_map.permissions.get(permission)
+        if setting is None:
+            return from_above
+        if not setting.acquire:
+            return frozenset(setting.roles)
+        return from_above | setting.roles
+    return here
 
 
 class TrustedPolicy(SecurityPolicy):
