@@ -8,6 +8,7 @@ and the Script's owner, unless a manager gave the Script proxy roles, which
 then replace the user's.
 """
 
+from objweb.content import revisions
 from objweb.content.base import Item, keep_compiled, kept_compiled
 from objweb.content.schema import TITLE, Field
 from objweb.errors import ValidationError
@@ -30,6 +31,8 @@ class Script(Item):
     __fields__ = (TITLE, PARAMS, BODY, PROXY_ROLES)
     __protections__ = {protections.CHANGE: CHANGE_CODE, protections.CREATE: CHANGE_CODE}
     code_fields = ("params", "body")
+    history_fields = ("params", "body")
+    source_language = "python"
     proxy_roles: tuple = ()
 
     def __init__(self, title: str = "", params: str = "", body: str = ""):
@@ -39,6 +42,7 @@ class Script(Item):
         self.params = params
         self.body = body
         keep_compiled(self, compiled)
+        revisions.record(self)
 
     def apply_values(self, values: dict) -> None:
         """Store validated values; new code must compile first (`SourceError` if not)."""

@@ -7,6 +7,7 @@ previous source. Rendering runs in the sandbox of
 reached through, with the rights of both the user and the Template's owner.
 """
 
+from objweb.content import revisions
 from objweb.content.base import Item, keep_compiled, kept_compiled
 from objweb.content.schema import TITLE, Field
 from objweb.security import protections
@@ -25,6 +26,8 @@ class Template(Item):
     __protections__ = {protections.CHANGE: CHANGE_CODE, protections.CREATE: CHANGE_CODE}
     __code_access__ = {"macros": protections.VIEW}
     code_fields = ("source",)
+    history_fields = ("source",)
+    source_language = "html"
 
     def __init__(self, title: str = "", source: str = ""):
         super().__init__(title)
@@ -32,6 +35,7 @@ class Template(Item):
         compiled = CompiledTemplate(source, self)
         self.source = source
         keep_compiled(self, compiled)
+        revisions.record(self)
 
     def apply_values(self, values: dict) -> None:
         """Store validated values; a new source must compile first (`SourceError` if not)."""

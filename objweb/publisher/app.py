@@ -16,6 +16,7 @@ import webob.exc
 from transaction.interfaces import TransientError
 from ZODB.POSException import ConflictError
 
+from objweb.content.revisions import keeping
 from objweb.content.site import site_root
 from objweb.errors import NotFoundError, ValidationError
 from objweb.publisher import audit, boundary, limits
@@ -225,7 +226,7 @@ class Application:
         request.policy = SecurityPolicy(principal)
         request.environ["objweb.user"] = principal.id
         check_csrf(request)
-        with acting_as(principal):
+        with acting_as(principal), keeping(self.settings.history_size):
             self._check_path(request, result)
             if not result.found:
                 return self._missing(request, result)
