@@ -179,6 +179,32 @@ def record(obj, *, note: str | None = None, previous: dict | None = None) -> Rev
                    note=_note.get() if note is None else clean_note(note), kept=kept)
 
 
+def revert(obj, revision_id, *, note: str = "", clean=None) -> Revision:
+    """Make revision `revision_id` of `obj` its source again through `edit`; return the new one.
+
+    The new revision is noted as a revert, followed by `note`. `clean`, if
+    given, turns the old values into those the current writer may store (a
+    Page's HTML cleaned). As any edit, whoever reverts code owns it. Raises
+    `ValidationError` for a revision that is not kept or that is the current
+    source, and what `edit` raises.
+    """
+    try:
+        revision = revision_of(obj, revision_id)
+    except NotFoundError:
+        raise ValidationError(f"revision: there is no revision {revision_id!r} any more",
+                              "revision") from None
+    values = revision.values if clean is None else clean(revision.values)
+    before = log_of(obj).latest.id
+    said = f"reverted to revision {revision.id}" + (f": {clean_note(note)}" if note else "")
+    with noting(said):
+        obj.edit(**values)
+    newest = log_of(obj).latest
+    if newest.id == before:
+        raise ValidationError(f"revision: revision {revision.id} is the current source already",
+                              "revision")
+    return newest
+
+
 def start_afresh(obj, note: str) -> Revision:
     """Replace the history of `obj` with one revision of its current source; return it.
 

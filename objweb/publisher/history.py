@@ -13,8 +13,9 @@ right to change it.
 import webob
 
 from objweb.content.base import Item
+from objweb.content import revisions
 from objweb.content.revisions import (
-    Revision, clean_note, keeps_history, noting, revision_of, revisions_of)
+    Revision, clean_note, keeps_history, revision_of, revisions_of)
 from objweb.content.sources import source_text
 from objweb.errors import NotFoundError, ValidationError
 from objweb.publisher.jsonapi import cleaned_html, iso_time, json_response
@@ -68,37 +69,14 @@ def requested_revision(values: dict) -> int:
     return revision_id
 
 
-def revert_to(obj, revision_id: int, request, note: str = "") -> Revision:
-    """Make revision `revision_id` of `obj` its source again, as a new revision; return it.
-
-    The values go through the object's `edit` as the request's user writes
-    them (a Page's HTML cleaned if they may not write it unfiltered); `note`
-    follows the words the new revision is noted with. Raises
-    `ValidationError` for a revision that is not kept or that is the current
-    source, and what `edit` raises.
-    """
-    try:
-        revision = revision_of(obj, revision_id)
-    except NotFoundError:
-        raise ValidationError(f"revision: {obj.type_name} {path_of(obj)} keeps no revision "
-                              f"{revision_id}", "revision") from None
-    values, _removed = cleaned_html(request, obj, revision.values, obj)
-    with noting(f"reverted to revision {revision.id}" + (f": {note}" if note else "")):
-        before = revisions_of(obj)[0].id
-        obj.edit(**values)
-        newest = revisions_of(obj)[0]
-        if newest.id == before:
-            raise ValidationError(f"revision: revision {revision.id} is the current source "
-                                  "already", "revision")
-    return newest
-
-
 @view_config(Item, "revert", action=protections.CHANGE, methods=("POST",), json_api=True)
 def revert(obj, request) -> webob.Response:
     """Make the source of the body's `revision` current again; answer the new revision."""
     _with_history(obj)
     values = request.json_object(request.settings.max_json_body)
     revision_id = requested_revision(values)
-    newest = revert_to(obj, revision_id, request, clean_note(values.get("note")))
+    newest = revisions.revert(
+        obj, revision_id, note=clean_note(values.get("note")),
+        clean=lambda old: cleaned_html(request, obj, old, obj)[0])
     request.note(f"reverted {path_of(obj)} to revision {revision_id}")
     return json_response(describe_revision(newest, obj))

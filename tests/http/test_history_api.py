@@ -79,7 +79,7 @@ def test_the_reverter_of_code_becomes_its_owner(app, db):
 
 @pytest.mark.parametrize("body,fragment", [
     ({}, "revision: give the id"), ({"revision": "1"}, "revision: give the id"),
-    ({"revision": True}, "revision: give the id"), ({"revision": 7}, "keeps no revision 7"),
+    ({"revision": True}, "revision: give the id"), ({"revision": 7}, "there is no revision 7"),
     ({"revision": 2}, "is the current source already"), ({"revision": 1, "x": 1}, "x: a revert"),
     ({"revision": 1, "note": 5}, "a note is text"),
 ])

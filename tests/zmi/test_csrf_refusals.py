@@ -20,6 +20,7 @@ PLACES = {
     "manage_undo": "/manage_undo",
     "manage_importexport": "/news/manage_importexport",
     "manage_control": "/manage_control",
+    "manage_history": "/news/page/manage_history",
 }
 
 # Values that would make each command succeed if the token were there.
@@ -36,6 +37,7 @@ VALUES = {
     ("manage_user", "save_user"): {"name": "admin", "title": "Changed"},
     ("manage_user", "set_password"): {"name": "admin", "password": "p", "confirm": "p"},
     ("manage_control", "pack"): {"days": "0"},
+    ("manage_history", "revert"): {"revision": "1"},
 }
 
 COMMANDS = sorted((cls.name, command) for cls in screens for command in cls.commands)
@@ -49,6 +51,8 @@ def test_the_table_covers_every_command():
 @pytest.fixture
 def news(site):
     site(lambda root: root.add("news", Folder(title="News")).add("page", Page(title="P")))
+    # A second revision, so that reverting to the first would succeed with the token.
+    site(lambda root: root["news"]["page"].edit(body="<p>2</p>"))
 
 
 @pytest.mark.parametrize("screen, command", COMMANDS)
