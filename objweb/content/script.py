@@ -33,6 +33,14 @@ class Script(Item):
     code_fields = ("params", "body")
     history_fields = ("params", "body")
     source_language = "python"
+    # What the add form starts from: a Script that works as it stands.
+    starter_values = {
+        "params": "name='world'",
+        "body": ("# The parameters are above; context, container, script, request and\n"
+                 "# traverse_subpath are bound. Return text, or a dict or list for JSON.\n"
+                 "where = context.title or 'objweb'\n"
+                 "return 'Hello %s, from %s!' % (name, where)\n"),
+    }
     proxy_roles: tuple = ()
 
     def __init__(self, title: str = "", params: str = "", body: str = ""):

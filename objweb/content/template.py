@@ -28,6 +28,20 @@ class Template(Item):
     code_fields = ("source",)
     history_fields = ("source",)
     source_language = "html"
+    # What the add form starts from: a Template that works as it stands.
+    starter_values = {"source": """<!DOCTYPE html>
+<html>
+<head><title tal:content="context/title">The title</title></head>
+<body>
+  <h1 tal:content="context/title">The title</h1>
+  <p>Rendered for <span tal:replace="user/title">someone</span>, with the options
+    <code tal:content="python: sorted(options)">names</code>.</p>
+  <ul>
+    <li tal:repeat="word python: ['one', 'two', 'three']" tal:content="word">a word</li>
+  </ul>
+</body>
+</html>
+"""}
 
     def __init__(self, title: str = "", source: str = ""):
         super().__init__(title)

@@ -47,7 +47,7 @@ def test_finding_12_an_editor_s_script_never_runs_in_the_manager_s_browser(
         editor.log_in("editor", "ed-pw-123", "/news/manage")
         editor.go("/news/manage_add?type=Page")
         editor.page.fill("#field-name", "trap")
-        editor.page.fill("#field-body", TRAP)
+        editor.fill("body", TRAP)
         editor.page.click("button[name=then][value=contents]")
         told = editor.page.locator(".flash-info")
         expect(told).to_contain_text("Added the page 'trap'.")
