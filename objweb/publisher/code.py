@@ -20,9 +20,11 @@ from objweb.content.template import Template
 from objweb.errors import ValidationError
 from objweb.security import protections
 from objweb.security.sandbox import (
-    REQUIRED, CodeError, CodeLimitError, Limits, RequestView, ResponseView,
+    CodeError, CodeLimitError, Limits, RequestView, ResponseView,
     UploadView)
 from objweb.security.sandbox.costs import text_measure
+from objweb.security.sandbox.parameters import (
+    bind_parameters, to_boolean, to_float, to_int)
 from objweb.traversal.views import view_config
 
 JSON_TYPE = "application/json"
@@ -30,33 +32,10 @@ JSON_TYPE = "application/json"
 
 def limits_of(settings) -> Limits:
     """Return the sandbox limits the application's settings ask for."""
-    return Limits(time_budget=settings.code_time_budget, output_limit=settings.code_output_limit)
+    return Limits.from_settings(settings)
 
 
 # -- form fields ---------------------------------------------------------------------
-
-
-def _to_int(value):
-    try:
-        return int(value)
-    except ValueError:
-        raise ValueError(f"expected a whole number, not {value!r}") from None
-
-
-def _to_float(value):
-    try:
-        return float(value)
-    except ValueError:
-        raise ValueError(f"expected a number, not {value!r}") from None
-
-
-def _to_boolean(value):
-    lowered = str(value).strip().lower()
-    if lowered in ("", "0", "false", "off", "no"):
-        return False
-    if lowered in ("1", "true", "on", "yes"):
-        return True
-    raise ValueError("not true or false")
 
 
 def _to_required(value):
@@ -66,7 +45,7 @@ def _to_required(value):
 
 
 CONVERTERS = {
-    "int": _to_int, "long": _to_int, "float": _to_float, "boolean": _to_boolean,
+    "int": to_int, "long": to_int, "float": to_float, "boolean": to_boolean,
     "string": str, "text": lambda value: str(value).replace("\r\n", "\n"),
     "lines": lambda value: [line for line in str(value).splitlines() if line.strip()],
     "tokens": lambda value: str(value).split(), "required": _to_required,
@@ -115,47 +94,6 @@ def form_of(request) -> dict:
     for name in tuples:
         form[name] = tuple(form[name])
     return form
-
-
-def _by_default(name: str, value, default):
-    """Convert a request value to the kind of the parameter's literal default."""
-    if isinstance(default, (list, tuple)):
-        return value if isinstance(value, list) else [value]
-    if not isinstance(value, str):
-        return value
-    if isinstance(default, bool):
-        converter = _to_boolean
-    elif isinstance(default, int):
-        converter = _to_int
-    elif isinstance(default, float):
-        converter = _to_float
-    else:
-        return value
-    try:
-        return converter(value)
-    except ValueError as error:
-        raise ValidationError(f"{name}: {error}", name) from None
-
-
-def bind_parameters(parameters, values: dict) -> tuple[tuple, dict]:
-    """Return (args, kwargs) calling a Script's `parameters` with request `values`.
-
-    Raises `ValidationError` for a parameter without a default and no value.
-    """
-    args, kwargs = [], {}
-    for parameter in parameters:
-        if parameter.name in values:
-            value = _by_default(parameter.name, values[parameter.name], parameter.default)
-        elif parameter.default is REQUIRED:
-            raise ValidationError(f"the parameter {parameter.name!r} is missing",
-                                  parameter.name)
-        else:
-            continue
-        if parameter.positional_only:
-            args.append(value)
-        else:
-            kwargs[parameter.name] = value
-    return tuple(args), kwargs
 
 
 def code_request(request) -> RequestView:
