@@ -3,4 +3,4 @@
 from objweb.zmi import (  # noqa: F401 (registering the screens)
     access, adding, contents, control, edit, find, importexport, navigation, properties,
     static, undo, users)
-from objweb.zmi import revisions  # noqa: F401 (registering the History tab)
+from objweb.zmi import revisions, testtab  # noqa: F401 (registering the History and Test tabs)
