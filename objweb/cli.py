@@ -20,6 +20,7 @@ from objweb.command import CommandError, open_database
 from objweb.content.site import ensure_site
 from objweb.db import DEFAULT_URI, bootstrap, has_users
 from objweb.errors import ObjwebError
+from objweb.ops.codecommands import add_code_commands
 from objweb.ops.commands import add_operations_commands
 from objweb.ops.config import ConfigError, InstanceConfig, read_config
 from objweb.ops.logs import configure_logging as configure_instance_logging
@@ -223,6 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("script")
     run.add_argument("args", nargs=argparse.REMAINDER)
     add_operations_commands(command)
+    add_code_commands(command)
     return parser
 
 
