@@ -168,3 +168,28 @@ def test_bad_paths_are_refused_in_a_sentence(tmp_path):
         1, "objweb pull: there is no object at /nowhere")
     result = run_objweb(["push", str(tmp_path / "missing"), "/lab"], tmp_path)
     assert result.returncode == 1 and "no such directory" in result.stderr
+
+
+def test_pull_and_push_work_against_a_live_site_over_zeo(tmp_path):
+    import ZEO
+    address, stop = ZEO.server(path=str(tmp_path / "Data.fs"), blob_dir=str(tmp_path / "blobs"))
+    try:
+        uri = f"zeo://{address[0]}:{address[1]}?blob_dir={tmp_path}/cache&shared_blob_dir=false"
+        db = objweb.open_db(uri)
+        try:
+            objweb.bootstrap(db)
+            with objweb.site(db) as root:
+                root.add("lab", Folder()).add("greet", Script(body="return 1"))
+            repo = tmp_path / "repo"
+            pulled = run_objweb(["pull", "/lab", str(repo), "--db", uri], tmp_path)
+            assert pulled.returncode == 0, pulled.stderr
+            (repo / "greet.py").write_text("## parameters=\nreturn 2")
+            pushed = run_objweb(["push", str(repo), "/lab", "--db", uri], tmp_path)
+            assert pushed.returncode == 0, pushed.stderr
+            # The serving process's own connection sees the push.
+            with objweb.site(db) as root:
+                assert root["lab"]["greet"]() == 2
+        finally:
+            db.close()
+    finally:
+        stop()
