@@ -20,6 +20,7 @@ import webob.exc
 from transaction.interfaces import TransientError
 from ZODB.POSException import ConflictError
 
+from objweb.content.revisions import keeping
 from objweb.content.site import site_root
 from objweb.errors import NotFoundError, ValidationError
 from objweb.security.csrf import SAFE_METHODS
@@ -237,7 +238,7 @@ class Publisher:
         request.principal = principal
         request.policy = SecurityPolicy(principal)
         request.environ["objweb.user"] = principal.id
-        with acting_as(principal):
+        with acting_as(principal), keeping(self.settings.history_size):
             self._check_path(request, result)
             if not result.found:
                 return self._missing(request, result)
