@@ -11,7 +11,7 @@ RUN_INSTALLED := $(VENV)/.installed-run
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test bench system-packages clean
+.PHONY: run test bench system-packages clean codemirror
 
 # `make run PORT=8081`, `make run HOST=0.0.0.0`, `make run OPTIONS="--threads 8"`:
 # any `objweb serve` option passes through.
@@ -57,3 +57,9 @@ system-packages:
 
 clean:
 	rm -rf $(VENV) build *.egg-info .coverage .coverage.* .pytest_cache
+
+# The code editor of the management screens: CodeMirror 6, pinned in
+# vendor/codemirror/package-lock.json, bundled into objweb/zmi/static/codemirror.js
+# with the licences of what it bundles in codemirror.LICENSE.txt.
+codemirror:
+	cd vendor/codemirror && npm ci --no-audit --no-fund && npm run build

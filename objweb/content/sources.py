@@ -61,10 +61,15 @@ def source_media_type(obj) -> str:
 
 def source_of(obj) -> bytes:
     """Return the text an editor sees, UTF-8 encoded."""
-    kind = _kind(type(obj))
-    if kind is Script:
-        return f"{PARAMETERS_HEADER}{obj.params}\n{obj.body}".encode("utf-8")
-    return getattr(obj, _FIELDS[kind][0]).encode("utf-8")
+    values = {name: getattr(obj, name) for name in source_fields(obj)}
+    return source_text(type(obj), values).encode("utf-8")
+
+
+def source_text(cls: type, values: dict) -> str:
+    """Return the text that source `values` of type `cls` are written as (a revision's too)."""
+    if _kind(cls) is Script:
+        return f"{PARAMETERS_HEADER}{values['params']}\n{values['body']}"
+    return values[_FIELDS[_kind(cls)][0]]
 
 
 def source_values(cls: type, data: bytes) -> dict:

@@ -4,8 +4,9 @@ A kind names how a value is checked and converted: one line of text, text,
 a whole number, a number, true or false, a date, lines, bytes sent as
 base64. Content types' fields (`objweb.content.schema`), custom properties
 (`objweb.content.properties`) and the parameters a Script is called with
-by URL (Zope's `name:int` converters, `objweb.views.code`) all convert
-through here, so "an int" or "lines" means the same in every door.
+by URL (Zope's `name:int` converters, `objweb.views.code`) or from the
+Test tab (`bind_parameters`) all convert through here, so "an int" or
+"lines" means the same in every door.
 
 Each kind has one canonical name; Zope's names for the same kind are
 aliases (`string` for `line`, `boolean` for `bool`, `long` for `int`), so
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from objweb.errors import ValidationError
+from objweb.sandbox.scripts import REQUIRED
 
 
 @dataclass(frozen=True)
@@ -227,3 +229,24 @@ def like_default(name: str, value, default):
         if isinstance(default, python_type):
             return convert(kind, value, name)
     return value
+
+
+def bind_parameters(parameters, values: dict) -> tuple[tuple, dict]:
+    """Return (args, kwargs) calling a Script's `parameters` with request `values`.
+
+    Raises `ValidationError` for a parameter without a default and no value.
+    """
+    args, kwargs = [], {}
+    for parameter in parameters:
+        if parameter.name in values:
+            value = like_default(parameter.name, values[parameter.name], parameter.default)
+        elif parameter.default is REQUIRED:
+            raise ValidationError(f"the parameter {parameter.name!r} is missing",
+                                  parameter.name)
+        else:
+            continue
+        if parameter.positional_only:
+            args.append(value)
+        else:
+            kwargs[parameter.name] = value
+    return tuple(args), kwargs

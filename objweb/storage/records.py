@@ -85,13 +85,14 @@ def place_records(connection, tid: bytes, oids: list[bytes], request_path: str) 
     """Return where each record of `oids`, written by transaction `tid`, belongs."""
     root = site_root(connection)
     content, others = _sorted_records(connection, oids[:RECORD_LIMIT])
-    places, unplaced = [], 0
+    places, missing = [], []
     for oid, obj in content:
         place = _place_of_content(connection, root, tid, oid, obj)
         if place is None:
-            unplaced += 1
+            missing.append(oid)
         else:
             places.append(place)
+    unplaced = _place_removed_records(connection, tid, missing, places)
     candidates = _candidates(places, root, request_path)
     holders = _holders(candidates, root)
     if any(obj._p_oid not in holders for obj in others):
@@ -107,6 +108,33 @@ def place_records(connection, tid: bytes, oids: list[bytes], request_path: str) 
             holder, attribute = found
             places.append(Place(obj._p_oid, path_of(holder), holder, attribute))
     return Placement(tuple(places), unplaced, max(0, len(oids) - RECORD_LIMIT))
+
+
+def _place_removed_records(connection, tid: bytes, oids: list[bytes], places: list) -> int:
+    """Place records gone now that an object since removed held; return how many are not.
+
+    Undoing an object's creation also removes what it held (a source's
+    revisions): those records belong where their holder was.
+    """
+    removed = [place for place in places if place.removed]
+    if not oids or not removed:
+        return len(oids)
+    old = connection.db().open(before=tid)
+    try:
+        held = {}
+        for place in removed:
+            try:
+                holder = old.get(place.oid)
+            except POSKeyError:
+                continue
+            held.update((oid, (place, attribute)) for attribute, oid in held_records(holder))
+    finally:
+        old.close()
+    for oid in oids:
+        if oid in held:
+            place, attribute = held[oid]
+            places.append(Place(oid, place.path, place.obj, attribute, removed=True))
+    return sum(oid not in held for oid in oids)
 
 
 def _sorted_records(connection, oids: list[bytes]) -> tuple[list, list]:

@@ -14,12 +14,14 @@ asked to log in (the challenge hook of the error boundary).
 """
 
 import logging
+import time
 
 import transaction
 import webob.exc
 from transaction.interfaces import TransientError
 from ZODB.POSException import ConflictError
 
+from objweb.content.revisions import keeping
 from objweb.content.site import site_root
 from objweb.errors import NotFoundError, ValidationError
 from objweb.security.csrf import SAFE_METHODS
@@ -33,6 +35,7 @@ from objweb.web import audit, boundary, limits
 from objweb.web.boundary import Challenge
 from objweb.web.commit import join_witness
 from objweb.web.config import Settings
+from objweb.web.diagnostics import Diagnostics, Incident, RequestTiming, describe_error
 from objweb.web.identity import check_csrf, finish_response, identify
 from objweb.web.proxies import TrustedProxies
 from objweb.web.request import Request
@@ -77,8 +80,10 @@ class Publisher:
             window=self.settings.login_window)
         self.writers = WriteGate(patience=self.settings.replay_wait)
         self.proxies = TrustedProxies(self.settings.trusted_proxies)
+        self.diagnostics = Diagnostics.from_settings(self.settings)
 
     def __call__(self, environ, start_response):
+        received, started = time.time(), time.perf_counter()
         # Before anything can refuse the request: the access log reads it too.
         self.proxies.client_address(environ)
         request = Request(environ)
@@ -93,6 +98,10 @@ class Publisher:
         else:
             response = self.respond(environ)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        self.diagnostics.record_request(RequestTiming(
+            received, environ.get("REQUEST_METHOD", ""), _path(environ), response.status_int,
+            environ.get("objweb.user"), time.perf_counter() - started,
+            environ.get("objweb.attempts", 1)))
         return response(environ, start_response)
 
     def respond(self, environ) -> webob.Response:
@@ -105,6 +114,7 @@ class Publisher:
         """
         attempts = 1 + max(0, self.settings.conflict_retries)
         for attempt in range(1, attempts + 1):
+            environ["objweb.attempts"] = attempt
             request = self._fresh_request(environ)
             try:
                 if request.method in READING_METHODS:
@@ -116,6 +126,9 @@ class Publisher:
                     # The database server went away (ZEO's ClientDisconnected):
                     # a replay would only wait for it again, so say so at once.
                     return self._unavailable(request, error)
+                if isinstance(error, ConflictError):
+                    self.diagnostics.record_conflict(
+                        error, f"{request.method} {_path(environ)}", retried=attempt < attempts)
                 if attempt < attempts:
                     log.info("retrying %s %s after %s (retry %d of %d)", request.method,
                              request.path, type(error).__name__, attempt, attempts - 1)
@@ -140,6 +153,7 @@ class Publisher:
         request.settings = self.settings
         request.throttle = self.throttle
         request.registry = self.registry
+        request.diagnostics = self.diagnostics
         return request
 
     def _attempt(self, request: Request) -> webob.Response:
@@ -173,13 +187,23 @@ class Publisher:
                 # Any failure, the commit's included: nothing of the request is kept.
                 _discard(response)
                 manager.abort()
-                response = self._problem(request, boundary.problem_for(error))
+                problem = boundary.problem_for(error)
+                if problem.incident:
+                    self._record_incident(request, problem, error)
+                response = self._problem(request, problem)
                 finish_response(request, response)
                 return response
             finish_response(request, response)
             return response
         finally:
             connection.close()
+
+    def _record_incident(self, request: Request, problem: boundary.Problem,
+                         error: Exception) -> None:
+        summary, text = describe_error(error)
+        self.diagnostics.record_incident(Incident(
+            problem.incident, time.time(), request.method, _path(request.environ),
+            request.environ.get("objweb.user"), summary, text, problem.detail))
 
     def _open(self, manager):
         """Return a connection whose transaction has begun (a round trip to some storages)."""
@@ -245,7 +269,7 @@ class Publisher:
         request.principal = principal
         request.policy = SecurityPolicy(principal)
         request.environ["objweb.user"] = principal.id
-        with acting_as(principal):
+        with acting_as(principal), keeping(self.settings.history_size):
             self._check_path(request, result)
             if not result.found:
                 return self._missing(request, result)
@@ -325,6 +349,16 @@ def _virtual_root(root, segments):
         return find(root, "/".join(segments))
     except ValueError:
         raise NotFoundError("a virtual root cannot climb with '..'") from None
+
+
+def _path(environ) -> str:
+    """The request's path as the client sent it, without the query (it may carry secrets)."""
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    try:
+        # WSGI hands the path over as bytes in Latin-1; URLs are UTF-8.
+        return path.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return path
 
 
 def _discard(response) -> None:

@@ -25,6 +25,7 @@ from objweb.traversal.location import path_of, url_of
 from objweb.traversal.resolve import TraversalResult
 from objweb.traversal.views import ViewRegistry
 from objweb.web.config import Settings
+from objweb.web.diagnostics import Diagnostics
 from objweb.web.limits import (
     RequestTooLargeError, check_form, check_json_depth, is_form, parse_form)
 from objweb.web.vhost import VirtualHost
@@ -73,6 +74,8 @@ class Request(webob.Request):
     policy: SecurityPolicy | None = None
     settings: Settings | None = None
     registry: ViewRegistry | None = None
+    # This process's record of incidents, slow requests and conflicts.
+    diagnostics: Diagnostics | None = None
     connection: Connection | None = None
     # The token pages give the user's forms to send back with every state
     # change (the `csrf_token` form field or the `X-CSRF-Token` header), and

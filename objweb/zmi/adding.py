@@ -12,7 +12,8 @@ from objweb.content.schema import convert_values
 from objweb.errors import NameInUseError, ValidationError
 from objweb.security.protections import ADD, CREATE, permission_for
 from objweb.traversal.location import path_of
-from objweb.zmi.forms import Widget, form_values, schema_widgets, uploaded_file
+from objweb.zmi.forms import (
+    Widget, form_values, schema_widgets, uploaded_file, uses_code_editor)
 from objweb.zmi.framework import Screen
 from objweb.zmi.registration import command, screen
 
@@ -53,7 +54,8 @@ class AddScreen(Screen):
     @property
     def widgets(self) -> list[Widget]:
         """The name field, then the type's own fields."""
-        values = dict(self.submitted.items()) if self.submitted is not None else {}
+        values = (dict(self.submitted.items()) if self.submitted is not None
+                  else dict(getattr(self.type, "starter_values", {})))
         fixed = FIXED_NAMES.get(self.type.type_name)
         name = Widget("name", "Name", value=self.value("name", fixed or ""), required=True,
                       help="Part of the URL: letters, digits, - _ . and no leading _ or @@.",
@@ -66,6 +68,11 @@ class AddScreen(Screen):
                 widgets[index] = replace(widget, label="File",
                                          required=issubclass(self.type, Image))
         return widgets
+
+    @property
+    def code_editor(self) -> bool:
+        """Whether the form has code to edit, and so loads the editor."""
+        return uses_code_editor(self.widgets)
 
     @property
     def has_upload(self) -> bool:

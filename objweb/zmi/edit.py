@@ -18,7 +18,8 @@ from objweb.content.schema import fields_of
 from objweb.security.protections import CHANGE
 from objweb.traversal.location import path_of
 from objweb.zmi.display import format_size, format_time
-from objweb.zmi.forms import Widget, form_values, schema_widgets, uploaded_file
+from objweb.zmi.forms import (
+    Widget, form_values, schema_widgets, uploaded_file, uses_code_editor)
 from objweb.zmi.framework import Screen
 from objweb.zmi.registration import command, screen
 
@@ -53,6 +54,11 @@ class EditScreen(Screen):
                     widget.name, "Replace the file with", "file", error=widget.error,
                     help=f"Now {format_size(obj.size)}, {obj.content_type}.")
         return widgets
+
+    @property
+    def code_editor(self) -> bool:
+        """Whether the form has code to edit, and so loads the editor."""
+        return uses_code_editor(self.widgets)
 
     @property
     def is_file(self) -> bool:

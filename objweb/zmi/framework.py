@@ -70,6 +70,8 @@ class Screen:
     template = ""
     # The page's heading for screens that are not tabs (the add form, rename).
     heading = ""
+    # Whether the page loads the code editor's script (a large file, so only where needed).
+    code_editor = False
     commands: dict = {}
 
     def __init_subclass__(cls, **options):
