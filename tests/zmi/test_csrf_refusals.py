@@ -23,6 +23,7 @@ PLACES = {
     "manage_davlocks": "/news/manage_davlocks",
     "manage_history": "/news/page/manage_history",
     "manage_test": "/news/greet/manage_test",
+    "manage_catalog": "/manage_catalog",
 }
 
 # Values that would make each command succeed if the token were there.
@@ -42,6 +43,8 @@ VALUES = {
     ("manage_davlocks", "clear"): {"tokens": "opaquelocktoken:x"},
     ("manage_history", "revert"): {"revision": "1"},
     ("manage_test", "run"): {"parameter.title": "Changed"},
+    ("manage_catalog", "add_index"): {"name": "rank", "kind": "field"},
+    ("manage_catalog", "remove_index"): {"name": "rank"},
 }
 
 COMMANDS = sorted((cls.name, command) for cls in screen_classes() for command in cls.commands)
