@@ -28,14 +28,17 @@ class PropertiesScreen(Screen):
     @property
     def widgets(self) -> list[Widget]:
         """The title, then one widget per property, filled with current (or typed) values."""
-        found = [Widget("title", "Title", value=self.value("title", self.context.title),
-                        error=self.errors.get("title", ""))]
+        # Only a failed save shows what was typed; after any other command the
+        # form shows what is stored, so that saving it next writes no blanks.
+        typed = self.submitted if self.submitted is not None \
+            and self.submitted.get("command") == "save" else None
+        title = typed.get("title", "") if typed is not None else self.context.title
+        found = [Widget("title", "Title", value=title, error=self.errors.get("title", ""))]
         for prop in properties.properties_of(self.context):
             name = PREFIX + prop.name
             value = prop.value
-            if self.submitted is not None:
-                value = name in self.submitted if prop.kind == "boolean" \
-                    else self.submitted.get(name, "")
+            if typed is not None:
+                value = name in typed if prop.kind == "boolean" else typed.get(name, "")
             elif prop.kind == "date":
                 value = value.isoformat() if value else ""
             found.append(Widget(name, prop.name, KIND_WIDGETS[prop.kind], value,
