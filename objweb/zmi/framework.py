@@ -24,7 +24,7 @@ from objweb.security.headers import MANAGEMENT_HEADERS
 from objweb.security.permissions import WRITE_UNFILTERED_HTML
 from objweb.security.protections import MANAGE
 from objweb.traversal.location import lineage
-from objweb.traversal.views import views
+from objweb.traversal.views import DEFAULT_VIEW, views
 from objweb.zmi import cookies, csrf, static, tree
 from objweb.zmi.display import label_of
 from objweb.zmi.forms import Widget
@@ -43,6 +43,11 @@ def secure(response: webob.Response) -> webob.Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers[name] = value
     return response
+
+
+def has_public_view(obj) -> bool:
+    """Whether `obj` has a page of its own for a browser (a user folder has none)."""
+    return views.lookup(obj, DEFAULT_VIEW, "GET") is not None
 
 
 # -- registration ----------------------------------------------------------------
@@ -279,6 +284,11 @@ class Screen:
     def public_url(self, obj=None) -> str:
         """Return the public URL of `obj` (default: the context)."""
         return self.request.url_of(self.context if obj is None else obj)
+
+    @property
+    def has_public_page(self) -> bool:
+        """Whether the context's public URL shows a browser a page (else it is no link)."""
+        return has_public_view(self.context)
 
     def static_url(self, filename: str) -> str:
         """Return the URL of one of the management screens' own files."""

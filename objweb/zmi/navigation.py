@@ -7,14 +7,7 @@ from objweb.content.folder import Folder
 from objweb.errors import Forbidden
 from objweb.zmi import tree
 from objweb.security.protections import VIEW
-from objweb.traversal.views import DEFAULT_VIEW, views
-from objweb.zmi.framework import Screen, Tab, screen, secure, tabs
-
-
-def has_public_view(obj) -> bool:
-    """Whether `obj` has a page of its own to show (a user folder has none)."""
-    return views.lookup(obj, DEFAULT_VIEW, "GET") is not None
-
+from objweb.zmi.framework import Screen, Tab, has_public_view, screen, secure, tabs
 
 tabs.add(Item, Tab("view", "View", 80, VIEW, has_public_view, public=True))
 
