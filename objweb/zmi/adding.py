@@ -10,6 +10,7 @@ from objweb.content.image import Image
 from objweb.content.registry import addable_types, construct
 from objweb.content.schema import convert_values
 from objweb.errors import NameInUseError, ValidationError
+from objweb.names import NAME_RULE
 from objweb.security.protections import ADD, CREATE, permission_for
 from objweb.traversal.location import path_of
 from objweb.zmi.forms import Widget, form_values, schema_widgets, uploaded_file
@@ -55,7 +56,7 @@ class AddScreen(Screen):
         values = dict(self.submitted.items()) if self.submitted is not None else {}
         fixed = FIXED_NAMES.get(self.type.type_name)
         name = Widget("name", "Name", value=self.value("name", fixed or ""), required=True,
-                      help="Part of the URL: letters, digits, - _ . and no leading _ or @@.",
+                      help=f"Part of the URL. {NAME_RULE}",
                       error=self.errors.get("name", ""))
         widgets = [name] + schema_widgets(self.type, values, self.errors, self.error)
         for index, widget in enumerate(widgets):

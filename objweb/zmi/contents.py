@@ -15,6 +15,7 @@ import webob
 from objweb.content.folder import Folder
 from objweb.content.registry import addable_types
 from objweb.errors import NameInUseError, NotFoundError, ValidationError
+from objweb.names import NAME_RULE
 from objweb.security.protections import (
     ADD, CREATE, DELETE, IMPORT_EXPORT, MANAGE, UNDO, permission_for)
 from objweb.traversal.location import path_of
@@ -32,6 +33,7 @@ class ContentsScreen(Screen):
     """The items of a folder, with the actions on a selection and the add menu."""
 
     template = "contents.pt"
+    name_rule = NAME_RULE
     sort_limit = SORT_LIMIT
     format_time = staticmethod(format_time)
     iso_time = staticmethod(iso_time)

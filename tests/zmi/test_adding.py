@@ -126,6 +126,32 @@ def test_a_bad_name_is_refused_beside_its_field(manager, news, look, name, messa
     assert look(lambda root: len(root["news"])) == 0
 
 
+def help_text(page, field_id: str) -> str:
+    return page.html.find(id=f"{field_id}-help").get_text(" ", strip=True)
+
+
+@pytest.mark.parametrize("rule", ["/", "control characters", "spaces", "255", ". or ..",
+                                  "_", "@@", "aq_", "manage"])
+def test_the_name_help_states_the_rule_that_is_checked(manager, news, rule):
+    assert rule in help_text(manager.get(news + "?type=Page"), "field-name")
+
+
+def test_a_name_the_help_allows_is_accepted(manager, news, look):
+    add(manager, {"type": "Page", "name": "Annual report 2024", "title": "Report"})
+    assert look(lambda root: root["news"]["Annual report 2024"].title) == "Report"
+
+
+def test_the_rename_and_import_forms_state_the_same_rule(manager, site):
+    site(lambda root: root.add("news", Folder()).add("old", Page()))
+    rename = manager.post("/news/manage_contents", {"command": "rename", "names": "old"},
+                          status=200)
+    imports = manager.get("/news/manage_importexport")
+    assert rename.html.find(id="name-rule").get_text(" ", strip=True) == \
+        help_text(imports, "field-import-name") == \
+        help_text(manager.get("/news/manage_add?type=Page"), "field-name").removeprefix(
+            "Part of the URL. ")
+
+
 def test_a_name_in_use_is_refused(manager, news, site, look):
     site(lambda root: root["news"].add("taken", Page(title="Old")))
     page = add(manager, {"type": "Page", "name": "taken", "title": "New"}, status=400)
