@@ -143,9 +143,12 @@ def _login_nonce(request) -> str:
     return nonce if _NONCE.match(nonce) else secrets.token_urlsafe(24)
 
 
-def render_login(request, *, status: int, message: str = "",
-                 came_from: str | None = None) -> webob.Response:
-    """Return the login form with `status`, a message, and where to go afterwards."""
+def render_login(request, *, status: int, message: str = "", came_from: str | None = None,
+                 login: str = "") -> webob.Response:
+    """Return the login form with `status`, a message, and where to go afterwards.
+
+    `login` fills in the user name again after a failed attempt.
+    """
     secret = site_secret(request.connection)
     nonce = _login_nonce(request)
     # A user already known (a session, or Basic credentials) posts the form
@@ -154,7 +157,7 @@ def render_login(request, *, status: int, message: str = "",
     token = request.csrf_token or login_token(secret, nonce)
     principal = request.principal
     body = templates["login.pt"](
-        title="Log in", message=message, came_from=came_from or "",
+        title="Log in", message=message, came_from=came_from or "", login=login,
         token=token, field_name=FIELD_NAME, action=base_path(request) + "/" + LOGIN_VIEW,
         logout_url=base_path(request) + "/" + LOGOUT_VIEW,
         logged_in_as=principal.id if principal is not None and principal.is_authenticated
@@ -205,7 +208,7 @@ def login_submit(context, request) -> webob.Response:
     except LoginThrottledError as error:
         audit.event(request, "refused a login: too many failures")
         response = render_login(request, status=429, message=str(error).capitalize() + ".",
-                                came_from=came_from)
+                                came_from=came_from, login=login)
         response.headers["Retry-After"] = str(error.retry_after)
         return response
     place = _login_place(request, came_from)
@@ -216,8 +219,9 @@ def login_submit(context, request) -> webob.Response:
         known = find_user(place, login) is not None
         audit.event(request, f"failed login as {login!r}" if known
                     else "failed login with an unknown user name")
-        # The name typed is not shown again: it may be the password, typed in the wrong field.
-        return render_login(request, status=401, message=BAD_CREDENTIALS, came_from=came_from)
+        # The name stays filled in (the page is never stored): only the password is typed again.
+        return render_login(request, status=401, message=BAD_CREDENTIALS, came_from=came_from,
+                            login=login)
     throttle.record_success(login)
     return _logged_in(request, *opened, came_from=came_from)
 
