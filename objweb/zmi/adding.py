@@ -56,8 +56,9 @@ class AddScreen(Screen):
         values = dict(self.submitted.items()) if self.submitted is not None else {}
         fixed = FIXED_NAMES.get(self.type.type_name)
         from_upload = issubclass(self.type, File)
+        # The form opens with the name field focused, ready for typing.
         name = Widget("name", "Name", value=self.value("name", fixed or ""),
-                      required=not from_upload,
+                      required=not from_upload, attributes={"autofocus": True},
                       help=("Leave empty to use the file's name. " if from_upload else "")
                       + f"Part of the URL. {NAME_RULE}",
                       error=self.errors.get("name", ""))
