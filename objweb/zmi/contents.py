@@ -59,10 +59,20 @@ class ContentsScreen(Screen):
         return [cls for cls in addable_types(self.context)
                 if policy.has_permission(permission_for(cls, CREATE), self.context)]
 
-    @property
+    @cached_property
     def clipboard(self) -> cookies.Clipboard | None:
         """What was cut or copied, if anything."""
         return cookies.read_clipboard(self.request)
+
+    def is_cut(self, name: str) -> bool:
+        """Whether item `name` of this folder is on the clipboard to be moved by a paste."""
+        clipboard = self.clipboard
+        if clipboard is None or clipboard.operation != "cut" \
+                or clipboard.source != path_of(self.context):
+            return False
+        if clipboard.all_matching:
+            return clipboard.filter.casefold() in name.casefold()
+        return name in clipboard.names
 
     @property
     def selected(self) -> set:
@@ -153,8 +163,9 @@ class ContentsScreen(Screen):
         # The link leads only where the user may undo: the Undo tab says what they may.
         if not self.can(UNDO):
             return self.back(f"Deleted {describe(names)}.")
-        return self.back(f"Deleted {describe(names)}.", link_url=self.url(screen="manage_undo"),
-                         link_text="Undo")
+        # The Undo tab opens with this very delete ticked.
+        undo_url = self.url(screen="manage_undo", tick=self.mark_change())
+        return self.back(f"Deleted {describe(names)}.", link_url=undo_url, link_text="Undo")
 
     @command("rename", action=DELETE)
     def rename_form(self) -> webob.Response:

@@ -10,6 +10,7 @@ half-done is ever committed.
 """
 
 import os
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -148,6 +149,8 @@ def screen(for_type: type, name: str, *, title: str | None = None, order: int = 
 
 # The transaction's extended information that records the path of the change's request.
 REQUEST_PATH_KEY = "request_path"
+# A random mark a change leaves in its transaction, so a link can point at that one change.
+CHANGE_MARK_KEY = "change_mark"
 
 # Errors a command reports to the user as bad input; anything else is a bug.
 INPUT_ERRORS = (ValueError, NameInUseError, NotFoundError)
@@ -272,6 +275,15 @@ class Screen:
         self.request.note(text)
         txn = self.request.connection.transaction_manager.get()
         txn.extension[REQUEST_PATH_KEY] = self.request.path_info
+
+    def mark_change(self) -> str:
+        """Return a random mark recorded with this change, which the Undo tab can find it by.
+
+        The transaction's id is known only once it is committed, after the answer is made.
+        """
+        mark = secrets.token_urlsafe(12)
+        self.request.connection.transaction_manager.get().extension[CHANGE_MARK_KEY] = mark
+        return mark
 
     # -- what templates use ---------------------------------------------------------
 

@@ -22,7 +22,7 @@ import transaction
 from ZODB.utils import p64, u64
 
 from objweb.traversal.location import is_inside
-from objweb.zmi.framework import REQUEST_PATH_KEY
+from objweb.zmi.framework import CHANGE_MARK_KEY, REQUEST_PATH_KEY
 from objweb.zmi.records import Placement, place_records, records_of
 
 PATH_LIMIT = 12
@@ -42,6 +42,8 @@ class Change:
     note: str
     paths: tuple = ()
     hidden: int = 0
+    # The mark the change's screen left, for a link to this very change ("" if none).
+    mark: str = ""
     placement: Placement = field(default_factory=Placement, compare=False, repr=False)
 
     def touches(self, path: str) -> bool:
@@ -174,7 +176,7 @@ def describe(connection, entry: dict) -> Change:
     paths = placement.paths
     hidden = placement.unplaced + placement.unexamined + max(0, len(paths) - PATH_LIMIT)
     return Change(undo_id, tid, entry.get("time", 0), user, request_path, note,
-                  tuple(paths[:PATH_LIMIT]), hidden, placement)
+                  tuple(paths[:PATH_LIMIT]), hidden, _text(entry.get(CHANGE_MARK_KEY)), placement)
 
 
 # -- undoing ---------------------------------------------------------------------------
