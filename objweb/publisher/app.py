@@ -224,12 +224,20 @@ class Application:
         request.principal = principal
         request.policy = SecurityPolicy(principal)
         request.environ["objweb.user"] = principal.id
-        check_csrf(request)
+        check_csrf(request, deferred=self._checks_own_token(request, result))
         with acting_as(principal):
             self._check_path(request, result)
             if not result.found:
                 return self._missing(request, result)
             return self._call_view(request, result)
+
+    def _checks_own_token(self, request: Request, result: TraversalResult) -> bool:
+        """Whether the view the request names checks the CSRF token itself (a ZMI screen)."""
+        if not result.found or result.view_name is None:
+            return False
+        registration = self.registry.lookup(result.obj, result.view_name, request.method,
+                                            request.wants_json)
+        return registration is not None and getattr(registration.handler, "checks_own_token", False)
 
     @staticmethod
     def _check_path(request: Request, result: TraversalResult) -> None:

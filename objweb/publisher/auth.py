@@ -156,15 +156,21 @@ def needs_csrf_token(request) -> bool:
         request.method, request.content_type)
 
 
-def check_csrf(request) -> None:
-    """Return if the request may change state; raise `CSRFError` for a missing or wrong token."""
+def check_csrf(request, *, deferred: bool = False) -> None:
+    """Return if the request may change state; raise `CSRFError` for a missing or wrong token.
+
+    With `deferred` (the view reached checks the token itself, before it
+    changes anything, and shows a refused form again as typed) a refusal is
+    only recorded here.
+    """
     if not needs_csrf_token(request):
         return
     try:
         check_token(request.csrf_tokens, submitted_token(request))
     except CSRFError:
         audit.event(request, f"refused {request.method} {request.path_info}: no valid CSRF token")
-        raise
+        if not deferred:
+            raise
 
 
 # -- cookies ---------------------------------------------------------------------
