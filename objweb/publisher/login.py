@@ -21,12 +21,13 @@ import webob.exc
 
 from objweb.content import Item
 from objweb.content.site import site_secret
+from objweb.errors import ValidationError
 from objweb.publisher import audit
 from objweb.publisher.auth import (
     BASIC, SESSION, SESSION_COOKIE, clear_cookie, ended_sessions, set_cookie, start_session)
 from objweb.publisher.views import templates
 from objweb.security.authentication import find_user, open_session
-from objweb.security.csrf import FIELD_NAME, is_valid_token, login_token
+from objweb.security.csrf import FIELD_NAME, is_valid_token, login_token, session_token
 from objweb.security.headers import LOGIN_HEADERS
 from objweb.security.protections import PUBLIC
 from objweb.security.throttle import LoginThrottledError
@@ -45,6 +46,11 @@ BAD_CREDENTIALS = "The user name or the password is wrong."
 FORM_EXPIRED = "The login form had expired or did not come from this site; please log in again."
 LOGIN_NEEDED = "Log in to see this page."
 SESSION_OVER = "Your session has ended; please log in again."
+SESSION_OVER_HELD = ("Your session has ended, so nothing was saved. Log in again and the "
+                     "form comes back with what you typed.")
+# The fields of a form posted after the session ended ride along the login form.
+HELD_NAME, HELD_VALUE = "held_name", "held_value"
+SCREEN_PREFIX = "manage"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -143,11 +149,39 @@ def _login_nonce(request) -> str:
     return nonce if _NONCE.match(nonce) else secrets.token_urlsafe(24)
 
 
+def held_form(request) -> list[tuple[str, str]]:
+    """Return the text fields of a form this site's page posted, to give back after a login.
+
+    Empty for anything but such a form: a post another site forged is never
+    carried along (its fields would come back in this site's form). Files
+    and the old token are left out.
+    """
+    if request.method != "POST" or not request.comes_from_this_site or not _is_screen(request):
+        return []
+    try:
+        form = request.POST
+    except ValidationError:
+        return []
+    return [(name, value) for name, value in form.items()
+            if isinstance(value, str) and name != FIELD_NAME]
+
+
+def _is_screen(request) -> bool:
+    # Only a management screen knows to show a held form again rather than act on it.
+    reached = request.traversal
+    return reached is not None and (reached.view_name or "").startswith(SCREEN_PREFIX)
+
+
+def _held_again(request) -> list[tuple[str, str]]:
+    return list(zip(request.POST.getall(HELD_NAME), request.POST.getall(HELD_VALUE)))
+
+
 def render_login(request, *, status: int, message: str = "", came_from: str | None = None,
-                 login: str = "") -> webob.Response:
+                 login: str = "", held: list = ()) -> webob.Response:
     """Return the login form with `status`, a message, and where to go afterwards.
 
-    `login` fills in the user name again after a failed attempt.
+    `login` fills in the user name again after a failed attempt; `held` are
+    the fields of the form whose post the ended session refused.
     """
     secret = site_secret(request.connection)
     nonce = _login_nonce(request)
@@ -158,6 +192,7 @@ def render_login(request, *, status: int, message: str = "", came_from: str | No
     principal = request.principal
     body = templates["login.pt"](
         title="Log in", message=message, came_from=came_from or "", login=login,
+        held=held, held_name=HELD_NAME, held_value=HELD_VALUE,
         token=token, field_name=FIELD_NAME, action=base_path(request) + "/" + LOGIN_VIEW,
         logout_url=base_path(request) + "/" + LOGOUT_VIEW,
         logged_in_as=principal.id if principal is not None and principal.is_authenticated
@@ -172,7 +207,12 @@ def challenge(request) -> webob.Response:
     """Return the `401` that asks a browser to log in, and come back to this page."""
     came_from = requested_path(request) if request.method in ("GET", "HEAD") else None
     message = SESSION_OVER if request.session_ended else LOGIN_NEEDED
-    response = render_login(request, status=401, message=message, came_from=came_from)
+    held = held_form(request) if request.session_ended else []
+    if held:
+        # After the login the form comes back, as typed, from where it was posted.
+        came_from, message = requested_path(request), SESSION_OVER_HELD
+    response = render_login(request, status=401, message=message, came_from=came_from,
+                            held=held)
     # Not `Basic`: that would make the browser pop up its own dialog over the form.
     response.headers["WWW-Authenticate"] = 'Form realm="objweb"'
     return response
@@ -201,6 +241,7 @@ def login_submit(context, request) -> webob.Response:
         audit.event(request, "refused a login form without its token")
         return render_login(request, status=403, message=FORM_EXPIRED, came_from=came_from)
     login, password = _form_value(request, "login"), _form_value(request, "password")
+    held = _held_again(request)
     throttle = request.throttle
     address = audit.client_address(request)
     try:
@@ -208,7 +249,7 @@ def login_submit(context, request) -> webob.Response:
     except LoginThrottledError as error:
         audit.event(request, "refused a login: too many failures")
         response = render_login(request, status=429, message=str(error).capitalize() + ".",
-                                came_from=came_from, login=login)
+                                came_from=came_from, login=login, held=held)
         response.headers["Retry-After"] = str(error.retry_after)
         return response
     place = _login_place(request, came_from)
@@ -221,9 +262,9 @@ def login_submit(context, request) -> webob.Response:
                     else "failed login with an unknown user name")
         # The name stays filled in (the page is never stored): only the password is typed again.
         return render_login(request, status=401, message=BAD_CREDENTIALS, came_from=came_from,
-                            login=login)
+                            login=login, held=held)
     throttle.record_success(login)
-    return _logged_in(request, *opened, came_from=came_from)
+    return _logged_in(request, *opened, came_from=came_from, held=held)
 
 
 def _has_login_token(request) -> bool:
@@ -234,14 +275,31 @@ def _has_login_token(request) -> bool:
     return is_valid_token(expected, request.POST.get(FIELD_NAME))
 
 
-def _logged_in(request, principal, session, *, came_from) -> webob.Response:
+def _logged_in(request, principal, session, *, came_from, held=()) -> webob.Response:
     request.principal = principal
     request.environ["objweb.user"] = principal.id
     audit.event(request, "logged in")
-    response = webob.exc.HTTPSeeOther(location=redirect_target(request, came_from))
+    if held:
+        response = _resume_page(request, session, came_from=came_from, held=held)
+    else:
+        response = webob.exc.HTTPSeeOther(location=redirect_target(request, came_from))
     start_session(request, response, session)
     clear_cookie(request, response, LOGIN_COOKIE)
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _resume_page(request, session, *, came_from: str, held) -> webob.Response:
+    """Return the page that takes the held form back to its screen, with the new session's token.
+
+    The screen shows the form filled in as typed and saves nothing: the
+    user saves it again, once logged in (objweb.zmi.framework, `resume`).
+    """
+    body = templates["resume.pt"](
+        title="Logged in again", held=held, action=redirect_target(request, came_from),
+        field_name=FIELD_NAME, token=session_token(site_secret(request.connection), session))
+    response = webob.Response(body, content_type="text/html", charset="utf-8")
+    response.headers.update(LOGIN_HEADERS)
     return response
 
 

@@ -26,8 +26,10 @@ from objweb.security.permissions import WRITE_UNFILTERED_HTML
 from objweb.security.protections import MANAGE
 from objweb.traversal.location import lineage
 from objweb.traversal.views import DEFAULT_VIEW, views
+from objweb.security.csrf import CSRFError
 from objweb.zmi import cookies, csrf, static, tree
-from objweb.zmi.display import label_of
+from objweb.zmi.concurrency import VERSION_FIELD, Conflict, version_of
+from objweb.zmi.display import format_moment, iso_time, label_of
 from objweb.zmi.forms import Widget
 
 HERE = os.path.dirname(__file__)
@@ -134,6 +136,9 @@ def screen(for_type: type, name: str, *, title: str | None = None, order: int = 
             return cls(obj, request).respond()
 
         handler.__doc__ = cls.__doc__
+        # `dispatch` checks every POST's token before anything changes, and shows
+        # a form with an outdated token again as typed: the publisher lets it.
+        handler.checks_own_token = True
         screens.append(cls)
         views.register(for_type, name, handler, action=action, methods=("GET",), plain=True)
         if cls.commands:
@@ -152,6 +157,10 @@ REQUEST_PATH_KEY = "request_path"
 # A random mark a change leaves in its transaction, so a link can point at that one change.
 CHANGE_MARK_KEY = "change_mark"
 
+FORM_EXPIRED = ("This form had expired, so nothing was saved. What you typed is below: "
+                "check it and send it again.")
+RESUMED = "You are logged in again. What you typed is below, not saved yet: check it and save."
+
 # Errors a command reports to the user as bad input; anything else is a bug.
 INPUT_ERRORS = (ValueError, NameInUseError, NotFoundError)
 
@@ -168,6 +177,10 @@ class Screen:
     # The page's heading for screens that are not tabs (the add form, rename).
     heading = ""
     commands: dict = {}
+    # A save over a newer change, shown with both sides (objweb.zmi.concurrency).
+    conflict: Conflict | None = None
+    format_moment = staticmethod(format_moment)
+    iso_time = staticmethod(iso_time)
 
     def __init_subclass__(cls, **options):
         super().__init_subclass__(**options)
@@ -205,7 +218,12 @@ class Screen:
         Raises `HTTPForbidden` for a bad token, `HTTPBadRequest` for an unknown
         command, and the policy's refusals.
         """
-        csrf.check(self.request)
+        try:
+            csrf.check(self.request)
+        except CSRFError:
+            return self.form_expired()
+        if self.request.POST.get("resume") == "1":
+            return self.resume()
         name = self.request.POST.get("command", "")
         found = self.commands.get(name)
         if found is None:
@@ -230,6 +248,36 @@ class Screen:
         self.submitted = self.request.POST
         response = self.show_failure()
         response.status = 400
+        return response
+
+    def form_expired(self) -> webob.Response:
+        """Show the form again with what was typed and a fresh token; answer 403.
+
+        Raises `CSRFError` (a bare 403) unless the browser says the form came
+        from this site: another site's forged post is never filled in.
+        """
+        if not self.request.comes_from_this_site:
+            raise CSRFError()
+        return self.show_typed(FORM_EXPIRED, status=403)
+
+    def resume(self) -> webob.Response:
+        """Show the form as typed before the session ended (changing nothing)."""
+        return self.show_typed(RESUMED)
+
+    def show_typed(self, message: str, *, status: int = 200) -> webob.Response:
+        """Render the screen with the posted values in its forms, under `message`."""
+        self.submitted = self.request.POST
+        self.flash = cookies.Flash("info", message)
+        response = self.get()
+        response.status = status
+        return response
+
+    def show_conflict(self, conflict: Conflict) -> webob.Response:
+        """Show both sides of a save over a newer change, the form as typed; answer 409."""
+        self.conflict = conflict
+        self.submitted = self.request.POST
+        response = self.get()
+        response.status = 409
         return response
 
     def show_failure(self) -> webob.Response:
@@ -315,6 +363,18 @@ class Screen:
     def csrf_token(self) -> str:
         """The token every form of this page sends back."""
         return csrf.token_for(self.request)
+
+    @property
+    def version(self) -> str:
+        """The version an edit form started from: what was sent back, else the object's own.
+
+        After a conflict the form carries the object's new version, so saving it
+        again is the user's choice to write over the other change.
+        """
+        sent = self.submitted.get(VERSION_FIELD) if self.submitted is not None else None
+        if isinstance(sent, str) and sent and self.conflict is None:
+            return sent
+        return version_of(self.context)
 
     @property
     def user_id(self) -> str:
