@@ -134,7 +134,8 @@ class UndoScreen(Screen):
     def refused(self, change: history.Change, reason: str) -> webob.Response:
         """Show why `change` may not be undone here; answer 403 (nothing changed)."""
         about = f" ({change.note})" if change.note else ""
-        message = f"You may not undo the change of {format_moment(change.time)} UTC{about}: {reason}."
+        moment = format_moment(change.time)
+        message = f"You may not undo the change of {moment} UTC{about}: {reason}."
         response = self.failed(ValidationError(message, "ids"))
         response.status = 403
         return response

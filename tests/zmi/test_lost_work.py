@@ -132,7 +132,8 @@ def test_a_save_over_a_newer_change_shows_both_and_saves_nothing(app, manager, o
     assert stored(look)[1] == "<p>theirs</p>"
     panel = page.html.find(id="conflict")
     assert "carol" in panel.get_text()
-    cells = [cell.get_text(strip=True) for cell in panel.select("tbody tr")[0].find_all(["th", "td"])]
+    first_row = panel.select("tbody tr")[0]
+    cells = [cell.get_text(strip=True) for cell in first_row.find_all(["th", "td"])]
     assert cells == ["Body", "<p>theirs</p>", "<p>mine</p>"]
     assert page.forms["edit-form"]["body"].value == "<p>mine</p>"
     assert panel.find(id="keep-theirs")["href"].endswith(EDIT)
