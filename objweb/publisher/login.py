@@ -51,6 +51,7 @@ SESSION_OVER_HELD = ("Your session has ended, so nothing was saved. Log in again
 # The fields of a form posted after the session ended ride along the login form.
 HELD_NAME, HELD_VALUE = "held_name", "held_value"
 SCREEN_PREFIX = "manage"
+NOT_HELD = frozenset({FIELD_NAME, "password", "confirm"})
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -153,8 +154,8 @@ def held_form(request) -> list[tuple[str, str]]:
     """Return the text fields of a form this site's page posted, to give back after a login.
 
     Empty for anything but such a form: a post another site forged is never
-    carried along (its fields would come back in this site's form). Files
-    and the old token are left out.
+    carried along (its fields would come back in this site's form). Files,
+    the old token and passwords (never sent back in a page) are left out.
     """
     if request.method != "POST" or not request.comes_from_this_site or not _is_screen(request):
         return []
@@ -163,7 +164,7 @@ def held_form(request) -> list[tuple[str, str]]:
     except ValidationError:
         return []
     return [(name, value) for name, value in form.items()
-            if isinstance(value, str) and name != FIELD_NAME]
+            if isinstance(value, str) and name not in NOT_HELD]
 
 
 def _is_screen(request) -> bool:
@@ -177,11 +178,10 @@ def _held_again(request) -> list[tuple[str, str]]:
 
 
 def render_login(request, *, status: int, message: str = "", came_from: str | None = None,
-                 login: str = "", held: list = ()) -> webob.Response:
+                 held: list = ()) -> webob.Response:
     """Return the login form with `status`, a message, and where to go afterwards.
 
-    `login` fills in the user name again after a failed attempt; `held` are
-    the fields of the form whose post the ended session refused.
+    `held` are the fields of the form whose post the ended session refused.
     """
     secret = site_secret(request.connection)
     nonce = _login_nonce(request)
@@ -191,7 +191,7 @@ def render_login(request, *, status: int, message: str = "", came_from: str | No
     token = request.csrf_token or login_token(secret, nonce)
     principal = request.principal
     body = templates["login.pt"](
-        title="Log in", message=message, came_from=came_from or "", login=login,
+        title="Log in", message=message, came_from=came_from or "",
         held=held, held_name=HELD_NAME, held_value=HELD_VALUE,
         token=token, field_name=FIELD_NAME, action=base_path(request) + "/" + LOGIN_VIEW,
         logout_url=base_path(request) + "/" + LOGOUT_VIEW,
@@ -249,7 +249,7 @@ def login_submit(context, request) -> webob.Response:
     except LoginThrottledError as error:
         audit.event(request, "refused a login: too many failures")
         response = render_login(request, status=429, message=str(error).capitalize() + ".",
-                                came_from=came_from, login=login, held=held)
+                                came_from=came_from, held=held)
         response.headers["Retry-After"] = str(error.retry_after)
         return response
     place = _login_place(request, came_from)
@@ -260,9 +260,9 @@ def login_submit(context, request) -> webob.Response:
         known = find_user(place, login) is not None
         audit.event(request, f"failed login as {login!r}" if known
                     else "failed login with an unknown user name")
-        # The name stays filled in (the page is never stored): only the password is typed again.
+        # The name typed is not shown again: it may be the password, typed in the wrong field.
         return render_login(request, status=401, message=BAD_CREDENTIALS, came_from=came_from,
-                            login=login, held=held)
+                            held=held)
     throttle.record_success(login)
     return _logged_in(request, *opened, came_from=came_from, held=held)
 

@@ -210,7 +210,7 @@ def test_wrong_password_shows_the_form_again_without_a_session(site, app):
     page = app.get("/news/hello", headers=BROWSER_ACCEPT, status=401)
     response = submit_login(app, page, "editor", "wrong", status=401)
     assert "The user name or the password is wrong." in response.text
-    assert response.forms[0]["login"].value == "editor"
+    assert response.forms[0]["login"].value == ""
     assert response.forms[0]["came_from"].value == "/news/hello"
     assert not any(value.startswith(SESSION) for value in response.headers.getall("Set-Cookie"))
     app.get("/news/hello", headers=BROWSER_ACCEPT, status=401)

@@ -68,7 +68,7 @@ def test_a_wrong_password_keeps_the_held_form(app, manager, news, site):
     login = form.submit(headers=SAME_SITE, status=401).forms[0]
     login["login"], login["password"] = ADMIN, "wrong"
     retry = login.submit(headers=BROWSER_ACCEPT, status=401).forms[0]
-    retry["password"] = NEW_PASSWORD
+    retry["login"], retry["password"] = ADMIN, NEW_PASSWORD
     back = retry.submit(headers=BROWSER_ACCEPT, status=200).forms["resume-form"] \
         .submit(headers=SAME_SITE, status=200)
     assert back.forms["edit-form"]["title"].value == "Kept"
@@ -80,6 +80,16 @@ def test_a_post_from_another_site_is_not_held(app, manager, news, site):
     end_session(site)
     page = form.submit(headers={**BROWSER_ACCEPT, "Origin": "http://evil.example"}, status=401)
     assert "Forged" not in page.text and "held_name" not in page.text
+
+
+def test_a_held_form_never_carries_a_password(app, manager, site):
+    site(lambda root: root["acl_users"].add_user("ann", "ann-old-password"))
+    form = app.get("/acl_users/manage_user?name=ann", status=200).forms["password-form"]
+    form["password"] = form["confirm"] = "typed-secret-never-echoed"
+    end_session(site)
+    page = form.submit(headers=SAME_SITE, status=401)
+    assert "typed-secret-never-echoed" not in page.text
+    assert 'name="held_value" value="set_password"' in page.text
 
 
 def test_the_resume_post_changes_nothing_without_a_token(app, manager, news, look):
