@@ -41,6 +41,10 @@ class ViewRegistration:
     user's CSRF token, whatever its credentials and its body (the
     management screens, the login form); other views need it only where a
     browser could have been made to send the request.
+    `token_refused`, given the object and the request, answers a request
+    that this site's page sent but whose token the CSRF check refused (a
+    screen shows the form again as typed, changing nothing) instead of
+    the plain 403.
     """
 
     for_type: type
@@ -54,6 +58,7 @@ class ViewRegistration:
     accepts_subpath: bool = False
     json_api: bool = False
     requires_token: bool = False
+    token_refused: Callable | None = None
 
 
 class ViewRegistry:
@@ -71,7 +76,8 @@ class ViewRegistry:
                  action: str, methods=("GET",), on_parent: bool = False,
                  accept_json: bool | None = None, plain: bool = False,
                  accepts_subpath: bool = False, json_api: bool = False,
-                 requires_token: bool = False) -> ViewRegistration:
+                 requires_token: bool = False,
+                 token_refused: Callable | None = None) -> ViewRegistration:
         """Register `handler` and return its registration.
 
         Raises `ValueError` if the same type, name, method and JSON preference
@@ -80,7 +86,7 @@ class ViewRegistry:
         methods = frozenset(method.upper() for method in methods)
         registration = ViewRegistration(for_type, name, handler, action, methods,
                                         on_parent, accept_json, plain, accepts_subpath,
-                                        json_api, requires_token)
+                                        json_api, requires_token, token_refused)
         existing = self._by_type_and_name.setdefault((for_type, name), [])
         for other in existing:
             if other.methods & methods and other.accept_json == accept_json:

@@ -22,7 +22,7 @@ from ZODB.POSException import ConflictError
 
 from objweb.content.site import site_root
 from objweb.errors import NotFoundError, ValidationError
-from objweb.security.csrf import SAFE_METHODS
+from objweb.security.csrf import SAFE_METHODS, CSRFError
 from objweb.security.policy import SecurityPolicy
 from objweb.security.principals import acting_as
 from objweb.security.protections import ACCESS
@@ -283,7 +283,21 @@ class Publisher:
             raise webob.exc.HTTPMethodNotAllowed(
                 detail="the root cannot do this", headers={"Allow": ", ".join(allowed)})
         request.policy.check(registration.action, target)
-        check_csrf(request, registration)
+        return self._call_checked(request, registration, obj)
+
+    @staticmethod
+    def _call_checked(request: Request, registration, obj) -> webob.Response:
+        """Call the view once the one CSRF check lets the request through.
+
+        Raises `CSRFError`, except for this site's own form whose view shows
+        a refused form again as typed, with a fresh token, changing nothing.
+        """
+        try:
+            check_csrf(request, registration)
+        except CSRFError:
+            if registration.token_refused is None or not request.comes_from_this_site:
+                raise
+            return registration.token_refused(obj, request)
         return registration.handler(obj, request)
 
     def _registration(self, request: Request, obj, name: str):

@@ -15,6 +15,7 @@ import webob
 from objweb.content.folder import Folder
 from objweb.content.registry import addable_types
 from objweb.errors import NameInUseError, NotFoundError, ValidationError
+from objweb.names import NAME_RULE
 from objweb.security.protections import (
     ADD, CREATE, DELETE, IMPORT_EXPORT, MANAGE, UNDO, permission_for)
 from objweb.traversal.location import path_of
@@ -35,6 +36,7 @@ class ContentsScreen(Screen):
     """The items of a folder, with the actions on a selection and the add menu."""
 
     template = "contents.pt"
+    name_rule = NAME_RULE
     sort_limit = SORT_LIMIT
     format_time = staticmethod(format_time)
     iso_time = staticmethod(iso_time)
@@ -60,10 +62,20 @@ class ContentsScreen(Screen):
         return [cls for cls in addable_types(self.context)
                 if policy.has_permission(permission_for(cls, CREATE), self.context)]
 
-    @property
+    @cached_property
     def clipboard(self) -> Clipboard | None:
         """What was cut or copied, if anything."""
         return read_clipboard(self.request)
+
+    def is_cut(self, name: str) -> bool:
+        """Whether item `name` of this folder is on the clipboard to be moved by a paste."""
+        clipboard = self.clipboard
+        if clipboard is None or clipboard.operation != "cut" \
+                or clipboard.source != path_of(self.context):
+            return False
+        if clipboard.all_matching:
+            return clipboard.filter.casefold() in name.casefold()
+        return name in clipboard.names
 
     @property
     def selected(self) -> set:
@@ -154,8 +166,9 @@ class ContentsScreen(Screen):
         # The link leads only where the user may undo: the Undo tab says what they may.
         if not self.can(UNDO):
             return self.back(f"Deleted {describe_names(names)}.")
-        return self.back(f"Deleted {describe_names(names)}.", link_url=self.url(screen="manage_undo"),
-                         link_text="Undo")
+        # The Undo tab opens with this very delete ticked.
+        undo_url = self.url(screen="manage_undo", tick=self.mark_change())
+        return self.back(f"Deleted {describe_names(names)}.", link_url=undo_url, link_text="Undo")
 
     @command("rename", action=DELETE)
     def rename_form(self) -> webob.Response:

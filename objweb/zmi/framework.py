@@ -9,6 +9,7 @@ half-done is ever committed.
 """
 
 import os
+import secrets
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -20,13 +21,14 @@ from objweb.content.markup import clean_html_fields, describe_removed
 from objweb.errors import NameInUseError, NotFoundError
 from objweb.security.headers import MANAGEMENT_HEADERS
 from objweb.security.permissions import WRITE_UNFILTERED_HTML
-from objweb.storage.history import REQUEST_PATH_KEY
+from objweb.storage.history import CHANGE_MARK_KEY, REQUEST_PATH_KEY
 from objweb.traversal.location import lineage
 from objweb.zmi import static, tree
-from objweb.zmi.display import label_of
+from objweb.zmi.concurrency import VERSION_FIELD, Conflict, version_of
+from objweb.zmi.display import format_moment, iso_time, label_of
 from objweb.zmi.flash import Flash, clear_flash, read_flash, write_flash
 from objweb.zmi.forms import Widget
-from objweb.zmi.registration import tabs_for
+from objweb.zmi.registration import has_public_view, tabs_for
 
 HERE = os.path.dirname(__file__)
 templates = PageTemplateLoader(os.path.join(HERE, "templates"), auto_reload=False)
@@ -55,6 +57,11 @@ class TabLink:
 
 # -- the screen --------------------------------------------------------------------
 
+RESUMED = "You are logged in again. What you typed is below, not saved yet: check it and save."
+# Said when the one CSRF check refused a form this site sent, shown again as typed.
+FORM_EXPIRED = ("This form had expired, so nothing was saved. What you typed is below: "
+                "check it and send it again.")
+
 # Errors a command reports to the user as bad input; anything else is a bug.
 INPUT_ERRORS = (ValueError, NameInUseError, NotFoundError)
 
@@ -71,6 +78,10 @@ class Screen:
     # The page's heading for screens that are not tabs (the add form, rename).
     heading = ""
     commands: dict = {}
+    # A save over a newer change, shown with both sides (objweb.zmi.concurrency).
+    conflict: Conflict | None = None
+    format_moment = staticmethod(format_moment)
+    iso_time = staticmethod(iso_time)
 
     def __init_subclass__(cls, **options):
         super().__init_subclass__(**options)
@@ -109,6 +120,8 @@ class Screen:
         always needs it). Raises `HTTPBadRequest` for an unknown command,
         and the policy's refusals.
         """
+        if self.request.POST.get("resume") == "1":
+            return self.resume()
         name = self.request.POST.get("command", "")
         found = self.commands.get(name)
         if found is None:
@@ -133,6 +146,35 @@ class Screen:
         self.submitted = self.request.POST
         response = self.show_failure()
         response.status = 400
+        return response
+
+    def token_refused(self) -> webob.Response:
+        """Show the form again with what was typed and a fresh token; answer 403.
+
+        The publisher's one CSRF check calls this (through `register_screen`)
+        only for a post the browser says this site's page sent: a forged post
+        is never filled in. Nothing has changed.
+        """
+        return self.show_typed(FORM_EXPIRED, status=403)
+
+    def resume(self) -> webob.Response:
+        """Show the form as typed before the session ended (changing nothing)."""
+        return self.show_typed(RESUMED)
+
+    def show_typed(self, message: str, *, status: int = 200) -> webob.Response:
+        """Render the screen with the posted values in its forms, under `message`."""
+        self.submitted = self.request.POST
+        self.flash = Flash("info", message)
+        response = self.get()
+        response.status = status
+        return response
+
+    def show_conflict(self, conflict: Conflict) -> webob.Response:
+        """Show both sides of a save over a newer change, the form as typed; answer 409."""
+        self.conflict = conflict
+        self.submitted = self.request.POST
+        response = self.get()
+        response.status = 409
         return response
 
     def show_failure(self) -> webob.Response:
@@ -178,6 +220,15 @@ class Screen:
         txn = self.request.connection.transaction_manager.get()
         txn.extension[REQUEST_PATH_KEY] = self.request.path_info
 
+    def mark_change(self) -> str:
+        """Return a random mark recorded with this change, which the Undo tab can find it by.
+
+        The transaction's id is known only once it is committed, after the answer is made.
+        """
+        mark = secrets.token_urlsafe(12)
+        self.request.connection.transaction_manager.get().extension[CHANGE_MARK_KEY] = mark
+        return mark
+
     # -- what templates use ---------------------------------------------------------
 
     def url(self, obj=None, screen: str = "manage", **query) -> str:
@@ -189,6 +240,11 @@ class Screen:
     def public_url(self, obj=None) -> str:
         """Return the public URL of `obj` (default: the context)."""
         return self.request.url_of(self.context if obj is None else obj)
+
+    @property
+    def has_public_page(self) -> bool:
+        """Whether the context's public URL shows a browser a page (else it is no link)."""
+        return has_public_view(self.request.registry, self.context)
 
     def static_url(self, filename: str) -> str:
         """Return the URL of one of the management screens' own files."""
@@ -203,6 +259,18 @@ class Screen:
     def csrf_token(self) -> str:
         """The token every form of this page sends back."""
         return self.request.csrf_token
+
+    @property
+    def version(self) -> str:
+        """The version an edit form started from: what was sent back, else the object's own.
+
+        After a conflict the form carries the object's new version, so saving it
+        again is the user's choice to write over the other change.
+        """
+        sent = self.submitted.get(VERSION_FIELD) if self.submitted is not None else None
+        if isinstance(sent, str) and sent and self.conflict is None:
+            return sent
+        return version_of(self.context)
 
     @property
     def user_id(self) -> str:

@@ -8,6 +8,7 @@ from objweb.content.values import KINDS
 from objweb.errors import ValidationError
 from objweb.security.protections import CHANGE
 from objweb.traversal.location import path_of
+from objweb.zmi import concurrency
 from objweb.zmi.display import format_time
 from objweb.zmi.forms import Widget, from_form
 from objweb.zmi.framework import Screen
@@ -27,14 +28,21 @@ class PropertiesScreen(Screen):
     @property
     def widgets(self) -> list[Widget]:
         """The title, then one widget per property, filled with current (or typed) values."""
-        found = [Widget("title", "Title", value=self.value("title", self.context.title),
-                        error=self.errors.get("title", ""))]
+        # Only a failed save shows what was typed; after any other command the
+        # form shows what is stored, so that saving it next writes no blanks.
+        typed = self.submitted if self.submitted is not None \
+            and self.submitted.get("command") == "save" else None
+        return self.field_widgets(typed)
+
+    def field_widgets(self, typed) -> list[Widget]:
+        """The title and property widgets, filled from `typed` (a form) or, if None, as stored."""
+        title = typed.get("title", "") if typed is not None else self.context.title
+        found = [Widget("title", "Title", value=title, error=self.errors.get("title", ""))]
         for prop in properties.properties_of(self.context):
             name = PREFIX + prop.name
             value = prop.value
-            if self.submitted is not None:
-                value = name in self.submitted if prop.kind == "boolean" \
-                    else self.submitted.get(name, "")
+            if typed is not None:
+                value = name in typed if prop.kind == "boolean" else typed.get(name, "")
             elif prop.kind == "date":
                 value = value.isoformat() if value else ""
             found.append(Widget(name, prop.name, KINDS[prop.kind].widget, value,
@@ -60,6 +68,9 @@ class PropertiesScreen(Screen):
     def save(self) -> webob.Response:
         """Save the title and every property's value: all or none."""
         post = self.request.POST
+        conflict = concurrency.find_conflict(self.context, post, self.field_widgets(None))
+        if conflict is not None:
+            return self.show_conflict(conflict)
         values = {}
         for prop in properties.properties_of(self.context):
             name = PREFIX + prop.name

@@ -100,7 +100,8 @@ def test_delete_removes_the_ticked_items(manager, news, look):
     assert names_in(look) == ["gamma"]
     page = manager.follow(response)
     assert "Deleted 'alpha' and 'beta'." in page.text
-    assert page.html.find(class_="flash").find("a")["href"].endswith("/news/manage_undo")
+    assert page.html.find(class_="flash").find("a")["href"].split("?")[0].endswith(
+        "/news/manage_undo")
 
 
 def test_delete_without_a_selection_is_refused(manager, news, look):

@@ -45,6 +45,16 @@ def test_a_user_folder_has_no_view_tab(manager):
     assert "View" not in tab_titles(manager.get("/acl_users/manage_users"))
 
 
+@pytest.mark.parametrize("path", ["/acl_users/manage_users", "/acl_users/manage_properties",
+                                  "/page/manage_edit", "/manage_contents"])
+def test_every_link_under_the_heading_opens_a_page(manager, site, path):
+    site(lambda root: root.add("page", Page(title="Page")))
+    heading = manager.get(path).html.find("div", class_="heading")
+    assert "http://localhost/" in heading.get_text()
+    for link in heading.find_all("a"):
+        manager.app.get(link["href"], headers={"Accept": "text/html"}, status=200)
+
+
 def test_a_subfolder_has_no_control_panel(manager, site):
     site(lambda root: root.add("news", Folder()))
     page = manager.get("/news/manage_contents")
