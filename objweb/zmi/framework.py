@@ -18,11 +18,13 @@ import webob.exc
 from chameleon import PageTemplateLoader
 
 from objweb.content.markup import clean_html_fields, describe_removed
-from objweb.errors import NameInUseError, NotFoundError
+from objweb.errors import Forbidden, NameInUseError, NotFoundError
 from objweb.security.headers import MANAGEMENT_HEADERS
 from objweb.security.permissions import WRITE_UNFILTERED_HTML
+from objweb.security.protections import MANAGE
 from objweb.storage.history import CHANGE_MARK_KEY, REQUEST_PATH_KEY
 from objweb.traversal.location import lineage
+from objweb.web.boundary import problem_for
 from objweb.zmi import static, tree
 from objweb.zmi.concurrency import VERSION_FIELD, Conflict, version_of
 from objweb.zmi.display import format_moment, iso_time, label_of
@@ -117,8 +119,8 @@ class Screen:
         """Check the command's action, then run the command.
 
         The publisher has checked the CSRF token already (a screen's POST
-        always needs it). Raises `HTTPBadRequest` for an unknown command,
-        and the policy's refusals.
+        always needs it). A refusal of the policy is shown on the screen
+        (`forbidden`). Raises `HTTPBadRequest` for an unknown command.
         """
         if self.request.POST.get("resume") == "1":
             return self.resume()
@@ -127,16 +129,41 @@ class Screen:
         if found is None:
             raise webob.exc.HTTPBadRequest(detail=f"this screen has no command {name!r}")
         attribute, spec = found
-        if spec.action is not None:
-            self.request.policy.check(spec.action, self.context)
         # A command that fails part way shows the page as it was before it began;
-        # the publisher aborts the whole transaction after the 400 anyway.
+        # the publisher aborts the whole transaction after the 4xx anyway.
         savepoint = self.request.connection.transaction_manager.get().savepoint(optimistic=True)
         try:
+            for action in self.actions_of(name):
+                self.request.policy.check(action, self.context)
             return getattr(self, attribute)()
         except INPUT_ERRORS as error:
             savepoint.rollback()
             return self.failed(error)
+        except Forbidden as error:
+            savepoint.rollback()
+            return self.forbidden(error)
+
+    def actions_of(self, name: str) -> list[str]:
+        """Return the actions command `name` needs: the screen's for a POST, and its own."""
+        spec = getattr(type(self), "screen_spec", None)
+        needed = [spec.post_action] if spec is not None and spec.post_action else []
+        own = self.commands[name][1].action
+        return needed + ([own] if own else [])
+
+    def may(self, name: str) -> bool:
+        """Whether the user may run command `name` here: a form offers only those."""
+        return name in self.commands and all(self.can(action) for action in self.actions_of(name))
+
+    def forbidden(self, error: Forbidden) -> webob.Response:
+        """Show the screen with the policy's refusal of a command; answer 403 (nothing changed).
+
+        The refusal's record goes to the log, as the error boundary logs any.
+        """
+        message = problem_for(error).message
+        self.flash = Flash("error", f"{message} Nothing was changed.")
+        response = self.get()
+        response.status = 403
+        return response
 
     def failed(self, error: Exception, field: str | None = None) -> webob.Response:
         """Render the screen again with `error` beside its field; answer 400."""
@@ -293,15 +320,23 @@ class Screen:
 
     @property
     def breadcrumbs(self) -> list[tuple[str, str]]:
-        """(label, URL) pairs from the site root to the context."""
+        """(label, URL) pairs from the site root to the context; the URL is "" where no screen opens."""
         root = self.request.url_root
         trail = []
         for node in lineage(self.context):
-            trail.append((label_of(node) if node is not root else "Home", self.url(node)))
+            trail.append((label_of(node) if node is not root else "Home", self.screen_link(node)))
             if node is root:
                 break
         trail.reverse()
         return trail
+
+    @property
+    def home_url(self) -> str:
+        """Where the brand leads: the topmost screen on the way here that the user may open."""
+        for _label, url in self.breadcrumbs:
+            if url:
+                return url
+        return self.url()
 
     @property
     def tab_list(self) -> list[TabLink]:
@@ -321,7 +356,16 @@ class Screen:
     @property
     def tree(self) -> tree.Node:
         """The navigation tree, opened up to the context."""
-        return tree.build_tree(self.context, self.request.url_root, self.url)
+        return tree.build_tree(self.context, self.request.url_root, self.screen_link)
+
+    def screen_link(self, obj, screen: str = "manage") -> str:
+        """Return the URL of `screen` of `obj`, or "" where the user may open no screen.
+
+        The tree and the breadcrumbs link only where a click leads to a
+        screen: a user whose role is local to one folder sees the way to it,
+        not links that end in a refusal.
+        """
+        return self.url(obj, screen=screen) if self.can(MANAGE, obj) else ""
 
     @property
     def logout_url(self) -> str:

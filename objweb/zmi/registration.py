@@ -65,8 +65,8 @@ def screen(for_type: type, name: str, *, title: str | None = None, order: int = 
            condition: Callable | None = None) -> Callable:
     """Mark a `Screen` class as the view `name` of `for_type`, and as a tab if titled.
 
-    GET needs `action`; POST (when the class has commands) needs `post_action`,
-    by default the same. `register_screen` registers what is marked.
+    GET needs `action`; POST (when the class has commands) needs `post_action`
+    too, which `Screen.dispatch` checks. `register_screen` registers what is marked.
     """
     def mark(cls: type) -> type:
         cls.name = name
@@ -100,9 +100,11 @@ def register_screen(registry: ViewRegistry, cls: type) -> None:
     registry.register(spec.for_type, spec.name, handler, action=spec.action,
                       methods=("GET",), plain=True)
     if cls.commands:
-        registry.register(spec.for_type, spec.name, handler,
-                          action=spec.post_action or spec.action, methods=("POST",),
-                          plain=True, requires_token=True, token_refused=token_refused)
+        # The screen checks `post_action` itself, before any command runs, so
+        # that a refusal is told on the screen rather than on a bare page.
+        registry.register(spec.for_type, spec.name, handler, action=spec.action,
+                          methods=("POST",), plain=True, requires_token=True,
+                          token_refused=token_refused)
 
 
 def has_public_view(registry: ViewRegistry, obj) -> bool:
