@@ -27,7 +27,8 @@ from objweb.security.policy import SecurityPolicy
 from objweb.security.principals import acting_as
 from objweb.security.protections import ACCESS
 from objweb.security.throttle import LoginThrottle
-from objweb.traversal.resolve import TraversalResult, child, find, is_container, traverse
+from objweb.traversal.resolve import (
+    TraversalResult, acquire, child, find, is_container, traverse)
 from objweb.traversal.views import CREATE_BY_PUT, DEFAULT_VIEW, ViewRegistry
 from objweb.web import audit, boundary, limits
 from objweb.web.boundary import Challenge
@@ -322,7 +323,9 @@ class Publisher:
             return None
         if request.wants_json or request.has_json_body or not is_container(obj):
             return None
-        return child(obj, INDEX_NAME)
+        # As in Zope: the folder's own index_html, else a Template or Script of
+        # that name above it, shown in the folder's context.
+        return child(obj, INDEX_NAME) or acquire(obj, INDEX_NAME)
 
 
 def _virtual_root(root, segments):
