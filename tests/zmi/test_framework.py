@@ -9,7 +9,7 @@ import objweb
 from objweb import Folder, Page, Script
 from objweb.security.headers import MANAGEMENT_CSP
 from objweb.zmi.static import STATIC_FILES
-from support import ADMIN
+from support import ADMIN, ADMIN_PASSWORD, basic_auth
 
 
 def tab_titles(page) -> list[str]:
@@ -237,5 +237,5 @@ def test_a_script_editor_cannot_reach_management_of_code_it_may_not_change(edito
 
 def test_basic_clients_get_a_token_of_their_own(db):
     client = TestApp(objweb.make_app(db))
-    page = client.get("/manage_contents", headers={"Authorization": "Basic YWRtaW46czNjcmV0"})
+    page = client.get("/manage_contents", headers=basic_auth(ADMIN, ADMIN_PASSWORD))
     assert re.search(r'name="csrf_token" value="[A-Za-z0-9_-]{43}"', page.text)
