@@ -54,12 +54,14 @@ def differences(stored: list[Widget], post) -> list[Difference]:
     """Return the fields of `post` whose values differ from the `stored` widgets' values.
 
     A field the form did not send changes nothing, except a checkbox, whose
-    absence means "off".
+    absence means "off" (or, in a set of checkboxes, none ticked).
     """
     found = []
     for widget in stored:
         if widget.kind == "bool":
             yours = widget.name in post
+        elif widget.kind == "checkboxes":
+            yours = tuple(post.getall(widget.name))
         elif widget.kind == "file" or not isinstance(post.get(widget.name), str):
             continue
         else:
