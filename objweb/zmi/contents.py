@@ -13,11 +13,12 @@ from urllib.parse import urlencode
 import webob
 
 from objweb.content.folder import Folder
+from objweb.content.ordered import OrderedFolder
 from objweb.content.registry import addable_types
 from objweb.errors import NameInUseError, NotFoundError, ValidationError
 from objweb.names import NAME_RULE
 from objweb.security.protections import (
-    ADD, CREATE, DELETE, IMPORT_EXPORT, MANAGE, UNDO, permission_for)
+    ADD, CHANGE, CREATE, DELETE, IMPORT_EXPORT, MANAGE, UNDO, permission_for)
 from objweb.traversal.location import path_of
 from objweb.web.batching import default_size
 from objweb.zmi import exporting, pasting
@@ -251,6 +252,39 @@ class ContentsScreen(Screen):
         if clipboard.operation == "cut":
             clear_clipboard(self.request, response)
         return response
+
+    @property
+    def is_ordered(self) -> bool:
+        """Whether the folder keeps an arranged order its items can be moved in."""
+        return isinstance(self.context, OrderedFolder)
+
+    @command("move_up", action=CHANGE)
+    def move_up(self) -> webob.Response:
+        """Move the selected items one place up."""
+        return self._arrange("move_up", "up one place")
+
+    @command("move_down", action=CHANGE)
+    def move_down(self) -> webob.Response:
+        """Move the selected items one place down."""
+        return self._arrange("move_down", "down one place")
+
+    @command("move_to_top", action=CHANGE)
+    def move_to_top(self) -> webob.Response:
+        """Put the selected items first."""
+        return self._arrange("move_to_top", "to the top")
+
+    @command("move_to_bottom", action=CHANGE)
+    def move_to_bottom(self) -> webob.Response:
+        """Put the selected items last."""
+        return self._arrange("move_to_bottom", "to the bottom")
+
+    def _arrange(self, method: str, where: str) -> webob.Response:
+        if not self.is_ordered:
+            raise ValidationError("only an ordered folder keeps an order to move items in")
+        names = self.selection()
+        getattr(self.context, method)(names)
+        self.note(f"Moved {describe_names(names)} {where} in {path_of(self.context)}")
+        return self.back(f"Moved {describe_names(names)} {where}.")
 
     @command("export", action=IMPORT_EXPORT)
     def export(self) -> webob.Response:

@@ -14,6 +14,10 @@ the name order. (Per-folder sort indexes would lift the limit, but every
 edit of every item would then write its folder's index: a conflict hotspot
 that the folder's design exists to avoid.)
 
+An ordered folder's own order is its arrangement (`objweb.content.ordered`):
+there the default order, "name", is that arrangement, read from the folder
+as cheaply.
+
 The name filter matches names containing the text, ignoring case. It reads
 names only, never objects: the 100,000 names of a big folder take a few
 milliseconds.

@@ -68,3 +68,30 @@ def test_a_save_over_a_newer_change_shows_both_and_lets_the_user_choose(
     manager.refused_without_token("/news/alpha/manage_edit",
                                   {"command": "save", "body": "<p>forged</p>"})
     assert manager.read(body) == "<p>My version of the story</p>"
+
+
+@pytest.fixture
+def menu_site(populate, news_site):  # noqa: F811 (the fixture imported above)
+    from objweb import OrderedFolder, Page
+
+    def build(root):
+        menu = root.add("menu", OrderedFolder(title="Main menu"))
+        for name, title in (("home", "Home"), ("news", "News"), ("events", "Events"),
+                            ("about", "About us"), ("contact", "Contact")):
+            menu.add(name, Page(title=title, body=f"<p>{title}</p>"))
+    populate(build)
+
+
+def test_an_ordered_folder_is_arranged_in_contents(menu_site, manager):  # noqa: F811
+    manager.go("/menu/manage_contents")
+    manager.tick("contact")
+    manager.command("Top")
+    expect(manager.page.locator(".flash-success")).to_have_text("Moved 'contact' to the top.")
+    manager.tick("events")
+    manager.command("Up")
+    expect(manager.page.locator("td.col-name")).to_have_text(
+        ["contact", "home", "events", "news", "about"])
+    manager.tick("home")
+    manager.screenshot("contents-ordering")
+    assert manager.read(lambda root: list(root["menu"].keys())) == \
+        ["contact", "home", "events", "news", "about"]

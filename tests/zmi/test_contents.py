@@ -80,7 +80,8 @@ def test_select_all_without_script_ticks_the_batch(manager, news):
 def test_the_add_menu_lists_the_types_allowed_here(manager, news):
     page = manager.get(news)
     options = [option["value"] for option in page.html.find(id="add-type").find_all("option")]
-    assert options == ["File", "Folder", "Image", "Page", "Script", "Template", "UserFolder"]
+    assert options == ["File", "Folder", "Image", "OrderedFolder", "Page", "Script", "Template",
+                       "UserFolder"]
     root_options = manager.get("/manage_contents").html.find(id="add-type").find_all("option")
     assert "UserFolder" not in [option["value"] for option in root_options]
 
@@ -305,4 +306,4 @@ def test_paste_from_what_is_no_longer_a_folder_is_refused(manager, news, site):
 def test_the_add_menu_leaves_out_what_the_user_may_not_create(editor, news):
     options = [option["value"] for option in
                editor.get(news).html.find(id="add-type").find_all("option")]
-    assert options == ["File", "Folder", "Image", "Page"]
+    assert options == ["File", "Folder", "Image", "OrderedFolder", "Page"]
