@@ -3,7 +3,8 @@
 from objweb import events
 from objweb.app import Application
 from objweb.catalog import search
-from objweb.content import File, Folder, Image, Page, Script, Template, UserFolder
+from objweb.content import (
+    File, Folder, Image, OrderedFolder, Page, Script, Template, UserFolder)
 from objweb.errors import (
     Forbidden, NameInUseError, NotFoundError, ObjwebError, Unauthorized, ValidationError)
 from objweb.content.folder import use_copier
@@ -17,7 +18,7 @@ use_copier(copy_to)
 
 __all__ = [
     "Application", "File", "Folder", "Forbidden", "Image", "NameInUseError", "NotFoundError",
-    "ObjwebError", "Page", "Script", "Settings", "Template", "Unauthorized", "UserFolder",
-    "ValidationError", "bootstrap", "events", "find", "lineage", "make_app", "open_db", "path_of",
-    "search", "site", "url_of",
+    "ObjwebError", "OrderedFolder", "Page", "Script", "Settings", "Template", "Unauthorized",
+    "UserFolder", "ValidationError", "bootstrap", "events", "find", "lineage", "make_app",
+    "open_db", "path_of", "search", "site", "url_of",
 ]
