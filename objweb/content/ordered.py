@@ -63,20 +63,19 @@ class OrderedFolder(Folder):
 
     # -- changes -------------------------------------------------------------------
 
-    def add(self, name: str, obj):
-        """Add `obj` under `name`, last; return it. Raises as `Folder.add`, and past the limit."""
+    def _put(self, name: str, obj) -> None:
+        """Put `obj` under `name`, last: every add and every move in passes here."""
         if len(self) >= ORDER_LIMIT:
             raise ValidationError(f"an ordered folder holds at most {ORDER_LIMIT} items; "
                                   f"a Folder holds any number", "name")
-        added = super().add(name, obj)
+        super()._put(name, obj)
         self._order = self._order + (name,)
-        return added
 
-    def remove(self, name: str):
-        """Remove the item `name` and return it, detached. Raises `NotFoundError`."""
-        removed = super().remove(name)
+    def _take(self, name: str):
+        """Take item `name` out, and out of the order: every removal and move out passes here."""
+        taken = super()._take(name)
         self._order = tuple(existing for existing in self._order if existing != name)
-        return removed
+        return taken
 
     def rename(self, old_name: str, new_name: str):
         """Give item `old_name` the name `new_name` in the same place; return it."""
