@@ -60,6 +60,21 @@ def png(width: int, height: int, colour: str) -> bytes:
     return buffer.getvalue()
 
 
+def fill_field(page, field: str, value: str) -> None:
+    """Fill in the form field `field` of `page`, typing into the code editor where it is one."""
+    editor = page.locator(f".editor:has(#field-{field}) .cm-content")
+    if not editor.count():
+        page.fill(f"#field-{field}", value)
+        return
+    editor.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    if value:
+        # Inserted as one piece, as a paste is: the editor indents nothing of its own.
+        page.keyboard.insert_text(value)
+    expect(page.locator(f"#field-{field}")).to_have_value(value)
+
+
 class Manager:
     """A browser page logged in to the ZMI, with the moves a site manager makes."""
 
@@ -94,17 +109,7 @@ class Manager:
 
     def fill(self, field: str, value: str) -> None:
         """Fill in a field, typing into the code editor where the field is one."""
-        editor = self.page.locator(f".editor:has(#field-{field}) .cm-content")
-        if not editor.count():
-            self.page.fill(f"#field-{field}", value)
-            return
-        editor.click()
-        self.page.keyboard.press("Control+A")
-        self.page.keyboard.press("Delete")
-        if value:
-            # Inserted as one piece, as a paste is: the editor indents nothing of its own.
-            self.page.keyboard.insert_text(value)
-        expect(self.page.locator(f"#field-{field}")).to_have_value(value)
+        fill_field(self.page, field, value)
 
     def tick(self, *names: str) -> None:
         for name in names:

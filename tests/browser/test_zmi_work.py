@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from objweb.content import properties
-from test_zmi_browser import manager, news_site, populate  # noqa: F401 (fixtures)
+from test_zmi_browser import fill_field, manager, news_site, populate  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -50,10 +50,10 @@ def test_a_save_over_a_newer_change_shows_both_and_lets_the_user_choose(
     mine, theirs = manager.page, manager.page.context.new_page()
     for page in (mine, theirs):
         page.goto(manager.server.url + "/news/alpha/manage_edit")
-    theirs.fill("#field-body", "<p>Their version of the story</p>")
+    fill_field(theirs, "body", "<p>Their version of the story</p>")
     theirs.click("button:text('Save changes')")
     expect(theirs.locator(".flash-success")).to_have_text("Saved your changes.")
-    mine.fill("#field-body", "<p>My version of the story</p>")
+    fill_field(mine, "body", "<p>My version of the story</p>")
     mine.click("button:text('Save changes')")
     panel = mine.locator("#conflict")
     expect(panel).to_contain_text("Changed by someone else while you were editing")
