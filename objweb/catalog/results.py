@@ -27,7 +27,7 @@ class Result(CodeView):
 
     __slots__ = ("path", "id", "type_name", "title", "created", "modified", "_docid", "_source")
     # Results were filtered for whoever asked: code reads them without a further check.
-    __code_names__ = frozenset({"path", "id", "type_name", "title", "created", "modified",
+    _code_names = frozenset({"path", "id", "type_name", "title", "created", "modified",
                                 "object"})
 
     def __init__(self, row: tuple, docid: int, source):
@@ -58,7 +58,7 @@ class Result(CodeView):
 class Results(CodeView, Sequence):
     """The answer to one query, in order."""
 
-    __code_names__ = frozenset()
+    _code_names = frozenset()
 
     def __init__(self, catalog: Catalog, connection, root, *, hits, extras: dict,
                  sort: Sort, scores=None):
@@ -103,7 +103,7 @@ class Results(CodeView, Sequence):
             position = len(self._ordered)
             chunk *= 2
 
-    def __code_item__(self, where):
+    def _code_item(self, where):
         """`results[n]` and `results[a:b]` in code; a slice counts against the item limit."""
         if isinstance(where, slice):
             start, stop, step = where.indices(self._total)
