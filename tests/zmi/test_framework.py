@@ -36,7 +36,7 @@ def test_manage_of_the_user_folder_leads_to_users(manager):
 def test_root_has_every_folder_tab_and_the_control_panel(manager):
     page = manager.get("/manage_contents")
     assert tab_titles(page) == ["Contents", "Properties", "Security", "Undo", "Import/Export",
-                                "Find", "View", "WebDAV locks", "Control panel"]
+                                "Find", "View", "Catalog", "WebDAV locks", "Control panel"]
     view = page.html.find("nav", class_="tabs").find("a", string="View")
     assert view["href"] == "http://localhost/"
 
