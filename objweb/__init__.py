@@ -1,7 +1,8 @@
 """objweb: a web application server over a tree of persistent objects in ZODB."""
 
 from objweb.app import Application
-from objweb.content import File, Folder, Image, Page, Script, Template, UserFolder
+from objweb.content import (
+    File, Folder, Image, OrderedFolder, Page, Script, Template, UserFolder)
 from objweb.errors import (
     Forbidden, NameInUseError, NotFoundError, ObjwebError, Unauthorized, ValidationError)
 from objweb.content.folder import use_copier
@@ -15,7 +16,7 @@ use_copier(copy_to)
 
 __all__ = [
     "Application", "File", "Folder", "Forbidden", "Image", "NameInUseError", "NotFoundError",
-    "ObjwebError", "Page", "Script", "Settings", "Template", "Unauthorized", "UserFolder",
-    "ValidationError", "bootstrap", "find", "lineage", "make_app", "open_db", "path_of",
+    "ObjwebError", "OrderedFolder", "Page", "Script", "Settings", "Template", "Unauthorized",
+    "UserFolder", "ValidationError", "bootstrap", "find", "lineage", "make_app", "open_db", "path_of",
     "site", "url_of",
 ]

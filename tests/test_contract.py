@@ -61,7 +61,7 @@ def test_any_zodb_db_works():
         with objweb.site(db) as root:
             root["news"] = Folder(title="News")
         app = TestApp(objweb.make_app(db))
-        assert "News" in app.get("/", status=200).text
+        assert "<h1>News</h1>" in app.get("/news", status=200).text
     finally:
         transaction.abort()
         db.close()

@@ -16,6 +16,7 @@ from objweb.cli.common import CommandError, open_database
 from objweb.cli.shell import open_session, system_user
 from objweb.content.site import ensure_site
 from objweb.errors import ObjwebError
+from objweb.security.passwords import PasswordPolicy, WeakPasswordError
 from objweb.security.permissions import MANAGER
 from objweb.security.rolemap import valid_roles
 from objweb.storage.db import first_admin_line, make_first_admin
@@ -64,7 +65,17 @@ def cmd_serve(args) -> int:
 # -- adduser --------------------------------------------------------------------
 
 def cmd_adduser(args) -> int:
-    """Add a user to the root user folder, or update its password (and roles, if given)."""
+    """Add a user to the root user folder, or update its password (and roles, if given).
+
+    The password must pass the site's password policy (`[settings]` of
+    objweb.ini), as in the user screens; a refused one changes nothing.
+    """
+    settings = args.instance.settings
+    policy = PasswordPolicy(settings.password_min_length, settings.password_common_refused)
+    try:
+        policy.check(args.password, user_id=args.name)
+    except WeakPasswordError as error:
+        raise CommandError(f"{error}; nothing was changed") from None
     db = open_database(args.db)
     try:
         with db.transaction(f"objweb adduser {args.name}") as connection:

@@ -1,8 +1,9 @@
 """The kinds of value objweb stores and takes from forms, and their one set of converters.
 
 A kind names how a value is checked and converted: one line of text, text,
-a whole number, a number, true or false, a date, lines, bytes sent as
-base64. Content types' fields (`objweb.content.schema`), custom properties
+a whole number, a number, true or false, a date, lines, tokens (words apart
+by spaces), a selection (one line) or a multiple selection (lines) among
+options held elsewhere, bytes sent as base64. Content types' fields (`objweb.content.schema`), custom properties
 (`objweb.content.properties`) and the parameters a Script is called with
 by URL (Zope's `name:int` converters, `objweb.views.code`) all convert
 through here, so "an int" or "lines" means the same in every door.
@@ -117,6 +118,14 @@ def _to_lines(value) -> tuple:
     return tuple(line.strip() for line in value if line.strip())
 
 
+def _to_tokens(value) -> tuple:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        raise TypeError("expected words apart by spaces")
+    return tuple(token for item in value for token in item.split())
+
+
 def _to_bytes(value) -> bytes:
     if isinstance(value, bytes):
         return value
@@ -138,9 +147,15 @@ _KINDS = (
     Kind("date", _to_date, None, "date"),
     Kind("datetime", _to_datetime, None, "line"),
     Kind("lines", _to_lines, (), "lines"),
+    Kind("tokens", _to_tokens, (), "line"),
+    # One of, or some of, the options another value holds (Zope's select_variable):
+    # the kind converts; the holder of the value checks the choice.
+    Kind("selection", _to_line, "", "select"),
+    Kind("multiple_selection", _to_lines, (), "checkboxes"),
     Kind("base64", _to_bytes, b"", "file"),
 )
-ALIASES = {"string": "line", "boolean": "bool", "long": "int"}
+ALIASES = {"string": "line", "boolean": "bool", "long": "int",
+           "multiple selection": "multiple_selection"}
 KINDS: dict[str, Kind] = {kind.name: kind for kind in _KINDS} | {
     alias: next(kind for kind in _KINDS if kind.name == name) for alias, name in ALIASES.items()}
 
@@ -188,7 +203,7 @@ def _form_required(value):
 FORM_CONVERTERS: dict[str, Callable[[object], object]] = {
     "int": _to_int, "long": _to_int, "float": _to_float, "boolean": _to_bool,
     "string": str, "text": _form_text, "lines": lambda value: list(_to_lines(str(value))),
-    "tokens": lambda value: str(value).split(), "required": _form_required,
+    "tokens": lambda value: list(_to_tokens(str(value))), "required": _form_required,
 }
 # Flags in a field name that gather values rather than convert them.
 SEQUENCE_FLAGS = ("list", "tuple")

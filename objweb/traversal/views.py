@@ -45,6 +45,10 @@ class ViewRegistration:
     `objweb.web.boundary`): it answers the refusals of every request that
     reached the view, in place of the application's (a WebDAV client needs
     a Basic challenge and a sentence, never the login form).
+    `token_refused`, given the object and the request, answers a request
+    that this site's page sent but whose token the CSRF check refused (a
+    screen shows the form again as typed, changing nothing) instead of
+    the plain 403.
     """
 
     for_type: type
@@ -59,6 +63,7 @@ class ViewRegistration:
     json_api: bool = False
     requires_token: bool = False
     challenge: Callable | None = None
+    token_refused: Callable | None = None
 
 
 class ViewRegistry:
@@ -77,7 +82,8 @@ class ViewRegistry:
                  accept_json: bool | None = None, plain: bool = False,
                  accepts_subpath: bool = False, json_api: bool = False,
                  requires_token: bool = False,
-                 challenge: Callable | None = None) -> ViewRegistration:
+                 challenge: Callable | None = None,
+                 token_refused: Callable | None = None) -> ViewRegistration:
         """Register `handler` and return its registration.
 
         Raises `ValueError` if the same type, name, method and JSON preference
@@ -86,7 +92,8 @@ class ViewRegistry:
         methods = frozenset(method.upper() for method in methods)
         registration = ViewRegistration(for_type, name, handler, action, methods,
                                         on_parent, accept_json, plain, accepts_subpath,
-                                        json_api, requires_token, challenge)
+                                        json_api, requires_token, challenge,
+                                        token_refused)
         existing = self._by_type_and_name.setdefault((for_type, name), [])
         for other in existing:
             if other.methods & methods and other.accept_json == accept_json:

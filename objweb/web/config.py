@@ -52,6 +52,11 @@ class Settings:
     # address is the connection's, and virtual-host paths are refused.
     # `objweb.ini` lists them separated by commas or spaces.
     trusted_proxies: tuple[str, ...] = ()
+    # What a password set through the management screens must be: this long at
+    # least, and not among the `password_common_refused` most common passwords
+    # (0: that check is off). The Python API, trusted code, is not held to it.
+    password_min_length: int = 10
+    password_common_refused: int = 30000
 
     def __post_init__(self):
         object.__setattr__(self, "trusted_proxies", proxy_networks(self.trusted_proxies))

@@ -22,12 +22,13 @@ from ZODB.POSException import ConflictError
 
 from objweb.content.site import site_root
 from objweb.errors import NotFoundError, ValidationError
-from objweb.security.csrf import SAFE_METHODS
+from objweb.security.csrf import SAFE_METHODS, CSRFError
 from objweb.security.policy import SecurityPolicy
 from objweb.security.principals import acting_as
 from objweb.security.protections import ACCESS
 from objweb.security.throttle import LoginThrottle
-from objweb.traversal.resolve import TraversalResult, child, find, is_container, traverse
+from objweb.traversal.resolve import (
+    TraversalResult, acquire, child, find, is_container, traverse)
 from objweb.traversal.views import CREATE_BY_PUT, DEFAULT_VIEW, ViewRegistry
 from objweb.web import audit, boundary, limits
 from objweb.web.boundary import Challenge
@@ -291,7 +292,21 @@ class Publisher:
             raise webob.exc.HTTPMethodNotAllowed(
                 detail="the root cannot do this", headers={"Allow": ", ".join(allowed)})
         request.policy.check(registration.action, target)
-        check_csrf(request, registration)
+        return self._call_checked(request, registration, obj)
+
+    @staticmethod
+    def _call_checked(request: Request, registration, obj) -> webob.Response:
+        """Call the view once the one CSRF check lets the request through.
+
+        Raises `CSRFError`, except for this site's own form whose view shows
+        a refused form again as typed, with a fresh token, changing nothing.
+        """
+        try:
+            check_csrf(request, registration)
+        except CSRFError:
+            if registration.token_refused is None or not request.comes_from_this_site:
+                raise
+            return registration.token_refused(obj, request)
         return registration.handler(obj, request)
 
     def _registration(self, request: Request, obj, name: str):
@@ -316,7 +331,9 @@ class Publisher:
             return None
         if request.wants_json or request.has_json_body or not is_container(obj):
             return None
-        return child(obj, INDEX_NAME)
+        # As in Zope: the folder's own index_html, else a Template or Script of
+        # that name above it, shown in the folder's context.
+        return child(obj, INDEX_NAME) or acquire(obj, INDEX_NAME)
 
 
 def _virtual_root(root, segments):

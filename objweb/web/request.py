@@ -8,7 +8,7 @@ virtual hosting.
 import json
 from collections.abc import Callable
 from functools import cached_property
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import webob
 from webob.acceptparse import Accept
@@ -142,6 +142,24 @@ class Request(webob.Request):
             if len(_PREFERS_JSON) < _PREFERENCES_KEPT:
                 _PREFERS_JSON[header] = answer
         return answer
+
+    @property
+    def comes_from_this_site(self) -> bool:
+        """Whether the browser says a page of this site sent the request.
+
+        Browsers send `Sec-Fetch-Site` (or at least `Origin` with a POST), and a
+        page cannot forge either: without them, the request's origin is unknown.
+        """
+        fetch_site = self.headers.get("Sec-Fetch-Site")
+        if fetch_site is not None:
+            return fetch_site == "same-origin"
+        origin = self.headers.get("Origin")
+        if origin is None:
+            return False
+        parts = urlsplit(self.base_url or self.host_url)
+        # Behind a virtual host the browser's origin is the public one.
+        own = {self.host_url.lower(), f"{parts.scheme}://{parts.netloc}".lower()}
+        return origin.rstrip("/").lower() in own
 
     @property
     def limits(self) -> Settings:

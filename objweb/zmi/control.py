@@ -44,6 +44,8 @@ class ControlPanel(Screen):
     """Database size, object count, cache figures and versions; packing the database."""
 
     template = "control.pt"
+    # The days of history to keep, while the page asks to confirm a pack.
+    confirming_days: int | None = None
 
     @property
     def db(self):
@@ -88,11 +90,18 @@ class ControlPanel(Screen):
 
     @command("pack")
     def pack(self) -> webob.Response:
-        """Remove old revisions from the database, keeping the last `days` days of history."""
+        """Remove old revisions from the database, keeping the last `days` days of history.
+
+        Without `confirm=1` nothing is packed: the page asks first.
+        """
         raw = (self.request.POST.get("days") or "0").strip()
         if not raw.isdigit() or int(raw) > MAX_PACK_DAYS:
             raise ValidationError(f"days is a whole number from 0 to {MAX_PACK_DAYS}", "days")
         days = int(raw)
+        if self.request.POST.get("confirm") != "1":
+            # Packing cannot be undone: the first press only asks.
+            self.confirming_days = days
+            return self.render()
         try:
             pack_database(self.db, days)
         except POSError as error:

@@ -286,8 +286,8 @@ def test_restricting_view_sends_a_logged_out_browser_to_the_login_form(manager, 
 def test_an_editor_user_can_edit_but_not_reach_security(manager, news_site, browser):
     manager.go("/acl_users/manage_users")
     manager.page.fill("#field-name", "editor")
-    manager.page.fill("#field-password", "ed-pw-123")
-    manager.page.fill("#field-confirm", "ed-pw-123")
+    manager.page.fill("#field-password", "ed-pw-1234567")
+    manager.page.fill("#field-confirm", "ed-pw-1234567")
     manager.page.check("input[name=roles][value=Editor]")
     manager.page.click("button:text('Add user')")
     expect(manager.page.locator(".flash-success")).to_have_text("Added the user 'editor'.")
@@ -297,7 +297,7 @@ def test_an_editor_user_can_edit_but_not_reach_security(manager, news_site, brow
     context = browser.new_context()
     try:
         editor = Manager(context.new_page(), manager.server, manager.home)
-        editor.log_in("editor", "ed-pw-123", "/news/alpha/manage")
+        editor.log_in("editor", "ed-pw-1234567", "/news/alpha/manage")
         tabs = editor.page.locator("nav.tabs a")
         # Undo changes is the Owner's and the Manager's: an Editor's tabs leave it out.
         expect(tabs).to_have_text(["Edit", "Properties", "View"])

@@ -133,7 +133,7 @@ def test_the_command_line_beats_the_environment_which_beats_the_file(tmp_path,
 
 def test_a_bad_configuration_stops_any_command_with_one_sentence(tmp_path):
     write(tmp_path, "[server]\nport = eighty\n")
-    result = run_objweb(["adduser", "a", "pw"], tmp_path)
+    result = run_objweb(["adduser", "a", "a-Passw0rd-long"], tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip() == (f"objweb adduser: {tmp_path}/objweb.ini: [server] port: "
                                      "'eighty' is not a whole number (a size may end in KB, "

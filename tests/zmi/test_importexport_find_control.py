@@ -202,12 +202,14 @@ def test_the_control_panel_shows_the_database(manager):
 
 
 def test_packing(file_manager, file_db):
-    response = file_manager.post("/manage_control", {"command": "pack", "days": "0"})
+    response = file_manager.post("/manage_control", {"command": "pack", "days": "0",
+                                                     "confirm": "1"})
     assert "Packed the database, keeping no history." in file_manager.follow(response).text
 
 
 def test_packing_with_days(file_manager):
-    response = file_manager.post("/manage_control", {"command": "pack", "days": "3"})
+    response = file_manager.post("/manage_control", {"command": "pack", "days": "3",
+                                                     "confirm": "1"})
     assert "keeping the last 3 days" in file_manager.follow(response).text
 
 
@@ -244,7 +246,7 @@ def test_a_storage_that_cannot_pack_says_so(tmp_path):
         headers = basic_auth(ADMIN, ADMIN_PASSWORD)
         page = app.get("/manage_control", headers=headers, status=200)
         token = page.html.find("input", attrs={"name": "csrf_token"})["value"]
-        failed = app.post("/manage_control", {"command": "pack", "days": "0",
+        failed = app.post("/manage_control", {"command": "pack", "days": "0", "confirm": "1",
                                               "csrf_token": token}, headers=headers, status=400)
         assert "the storage could not pack" in failed.text
     finally:
