@@ -223,16 +223,7 @@ class Folder(Item):
         Raises as `add` and `remove`, and `ValueError` for a target that is
         not a folder; on a refusal nothing changed.
         """
-        if not isinstance(target, Folder):
-            raise ValueError(f"{_described(target)} is not a folder: only a folder can take "
-                             f"{path_of(self).rstrip('/')}/{name}")
-        new_name = name if new_name is None else new_name
-        if name not in self._items:
-            raise NotFoundError(f"{path_of(self)} has no item {name!r}")
-        obj = self._items[name]
-        target.check_new_name(new_name)
-        if obj.is_container and is_inside(target, obj):
-            raise ValueError("a folder cannot be moved inside itself")
+        obj, new_name = self._leaving(name, target, new_name, "moved")
         target._put(new_name, self._take(name))
         notify(ObjectMoved(obj, self, name))
         return obj
@@ -245,6 +236,16 @@ class Folder(Item):
         ZMI's paste gives a user's copies to that user). The folder must be
         stored in a database. Raises as `move`; on a refusal nothing changed.
         """
+        obj, new_name = self._leaving(name, target, new_name, "copied")
+        return _copier(obj, target, new_name)
+
+    def _leaving(self, name: str, target, new_name: str | None, verb: str) -> tuple:
+        """Return the item `name` and the name it takes in `target`, if it may go there.
+
+        Raises `ValueError` for a target that is not a folder, a bad or
+        taken name, or a folder put inside itself, and `NotFoundError` for
+        a missing item.
+        """
         if not isinstance(target, Folder):
             raise ValueError(f"{_described(target)} is not a folder: only a folder can take "
                              f"{path_of(self).rstrip('/')}/{name}")
@@ -254,8 +255,8 @@ class Folder(Item):
         target.check_new_name(new_name)
         obj = self._items[name]
         if obj.is_container and is_inside(target, obj):
-            raise ValueError("a folder cannot be copied inside itself")
-        return _copier(obj, target, new_name)
+            raise ValueError(f"a folder cannot be {verb} inside itself")
+        return obj, new_name
 
 
 # Copying a subtree is an export and an import, work of the storage room
