@@ -13,6 +13,7 @@ import re
 from datetime import date, datetime, time, timezone
 
 from objweb.catalog.text import fold
+from objweb.content.values import moment_from_text
 
 KINDS = ("field", "keyword", "text", "date")
 SORTABLE_KINDS = ("field", "date")
@@ -81,9 +82,11 @@ def field_query_keys(value) -> list:
     if number is not None and not math.isnan(number):
         keys.append((_NUMBER, number))
     try:
-        keys.append((_DAY, date.fromisoformat(text).isoformat()))
+        day = moment_from_text(text)
     except ValueError:
-        pass
+        day = None
+    if type(day) is date:
+        keys.append((_DAY, day.isoformat()))
     return keys
 
 
@@ -112,12 +115,8 @@ def seconds_of(value) -> int | None:
     A day is its midnight, and a time without a zone is UTC.
     """
     if isinstance(value, str):
-        value = value.strip()
-        if not value:
-            return None
         try:
-            value = datetime.fromisoformat(value) if "T" in value or " " in value \
-                else date.fromisoformat(value)
+            value = moment_from_text(value)
         except ValueError:
             return None
     if isinstance(value, datetime):

@@ -20,6 +20,7 @@ from datetime import date, datetime, time, timezone
 
 from objweb.catalog import custom
 from objweb.catalog.text import TextQuery, parse_text
+from objweb.content.values import moment_from_text
 
 MAX_VALUES = 50
 MAX_DEPTH = 100
@@ -143,7 +144,7 @@ def to_seconds(value) -> float | None:
         if len(value) > 64:
             return None
         try:
-            value = datetime.fromisoformat(value.strip())
+            value = moment_from_text(value)
         except ValueError:
             return None
     if isinstance(value, datetime):

@@ -112,6 +112,15 @@ def _to_datetime(value) -> datetime | None:
         raise ValueError(f"{value!r} is not a date and time (YYYY-MM-DDTHH:MM)") from None
 
 
+def moment_from_text(text: str) -> date | datetime | None:
+    """Return ISO 8601 text as a `datetime` when it carries a time, else a `date`.
+
+    Blank text is None; text that is neither raises `ValueError`.
+    """
+    text = text.strip()
+    return _to_datetime(text) if "T" in text or " " in text else _to_date(text)
+
+
 def _to_lines(value) -> tuple:
     if isinstance(value, str):
         value = value.splitlines()

@@ -20,13 +20,13 @@ from objweb import Folder, Page
 from objweb.catalog import Drainer, drain_all, queue_length
 from objweb.catalog.drain import drain_batch
 from objweb.catalog.store import catalog_of
-from support import ADMIN_AUTH
+from support import ADMIN_AUTH, ADMIN_PASSWORD
 
 
 @pytest.fixture
 def db(tmp_path):
     database = objweb.open_db(f"file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs")
-    objweb.bootstrap(database, admin="admin", password="s3cret")
+    objweb.bootstrap(database, admin="admin", password=ADMIN_PASSWORD)
     with objweb.site(database) as root:
         root["news"] = Folder(title="News")
         root["news"]["hello"] = Page(title="Hello", body="<p>first</p>")

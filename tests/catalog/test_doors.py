@@ -20,7 +20,7 @@ from objweb.catalog.search import lists_of
 from objweb.storage.transfer import export_subtree
 from objweb.security.permissions import ALL_PERMISSIONS, VIEW
 from sandbox_support import base_storage, policy_for  # noqa: F401 (fixture: users made once)
-from support import ADMIN_AUTH, basic_auth, basic_csrf_token
+from support import ADMIN_AUTH, ADMIN_PASSWORD, basic_auth, basic_csrf_token
 
 EDITOR_AUTH = basic_auth("editor", "pw-editor")
 WHO = (None, "alice", "editor", "admin")
@@ -204,7 +204,7 @@ def test_a_failed_request_leaves_the_catalog_as_it_was(db, web):
 
 def test_undo_puts_back_what_search_finds(tmp_path):
     db = objweb.open_db(f"file://{tmp_path}/Data.fs?blobstorage_dir={tmp_path}/blobs")
-    objweb.bootstrap(db, admin="admin", password="s3cret")
+    objweb.bootstrap(db, admin="admin", password=ADMIN_PASSWORD)
     with objweb.site(db, user="admin") as root:
         root["news"] = Folder(title="News")
         root["news"]["hello"] = Page(title="Hello", body="<p>first words</p>")

@@ -181,8 +181,7 @@ def test_copy_overwrite_and_destination_rules(dav, stored):
 
 def test_copy_at_depth_zero_copies_a_folder_without_its_members(dav, stored):
     dav("COPY", "/docs", headers={"Destination": "/@@dav/empty", "Depth": "0"}, status=201)
-    copy = stored("/empty")
-    assert (copy.title, len(copy)) == ("Docs", 0)
+    assert stored("/empty", lambda copy: (copy.title, len(copy))) == ("Docs", 0)
 
 
 def test_proppatch_is_all_or_nothing(dav, stored):
