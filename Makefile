@@ -11,7 +11,7 @@ RUN_INSTALLED := $(VENV)/.installed-run
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test bench system-packages clean
+.PHONY: run test bench system-packages clean codemirror
 
 # `make run PORT=8081`, `make run HOST=0.0.0.0`, `make run OPTIONS="--threads 8"`:
 # any `objweb serve` option passes through.
@@ -43,12 +43,23 @@ bench: $(RUN_INSTALLED)
 	@command -v wrk >/dev/null || $(SUDO) apt-get install -y wrk || \
 	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y wrk; }
 	$(PYTHON) bench/run.py
+	$(PYTHON) bench/webdav.py --write
 
-# Debian's Chromium drives the browser tests; PostgreSQL backs the RelStorage tests.
+# Debian's Chromium drives the browser tests; PostgreSQL backs the RelStorage tests;
+# litmus (the WebDAV conformance suite), rclone and cadaver test the WebDAV door.
+SYSTEM_PACKAGES := chromium postgresql litmus rclone cadaver
 system-packages:
-	@command -v chromium >/dev/null && command -v pg_ctlcluster >/dev/null || { \
-	  $(SUDO) apt-get install -y --no-install-recommends chromium postgresql >/dev/null 2>&1 || \
-	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y --no-install-recommends chromium postgresql; }; }
+	@command -v chromium >/dev/null && command -v pg_ctlcluster >/dev/null && \
+	  command -v litmus >/dev/null && command -v rclone >/dev/null && \
+	  command -v cadaver >/dev/null || { \
+	  $(SUDO) apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null 2>&1 || \
+	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES); }; }
 
 clean:
 	rm -rf $(VENV) build *.egg-info .coverage .coverage.* .pytest_cache
+
+# The code editor of the management screens: CodeMirror 6, pinned in
+# vendor/codemirror/package-lock.json, bundled into objweb/zmi/static/codemirror.js
+# with the licences of what it bundles in codemirror.LICENSE.txt.
+codemirror:
+	cd vendor/codemirror && npm ci --no-audit --no-fund && npm run build

@@ -9,6 +9,8 @@ using it over a 100-row loop, a Script, and with `--big` a folder of 100,000
 pages), then calls the application N times per workload with a prepared
 environ, no network, no server, and prints microseconds of wall and CPU time
 per request, next to a bare hello-world WSGI application called the same way.
+The access log is on, to a file, as `objweb serve` keeps it with an
+`objweb.ini` (`--no-access-log` leaves it out).
 `--profile NAME` runs that workload under cProfile and prints the top of
 the profile instead; `--callgrind` runs each workload a fixed number of times
 so that `valgrind --tool=callgrind` counts stay comparable between versions.
@@ -168,6 +170,17 @@ def writers(app, threads: int, count: int, same: bool) -> None:
           f"{done / elapsed:.0f} commits/s; statuses {statuses}")
 
 
+def log_to_files(home: str) -> None:
+    """Configure the event and access logs as `objweb serve` does from an objweb.ini."""
+    from pathlib import Path
+
+    from objweb.instance.ini import read_config
+    from objweb.instance.logs import configure_logging
+    ini = Path(home) / "objweb.ini"
+    ini.write_text("[logging]\nevent_log = event.log\naccess_log = access.log\n")
+    configure_logging(read_config(ini))
+
+
 def measure(app, environ, count: int, rounds: int = 20) -> tuple[float, float]:
     """Return the best wall and CPU µs per request over `rounds` runs of `count` calls.
 
@@ -194,13 +207,17 @@ def main() -> None:
     parser.add_argument("--big", action="store_true", help="add a 100,000-item folder")
     parser.add_argument("--writers", type=int, default=0,
                         help="also PATCH pages from this many threads at once")
+    parser.add_argument("--no-access-log", action="store_true",
+                        help="leave the access log out (it is written to a file by default)")
     parser.add_argument("--callgrind", action="store_true",
                         help="no warm-up timing: a fixed number of calls per workload")
     options = parser.parse_args()
     home = tempfile.mkdtemp(prefix="objweb-hot-")
     try:
         db = build(home, options.big)
-        app = objweb.make_app(db, access_log=False)
+        if not options.no_access_log:
+            log_to_files(home)
+        app = objweb.make_app(db, access_log=not options.no_access_log)
         found = workloads(app, options.big)
         names = [name for name in (options.only.split(",") if options.only else found)]
         if options.profile:

@@ -39,6 +39,7 @@ VENV = HERE / ".zope5-venv"
 # ZODB 6.3 adds a `class-factory` key that Zope 5's own configuration schema defines
 # too, and Zope 5.14 then refuses to start ("child name class-factory already used").
 PACKAGES = ("Zope[wsgi]>=5,<6", "ZODB<6.3", "waitress", "Products.BTreeFolder2",
+            "Products.ZCatalog", "Products.ExtendedPathIndex",
             "Products.PythonScripts")
 ADMIN, PASSWORD = "admin", "secret"
 BIG = 100_000

@@ -1,20 +1,21 @@
 """The wiring: a registry filled by each room's `include`, and the application over it.
 
 `configure(registry)` calls the `include(registry)` of every room that
-registers views, as Pyramid's `includeme` does: nothing registers itself by
-being imported, so an application serves what its registry holds and
-nothing else. `Application` is the publisher over a configured registry,
+registers something, as Pyramid's `includeme` does: nothing registers
+itself by being imported, so an application serves what its registry holds
+and nothing else. The catalog's include keeps catalogs current in this
+process and offers `search` to Scripts and Templates. `Application` is the publisher over a configured registry,
 with the login form as the error boundary's challenge.
 """
 
-from objweb import extensions, views, zmi
+from objweb import catalog, dav, extensions, views, zmi
 from objweb.traversal.views import ViewRegistry
 from objweb.views import login
 from objweb.web.config import Settings
 from objweb.web.publisher import Publisher
 
-# The rooms whose views an application serves, in the order they register.
-ROOMS = (views, zmi)
+# The rooms an application is made of, in the order they register.
+ROOMS = (catalog, views, zmi, dav)
 
 
 def configure(registry: ViewRegistry, installed=None) -> ViewRegistry:

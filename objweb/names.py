@@ -11,6 +11,11 @@ import re
 MAX_NAME_LENGTH = 255
 
 _RESERVED_PREFIXES = ("_", "@@", "aq_", "manage")
+
+# What `check_name` asks of a name, in words: the help of every form that takes one.
+NAME_RULE = (f"Any characters but / and control characters (spaces and accents are fine), "
+             f"at most {MAX_NAME_LENGTH}; not . or .., and not starting with "
+             f"{', '.join(_RESERVED_PREFIXES[:-1])} or {_RESERVED_PREFIXES[-1]}.")
 # C0, DEL and C1: the characters Unicode calls controls (category Cc).
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 

@@ -12,6 +12,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+from objweb.extensions import load
+from objweb.extensions.loading import discover
+
 
 def write_package(site_dir: Path, name: str, modules: dict[str, str], *,
                   version: str = "1.0", entry_point: str | None = "include",
@@ -44,3 +47,8 @@ def forget_modules(name: str) -> None:
                    if module == name or module.startswith(name + ".")]:
         del sys.modules[module]
     importlib.invalidate_caches()
+
+
+def load_named(*names):
+    """Load the installed extensions called `names`, as `objweb` would find them."""
+    return load([point for point in discover() if point.name in names])

@@ -15,7 +15,8 @@ import urllib.request
 from pathlib import Path
 
 ADMIN = "admin"
-ADMIN_PASSWORD = "s3cret"
+# Long and uncommon enough for the password policy, which `objweb adduser` applies.
+ADMIN_PASSWORD = "s3cret-admin-pw"
 OBJWEB = str(Path(sys.executable).with_name("objweb"))
 
 

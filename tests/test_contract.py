@@ -61,7 +61,9 @@ def test_any_zodb_db_works():
         with objweb.site(db) as root:
             root["news"] = Folder(title="News")
         app = TestApp(objweb.make_app(db))
-        assert "News" in app.get("/", status=200).text
+        listing = app.get("/", headers={"Accept": "application/json"}, status=200).json
+        assert "News" in [item["title"] for item in listing["items"]]
+        assert app.get("/news", status=200).html.h1.get_text(strip=True) == "News"
     finally:
         transaction.abort()
         db.close()

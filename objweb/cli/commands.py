@@ -12,12 +12,14 @@ import runpy
 import sys
 from contextlib import ExitStack
 
+from objweb.catalog import Drainer
 from objweb.cli.common import CommandError, load_extensions, open_database
 from objweb.cli.extending import log_pending
 from objweb.cli.shell import open_session, system_user
 from objweb.content.site import ensure_site
 from objweb.errors import ObjwebError
 from objweb.extensions import ExtensionError
+from objweb.security.passwords import PasswordPolicy, WeakPasswordError
 from objweb.security.permissions import MANAGER
 from objweb.security.rolemap import valid_roles
 from objweb.storage.db import first_admin_line, make_first_admin
@@ -26,7 +28,11 @@ from objweb.storage.db import first_admin_line, make_first_admin
 # -- serve --------------------------------------------------------------------
 
 def cmd_serve(args) -> int:
-    """Serve the site; on first start, make the admin and print the credentials."""
+    """Serve the site; on first start, make the admin and print the credentials.
+
+    A thread drains the catalog's queue while the server runs; it stops
+    after its batch under way when the server stops, before the database closes.
+    """
     # Only `serve` needs the web application and the server: the other
     # commands start without importing them.
     from objweb.instance.server import Server
@@ -59,7 +65,12 @@ def cmd_serve(args) -> int:
         server.install_signal_handlers()
         for address in server.addresses:
             print(f"Serving {address}", flush=True)
-        server.run()
+        # Index queued changes as they come, rather than when a backlog piles up.
+        drainer = Drainer(db).start()
+        try:
+            server.run()
+        finally:
+            drainer.stop()
         print("Stopped.", flush=True)
     finally:
         db.close()
@@ -69,7 +80,17 @@ def cmd_serve(args) -> int:
 # -- adduser --------------------------------------------------------------------
 
 def cmd_adduser(args) -> int:
-    """Add a user to the root user folder, or update its password (and roles, if given)."""
+    """Add a user to the root user folder, or update its password (and roles, if given).
+
+    The password must pass the site's password policy (`[settings]` of
+    objweb.ini), as in the user screens; a refused one changes nothing.
+    """
+    settings = args.instance.settings
+    policy = PasswordPolicy(settings.password_min_length, settings.password_common_refused)
+    try:
+        policy.check(args.password, user_id=args.name)
+    except WeakPasswordError as error:
+        raise CommandError(f"{error}; nothing was changed") from None
     db = open_database(args.db)
     try:
         with db.transaction(f"objweb adduser {args.name}") as connection:

@@ -9,10 +9,12 @@ import argparse
 import os
 import sys
 
+from objweb.cli.catalog import add_catalog_commands
 from objweb.cli.commands import cmd_adduser, cmd_debug, cmd_run, cmd_serve
 from objweb.cli.common import CommandError, DatabaseInUseError
 from objweb.cli.extending import add_extension_commands
 from objweb.cli.operations import add_operations_commands
+from objweb.cli.pullpush import add_code_commands
 from objweb.instance.ini import ConfigError, InstanceConfig, read_config
 from objweb.instance.logs import configure_logging as configure_instance_logging
 from objweb.storage.db import DEFAULT_URI
@@ -72,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("script")
     run.add_argument("args", nargs=argparse.REMAINDER)
     add_operations_commands(command)
+    add_catalog_commands(command)
+    add_code_commands(command)
     add_extension_commands(command)
     return parser
 

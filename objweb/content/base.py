@@ -9,9 +9,12 @@ import time
 
 from persistent import Persistent
 
+from objweb.content.deadproperties import check_stored_properties
+from objweb.content import revisions
 from objweb.content.properties import check_properties
 from objweb.content.schema import TITLE, convert_values, fields_of
 from objweb.errors import ValidationError
+from objweb.events import ObjectModified, SecurityChanged, notify
 from objweb.sandbox.run import active_run
 # The protected actions by name; `protections` is the class attribute that maps them.
 from objweb.security import protections as actions
@@ -40,7 +43,8 @@ def kept_compiled(obj):
 
 # What a type says about all its objects; an object's own state never says otherwise.
 _TYPE_FACTS = frozenset({"type_name", "is_container", "is_acquirable", "code_fields",
-                         "fields", "protections", "code_access"})
+                         "fields", "protections", "code_access", "history_fields",
+                         "source_language"})
 
 
 def _is_behaviour(found) -> bool:
@@ -68,6 +72,9 @@ class Item(Persistent):
     is_acquirable = False
     # The fields that hold code that runs: writing them makes the writer the owner.
     code_fields: tuple = ()
+    # The fields a source is made of: each change to them records a revision
+    # (see `objweb.content.revisions`).
+    history_fields: tuple = ()
     _security = None
     # What Scripts and Templates may read besides the fields (each readable
     # with its read_action), and the action guarding each name; anything not
@@ -156,23 +163,32 @@ class Item(Persistent):
         except ValueError as error:
             raise ValidationError(str(error), "security") from None
         check_properties(self)
+        check_stored_properties(self)
+        revisions.check_history(self)
 
     def touch(self) -> None:
-        """Record that the object changed now."""
+        """Record that the object changed now, and announce it (`ObjectModified`)."""
         self.modified = time.time()
+        notify(ObjectModified(self))
 
     def edit(self, **values) -> None:
         """Set the named fields, validated by the type's schema, all or nothing.
 
+        A change to the source (`history_fields`) records a revision.
         Raises `ValidationError` for an unknown field or a bad value; then
         nothing changed.
         """
         converted = convert_values(self, values)
         writes_code = any(name in self.code_fields and value != getattr(self, name, None)
                           for name, value in converted.items())
+        previous = revisions.source_values(self) if any(
+            name in self.history_fields and value != getattr(self, name, None)
+            for name, value in converted.items()) else None
         self.apply_values(converted)
         if writes_code:
             self._owner_for_new_code()
+        if previous is not None:
+            revisions.record(self, previous=previous)
         self.touch()
 
     def _owner_for_new_code(self) -> None:
@@ -195,7 +211,7 @@ class Item(Persistent):
         self.set_ownership(record)
 
     def set_ownership(self, record) -> None:
-        """Store an ownership record as it is (see `objweb.security.ownership`).
+        """Store an ownership record as it is (see `objweb.security.ownership`); announce it.
 
         Raises `ValidationError` for a record no object may carry.
         """
@@ -204,6 +220,7 @@ class Item(Persistent):
         self._owner = record
         # An object stored before pairs keeps its bare owner id under the contract's name.
         vars(self).pop(ownership.LEGACY_ATTRIBUTE, None)
+        notify(SecurityChanged(self))
 
     def apply_values(self, values: dict) -> None:
         """Store already-validated field values; types with derived state override this."""

@@ -7,7 +7,6 @@ object itself: two transactions adding different names to one folder touch
 only B-tree buckets and the length, whose conflicts ZODB resolves.
 """
 
-import weakref
 from itertools import islice
 
 from BTrees.Length import Length
@@ -15,7 +14,9 @@ from BTrees.OOBTree import OOBTree
 
 from objweb.content.base import Item
 from objweb.content.chunks import keeps_blobs
+from objweb.content.positions import PositionSamples
 from objweb.errors import NameInUseError, NotFoundError, ValidationError
+from objweb.events import ObjectAdded, ObjectMoved, ObjectRemoved, notify
 from objweb.names import check_name
 from objweb.security import ownership
 from objweb.security.principals import current_principal
@@ -77,6 +78,29 @@ class Folder(Item):
         """Return (name, object) pairs in name order, lazily."""
         return self._items.items()
 
+    def items_releasing(self, keep: int):
+        """Yield (name, object) pairs in name order, letting memory go as the walk goes on.
+
+        Past the first `keep` items, a B-tree bucket is turned back into a
+        ghost once read, and so is an item that was a ghost before it was
+        yielded and is unchanged after: a bucket's state references its
+        items, so a listing of 100,000 items would otherwise keep them all
+        in the connection's cache until the request ends.
+        """
+        bucket = self._items._firstbucket
+        index = 0
+        while bucket is not None:
+            following = bucket._next
+            for name, obj in bucket.items():
+                was_ghost = obj._p_changed is None
+                yield name, obj
+                if index >= keep and was_ghost and obj._p_changed is False:
+                    obj._p_deactivate()
+                index += 1
+            if index > keep and bucket._p_changed is False:
+                bucket._p_deactivate()
+            bucket = following
+
     def keys_at(self, start: int, stop: int) -> list[str]:
         """Return the names at positions `start` up to, not including, `stop`, in order.
 
@@ -114,12 +138,18 @@ class Folder(Item):
         return name
 
     def add(self, name: str, obj):
-        """Add `obj` under `name` and return it.
+        """Add `obj` under `name` and return it; announce it (`ObjectAdded`).
 
         The object's `__name__` and `__parent__` are set only once it is in.
         Raises `ValueError` for a bad name or an object that cannot go here,
         and `NameInUseError` for a name in use: an add never replaces.
         """
+        self._put(name, obj)
+        notify(ObjectAdded(obj))
+        return obj
+
+    def _put(self, name: str, obj) -> None:
+        """Add `obj` under `name`, announcing nothing (see `add`)."""
         self.check_new_name(name)
         if not isinstance(obj, Item):
             raise ValueError(f"only objweb content can be added, not {type(obj).__name__}")
@@ -133,7 +163,6 @@ class Folder(Item):
         obj.__name__ = name
         obj.__parent__ = self
         _settle_owner(obj)
-        return obj
 
     def check_stored_state(self) -> None:
         """Check the state as `Item` does; count the items again (the count is derived).
@@ -154,10 +183,16 @@ class Folder(Item):
                 item.check_container(container)
 
     def remove(self, name: str):
-        """Remove the item `name` and return it, detached.
+        """Remove the item `name` and return it, detached; announce it (`ObjectRemoved`).
 
         Raises `NotFoundError` (a `KeyError`) if there is no such item.
         """
+        obj = self._take(name)
+        notify(ObjectRemoved(obj, self, name))
+        return obj
+
+    def _take(self, name: str):
+        """Remove the item `name` and return it, announcing nothing (see `remove`)."""
         try:
             obj = self._items.pop(name)
         except KeyError:
@@ -173,32 +208,25 @@ class Folder(Item):
         return obj
 
     def rename(self, old_name: str, new_name: str):
-        """Give the item `old_name` the name `new_name` and return it.
+        """Give the item `old_name` the name `new_name` and return it (`ObjectMoved`).
 
         Raises as `add` and `remove`; on a refusal nothing changed.
         """
         if old_name == new_name:
             return self[old_name]
         self.check_new_name(new_name)
-        return self.add(new_name, self.remove(old_name))
+        return self.move(old_name, self, new_name)
 
     def move(self, name: str, target: "Folder", new_name: str | None = None):
-        """Move the item `name` into the folder `target` and return it.
+        """Move the item `name` into the folder `target` and return it (`ObjectMoved`).
 
         Raises as `add` and `remove`, and `ValueError` for a target that is
         not a folder; on a refusal nothing changed.
         """
-        if not isinstance(target, Folder):
-            raise ValueError(f"{_described(target)} is not a folder: only a folder can take "
-                             f"{path_of(self).rstrip('/')}/{name}")
-        new_name = name if new_name is None else new_name
-        if name not in self._items:
-            raise NotFoundError(f"{path_of(self)} has no item {name!r}")
-        obj = self._items[name]
-        target.check_new_name(new_name)
-        if obj.is_container and is_inside(target, obj):
-            raise ValueError("a folder cannot be moved inside itself")
-        return target.add(new_name, self.remove(name))
+        obj, new_name = self._leaving(name, target, new_name, "moved")
+        target._put(new_name, self._take(name))
+        notify(ObjectMoved(obj, self, name))
+        return obj
 
     def copy(self, name: str, target: "Folder", new_name: str | None = None):
         """Copy the item `name`, and all below it, into `target`; return the copy.
@@ -208,6 +236,16 @@ class Folder(Item):
         ZMI's paste gives a user's copies to that user). The folder must be
         stored in a database. Raises as `move`; on a refusal nothing changed.
         """
+        obj, new_name = self._leaving(name, target, new_name, "copied")
+        return _copier(obj, target, new_name)
+
+    def _leaving(self, name: str, target, new_name: str | None, verb: str) -> tuple:
+        """Return the item `name` and the name it takes in `target`, if it may go there.
+
+        Raises `ValueError` for a target that is not a folder, a bad or
+        taken name, or a folder put inside itself, and `NotFoundError` for
+        a missing item.
+        """
         if not isinstance(target, Folder):
             raise ValueError(f"{_described(target)} is not a folder: only a folder can take "
                              f"{path_of(self).rstrip('/')}/{name}")
@@ -217,8 +255,8 @@ class Folder(Item):
         target.check_new_name(new_name)
         obj = self._items[name]
         if obj.is_container and is_inside(target, obj):
-            raise ValueError("a folder cannot be copied inside itself")
-        return _copier(obj, target, new_name)
+            raise ValueError(f"a folder cannot be {verb} inside itself")
+        return obj, new_name
 
 
 # Copying a subtree is an export and an import, work of the storage room
@@ -256,10 +294,9 @@ def _settle_owner(obj) -> None:
         obj.set_ownership(settled)
 
 
-# Position samples of big folders, per database, by folder oid: (serial, samples).
 SAMPLE_EVERY = 256
-_SAMPLED_FOLDERS_PER_DB = 256
-_position_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# The samples of every big folder this process reads, per database.
+position_samples = PositionSamples()
 
 
 def _position_samples(folder: Folder) -> tuple | None:
@@ -275,12 +312,9 @@ def _position_samples(folder: Folder) -> tuple | None:
     if jar is None or count._p_jar is None or count._p_changed:
         return None
     count._p_activate()
-    per_db = _position_cache.setdefault(jar.db(), {})
-    known = per_db.get(folder._p_oid)
-    if known is not None and known[0] == count._p_serial:
-        return known[1]
-    samples = tuple(islice(folder._items.keys(), 0, None, SAMPLE_EVERY))
-    if len(per_db) >= _SAMPLED_FOLDERS_PER_DB:
-        per_db.clear()
-    per_db[folder._p_oid] = (count._p_serial, samples)
+    db, oid, serial = jar.db(), folder._p_oid, count._p_serial
+    samples = position_samples.get(db, oid, serial)
+    if samples is None:
+        samples = tuple(islice(folder._items.keys(), 0, None, SAMPLE_EVERY))
+        position_samples.keep(db, oid, serial, samples)
     return samples

@@ -18,7 +18,11 @@ the site:
   keeps only the proxy roles its new owner holds there (`adopt`), as in
   Zope, where an import or a paste is owned by whoever made it;
 - imported users never keep a password (see `objweb.storage.transfer` for
-  copies).
+  copies);
+- a Template, Script or Page starts a history of its own, one revision
+  saying who brought it (see `objweb.content.revisions`): a file could
+  name any author, and a copy's history stays the original's. Trusted
+  code keeping a file's owners keeps its history too.
 
 Trusted code (no policy) checks no permission. With no user it owns
 nothing it imports, and the Scripts and Templates of an import are then
@@ -30,6 +34,7 @@ from dataclasses import dataclass
 
 from ZODB.POSException import StateLoadError
 
+from objweb.content import revisions
 from objweb.content.base import Item
 from objweb.content.userfolder import UserFolder
 from objweb.errors import ValidationError
@@ -177,6 +182,7 @@ def adopt(objects: list, container, arrival: Arrival) -> None:
         for obj in objects:
             if isinstance(obj, UserFolder):
                 obj.forget_passwords()
+    _start_histories(objects, arrival)
     if arrival.keep_owners:
         return
     principal = policy.principal if policy is not None else current_principal()
@@ -189,6 +195,21 @@ def adopt(objects: list, container, arrival: Arrival) -> None:
     for obj in objects:
         if getattr(obj, "proxy_roles", ()):
             _keep_held_proxy_roles(obj)
+
+
+def _start_histories(objects: list, arrival: Arrival) -> None:
+    """Record the arrival of every object that keeps a history, by whoever brings it.
+
+    Only trusted code keeping a file's owners keeps the file's history too.
+    """
+    note = "imported" if arrival.from_file else "copied"
+    for obj in objects:
+        if not revisions.keeps_history(obj):
+            continue
+        if arrival.keep_owners and arrival.from_file:
+            revisions.record(obj, note=note)
+        else:
+            revisions.start_afresh(obj, note)
 
 
 def _keep_held_proxy_roles(script) -> None:

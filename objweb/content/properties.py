@@ -1,10 +1,15 @@
 """Typed custom properties: the extra named values a site manager gives an object.
 
 As Zope's property sheets do, an object may carry properties of a few
-kinds: `string` (one line), `text`, `int`, `float`, `boolean`, `date`
-and `lines` (a list of strings). They live in a small persistent record,
-made the first time one is added, so objects without properties cost
-nothing. Every change is checked in full before anything is stored.
+kinds: `string` (one line), `text`, `int`, `float`, `boolean`, `date`,
+`lines` (a list of strings), `tokens` (words apart by spaces), and
+`selection` and `multiple selection`, whose options are the value of
+another property of the object (a `lines` or `tokens` one, Zope's
+select_variable): a selection holds one of them (or nothing), a multiple
+selection some of them. They live in a small persistent record, made the
+first time one is added, so objects without properties cost nothing.
+Every change is checked in full before anything is stored, and touches
+the object (which announces `ObjectModified`).
 """
 
 import re
@@ -18,7 +23,11 @@ from objweb.content.values import kind_named
 from objweb.errors import ValidationError
 
 # Zope's names for the kinds a property may have (see `objweb.content.values`).
-KINDS = ("string", "text", "int", "float", "boolean", "date", "lines")
+KINDS = ("string", "text", "int", "float", "boolean", "date", "lines", "tokens", "selection",
+         "multiple selection")
+SELECTIONS = ("selection", "multiple selection")
+# The kinds whose value may give a selection its options.
+OPTION_KINDS = ("lines", "tokens")
 SHEET_ATTRIBUTE = "_properties"
 MAX_PROPERTIES = 200
 MAX_TEXT_LENGTH = 1 << 20
@@ -32,28 +41,38 @@ class Property:
     name: str
     kind: str
     value: object
+    # For a selection: the property whose value lists its options.
+    options_from: str = ""
 
 
 class PropertySheet(Persistent):
     """The properties of one object, in the order they were added."""
+
+    # Which property gives each selection its options; sheets stored before
+    # selections existed have none of their own.
+    sources: dict = {}
 
     def __init__(self):
         self.names: tuple = ()
         self.kinds: dict = {}
         self.values: dict = {}
 
-    def store(self, name: str, kind: str, value) -> None:
+    def store(self, name: str, kind: str, value, *, options_from: str = "") -> None:
         """Set property `name` (adding it at the end if new); values are already checked."""
         if name not in self.kinds:
             self.names = self.names + (name,)
         self.kinds = {**self.kinds, name: kind}
         self.values = {**self.values, name: value}
+        if options_from:
+            self.sources = {**self.sources, name: options_from}
 
     def drop(self, name: str) -> None:
         """Remove property `name`."""
         self.names = tuple(existing for existing in self.names if existing != name)
         self.kinds = {key: kind for key, kind in self.kinds.items() if key != name}
         self.values = {key: value for key, value in self.values.items() if key != name}
+        if name in self.sources:
+            self.sources = {key: source for key, source in self.sources.items() if key != name}
 
 
 def _sheet(obj) -> PropertySheet | None:
@@ -65,7 +84,8 @@ def properties_of(obj) -> list[Property]:
     sheet = _sheet(obj)
     if sheet is None:
         return []
-    return [Property(name, sheet.kinds[name], sheet.values[name]) for name in sheet.names]
+    return [Property(name, sheet.kinds[name], sheet.values[name], sheet.sources.get(name, ""))
+            for name in sheet.names]
 
 
 def get_property(obj, name: str, default=None):
@@ -74,6 +94,35 @@ def get_property(obj, name: str, default=None):
     if sheet is None or name not in sheet.kinds:
         return default
     return sheet.values[name]
+
+
+def options_of(obj, name: str) -> tuple:
+    """Return the options of selection property `name` of `obj`: its source's value now."""
+    sheet = _sheet(obj)
+    source = sheet.sources.get(name, "") if sheet is not None else ""
+    options = sheet.values.get(source, ()) if source else ()
+    return tuple(options) if isinstance(options, (list, tuple)) else ()
+
+
+def _check_choice(kind: str, value, options: tuple, name: str) -> None:
+    """Raise `ValidationError` unless the selection `value` is among `options`."""
+    chosen = value if kind == "multiple selection" else ((value,) if value else ())
+    for choice in chosen:
+        if choice not in options:
+            raise ValidationError(f"{name}: {choice!r} is not one of the options", name)
+
+
+def _check_source(obj, options_from) -> tuple:
+    """Return the options the property `options_from` of `obj` gives a new selection.
+
+    Raises `ValidationError` unless it is a lines or tokens property of `obj`.
+    """
+    sheet = _sheet(obj)
+    if not isinstance(options_from, str) or sheet is None \
+            or sheet.kinds.get(options_from) not in OPTION_KINDS:
+        raise ValidationError("a selection takes its options from a lines or tokens "
+                              "property of this object: name one", "options_from")
+    return tuple(sheet.values[options_from])
 
 
 def convert(kind: str, value, name: str = "value"):
@@ -87,23 +136,30 @@ def convert(kind: str, value, name: str = "value"):
     return value
 
 
-def add_property(obj, name: str, kind: str, value=None) -> Property:
+def add_property(obj, name: str, kind: str, value=None, *, options_from: str = "") -> Property:
     """Give `obj` a new property and return it.
 
-    An empty value is the kind's empty value. Raises `ValidationError` for a
-    bad or taken name, an unknown kind or a value that does not fit.
+    An empty value is the kind's empty value. A selection names in
+    `options_from` the lines or tokens property whose value lists its
+    options. Raises `ValidationError` for a bad or taken name, an unknown
+    kind, a value that does not fit, or a selection without options.
     """
     check_property_name(obj, name)
     empty = kind_named(kind, allowed=KINDS).empty
-    value = empty if value in (None, "") else convert(kind, value, "value")
+    value = empty if value in (None, "", [], ()) else convert(kind, value, "value")
+    if kind in SELECTIONS:
+        _check_choice(kind, value, _check_source(obj, options_from), "value")
+    else:
+        options_from = ""
     sheet = _sheet(obj)
     if sheet is not None and len(sheet.names) >= MAX_PROPERTIES:
         raise ValidationError(f"an object has at most {MAX_PROPERTIES} properties", "name")
     if sheet is None:
         sheet = PropertySheet()
         setattr(obj, SHEET_ATTRIBUTE, sheet)
-    sheet.store(name, kind, value)
-    return Property(name, kind, value)
+    sheet.store(name, kind, value, options_from=options_from)
+    obj.touch()
+    return Property(name, kind, value, options_from)
 
 
 def check_property_name(obj, name: object) -> str:
@@ -135,7 +191,15 @@ def set_properties(obj, values: dict) -> None:
             raise ValidationError(f"there is no property {name!r}", name)
         checked[name] = convert(known[name], value, name)
     for name, value in checked.items():
+        if known[name] in SELECTIONS:
+            # Against the options as this same change leaves them.
+            source = sheet.sources.get(name, "")
+            options = checked.get(source, sheet.values.get(source, ()))
+            _check_choice(known[name], value, tuple(options), name)
+    for name, value in checked.items():
         sheet.store(name, known[name], value)
+    if checked:
+        obj.touch()
 
 
 def remove_properties(obj, names) -> None:
@@ -144,8 +208,14 @@ def remove_properties(obj, names) -> None:
     for name in names:
         if sheet is None or name not in sheet.kinds:
             raise ValidationError(f"there is no property {name!r}", "names")
+    for selection, source in sheet.sources.items() if sheet is not None else ():
+        if source in names and selection not in names:
+            raise ValidationError(f"{source!r} gives the options of {selection!r}: "
+                                  f"remove {selection!r} too, or first", "names")
     for name in names:
         sheet.drop(name)
+    if names:
+        obj.touch()
 
 
 def check_properties(obj) -> None:
@@ -171,6 +241,19 @@ def check_properties(obj) -> None:
         value = convert(sheet.kinds[name], sheet.values[name], name)
         if value != sheet.values[name]:
             sheet.store(name, sheet.kinds[name], value)
+    _check_sources(sheet)
+
+
+def _check_sources(sheet: PropertySheet) -> None:
+    sources = sheet.sources
+    if not isinstance(sources, dict):
+        raise ValidationError("the properties are not a property sheet", "properties")
+    selections = {name for name in sheet.names if sheet.kinds[name] in SELECTIONS}
+    if set(sources) != selections or any(
+            not isinstance(source, str) or sheet.kinds.get(source) not in OPTION_KINDS
+            for source in sources.values()):
+        raise ValidationError("a selection property takes its options from no lines or "
+                              "tokens property", "properties")
 
 
 # What `get_property` answers for a property that is not there.

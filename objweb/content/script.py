@@ -8,6 +8,7 @@ and the Script's owner, unless a manager gave the Script proxy roles, which
 then replace the user's.
 """
 
+from objweb.content import revisions
 from objweb.content.base import Item, keep_compiled, kept_compiled
 from objweb.content.schema import TITLE, Field
 from objweb.errors import ValidationError
@@ -31,6 +32,16 @@ class Script(Item):
     fields = (TITLE, PARAMS, BODY, PROXY_ROLES)
     protections = {actions.CHANGE: CHANGE_CODE, actions.CREATE: CHANGE_CODE}
     code_fields = ("params", "body")
+    history_fields = ("params", "body")
+    source_language = "python"
+    # What the add form starts from: a Script that works as it stands.
+    starter_values = {
+        "params": "name='world'",
+        "body": ("# The parameters are above; context, container, script, request and\n"
+                 "# traverse_subpath are bound. Return text, or a dict or list for JSON.\n"
+                 "where = context.title or 'objweb'\n"
+                 "return 'Hello %s, from %s!' % (name, where)\n"),
+    }
     proxy_roles: tuple = ()
 
     def __init__(self, title: str = "", params: str = "", body: str = ""):
@@ -40,6 +51,7 @@ class Script(Item):
         self.params = params
         self.body = body
         keep_compiled(self, compiled)
+        revisions.record(self)
 
     def apply_values(self, values: dict) -> None:
         """Store validated values; new code must compile first (`SourceError` if not)."""

@@ -27,8 +27,8 @@ def ensure_site(connection) -> Folder:
     root = mapping.get(ROOT_KEY)
     if root is None:
         root = Folder(title="objweb")
-        # Stored at once, so that what is added to it knows its database.
+        # Stored at once, so that what is added to it knows its database and its site.
         connection.add(root)
-        root.add("acl_users", UserFolder())
         mapping[ROOT_KEY] = root
+        root.add("acl_users", UserFolder())
     return root

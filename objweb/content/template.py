@@ -7,6 +7,7 @@ previous source. Rendering runs in the sandbox of
 reached through, with the rights of both the user and the Template's owner.
 """
 
+from objweb.content import revisions
 from objweb.content.base import Item, keep_compiled, kept_compiled
 from objweb.content.schema import TITLE, Field
 from objweb.sandbox import CompiledTemplate, render_template
@@ -26,6 +27,22 @@ class Template(Item):
     protections = {actions.CHANGE: CHANGE_CODE, actions.CREATE: CHANGE_CODE}
     code_access = {"macros": actions.VIEW}
     code_fields = ("source",)
+    history_fields = ("source",)
+    source_language = "html"
+    # What the add form starts from: a Template that works as it stands.
+    starter_values = {"source": """<!DOCTYPE html>
+<html>
+<head><title tal:content="context/title">The title</title></head>
+<body>
+  <h1 tal:content="context/title">The title</h1>
+  <p>Rendered for <span tal:replace="user/title">someone</span>, with the options
+    <code tal:content="python: sorted(options)">names</code>.</p>
+  <ul>
+    <li tal:repeat="word python: ['one', 'two', 'three']" tal:content="word">a word</li>
+  </ul>
+</body>
+</html>
+"""}
 
     def __init__(self, title: str = "", source: str = ""):
         super().__init__(title)
@@ -33,6 +50,7 @@ class Template(Item):
         compiled = CompiledTemplate(source, self)
         self.source = source
         keep_compiled(self, compiled)
+        revisions.record(self)
 
     def apply_values(self, values: dict) -> None:
         """Store validated values; a new source must compile first (`SourceError` if not)."""

@@ -1,11 +1,13 @@
 """The kinds of value objweb stores and takes from forms, and their one set of converters.
 
 A kind names how a value is checked and converted: one line of text, text,
-a whole number, a number, true or false, a date, lines, bytes sent as
-base64. Content types' fields (`objweb.content.schema`), custom properties
+a whole number, a number, true or false, a date, lines, tokens (words apart
+by spaces), a selection (one line) or a multiple selection (lines) among
+options held elsewhere, bytes sent as base64. Content types' fields (`objweb.content.schema`), custom properties
 (`objweb.content.properties`) and the parameters a Script is called with
-by URL (Zope's `name:int` converters, `objweb.views.code`) all convert
-through here, so "an int" or "lines" means the same in every door.
+by URL (Zope's `name:int` converters, `objweb.views.code`) or from the
+Test tab (`bind_parameters`) all convert through here, so "an int" or
+"lines" means the same in every door.
 
 Each kind has one canonical name; Zope's names for the same kind are
 aliases (`string` for `line`, `boolean` for `bool`, `long` for `int`), so
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from objweb.errors import ValidationError
+from objweb.sandbox.scripts import REQUIRED
 
 
 @dataclass(frozen=True)
@@ -109,12 +112,29 @@ def _to_datetime(value) -> datetime | None:
         raise ValueError(f"{value!r} is not a date and time (YYYY-MM-DDTHH:MM)") from None
 
 
+def moment_from_text(text: str) -> date | datetime | None:
+    """Return ISO 8601 text as a `datetime` when it carries a time, else a `date`.
+
+    Blank text is None; text that is neither raises `ValueError`.
+    """
+    text = text.strip()
+    return _to_datetime(text) if "T" in text or " " in text else _to_date(text)
+
+
 def _to_lines(value) -> tuple:
     if isinstance(value, str):
         value = value.splitlines()
     if not isinstance(value, (list, tuple)) or not all(isinstance(line, str) for line in value):
         raise TypeError("expected lines of text")
     return tuple(line.strip() for line in value if line.strip())
+
+
+def _to_tokens(value) -> tuple:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+        raise TypeError("expected words apart by spaces")
+    return tuple(token for item in value for token in item.split())
 
 
 def _to_bytes(value) -> bytes:
@@ -138,9 +158,15 @@ _KINDS = (
     Kind("date", _to_date, None, "date"),
     Kind("datetime", _to_datetime, None, "line"),
     Kind("lines", _to_lines, (), "lines"),
+    Kind("tokens", _to_tokens, (), "line"),
+    # One of, or some of, the options another value holds (Zope's select_variable):
+    # the kind converts; the holder of the value checks the choice.
+    Kind("selection", _to_line, "", "select"),
+    Kind("multiple_selection", _to_lines, (), "checkboxes"),
     Kind("base64", _to_bytes, b"", "file"),
 )
-ALIASES = {"string": "line", "boolean": "bool", "long": "int"}
+ALIASES = {"string": "line", "boolean": "bool", "long": "int",
+           "multiple selection": "multiple_selection"}
 KINDS: dict[str, Kind] = {kind.name: kind for kind in _KINDS} | {
     alias: next(kind for kind in _KINDS if kind.name == name) for alias, name in ALIASES.items()}
 
@@ -197,7 +223,7 @@ def _form_required(value):
 FORM_CONVERTERS: dict[str, Callable[[object], object]] = {
     "int": _to_int, "long": _to_int, "float": _to_float, "boolean": _to_bool,
     "string": str, "text": _form_text, "lines": lambda value: list(_to_lines(str(value))),
-    "tokens": lambda value: str(value).split(), "required": _form_required,
+    "tokens": lambda value: list(_to_tokens(str(value))), "required": _form_required,
 }
 # Flags in a field name that gather values rather than convert them.
 SEQUENCE_FLAGS = ("list", "tuple")
@@ -236,3 +262,24 @@ def like_default(name: str, value, default):
         if isinstance(default, python_type):
             return convert(kind, value, name)
     return value
+
+
+def bind_parameters(parameters, values: dict) -> tuple[tuple, dict]:
+    """Return (args, kwargs) calling a Script's `parameters` with request `values`.
+
+    Raises `ValidationError` for a parameter without a default and no value.
+    """
+    args, kwargs = [], {}
+    for parameter in parameters:
+        if parameter.name in values:
+            value = like_default(parameter.name, values[parameter.name], parameter.default)
+        elif parameter.default is REQUIRED:
+            raise ValidationError(f"the parameter {parameter.name!r} is missing",
+                                  parameter.name)
+        else:
+            continue
+        if parameter.positional_only:
+            args.append(value)
+        else:
+            kwargs[parameter.name] = value
+    return tuple(args), kwargs

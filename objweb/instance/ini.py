@@ -41,6 +41,7 @@ Precedence, weakest first: built-in defaults, `objweb.ini`, the environment
     rotate = size                   ; size, daily, or external (logrotate)
     max_size = 10MB
     keep = 7
+    access_log_flush = 0.5          ; seconds between writes: what a crash may lose
 
     [zeo]
     host = 127.0.0.1
@@ -128,6 +129,14 @@ class LoggingConfig:
     rotate: str = "size"
     max_size: int = 10 << 20
     keep: int = 7
+    # Seconds between two writes of the access log's gathered lines: what a
+    # crash may lose. A clean stop (SIGTERM) writes them all.
+    access_log_flush: float = 0.5
+
+    def __post_init__(self):
+        if not 0.01 <= self.access_log_flush <= 60:
+            raise ValueError(f"access_log_flush: {self.access_log_flush!r} is not a number "
+                             "of seconds from 0.01 to 60")
 
 
 @dataclass(frozen=True)

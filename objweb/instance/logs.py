@@ -10,6 +10,12 @@ processes of one instance home log to files, give each its own: `{port}` and
 that listens on no port of its own (`debug`, `run`, `pack`, a gunicorn worker)
 puts its name and id in place of `{port}`, as in `event-debug-4242.log`, so
 that no two processes ever share a file.
+
+The access log, in a file of its own or on stderr, is written in batches by
+one thread (`objweb.web.accesslog.BatchingHandler`): every `access_log_flush`
+seconds (half a second by default), and at once when the process stops cleanly. Its rotation is
+checked once per batch, never per line. Sharing the event log's file, it is
+written line by line through the event log's handler.
 """
 
 import logging
@@ -20,6 +26,7 @@ import sys
 from pathlib import Path
 
 from objweb.instance.ini import ConfigError, InstanceConfig, LoggingConfig
+from objweb.web.accesslog import BatchingHandler
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 ACCESS_LOGGER = "objweb.access"
@@ -65,12 +72,13 @@ def configure_logging(config: InstanceConfig, *, port: int | None = None,
         access.propagate = False
         # Nothing to write: the access log then formats no line either.
         access.setLevel(logging.CRITICAL + 1)
-    elif settings.access_log == settings.event_log:
+    elif settings.access_log == settings.event_log and not _is_stderr(settings.access_log):
+        # One file, one handler: two would each rotate it.
         _replace_handlers(access, [])
         access.propagate = True
     else:
-        _replace_handlers(access, [_handler(settings, settings.access_log, config.home, names,
-                                            fmt="%(message)s")])
+        target = _handler(settings, settings.access_log, config.home, names, fmt="%(message)s")
+        _replace_handlers(access, [BatchingHandler(target, interval=settings.access_log_flush)])
         access.propagate = False
 
 
@@ -82,9 +90,13 @@ def _replace_handlers(logger: logging.Logger, handlers: list) -> None:
         logger.addHandler(handler)
 
 
+def _is_stderr(target: str) -> bool:
+    return target.strip().lower() in STDERR_NAMES
+
+
 def _handler(settings: LoggingConfig, target: str, home: Path, names: dict,
              fmt: str = FORMAT) -> logging.Handler:
-    if target.strip().lower() in STDERR_NAMES:
+    if _is_stderr(target):
         handler = logging.StreamHandler(sys.stderr)
     else:
         try:

@@ -4,6 +4,11 @@ On SIGTERM (or SIGINT) the server stops accepting connections, lets the
 requests in flight (still arriving, being answered, or being sent) finish,
 for at most `DRAIN_SECONDS`, then stops its threads; the caller closes the
 database afterwards.
+
+waitress warns "Task queue depth is N" each time a request waits for a
+thread, which under a steady load is most requests: a log line, with its
+file's rollover check and flush, per request. The server says it at most
+once every `QUEUE_WARNING_SECONDS`, with how often requests waited since.
 """
 
 import logging
@@ -19,6 +24,32 @@ log = logging.getLogger("objweb.server")
 
 POLL_SECONDS = 0.5
 DRAIN_SECONDS = 30.0
+QUEUE_WARNING_SECONDS = 60.0
+
+
+class QueueWarnings:
+    """Stands in for waitress's queue logger: one warning per interval, with a count.
+
+    waitress calls `warning` under its dispatcher's lock, so the counts need
+    no lock of their own.
+    """
+
+    def __init__(self, logger: logging.Logger, interval: float = QUEUE_WARNING_SECONDS):
+        self.logger = logger
+        self.interval = interval
+        self.waited = 0
+        self._next = 0.0
+
+    def warning(self, message: str, depth: int, *args) -> None:
+        """Count a request that waits for a thread; warn if the interval has passed."""
+        self.waited += 1
+        now = time.monotonic()
+        if now < self._next:
+            return
+        self._next = now + self.interval
+        waited, self.waited = self.waited, 0
+        self.logger.warning("all threads busy: %d request(s) queued; %d request(s) waited "
+                            "for a thread since the last such warning", depth, waited)
 
 
 class Server:
@@ -31,6 +62,8 @@ class Server:
         adjustments.setdefault("clear_untrusted_proxy_headers", True)
         self._waitress = create_server(app, host=host, port=port, threads=threads,
                                        **adjustments)
+        dispatcher = self._waitress.task_dispatcher
+        dispatcher.queue_logger = QueueWarnings(dispatcher.queue_logger)
 
     @property
     def _map(self) -> dict:

@@ -1,7 +1,7 @@
 """The objects restricted code is handed besides the site's own: request, response, user.
 
 Each is a small view with an explicit list of the names code may read
-(`__code_names__`); the real request, with its environment, credentials and
+(`_code_names`); the real request, with its environment, credentials and
 database connection, stays out of reach. `BoundCode` is a Template or Script
 found by acquisition, remembering the object it was reached through, which
 becomes its `context` when it is called.
@@ -32,12 +32,18 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
 class CodeView:
-    """The base of objects handed to restricted code: it reads only `__code_names__`."""
+    """The base of objects handed to restricted code: it reads only `_code_names`.
+
+    `_code_names` (the names code may read) and `_code_item` (what code gets
+    for `view[key]`) are for the guards. Their leading underscore keeps them
+    from code itself: RestrictedPython refuses such a name when it compiles,
+    and a `from json import ...` reads a module with a plain getattr.
+    """
 
     __slots__ = ()
-    __code_names__: frozenset = frozenset()
+    _code_names: frozenset = frozenset()
 
-    def __code_item__(self, key):
+    def _code_item(self, key):
         raise TypeError(f"a {type(self).__name__} has no items")
 
 
@@ -94,7 +100,7 @@ class ResponseView(CodeView):
     """What code may say about the answer: headers, a status, a redirect."""
 
     __slots__ = ("headers", "status", "location")
-    __code_names__ = frozenset({"redirect", "set_header", "set_status"})
+    _code_names = frozenset({"redirect", "set_header", "set_status"})
 
     def __init__(self):
         self.headers: list[tuple[str, str]] = []
@@ -136,7 +142,7 @@ class UploadView(CodeView):
     """A file sent with a form: its name, type, size and bytes."""
 
     __slots__ = ("filename", "content_type", "size", "_file")
-    __code_names__ = frozenset({"filename", "content_type", "size", "read"})
+    _code_names = frozenset({"filename", "content_type", "size", "read"})
 
     def __init__(self, filename: str, content_type: str, stream):
         self.filename = filename
@@ -165,7 +171,7 @@ class RequestView(CodeView):
     """
 
     __slots__ = ("_request", "form", "response")
-    __code_names__ = frozenset({"form", "get", "method", "url", "URL", "base_url",
+    _code_names = frozenset({"form", "get", "method", "url", "URL", "base_url",
                                 "get_header", "response", "csrf_token"})
 
     def __init__(self, request, form: dict, response: ResponseView | None = None):
@@ -222,7 +228,7 @@ class RequestView(CodeView):
         """Return the public URL of `obj` (trusted callers only)."""
         return self._request.url_of(obj)
 
-    def __code_item__(self, key):
+    def _code_item(self, key):
         return self.form[key]
 
 
@@ -230,7 +236,7 @@ class UserView(CodeView):
     """The user running the code: who, which roles, and what they may do where."""
 
     __slots__ = ("_policy", "_place")
-    __code_names__ = frozenset({"id", "title", "roles", "is_authenticated",
+    _code_names = frozenset({"id", "title", "roles", "is_authenticated",
                                 "has_role", "has_permission"})
 
     def __init__(self, policy, place):

@@ -69,6 +69,11 @@ class Limits:
     max_operation_cost: int = 50_000_000
     max_nesting: int = 100
 
+    @classmethod
+    def from_settings(cls, settings) -> "Limits":
+        """Return the limits a site's settings ask for (`code_time_budget`, `code_output_limit`)."""
+        return cls(time_budget=settings.code_time_budget, output_limit=settings.code_output_limit)
+
 
 # Code ticks at every loop, call, operation and piece of output, each a
 # fraction of a microsecond of work: reading the clock at every tick cost a

@@ -22,7 +22,8 @@ from objweb.sandbox.compiler import transform_expression
 from objweb.sandbox.failures import NotPublishedError
 from objweb.sandbox.formatting import measured
 from objweb.sandbox.guards import guarded_getattr, guarded_getitem
-from objweb.sandbox.run import current_run
+from objweb.sandbox.operators import guarded_mul
+from objweb.sandbox.run import current_budget
 
 MISSING = object()
 _VARIABLE = re.compile(r"[A-Za-z][-\w]*\Z")
@@ -32,6 +33,7 @@ _SEGMENT = re.compile(r"[^\s/{}$|'\"<>]+\Z")
 # Values whose text is written in one short step (a repeat's number is an int
 # of Chameleon's); anything else is measured first.
 _PLAIN_OUTPUT = (str, int, float, type(None))
+_PLAIN_TYPES = frozenset(_PLAIN_OUTPUT)
 _POSITION = re.compile(r" \(line \d+, column [\dNone]+\)$")
 
 
@@ -40,7 +42,11 @@ def template_name(econtext, name: str):
 
     Raises `NameError` for any other name.
     """
-    value = econtext.get(name, MISSING)
+    # The template's own variables are the Scope's dict: one call in C
+    # before Chameleon's `get`, which also looks in the outer scope.
+    value = dict.get(econtext, name, MISSING)
+    if value is MISSING:
+        value = econtext.get(name, MISSING)
     if value is not MISSING:
         return value
     if name in SAFE_BUILTINS:
@@ -50,10 +56,38 @@ def template_name(econtext, name: str):
 
 def checked_value(value):
     """Return an expression's value once its text is known to be bearable."""
-    current_run().budget.tick()
-    if not isinstance(value, _PLAIN_OUTPUT):
+    current_budget().tick()
+    if type(value) not in _PLAIN_TYPES and not isinstance(value, _PLAIN_OUTPUT):
         measured(value)
     return value
+
+
+def checked_product(left, right):
+    """Return `checked_value(guarded_mul(left, right))`, two plain integers in one step."""
+    if type(left) is int and type(right) is int:
+        budget = current_budget()
+        budget.tick()
+        bits = left.bit_length() + right.bit_length()
+        if bits > budget.limits.max_int_bits:
+            budget.check_int_bits(bits)
+        return left * right
+    return checked_value(guarded_mul(left, right))
+
+
+def variable_value(value, call: bool):
+    """Return what a path of one variable (`row`, `options`) gives: `traverse_path` with no names."""
+    if call and callable(value):
+        value = value()
+    # `checked_value`, written out: this runs for most values a loop writes.
+    current_budget().tick()
+    if type(value) not in _PLAIN_TYPES and not isinstance(value, _PLAIN_OUTPUT):
+        measured(value)
+    return value
+
+
+def make_slice(lower, upper, step) -> slice:
+    """Return `slice(lower, upper, step)` (a builtin type cannot be a Chameleon symbol)."""
+    return slice(lower, upper, step)
 
 
 def plain_dict(value):
@@ -83,7 +117,7 @@ def traverse_path(base, names: tuple, call: bool):
     """
     obj = base
     for name in names:
-        current_run().budget.tick()
+        current_budget().tick()
         if not isinstance(name, str) or name.startswith("_"):
             raise NotPublishedError(f"{name!r} is not accessible to code")
         obj = _step(obj, name)
@@ -122,6 +156,13 @@ class _NameResolver(ast.NodeTransformer):
         self.scopes.pop()
         return node
 
+    def visit_Slice(self, node: ast.Slice):
+        """Make `a:b:c` a call of `slice`: Chameleon writes the tree back as source text,
+        where a bare slice outside brackets does not parse."""
+        bounds = [ast.Constant(None) if part is None else self.visit(part)
+                  for part in (node.lower, node.upper, node.step)]
+        return ast.Call(func=Symbol(make_slice), args=bounds, keywords=[])
+
     def visit_Name(self, node: ast.Name):
         """Turn a guard's name into the guard, any other free name into a lookup."""
         if not isinstance(node.ctx, ast.Load):
@@ -147,7 +188,15 @@ class PythonExpr(TalesExpr):
             raise ExpressionError(message, expression) from None
         value = _NameResolver().visit(tree)
         checked = ast.Call(func=Symbol(checked_value), args=[value], keywords=[])
+        if _is_call_of(value, guarded_mul) and len(value.args) == 2 and not value.keywords:
+            # A product, as loops write them (`row * 2`): guarded and checked in one call.
+            checked = ast.Call(func=Symbol(checked_product), args=value.args, keywords=[])
         return [ast.Assign(targets=[target], value=checked)]
+
+
+def _is_call_of(node: ast.expr, function) -> bool:
+    return (isinstance(node, ast.Call) and isinstance(node.func, Symbol)
+            and node.func.value is function)
 
 
 class PathExpr(TalesExpr):
@@ -163,6 +212,11 @@ class PathExpr(TalesExpr):
         first, *rest = [part.strip() for part in path.split("/")]
         if not _VARIABLE.match(first) or not all(map(_is_segment, rest)):
             raise ExpressionError(f"not a valid path: {path!r}", expression)
+        if not rest:
+            # A variable alone, the commonest path in a loop: no walk to set up.
+            call = ast.Call(func=Symbol(variable_value),
+                            args=[_load(first), ast.Constant(self.call)], keywords=[])
+            return [ast.Assign(targets=[target], value=call)]
         names = [_load(part[1:]) if part.startswith("?") else ast.Constant(part)
                  for part in rest]
         call = ast.Call(func=Symbol(traverse_path),

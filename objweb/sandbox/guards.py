@@ -22,6 +22,7 @@ which draws the value of a slice assignment through the iteration guard.
 """
 
 import string
+from collections.abc import Callable
 
 from _string import formatter_field_name_split
 
@@ -48,6 +49,9 @@ FORBIDDEN_NAMES = frozenset({
 MISSING = object()
 
 _access_tables: dict[type, dict[str, str]] = {}
+# Names a room above offers code on every object of the site (the catalog's
+# `search`), each with its action and what computes its value.
+_offered: dict[str, tuple[str, Callable]] = {}
 
 
 def code_access_of(cls: type) -> dict[str, str]:
@@ -64,6 +68,17 @@ def code_access_of(cls: type) -> dict[str, str]:
             table.update(klass.__dict__.get("code_access", {}))
         _access_tables[cls] = table
     return table
+
+
+def offer_to_code(name: str, action: str, compute: Callable) -> None:
+    """Let code read `name` on every object of the site, checked against `action`.
+
+    `compute(obj)` gives the value. The site's own names come first: a
+    name the type declares, an item of the container or a Template or
+    Script acquired by that name hides the offered one, so a site that
+    already used the name keeps its meaning.
+    """
+    _offered[name] = (action, compute)
 
 
 def _refuse_name(name) -> str:
@@ -127,7 +142,8 @@ def content_attribute(obj, name: str, context=None):
     A declared name is checked against its action; an undeclared one may be
     an item of a container (`Access contents information` there), or a
     Template or Script acquired from above, bound to `context` (default:
-    `obj`), passing over containers code may not list. Raises the denial
+    `obj`), passing over containers code may not list, or a name offered
+    to code (`offer_to_code`). Raises the denial
     on a container code may not list, whether it holds `name` or not, and
     `NotPublishedError` when nothing else applies.
     """
@@ -145,6 +161,10 @@ def content_attribute(obj, name: str, context=None):
     found = _acquired(policy, obj, name)
     if found is not None:
         return BoundCode(found, context if context is not None else obj)
+    if name in _offered:
+        action, compute = _offered[name]
+        policy.check(action, obj)
+        return compute(obj)
     if is_container(obj):
         policy.check(ACCESS, obj)
     raise NotPublishedError(f"a {obj.type_name} has no {name!r} that code may use")
@@ -156,7 +176,7 @@ def _lookup(obj, name: str):
     if isinstance(obj, BoundCode):
         return content_attribute(obj.executable, name, obj.context)
     if isinstance(obj, CodeView):
-        if name not in obj.__code_names__:
+        if name not in obj._code_names:
             raise NotPublishedError(f"code may not use {name!r} here")
         return getattr(obj, name)
     if isinstance(obj, str) and name in ("format", "format_map"):
@@ -213,7 +233,7 @@ def guarded_getitem(obj, key):
         run.policy.check(ACCESS, obj)
         return obj[key]
     if isinstance(obj, CodeView) and not isinstance(obj, BoundCode):
-        return obj.__code_item__(key)
+        return obj._code_item(key)
     if isinstance(obj, _SUBSCRIPTABLE):
         if type(obj) is dict:
             check_key(run.budget, key)

@@ -4,8 +4,9 @@ A `for` loop, a comprehension, an unpacking and every builtin that consumes
 an iterable (`list`, `sorted`, `sum`, `''.join`, ...) goes through
 `guarded_iter`. Iterating a container of the site lists the names of its
 items, so it needs `Access contents information` there, as walking through
-it by URL does. Anything else must be one of a few plain kinds of values;
-iterators of unknown objects are refused.
+it by URL does. Anything else must be one of a few plain kinds of values,
+or a view made for code that offers `__code_iter__`; iterators of unknown
+objects are refused.
 """
 
 import types
@@ -69,6 +70,9 @@ def checked_iterator(obj):
         return iter(obj)
     if type(obj) in LAZY_KINDS:
         return obj
+    if hasattr(type(obj), "__code_iter__"):
+        # A view made for code (search results) that says how code walks it.
+        return obj.__code_iter__()
     raise NotIterableError(f"{type(obj).__name__} objects cannot be iterated by code")
 
 

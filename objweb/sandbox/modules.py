@@ -36,7 +36,7 @@ class SafeModule(CodeView):
         self._members = dict(members)
 
     @property
-    def __code_names__(self) -> frozenset:
+    def _code_names(self) -> frozenset:
         return frozenset(self._members)
 
     def __getattr__(self, name: str):
@@ -272,7 +272,7 @@ class ModulesView(CodeView):
     __slots__ = ()
 
     @property
-    def __code_names__(self) -> frozenset:
+    def _code_names(self) -> frozenset:
         return frozenset(MODULES)
 
     def __getattr__(self, name: str):
@@ -280,7 +280,7 @@ class ModulesView(CodeView):
             raise AttributeError(f"no module {name!r} for code")
         return MODULES[name]
 
-    def __code_item__(self, key):
+    def _code_item(self, key):
         if key not in MODULES:
             raise KeyError(key)
         return MODULES[key]

@@ -19,7 +19,7 @@ from objweb.sandbox.budget import cost_of
 from objweb.sandbox.costs import HASH_INSERT, modular_pow_cost
 from objweb.sandbox.formatting import percent_format
 from objweb.sandbox.iteration import collect, is_content
-from objweb.sandbox.run import current_run
+from objweb.sandbox.run import current_budget
 from objweb.sandbox.work import check_keys, check_pairs
 
 _TEXTS = (str, bytes)
@@ -50,13 +50,19 @@ _SMALL_INT = 1 << _SMALL_INT_BITS
 def _check_growth(left: int, right: int) -> None:
     bits = max(left.bit_length(), right.bit_length())
     if bits > _SMALL_INT_BITS:
-        current_run().budget.check_int_bits(bits + 1)
+        current_budget().check_int_bits(bits + 1)
 
 
 def guarded_mul(left, right):
     """Return `left * right`, refusing a repeated sequence or an integer too large (`_mul_`)."""
-    budget = current_run().budget
+    budget = current_budget()
     budget.tick()
+    if type(left) is int and type(right) is int:
+        # Two plain integers, the commonest case: only their size to check.
+        bits = left.bit_length() + right.bit_length()
+        if bits > budget.limits.max_int_bits:
+            budget.check_int_bits(bits)
+        return left * right
     if isinstance(left, _SEQUENCES) and _is_int(right):
         _check_sequence(budget, left, len(left) * max(right, 0))
         return _charged(budget, left * right)
@@ -70,7 +76,7 @@ def guarded_mul(left, right):
 
 def guarded_pow(base, exponent, modulus=None):
     """Return `base ** exponent` (or `pow` with a modulus), refusing integers too large (`_pow_`)."""
-    budget = current_run().budget
+    budget = current_budget()
     budget.tick()
     if _is_int(base) and _is_int(exponent):
         if modulus is not None:
@@ -89,7 +95,7 @@ def guarded_pow(base, exponent, modulus=None):
 
 def guarded_lshift(value, shift):
     """Return `value << shift`, refusing integers too large (`_lshift_`)."""
-    budget = current_run().budget
+    budget = current_budget()
     budget.tick()
     if _is_int(value) and _is_int(shift) and value and shift > 0:
         budget.check_int_bits(value.bit_length() + shift)
@@ -101,7 +107,7 @@ def guarded_add(left, right):
     if type(left) is int and type(right) is int \
             and -_SMALL_INT < left < _SMALL_INT and -_SMALL_INT < right < _SMALL_INT:
         return left + right
-    budget = current_run().budget
+    budget = current_budget()
     budget.tick()
     if isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
         _check_sequence(budget, left, len(left) + len(right))
@@ -113,7 +119,7 @@ def guarded_add(left, right):
 
 def guarded_mod(left, right):
     """Return `left % right`; formatting a text checks its fields first (`_mod_`)."""
-    current_run().budget.tick()
+    current_budget().tick()
     if isinstance(left, _TEXTS):
         return percent_format(left, right)
     return left % right
@@ -162,7 +168,7 @@ def guarded_binop(op: str, left, right):
         if op[0] == "-" and type(left) is int and type(right) is int:
             _check_growth(left, right)
         return _OPERATIONS[op](left, right)
-    budget = current_run().budget
+    budget = current_budget()
     budget.tick()
     _refuse_operand(left)
     _refuse_operand(right)
@@ -172,7 +178,7 @@ def guarded_binop(op: str, left, right):
 
 
 def _extend_in_place(target, addition):
-    budget = current_run().budget
+    budget = current_budget()
     items = collect(addition, "a list")
     budget.check_items(len(target) + len(items), "a list")
     target += items
@@ -194,7 +200,7 @@ def guarded_inplace(op: str, target, value):
     `list += iterable` extends the list in place, as Python does, drawing
     the iterable through the iteration guard.
     """
-    current_run().budget.tick()
+    current_budget().tick()
     if op == "+=" and type(target) is list:
         return _extend_in_place(target, value)
     if op == "*=" and type(target) is list and _is_int(value):

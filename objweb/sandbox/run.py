@@ -185,6 +185,18 @@ def current_run() -> Run:
     return run
 
 
+def current_budget() -> Budget:
+    """Return the budget of the run of the restricted code calling.
+
+    `current_run().budget` in one call, for the guards every expression
+    passes through. Raises `NoRunError` outside any run.
+    """
+    run = _current.get()
+    if run is None:
+        raise NoRunError("restricted code runs only inside a Script or Template call")
+    return run.context.budget
+
+
 def active_run() -> Run | None:
     """Return the run of the restricted code calling, or None."""
     return _current.get()

@@ -4,9 +4,9 @@ Templates are Zope Page Templates: TAL, METAL (macros and slots, across
 templates) and i18n attributes, with the expression types of
 `objweb.sandbox.expressions`. Chameleon compiles them to Python;
 objweb's template class refuses what would run unrestricted there (`<?python
-?>` blocks, variables named like Chameleon's internals), counts every piece
-of output against the run's limit, and checks the time budget at every
-repeat. A macro of another Template runs with the rights of both Templates'
+?>` blocks, variables named like Chameleon's internals), counts the output
+against the run's limit at every repeat and before it is joined, and checks
+the time budget at every repeat. A macro of another Template runs with the rights of both Templates'
 owners (and of the user): an Editor who shadows the name of a layout a
 Manager's Template acquires gets no more than the Editor's rights for it.
 The slots the using Template fills run inside the macro, with the same rights.
@@ -85,41 +85,61 @@ class MacroProgram(zpt_program.MacroProgram):
 
 
 class CountingStream(list):
-    """The output of a render; every piece counts against the run's output limit."""
+    """The output of a render, counted against the run's output limit a batch at a time.
 
-    __slots__ = ("budget",)
+    A render appends several pieces a row, so appending stays the list's own;
+    `count` adds up the pieces appended since it last ran, every few items of
+    a `tal:repeat` and before the pieces are joined. Between two counts a
+    render runs the straight-line code of its source a few times, so what it
+    can add unseen is bounded by the source and the values its expressions
+    made, which exist already; the join, which would copy them, comes after
+    the last count.
+    """
+
+    __slots__ = ("budget", "counted")
 
     def __init__(self, budget):
         super().__init__()
         self.budget = budget
+        self.counted = 0
 
-    def append(self, text) -> None:
-        """Add `text` to the output, stopping the run past the output limit.
-
-        Time is not checked here: a template's loops and expressions tick,
-        and this is the call a render makes most (several times a row).
-        """
+    def count(self) -> None:
+        """Count the pieces appended since the last count; stop the run past the limit."""
+        counted = self.counted
+        if len(self) == counted:
+            return
         budget = self.budget
-        budget.output += len(text)
+        budget.output += sum(map(len, self[counted:]))
+        self.counted = len(self)
         if budget.output > budget.limits.output_limit:
             budget.charge_output(0)
-        list.append(self, text)
+
+
+# The output is counted every this many items of a repeat: what a row adds is
+# bounded by the source, and counting is a call.
+ITEMS_PER_COUNT = 8
 
 
 class TickingIterator:
-    """The items of a `tal:repeat`, checking the time budget at every one."""
+    """The items of a `tal:repeat`: the time budget checked at every one, the output often."""
 
-    __slots__ = ("_iterator", "_budget")
+    __slots__ = ("_iterator", "_budget", "_stream", "_left")
 
-    def __init__(self, items: list, budget):
+    def __init__(self, items: list, budget, stream: CountingStream):
         self._iterator = iter(items)
         self._budget = budget
+        self._stream = stream
+        self._left = 1
 
     def __iter__(self):
         return self
 
     def __next__(self):
         self._budget.tick()
+        self._left -= 1
+        if not self._left:
+            self._left = ITEMS_PER_COUNT
+            self._stream.count()
         return next(self._iterator)
 
     def __length_hint__(self) -> int:
@@ -129,19 +149,20 @@ class TickingIterator:
 class RepeatVariables(CodeView):
     """`repeat` in a template: the state of each running `tal:repeat`, by name."""
 
-    __slots__ = ("_items", "_budget")
+    __slots__ = ("_items", "_budget", "_stream")
 
-    def __init__(self, budget):
+    def __init__(self, budget, stream: CountingStream):
         self._items: dict = {}
         self._budget = budget
+        self._stream = stream
 
     @property
-    def __code_names__(self) -> frozenset:
+    def _code_names(self) -> frozenset:
         return frozenset(key for key in self._items if isinstance(key, str))
 
     def __call__(self, key, iterable):
         items = [] if iterable is None else collect(iterable, "the items of a repeat")
-        iterator = TickingIterator(items, self._budget)
+        iterator = TickingIterator(items, self._budget, self._stream)
         self._items[key] = RepeatItem(iterator, len(items))
         return iterator, len(items)
 
@@ -151,7 +172,7 @@ class RepeatVariables(CodeView):
         except KeyError:
             raise AttributeError(key) from None
 
-    def __code_item__(self, key):
+    def _code_item(self, key):
         return self._items[key]
 
 
@@ -212,16 +233,16 @@ class MacroCollection(CodeView):
         self._owner = owner
 
     @property
-    def __code_names__(self) -> frozenset:
+    def _code_names(self) -> frozenset:
         return frozenset(self._template.macros.names)
 
     def __getattr__(self, name: str):
         try:
-            return self.__code_item__(name)
+            return self._code_item(name)
         except KeyError:
             raise AttributeError(name) from None
 
-    def __code_item__(self, key):
+    def _code_item(self, key):
         return OwnedMacro(self._template.macros[key], self._owner)
 
 
@@ -255,14 +276,16 @@ class CompiledTemplate:
 
     def render(self, run: Run, variables: dict) -> str:
         """Return the template rendered with `variables`, within `run`'s limits."""
+        stream = CountingStream(run.budget)
         econtext = Scope(variables)
         econtext.update({"__translate": simple_translate, "__decode": bytes.decode,
                          "__on_error_handler": None, "target_language": None,
-                         "default": DEFAULT_MARKER, "repeat": RepeatVariables(run.budget)})
+                         "default": DEFAULT_MARKER,
+                         "repeat": RepeatVariables(run.budget, stream)})
         rcontext: dict = {}
-        stream = CountingStream(run.budget)
         run.locate = lambda error: _locate(rcontext)
         self.program._render(stream, econtext, rcontext, target_language=None)
+        stream.count()
         return "".join(stream)
 
 

@@ -7,13 +7,45 @@ does not tell which user names exist.
 """
 
 import functools
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn.matching import RANKED_DICTIONARIES
 
 _hasher = PasswordHasher()
 
 MAX_PASSWORD_LENGTH = 4096
+# zxcvbn's list of the passwords most often found in leaks, ranked (1 = most common).
+_COMMON_PASSWORDS = RANKED_DICTIONARIES["passwords"]
+
+
+class WeakPasswordError(ValueError):
+    """A password a person chose that the site's password policy refuses."""
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    """What a password chosen by a person must be: long enough, and not a common one.
+
+    `refuse_common` is how many of the most common passwords (of zxcvbn's
+    30,000, compared ignoring case) are refused; 0 refuses none.
+    """
+
+    min_length: int = 10
+    refuse_common: int = 30000
+
+    def check(self, password: str, *, user_id: str = "") -> None:
+        """Return if `password` may be used. Raises `WeakPasswordError` saying why not."""
+        if len(password) < self.min_length:
+            raise WeakPasswordError(f"a password needs at least {self.min_length} characters")
+        folded = password.casefold()
+        if user_id and folded == user_id.casefold():
+            raise WeakPasswordError("a password cannot be the user name")
+        rank = _COMMON_PASSWORDS.get(folded)
+        if rank is not None and rank <= self.refuse_common:
+            raise WeakPasswordError("this password is one of the most common ones; "
+                                    "choose another")
 
 
 def hash_password(password: str) -> str:

@@ -21,11 +21,18 @@ IMPORT_EXPORT = "Import/Export objects"
 # HTML written without it (a Page's body) loses scripts, styles, frames, forms
 # and event handlers: it is served from the origin of the management screens.
 WRITE_UNFILTERED_HTML = "Write unfiltered HTML"
+# Zope's WebDAV permissions: using the WebDAV door at all, taking and giving up
+# a lock, and breaking (or clearing in the ZMI) a lock someone else holds.
+WEBDAV_ACCESS = "WebDAV access"
+WEBDAV_LOCK = "WebDAV Lock items"
+WEBDAV_UNLOCK = "WebDAV Unlock items"
+MANAGE_WEBDAV_LOCKS = "Manage WebDAV Locks"
 
 ALL_PERMISSIONS = (
     VIEW, ACCESS_CONTENTS, VIEW_MANAGEMENT, CHANGE_PERMISSIONS, CHANGE_LOCAL_ROLES,
     MANAGE_USERS, ADD_OBJECTS, DELETE_OBJECTS, CHANGE_OBJECTS, CHANGE_CODE,
-    UNDO_CHANGES, IMPORT_EXPORT, WRITE_UNFILTERED_HTML,
+    UNDO_CHANGES, IMPORT_EXPORT, WRITE_UNFILTERED_HTML, WEBDAV_ACCESS, WEBDAV_LOCK,
+    WEBDAV_UNLOCK, MANAGE_WEBDAV_LOCKS,
 )
 
 ANONYMOUS = "Anonymous"
@@ -62,6 +69,12 @@ DEFAULT_ROLES: dict[str, frozenset] = {
     UNDO_CHANGES: frozenset({OWNER, MANAGER}),
     IMPORT_EXPORT: _MANAGERS,
     WRITE_UNFILTERED_HTML: _MANAGERS,
+    # As in Zope: a WebDAV client must log in, so an anonymous one is asked to
+    # (401) instead of browsing the site's tree; whoever may edit may lock.
+    WEBDAV_ACCESS: frozenset({AUTHENTICATED, MANAGER}),
+    WEBDAV_LOCK: _EDITORS,
+    WEBDAV_UNLOCK: _EDITORS,
+    MANAGE_WEBDAV_LOCKS: _MANAGERS,
 }
 
 

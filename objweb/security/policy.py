@@ -124,13 +124,20 @@ class SecurityPolicy(Enforcement):
         # its object lives, and the entry keeps it alive for the request.
         self._roles_cache: dict[int, tuple[object, frozenset]] = {}
         self._local_cache: dict[int, tuple[object, frozenset]] = {}
-        # One table per permission, each keyed like the others.
-        self._permission_cache: dict[str, dict[int, tuple[object, frozenset]]] = {}
+        # Each object's settings chain: the settings records from the root
+        # down to it, those objects only that carry one. Most objects carry
+        # none, so they share their parent's chain, the very same tuple.
+        self._chains: dict[int, tuple[object, tuple]] = {}
+        # One table per permission, keyed by chain: the roles a permission is
+        # given depend on the chain alone, so the objects that share one share
+        # the answer, however deep they are.
+        self._permission_cache: dict[str, dict[int, tuple[tuple, frozenset]]] = {}
 
     def forget(self) -> None:
         """Drop what the policy learned, after a role map changed mid-request."""
         self._roles_cache.clear()
         self._local_cache.clear()
+        self._chains.clear()
         self._permission_cache.clear()
 
     def roles_in(self, obj) -> frozenset:
@@ -164,14 +171,26 @@ class SecurityPolicy(Enforcement):
 
     def roles_of_permission(self, permission: str, obj) -> frozenset:
         """Return the roles that hold `permission` on `obj`, inheritance included."""
+        return self._roles_for_chain(permission, self._chain_of(obj))
+
+    def _chain_of(self, obj) -> tuple:
+        return _inherited(self._chains, obj, _extend_chain, ())
+
+    def _roles_for_chain(self, permission: str, chain: tuple) -> frozenset:
         cache = self._permission_cache.get(permission)
         if cache is None:
             cache = self._permission_cache[permission] = {}
-        entry = cache.get(id(obj))
-        if entry is not None and entry[0] is obj:
+        entry = cache.get(id(chain))
+        if entry is not None and entry[0] is chain:
             return entry[1]
-        return _inherited(cache, obj, _permission_roles_here(permission),
-                          default_roles_of(permission))
+        roles = default_roles_of(permission)
+        for settings in chain:
+            setting = settings.permissions.get(permission)
+            if setting is not None:
+                roles = setting.roles | roles if setting.acquire else setting.roles
+        # Keyed by id(), holding the chain too, as the other tables do.
+        cache[id(chain)] = (chain, roles)
+        return roles
 
     def decide(self, permission: str | None, obj) -> Decision:
         """Return whether the principal holds `permission` on `obj` (None: always)."""
@@ -186,41 +205,49 @@ class SecurityPolicy(Enforcement):
         """Return whether the principal holds `permission` on `obj`."""
         return self.decide(permission, obj).allowed
 
-    def check_lineage(self, action: str, nodes) -> None:
+    def check_lineage(self, action: str, nodes) -> Decision | None:
         """Check `action` on each of `nodes`, the root first, as `check` on each in turn would.
 
         `nodes` is a line of objects each the parent of the next, as a
-        traversal walks them: each node's roles of the permission come from
-        its parent's in one step, not from a walk up to the nearest known one.
-        Raises as `check` on the first node refused.
+        traversal walks them: each node's settings chain comes from its
+        parent's in one step, and a node that carries no settings, of the
+        parent's type, for an anonymous visitor, is answered as its parent
+        was. Returns the decision on the last node (None for no nodes); raises as
+        `check` on the first node refused.
         """
-        above = None
-        tables = self._permission_cache
+        above = above_chain = None
+        chains = self._chains
         held_everywhere = self._same_roles_everywhere
         node_type = permission = None
         for node in nodes:
-            if type(node) is not node_type:
+            same_type = type(node) is node_type
+            if not same_type:
                 # A path is mostly folders: the permission is looked up once per run of a type.
                 node_type = type(node)
                 try:
                     permission = permission_for(node_type, action)
                 except UnknownActionError:
                     permission = None
-            entry = None
-            if permission is not None and getattr(node, "__parent__", None) is above:
-                table = tables.get(permission)
-                entry = table.get(id(above)) if table is not None else None
-            if entry is None or entry[0] is not above:
+            if permission is None or above is None or \
+                    getattr(node, "__parent__", None) is not above:
                 # The general way: the first node, a node out of line, no permission.
                 self.check(action, node)
-            else:
-                needed = _permission_roles_here(permission)(node, entry[1])
-                table[id(node)] = (node, needed)
-                held = held_everywhere or self.roles_in(node)
-                if needed.isdisjoint(held):
-                    self._enforce(Decision(False, permission, node, needed, held,
-                                           self.principal.id))
+                above, above_chain = node, self._chain_of(node)
+                continue
+            settings = getattr(node, ROLE_MAP_ATTRIBUTE, None)
+            chain = above_chain if settings is None else above_chain + (settings,)
+            chains[id(node)] = (node, chain)
             above = node
+            if chain is above_chain and same_type and held_everywhere is not None:
+                continue  # the same roles needed, the same roles held: allowed above
+            above_chain = chain
+            needed = self._roles_for_chain(permission, chain)
+            held = held_everywhere or self.roles_in(node)
+            if needed.isdisjoint(held):
+                self._enforce(Decision(False, permission, node, needed, held,
+                                       self.principal.id))
+        # Every node passed; the last one's decision is made again from the caches.
+        return None if above is None else self.decide_action(action, above)
 
     def decide_action(self, action: str, obj) -> Decision:
         """Return the decision for `action` as `obj`'s type protects it.
@@ -263,10 +290,20 @@ def _inherited(cache: dict, obj, here, top):
     return value
 
 
+def _extend_chain(node, chain: tuple) -> tuple:
+    """Return `chain` with `node`'s role map added, if it carries one."""
+    role_map = getattr(node, ROLE_MAP_ATTRIBUTE, None)
+    return chain if role_map is None else chain + (role_map,)
+
+
 # Bounded: code may ask about any string it likes (`user.has_permission`).
 @functools.lru_cache(maxsize=64)
 def _permission_roles_here(permission: str):
-    """Return the step of inheritance for `permission`: made once per permission."""
+    """Return the step of inheritance for `permission`: made once per permission.
+
+    The catalog's visibility tokens (security/visibility.py) walk a tree
+    with it, a parent's roles to each child's in one step.
+    """
     def here(node, from_above: frozenset) -> frozenset:
         """Return the roles given `permission` at `node`, with those from above unless it stops them."""
         role_map = getattr(node, ROLE_MAP_ATTRIBUTE, None)

@@ -26,6 +26,11 @@ CHANGE_OWNER = "change_owner"
 # Checked on the container, besides `add`, when an object of the type is made
 # there: making a Script needs the right to change code, not only to add.
 CREATE = "create"
+# The WebDAV door, its locks, and another user's locks.
+WEBDAV = "webdav"
+LOCK = "lock"
+UNLOCK = "unlock"
+MANAGE_LOCKS = "manage_locks"
 
 DEFAULT_PROTECTIONS = {
     VIEW: p.VIEW,
@@ -40,6 +45,10 @@ DEFAULT_PROTECTIONS = {
     # Reachable by everyone: the login form, the health check.
     PUBLIC: None,
     CREATE: None,
+    WEBDAV: p.WEBDAV_ACCESS,
+    LOCK: p.WEBDAV_LOCK,
+    UNLOCK: p.WEBDAV_UNLOCK,
+    MANAGE_LOCKS: p.MANAGE_WEBDAV_LOCKS,
 }
 
 CONTAINER_PROTECTIONS = {

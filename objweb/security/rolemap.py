@@ -4,12 +4,15 @@ An object holds its role map in a small persistent record, created the first
 time something is set, so that the millions of objects that only inherit cost
 nothing. Each permission maps to a set of roles plus an explicit `acquire`
 flag (Zope told the two apart by list versus tuple; objweb says it outright).
+Every change to who may see or do what sends `objweb.events.SecurityChanged`
+from here, so no door that changes settings can leave it out.
 """
 
 from dataclasses import dataclass
 
 from persistent import Persistent
 
+from objweb.events import SecurityChanged, notify
 from objweb.security.permissions import (
     AUTOMATIC_ROLES, BUILTIN_ROLES, OWNER, is_known_permission, known_permissions)
 from objweb.traversal.location import lineage
@@ -144,6 +147,7 @@ def set_permission(obj, permission: str, roles=(), acquire: bool = True) -> None
         raise ValueError(f"unknown permission: {permission!r}")
     roles = _check_roles(obj, roles, allow_automatic=True)
     editable_role_map(obj).set_permission(permission, roles, acquire)
+    notify(SecurityChanged(obj))
 
 
 def set_local_roles(obj, principal_id: str, roles) -> None:
@@ -155,6 +159,7 @@ def set_local_roles(obj, principal_id: str, roles) -> None:
         raise ValueError("a local role needs a user or group id")
     roles = _check_roles(obj, roles, allow_automatic=False)
     editable_role_map(obj).set_local_roles(principal_id, roles)
+    notify(SecurityChanged(obj))
 
 
 def local_roles_of(obj) -> dict[str, frozenset]:
@@ -170,6 +175,7 @@ def local_roles_of(obj) -> dict[str, frozenset]:
 def set_block_local_roles(obj, blocked: bool) -> None:
     """Stop (or resume) inheriting local roles from above `obj`."""
     editable_role_map(obj).block_local_roles = bool(blocked)
+    notify(SecurityChanged(obj))
 
 
 def define_role(obj, role: str) -> None:
@@ -201,6 +207,7 @@ def remove_role(obj, role: str) -> None:
     for principal_id, roles in list(role_map.local_roles.items()):
         if role in roles:
             role_map.set_local_roles(principal_id, roles - {role})
+    notify(SecurityChanged(obj))
 
 
 def permission_setting(obj, permission: str) -> PermissionSetting:

@@ -19,6 +19,7 @@ import zodburi
 from ZODB.DemoStorage import DemoStorage
 from ZODB.POSException import ConflictError
 
+from objweb.catalog import ensure_catalog
 from objweb.content import Folder
 from objweb.content.site import ROOT_KEY, ensure_site, site_root
 from objweb.errors import ObjwebError
@@ -105,6 +106,7 @@ def bootstrap(db: ZODB.DB, admin: str | None = None, password: str | None = None
     Returns whether anything was created. Raises `ValidationError` for a bad
     user name or password.
     """
+    ensure_catalog(db)
     with db.transaction() as connection:
         created = ROOT_KEY not in connection.root()
         root = ensure_site(connection)
@@ -165,6 +167,7 @@ def site(db: ZODB.DB, user: str | None = None) -> Iterator[Folder]:
     nearest user folder above them that holds that name; with no user they
     have no owner. The Python API is trusted code: no permission is checked.
     """
+    ensure_catalog(db)
     manager = transaction.TransactionManager(explicit=True)
     connection = db.open(transaction_manager=manager)
     try:

@@ -35,6 +35,7 @@ from ZODB.utils import u64
 from objweb.content.chunks import Chunk, ChunkedData
 from objweb.content.properties import PropertySheet
 from objweb.content.registry import registered_types
+from objweb.content.revisions import Revision, RevisionLog
 from objweb.content.userfolder import Group, User
 from objweb.errors import ValidationError
 from objweb.security.rolemap import FORMER_MODULE, FORMER_NAMES, PermissionSetting, RoleMap
@@ -47,7 +48,7 @@ MAX_RECORD = 64 << 20
 
 # The persistent classes a site stores besides its content types.
 STORED_CLASSES = (User, Group, RoleMap, PropertySheet, Chunk, ChunkedData,
-                  OOBTree, OOBucket, Length, Blob)
+                  OOBTree, OOBucket, Length, Blob, RevisionLog, Revision)
 # Opcodes ZODB's records never hold: instances built the old way and the extension registry.
 _REFUSED_OPCODES = frozenset({"INST", "OBJ", "EXT1", "EXT2", "EXT4"})
 

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 
+from objweb.catalog.store import is_catalog_note
 from objweb.storage.records import Placement, place_records, records_of
 from objweb.traversal.location import is_inside
 
@@ -25,6 +26,8 @@ SCAN_LIMIT = 2000
 # The transaction's extended information where a change records the path of the
 # request that made it (the management screens do), which places its records.
 REQUEST_PATH_KEY = "request_path"
+# A random mark a change leaves in its transaction, so a link can point at that one change.
+CHANGE_MARK_KEY = "change_mark"
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,8 @@ class Change:
     note: str
     paths: tuple = ()
     hidden: int = 0
+    # The mark the change's screen left, for a link to this very change ("" if none).
+    mark: str = ""
     placement: Placement = field(default_factory=Placement, compare=False, repr=False)
 
     def touches(self, path: str) -> bool:
@@ -62,7 +67,12 @@ class Filter:
     until: date | None = None
 
     def accepts(self, entry: dict) -> bool:
-        """Whether an `undoLog` entry passes the user and date conditions."""
+        """Whether an `undoLog` entry passes the user and date conditions.
+
+        Transactions that only kept the catalog are never listed.
+        """
+        if is_catalog_note(entry.get("description", "")):
+            return False
         _, user = split_user(entry.get("user_name", ""))
         if self.user and user != self.user:
             return False
@@ -172,4 +182,5 @@ def change_of(connection, entry: dict) -> Change:
     paths = placement.paths
     hidden = placement.unplaced + placement.unexamined + max(0, len(paths) - PATH_LIMIT)
     return Change(undo_id, tid, entry.get("time", 0), user, request_path, note,
-                  tuple(paths[:PATH_LIMIT]), hidden, placement)
+                  tuple(paths[:PATH_LIMIT]), hidden, text_of(entry.get(CHANGE_MARK_KEY)),
+                  placement)

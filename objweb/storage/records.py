@@ -9,7 +9,9 @@ belong to the content object that holds them, looked for among the objects
 the transaction touched, their parents, and the objects along the path of
 the request that made it. A record found nowhere (a session, the
 database's own root mapping) has no place: nothing in the site answers for
-it, so no undo that would change it is offered.
+it, so no undo that would change it is offered. The catalog's queue, which
+every change writes and whose records merge with any other state, belongs
+to no object and stands in no undo's way: it is left out.
 """
 
 from collections.abc import Iterator
@@ -19,6 +21,7 @@ from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from ZODB.POSException import POSKeyError
 
+from objweb.catalog.queue import PendingShard
 from objweb.content.base import Item
 from objweb.content.site import site_root
 from objweb.traversal.location import lineage, path_of
@@ -82,13 +85,14 @@ def place_records(connection, tid: bytes, oids: list[bytes], request_path: str) 
     """Return where each record of `oids`, written by transaction `tid`, belongs."""
     root = site_root(connection)
     content, others = _sorted_records(connection, oids[:RECORD_LIMIT])
-    places, unplaced = [], 0
+    places, missing = [], []
     for oid, obj in content:
         place = _place_of_content(connection, root, tid, oid, obj)
         if place is None:
-            unplaced += 1
+            missing.append(oid)
         else:
             places.append(place)
+    unplaced = _place_removed_records(connection, tid, missing, places)
     candidates = _candidates(places, root, request_path)
     holders = _holders(candidates, root)
     if any(obj._p_oid not in holders for obj in others):
@@ -106,6 +110,33 @@ def place_records(connection, tid: bytes, oids: list[bytes], request_path: str) 
     return Placement(tuple(places), unplaced, max(0, len(oids) - RECORD_LIMIT))
 
 
+def _place_removed_records(connection, tid: bytes, oids: list[bytes], places: list) -> int:
+    """Place records gone now that an object since removed held; return how many are not.
+
+    Undoing an object's creation also removes what it held (a source's
+    revisions): those records belong where their holder was.
+    """
+    removed = [place for place in places if place.removed]
+    if not oids or not removed:
+        return len(oids)
+    old = connection.db().open(before=tid)
+    try:
+        held = {}
+        for place in removed:
+            try:
+                holder = old.get(place.oid)
+            except POSKeyError:
+                continue
+            held.update((oid, (place, attribute)) for attribute, oid in held_records(holder))
+    finally:
+        old.close()
+    for oid in oids:
+        if oid in held:
+            place, attribute = held[oid]
+            places.append(Place(oid, place.path, place.obj, attribute, removed=True))
+    return sum(oid not in held for oid in oids)
+
+
 def _sorted_records(connection, oids: list[bytes]) -> tuple[list, list]:
     """Return [(oid, content object or None)] and [other records] of `oids`."""
     content, others = [], []
@@ -117,7 +148,7 @@ def _sorted_records(connection, oids: list[bytes]) -> tuple[list, list]:
             obj = None
         if obj is None or isinstance(obj, Item):
             content.append((oid, obj))
-        else:
+        elif not isinstance(obj, PendingShard):
             others.append(obj)
     return content, others
 

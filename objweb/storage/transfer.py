@@ -24,6 +24,14 @@ temporary file, for the management screens' paste: the paster owns the copy,
 and the users of a copied user folder keep their passwords only if the
 paster may manage those users where they come from. `copy_of` is the trusted
 copy of the Python API, which keeps everything.
+
+`copy_item` and `move_item` are a paste of one object, with every check the
+management screens' paste makes, for every door that copies or moves (the
+ZMI's paste, WebDAV's COPY and MOVE): a copy needs *View management
+screens* on the object, a move *Delete objects* on its container, and both
+*Add objects* in the target and the right to create there every type among
+the object and everything inside it. A moved object keeps its owner; a copy
+belongs to whoever makes it.
 """
 
 import os
@@ -35,15 +43,18 @@ from ZODB.interfaces import IBlobStorage
 from ZODB.POSException import ExportError, POSKeyError, StateLoadError
 
 from objweb.content.base import Item
-from objweb.content.incoming import USER_FOLDER_NAME, Arrival, adopt, check_subtree
+from objweb.content.incoming import (
+    USER_FOLDER_NAME, Arrival, adopt, check_creation, check_subtree, types_in)
 from objweb.content.userfolder import UserFolder
 from objweb.errors import StorageError, ValidationError
+from objweb.events import ObjectCopied, notify
 from objweb.security.permissions import MANAGE_USERS
+from objweb.security.protections import ADD, DELETE, MANAGE
 from objweb.storage.exportfile import ExportContents, check_export_file
-from objweb.traversal.location import lineage, path_of
+from objweb.traversal.location import is_inside, lineage, path_of
 
-__all__ = ["EXPORT_SUFFIX", "ExportContents", "check_export_file", "copy_of", "copy_to",
-           "export_subtree", "import_subtree"]
+__all__ = ["EXPORT_SUFFIX", "ExportContents", "check_export_file", "check_placing", "copy_item",
+           "copy_of", "copy_to", "export_subtree", "import_subtree", "move_item"]
 
 EXPORT_SUFFIX = ".zexp"
 
@@ -204,7 +215,9 @@ def copy_of(obj: Item) -> Item:
     folder to keep it. Raises `ValidationError` if `obj` is not stored in a
     database.
     """
-    return _copy(obj, keeps_passwords=_always)
+    copy = _copy(obj, keeps_passwords=_always)
+    notify(ObjectCopied(copy, obj))
+    return copy
 
 
 def copy_to(obj: Item, container, name: str, *, policy=None) -> Item:
@@ -224,6 +237,7 @@ def copy_to(obj: Item, container, name: str, *, policy=None) -> Item:
         def keeps_passwords(users) -> bool:
             return policy.has_permission(MANAGE_USERS, users)
     copy = _copy(obj, keeps_passwords=keeps_passwords)
+    notify(ObjectCopied(copy, obj))
     objects = list(_subtree(copy))
     container.add(name, copy)
     adopt(objects, container, Arrival(policy=policy, from_file=False,
@@ -255,3 +269,41 @@ def _subtree(obj) -> Iterator[Item]:
         yield node
         if node.is_container:
             pending.extend(node.values())
+
+
+# -- one object, checked as a paste --------------------------------------------
+
+def check_placing(obj, target, policy) -> None:
+    """Return if the user may put `obj` and everything inside it into `target`.
+
+    Raises the policy's refusals, or `ValidationError` for a type that refuses the place.
+    """
+    policy.check(ADD, target)
+    check_creation(types_in(obj), target, policy)
+    check = getattr(type(obj), "can_be_added_to", None)
+    if check is not None and not check(target):
+        raise ValidationError(f"a {obj.type_name} cannot be pasted here")
+
+
+def copy_item(obj: Item, target, name: str, *, policy) -> Item:
+    """Copy `obj` into `target` under `name` as the user of `policy`; return the copy.
+
+    Raises the policy's refusals, `ValidationError`, `ValueError` for a bad
+    name and `NameInUseError` for a taken one; the caller aborts then.
+    """
+    policy.check(MANAGE, obj)
+    check_placing(obj, target, policy)
+    return copy_to(obj, target, name, policy=policy)
+
+
+def move_item(obj: Item, target, name: str | None = None, *, policy) -> Item:
+    """Move `obj` into `target`, under `name` (default: its own); return it.
+
+    Raises as `copy_item`, and `ValidationError` for a folder moved into itself.
+    """
+    source = obj.__parent__
+    policy.check(DELETE, source)
+    check_placing(obj, target, policy)
+    if obj.is_container and is_inside(target, obj):
+        raise ValidationError(f"{obj.__name__} cannot be moved into itself")
+    return source.move(obj.__name__, target, name)

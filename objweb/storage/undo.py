@@ -9,13 +9,21 @@ always aborted after the storage has answered: an undo that later changes
 stand in the way of is refused (`UndoError`) before anything joins the
 caller's transaction. `blockers` then names those later transactions, so
 they can be undone together.
+
+Undo writes old states back below the objects and sends no object events:
+once the transaction that undoes has committed, what it wrote back is
+queued for the catalog in a transaction of its own (`requeue_undone`). The
+catalog's queue, which every change writes and whose records merge with any
+other state, stands in no undo's way.
 """
 
 import transaction
 from ZODB.utils import p64, u64
 
+from objweb.catalog import requeue
+from objweb.catalog.store import CATALOG_NOTE, catalog_of
 from objweb.storage.history import SCAN_LIMIT, Change, change_of, text_of, tid_of
-from objweb.storage.records import records_of
+from objweb.storage.records import place_records, records_of
 
 BLOCKER_SCAN_LIMIT = 5000
 # Above any key a storage gives (a file name, a server address): the veto votes last.
@@ -77,11 +85,35 @@ def undo(connection, undo_ids: list[str]) -> None:
     FileStorage: a transaction that undoes changes no object itself. Raises
     ZODB's `UndoError` if later changes stand in the way (then nothing
     joined the transaction); a change committed meanwhile may still make the
-    commit raise it.
+    commit raise it. Once it has committed, what it wrote back is queued for
+    the catalog (`requeue_undone`).
     """
     db = connection.db()
     check_undoable(db, undo_ids)
-    db.undoMultiple(_newest_first(undo_ids), connection.transaction_manager.get())
+    txn = connection.transaction_manager.get()
+    db.undoMultiple(_newest_first(undo_ids), txn)
+    tids = [tid_of(undo_id) for undo_id in undo_ids]
+    txn.addAfterCommitHook(_requeue_if_committed, args=(db, tids))
+
+
+def _requeue_if_committed(committed: bool, db, tids: list[bytes]) -> None:
+    if committed:
+        requeue_undone(db, tids)
+
+
+def requeue_undone(db, tids: list[bytes]) -> None:
+    """Queue for the catalog every object the transactions `tids` wrote, as it is now.
+
+    An object is read anew with all below it, unless only its items
+    changed (their own records say which).
+    """
+    with db.transaction() as connection:
+        connection.transaction_manager.get().note(CATALOG_NOTE + " queued what an undo wrote")
+        for tid in tids:
+            placement = place_records(connection, tid, records_of(db, tid), "")
+            for place in placement.places:
+                items = getattr(place.obj, "item_attributes", ())
+                requeue(place.obj, below=place.attribute not in items)
 
 
 def blockers(connection, undo_ids: list[str]) -> list[Change]:
@@ -92,9 +124,11 @@ def blockers(connection, undo_ids: list[str]) -> list[Change]:
     """
     db = connection.db()
     tids = sorted(tid_of(undo_id) for undo_id in undo_ids)
+    catalog = catalog_of(connection)
+    queue = {shard._p_oid for shard in catalog.queue} if catalog is not None else set()
     touched = set()
     for tid in tids:
-        touched.update(records_of(db, tid))
+        touched.update(set(records_of(db, tid)) - queue)
     found = []
     start = p64(u64(tids[0]) + 1)
     for count, record in enumerate(db.storage.iterator(start)):
@@ -102,7 +136,7 @@ def blockers(connection, undo_ids: list[str]) -> list[Change]:
             break
         if record.tid in tids:
             continue
-        oids = {data.oid for data in record}
+        oids = {data.oid for data in record} - queue
         if oids & touched:
             touched |= oids
             found.append(record.tid)

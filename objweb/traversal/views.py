@@ -19,7 +19,7 @@ from types import ModuleType
 
 DEFAULT_VIEW = ""
 # The attribute where `view_config` leaves what `ViewRegistry.scan` registers.
-VIEW_MARKS = "__view_configs__"
+VIEW_MARKS = "view_marks"
 # The view that makes a new object from a PUT to a name not yet in a folder.
 # A slash cannot occur in a URL segment, so no URL can call it by name.
 CREATE_BY_PUT = "/put"
@@ -41,6 +41,14 @@ class ViewRegistration:
     user's CSRF token, whatever its credentials and its body (the
     management screens, the login form); other views need it only where a
     browser could have been made to send the request.
+    `challenge`, when given, is the view's own challenge hook (see
+    `objweb.web.boundary`): it answers the refusals of every request that
+    reached the view, in place of the application's (a WebDAV client needs
+    a Basic challenge and a sentence, never the login form).
+    `token_refused`, given the object and the request, answers a request
+    that this site's page sent but whose token the CSRF check refused (a
+    screen shows the form again as typed, changing nothing) instead of
+    the plain 403.
     """
 
     for_type: type
@@ -54,6 +62,8 @@ class ViewRegistration:
     accepts_subpath: bool = False
     json_api: bool = False
     requires_token: bool = False
+    challenge: Callable | None = None
+    token_refused: Callable | None = None
 
 
 class ViewRegistry:
@@ -71,7 +81,9 @@ class ViewRegistry:
                  action: str, methods=("GET",), on_parent: bool = False,
                  accept_json: bool | None = None, plain: bool = False,
                  accepts_subpath: bool = False, json_api: bool = False,
-                 requires_token: bool = False) -> ViewRegistration:
+                 requires_token: bool = False,
+                 challenge: Callable | None = None,
+                 token_refused: Callable | None = None) -> ViewRegistration:
         """Register `handler` and return its registration.
 
         Raises `ValueError` if the same type, name, method and JSON preference
@@ -80,7 +92,8 @@ class ViewRegistry:
         methods = frozenset(method.upper() for method in methods)
         registration = ViewRegistration(for_type, name, handler, action, methods,
                                         on_parent, accept_json, plain, accepts_subpath,
-                                        json_api, requires_token)
+                                        json_api, requires_token, challenge,
+                                        token_refused)
         existing = self._by_type_and_name.setdefault((for_type, name), [])
         for other in existing:
             if other.methods & methods and other.accept_json == accept_json:
@@ -145,6 +158,11 @@ class ViewRegistry:
                 continue
             for for_type, name, options in getattr(value, VIEW_MARKS, ()):
                 self.register(for_type, name, value, **options)
+
+    def challenge_of(self, obj, name: str | None) -> Callable | None:
+        """Return the challenge hook of view `name` of `obj`, or None if it has none."""
+        return next((registration.challenge for registration in self.candidates(obj, name)
+                     if registration.challenge is not None), None)
 
     def allowed_methods(self, obj, name: str) -> list[str]:
         """Return the methods that view `name` of `obj` answers, for an `Allow` header."""

@@ -1,12 +1,12 @@
-"""The public views: pages, files, the JSON API, login, code views and the health check.
+"""The public views: pages, files, the JSON API, search, login, code views, code history, health.
 
 `include(registry)` registers them; importing this package registers nothing.
 """
 
 from objweb.traversal.views import ViewRegistry
-from objweb.views import code, health, jsonapi, login, pages
+from objweb.views import code, codehistory, health, jsonapi, login, pages, search
 
-MODULES = (pages, jsonapi, code, login, health)
+MODULES = (pages, jsonapi, search, code, codehistory, login, health)
 
 
 def include(registry: ViewRegistry) -> ViewRegistry:

@@ -17,11 +17,9 @@ import webob
 
 from objweb.content.script import Script
 from objweb.content.template import Template
-from objweb.content.values import convert_form_value, like_default
-from objweb.errors import ValidationError
+from objweb.content.values import bind_parameters, convert_form_value
 from objweb.sandbox import (
-    REQUIRED, CodeError, CodeLimitError, Limits, RequestView, ResponseView,
-    UploadView)
+    CodeError, CodeLimitError, Limits, RequestView, ResponseView, UploadView)
 from objweb.sandbox.costs import text_measure
 from objweb.security import protections
 from objweb.traversal.views import view_config
@@ -31,7 +29,7 @@ JSON_TYPE = "application/json"
 
 def limits_of(settings) -> Limits:
     """Return the sandbox limits the application's settings ask for."""
-    return Limits(time_budget=settings.code_time_budget, output_limit=settings.code_output_limit)
+    return Limits.from_settings(settings)
 
 
 # -- form fields ---------------------------------------------------------------------
@@ -64,27 +62,6 @@ def form_of(request) -> dict:
     for name in tuples:
         form[name] = tuple(form[name])
     return form
-
-
-def bind_parameters(parameters, values: dict) -> tuple[tuple, dict]:
-    """Return (args, kwargs) calling a Script's `parameters` with request `values`.
-
-    Raises `ValidationError` for a parameter without a default and no value.
-    """
-    args, kwargs = [], {}
-    for parameter in parameters:
-        if parameter.name in values:
-            value = like_default(parameter.name, values[parameter.name], parameter.default)
-        elif parameter.default is REQUIRED:
-            raise ValidationError(f"the parameter {parameter.name!r} is missing",
-                                  parameter.name)
-        else:
-            continue
-        if parameter.positional_only:
-            args.append(value)
-        else:
-            kwargs[parameter.name] = value
-    return tuple(args), kwargs
 
 
 def code_request(request) -> RequestView:

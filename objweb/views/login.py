@@ -21,8 +21,9 @@ import webob.exc
 
 from objweb.content import Item
 from objweb.content.site import site_secret
+from objweb.errors import ValidationError
 from objweb.security.authentication import find_user, open_session
-from objweb.security.csrf import FIELD_NAME, login_token
+from objweb.security.csrf import FIELD_NAME, login_token, session_token
 from objweb.security.headers import LOGIN_HEADERS
 from objweb.security.protections import PUBLIC
 from objweb.security.throttle import LoginThrottledError
@@ -30,6 +31,7 @@ from objweb.traversal.resolve import traverse
 from objweb.traversal.views import view_config
 from objweb.views.pages import templates
 from objweb.web import audit
+from objweb.web.boundary import Problem
 from objweb.web.cookies import clear_cookie, set_cookie
 from objweb.web.identity import (
     BASIC, LOGIN_COOKIE, SESSION, SESSION_COOKIE, ended_sessions, login_nonce, start_session)
@@ -43,6 +45,11 @@ _SEGMENT_SAFE = "@:!$&'()*+,;="
 BAD_CREDENTIALS = "The user name or the password is wrong."
 LOGIN_NEEDED = "Log in to see this page."
 SESSION_OVER = "Your session has ended; please log in again."
+SESSION_OVER_HELD = ("Your session has ended, so nothing was saved. Log in again and the "
+                     "form comes back with what you typed.")
+# The fields of a form posted after the session ended ride along the login form.
+HELD_NAME, HELD_VALUE = "held_name", "held_value"
+NOT_HELD = frozenset({FIELD_NAME, "password", "confirm"})
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -136,9 +143,44 @@ def wants_login_form(request) -> bool:
             and request.connection is not None and request.url_root is not None)
 
 
-def render_login(request, *, status: int, message: str = "",
-                 came_from: str | None = None) -> webob.Response:
-    """Return the login form with `status`, a message, and where to go afterwards."""
+def held_form(request) -> list[tuple[str, str]]:
+    """Return the text fields of a form this site's page posted, to give back after a login.
+
+    Empty for anything but such a form: a post another site forged is never
+    carried along (its fields would come back in this site's form). Files,
+    the old token and passwords (never sent back in a page) are left out.
+    """
+    if request.method != "POST" or not request.comes_from_this_site \
+            or not _shows_held_form(request):
+        return []
+    try:
+        form = request.POST
+    except ValidationError:
+        return []
+    return [(name, value) for name, value in form.items()
+            if isinstance(value, str) and name not in NOT_HELD]
+
+
+def _shows_held_form(request) -> bool:
+    # Only a view that shows a refused form again as typed (a management
+    # screen) takes a held form back rather than act on it.
+    reached = request.traversal
+    if reached is None or not reached.found or reached.view_name is None:
+        return False
+    registration = request.registry.lookup(reached.obj, reached.view_name, "POST")
+    return registration is not None and registration.token_refused is not None
+
+
+def _held_again(request) -> list[tuple[str, str]]:
+    return list(zip(request.POST.getall(HELD_NAME), request.POST.getall(HELD_VALUE)))
+
+
+def render_login(request, *, status: int, message: str = "", came_from: str | None = None,
+                 held: list = ()) -> webob.Response:
+    """Return the login form with `status`, a message, and where to go afterwards.
+
+    `held` are the fields of the form whose post the ended session refused.
+    """
     nonce = login_nonce(request) or secrets.token_urlsafe(24)
     # A user already known (a session, or Basic credentials) posts the form
     # with the user's own token; anyone else with the token of the nonce
@@ -147,6 +189,7 @@ def render_login(request, *, status: int, message: str = "",
     principal = request.principal
     body = templates["login.pt"](
         title="Log in", message=message, came_from=came_from or "",
+        held=held, held_name=HELD_NAME, held_value=HELD_VALUE,
         token=token, field_name=FIELD_NAME, action=base_path(request) + "/" + LOGIN_VIEW,
         logout_url=base_path(request) + "/" + LOGOUT_VIEW,
         logged_in_as=principal.id if principal is not None and principal.is_authenticated
@@ -157,17 +200,23 @@ def render_login(request, *, status: int, message: str = "",
     return response
 
 
-def challenge(request) -> webob.Response | None:
+def challenge(request, problem: Problem) -> webob.Response | None:
     """Return the `401` that asks a browser to log in and come back to this page.
 
-    The error boundary's challenge hook: None (the plain `401` with Basic's
-    challenge) for a client that is not a browser without credentials.
+    The error boundary's challenge hook: None (the boundary's own answer,
+    Basic's challenge on a `401`) for any other problem, and for a client
+    that is not a browser without credentials.
     """
-    if not wants_login_form(request):
+    if problem.status != 401 or not wants_login_form(request):
         return None
     came_from = requested_path(request) if request.method in ("GET", "HEAD") else None
     message = SESSION_OVER if request.session_ended else LOGIN_NEEDED
-    response = render_login(request, status=401, message=message, came_from=came_from)
+    held = held_form(request) if request.session_ended else []
+    if held:
+        # After the login the form comes back, as typed, from where it was posted.
+        came_from, message = requested_path(request), SESSION_OVER_HELD
+    response = render_login(request, status=401, message=message, came_from=came_from,
+                            held=held)
     # Not `Basic`: that would make the browser pop up its own dialog over the form.
     response.headers["WWW-Authenticate"] = 'Form realm="objweb"'
     return response
@@ -193,6 +242,7 @@ def login_submit(context, request) -> webob.Response:
     came_from = safe_return_path(_form_value(request, "came_from")) or \
         path_of_context(request, context)
     login, password = _form_value(request, "login"), _form_value(request, "password")
+    held = _held_again(request)
     throttle = request.throttle
     address = audit.client_address(request)
     try:
@@ -200,7 +250,7 @@ def login_submit(context, request) -> webob.Response:
     except LoginThrottledError as error:
         audit.event(request, "refused a login: too many failures")
         response = render_login(request, status=429, message=str(error).capitalize() + ".",
-                                came_from=came_from)
+                                came_from=came_from, held=held)
         response.headers["Retry-After"] = str(error.retry_after)
         return response
     place = _login_place(request, came_from)
@@ -212,19 +262,37 @@ def login_submit(context, request) -> webob.Response:
         audit.event(request, f"failed login as {login!r}" if known
                     else "failed login with an unknown user name")
         # The name typed is not shown again: it may be the password, typed in the wrong field.
-        return render_login(request, status=401, message=BAD_CREDENTIALS, came_from=came_from)
+        return render_login(request, status=401, message=BAD_CREDENTIALS, came_from=came_from,
+                            held=held)
     throttle.record_success(login)
-    return _logged_in(request, *opened, came_from=came_from)
+    return _logged_in(request, *opened, came_from=came_from, held=held)
 
 
-def _logged_in(request, principal, session, *, came_from) -> webob.Response:
+def _logged_in(request, principal, session, *, came_from, held=()) -> webob.Response:
     request.principal = principal
     request.environ["objweb.user"] = principal.id
     audit.event(request, "logged in")
-    response = webob.exc.HTTPSeeOther(location=redirect_target(request, came_from))
+    if held:
+        response = _resume_page(request, session, came_from=came_from, held=held)
+    else:
+        response = webob.exc.HTTPSeeOther(location=redirect_target(request, came_from))
     start_session(request, response, session)
     clear_cookie(request, response, LOGIN_COOKIE)
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _resume_page(request, session, *, came_from: str, held) -> webob.Response:
+    """Return the page that takes the held form back to its screen, with the new session's token.
+
+    The screen shows the form filled in as typed and saves nothing: the
+    user saves it again, once logged in (objweb.zmi.framework, `resume`).
+    """
+    body = templates["resume.pt"](
+        title="Logged in again", held=held, action=redirect_target(request, came_from),
+        field_name=FIELD_NAME, token=session_token(site_secret(request.connection), session))
+    response = webob.Response(body, content_type="text/html", charset="utf-8")
+    response.headers.update(LOGIN_HEADERS)
     return response
 
 

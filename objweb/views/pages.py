@@ -1,8 +1,6 @@
-"""The public default views: a folder's listing, a page, a file's bytes."""
+"""The public default views: a folder without a front page, a page, a file's bytes."""
 
 import os
-from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import webob
 from chameleon import PageTemplateLoader
@@ -10,21 +8,10 @@ from chameleon import PageTemplateLoader
 from objweb.content import File, Folder, Page
 from objweb.security import protections
 from objweb.traversal.views import view_config
-from objweb.views.files import file_response
-from objweb.web.batching import batch_of, read_batch_parameters
-from objweb.web.request import child_url
+from objweb.web.files import file_response
 
 templates = PageTemplateLoader(os.path.join(os.path.dirname(__file__), "templates"),
                                auto_reload=False)
-
-
-@dataclass(frozen=True)
-class ListingEntry:
-    """One line of a folder's public listing."""
-
-    url: str
-    title: str
-    type_name: str
 
 
 def html_response(body: str) -> webob.Response:
@@ -33,30 +20,21 @@ def html_response(body: str) -> webob.Response:
 
 
 @view_config(Folder, action=protections.VIEW, methods=("GET",), accept_json=False)
-def folder_listing(folder, request) -> webob.Response:
-    """List, a batch at a time, the items of `folder` the user may view.
+def folder_front(folder, request) -> webob.Response:
+    """Show a folder that has no `index_html`: its title, never a list of its items.
 
-    A listing shows what the folder holds, so it needs "Access contents
-    information" on the folder as well, as Zope's `objectIds` does.
+    A folder's page for browsers is its `index_html` (its own, or a Template
+    or Script of that name above it); as in Zope, one without says so and
+    lists nothing (programs list items through the JSON API, managers in
+    Contents). The site root without one shows what the site is and where it
+    is managed (Zope's Quick Start). Like a listing, the page needs "Access
+    contents information" on the folder.
     """
     request.policy.check(protections.ACCESS, folder)
-    start, size = read_batch_parameters(request)
-    batch = batch_of(folder, start, size)
-    base = request.url_of(folder)
-    entries = []
-    for name in batch.names:
-        obj = folder[name]
-        if request.policy.can(protections.VIEW, obj):
-            entries.append(ListingEntry(child_url(base, name), obj.title or name, obj.type_name))
-
-    def batch_url(position):
-        if position is None:
-            return None
-        return base + "?" + urlencode({"b_start": position, "b_size": size})
-
+    is_root = folder is request.url_root
     body = templates["folder.pt"](
-        title=folder.title or folder.__name__ or "Home", entries=entries,
-        next_url=batch_url(batch.next_start), previous_url=batch_url(batch.previous_start))
+        title=folder.title or folder.__name__ or "objweb", is_root=is_root,
+        manage_url=request.url_of(folder).rstrip("/") + "/manage")
     return html_response(body)
 
 

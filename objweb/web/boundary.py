@@ -32,9 +32,13 @@ log = logging.getLogger("objweb.publisher")
 security_log = logging.getLogger("objweb.security")
 
 REALM = 'Basic realm="objweb"'
-# Given a request refused with 401, the answer that asks its client to log in
-# (a browser's login form), or None for the plain 401.
-Challenge = Callable[[object], "webob.Response | None"]
+# The challenge hook: given a refused request and its problem, the answer
+# that tells the client in its own way, or None for the boundary's page or
+# JSON. The application's asks a browser without credentials to log in with
+# a form; a view may bring its own, which replaces the application's for the
+# requests that reach it (the WebDAV door's always challenges with Basic and
+# tells every refusal in a sentence of plain text).
+Challenge = Callable[[object, "Problem"], "webob.Response | None"]
 
 
 @dataclass(frozen=True)
@@ -118,11 +122,11 @@ def render_problem(request, problem: Problem, *, as_json: bool,
                    challenge: Challenge | None = None) -> webob.Response:
     """Return the response that tells the client about `problem`.
 
-    A `401` is first offered to `challenge`, which may answer it instead
+    The problem is first offered to `challenge`, which may answer it instead
     (the login form, for a browser without credentials).
     """
-    if problem.status == 401 and challenge is not None:
-        response = challenge(request)
+    if challenge is not None:
+        response = challenge(request, problem)
         if response is not None:
             return response
     if as_json:

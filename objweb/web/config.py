@@ -38,6 +38,14 @@ class Settings:
     code_time_budget: float = 5.0
     code_output_limit: int = 10 << 20
     default_batch_size: int = 50
+    # Revisions kept per Template, Script and Page (objweb/content/revisions.py).
+    history_size: int = 50
+    # What each process keeps in memory for the Control panel's diagnostics
+    # (objweb/web/diagnostics.py): incidents, the recent requests whose
+    # slowest are shown, and the objects whose conflicts are counted.
+    diagnostics_incidents: int = 50
+    diagnostics_requests: int = 1000
+    diagnostics_objects: int = 100
     # A larger `b_size` answers 400.
     max_batch_size: int = 1000
     # Failed logins allowed per user name, and per client address, within
@@ -52,6 +60,11 @@ class Settings:
     # address is the connection's, and virtual-host paths are refused.
     # `objweb.ini` lists them separated by commas or spaces.
     trusted_proxies: tuple[str, ...] = ()
+    # What a password set through the management screens must be: this long at
+    # least, and not among the `password_common_refused` most common passwords
+    # (0: that check is off). The Python API, trusted code, is not held to it.
+    password_min_length: int = 10
+    password_common_refused: int = 30000
 
     def __post_init__(self):
         object.__setattr__(self, "trusted_proxies", proxy_networks(self.trusted_proxies))

@@ -40,6 +40,8 @@ class TrustedProxies:
 
     def trusts(self, address) -> bool:
         """Whether `address` (an IP address, or text naming one) is a trusted proxy."""
+        if not self.networks:  # the default: no address to parse
+            return False
         if isinstance(address, str):
             address = _address(address)
         return address is not None and any(address in network for network in self.networks)

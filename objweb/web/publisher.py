@@ -14,25 +14,29 @@ asked to log in (the challenge hook of the error boundary).
 """
 
 import logging
+import time
 
 import transaction
 import webob.exc
 from transaction.interfaces import TransientError
 from ZODB.POSException import ConflictError
 
+from objweb.content.revisions import keeping
 from objweb.content.site import site_root
 from objweb.errors import NotFoundError, ValidationError
-from objweb.security.csrf import SAFE_METHODS
+from objweb.security.csrf import SAFE_METHODS, CSRFError
 from objweb.security.policy import SecurityPolicy
 from objweb.security.principals import acting_as
 from objweb.security.protections import ACCESS
 from objweb.security.throttle import LoginThrottle
-from objweb.traversal.resolve import TraversalResult, child, find, is_container, traverse
+from objweb.traversal.resolve import (
+    TraversalResult, acquire, child, find, is_container, traverse)
 from objweb.traversal.views import CREATE_BY_PUT, DEFAULT_VIEW, ViewRegistry
 from objweb.web import audit, boundary, limits
 from objweb.web.boundary import Challenge
 from objweb.web.commit import join_witness
 from objweb.web.config import Settings
+from objweb.web.diagnostics import Diagnostics, Incident, RequestTiming, describe_error
 from objweb.web.identity import check_csrf, finish_response, identify
 from objweb.web.proxies import TrustedProxies
 from objweb.web.request import Request
@@ -41,6 +45,10 @@ from objweb.web.writers import WriteGate
 
 log = logging.getLogger("objweb.publisher")
 
+# What changes nothing, so takes no write gate and writes no audit line: the
+# safe methods, and WebDAV's PROPFIND (RFC 4918). The CSRF check keeps its own
+# list, without PROPFIND: a session cookie's PROPFIND carries the token too.
+READING_METHODS = SAFE_METHODS | {"PROPFIND"}
 INDEX_NAME = "index_html"
 UNAVAILABLE = "The database is not answering; try again shortly."
 UNKNOWN_OUTCOME = ("The database stopped answering while this change was being saved: "
@@ -54,9 +62,11 @@ _PARSED_KEYS = ("webob._parsed_post_vars", "webob._parsed_query_vars", "webob.ad
 class Publisher:
     """A WSGI application over one `ZODB.DB`, serving the views of one registry.
 
-    `challenge` is the error boundary's hook for a `401`: given the request,
-    it returns the answer that asks the client to log in (the login form
-    for a browser), or None for the plain `401`.
+    `challenge` is the error boundary's hook: given the request and the
+    problem, it returns the answer that asks the client to log in (the
+    login form for a browser refused with a `401`), or None for the
+    boundary's own answer. A view registered with a challenge of its own
+    (the WebDAV door) has it replace this one for the requests that reach it.
     """
 
     def __init__(self, db, settings: Settings | None, registry: ViewRegistry, *,
@@ -71,14 +81,17 @@ class Publisher:
             window=self.settings.login_window)
         self.writers = WriteGate(patience=self.settings.replay_wait)
         self.proxies = TrustedProxies(self.settings.trusted_proxies)
+        self.diagnostics = Diagnostics.from_settings(self.settings)
 
     def __call__(self, environ, start_response):
+        received, started = time.time(), time.perf_counter()
         # Before anything can refuse the request: the access log reads it too.
         self.proxies.client_address(environ)
         request = Request(environ)
         try:
             limits.check_request(request, self.settings)
-            if request.method not in SAFE_METHODS:
+            if request.method not in READING_METHODS or request.content_length:
+                # Read once and replayable: a PROPFIND asks its question in its body.
                 limits.make_body_seekable(request, self.settings.max_request_body)
         except ValidationError as error:
             # Over a limit: answered before the database is opened.
@@ -86,6 +99,10 @@ class Publisher:
         else:
             response = self.respond(environ)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        self.diagnostics.record_request(RequestTiming(
+            received, environ.get("REQUEST_METHOD", ""), _path(environ), response.status_int,
+            environ.get("objweb.user"), time.perf_counter() - started,
+            environ.get("objweb.attempts", 1)))
         return response(environ, start_response)
 
     def respond(self, environ) -> webob.Response:
@@ -98,9 +115,10 @@ class Publisher:
         """
         attempts = 1 + max(0, self.settings.conflict_retries)
         for attempt in range(1, attempts + 1):
+            environ["objweb.attempts"] = attempt
             request = self._fresh_request(environ)
             try:
-                if request.method in SAFE_METHODS:
+                if request.method in READING_METHODS:
                     return self._attempt(request)
                 with self.writers.alone() if attempt > 1 else self.writers.shared():
                     return self._attempt(request)
@@ -109,6 +127,9 @@ class Publisher:
                     # The database server went away (ZEO's ClientDisconnected):
                     # a replay would only wait for it again, so say so at once.
                     return self._unavailable(request, error)
+                if isinstance(error, ConflictError):
+                    self.diagnostics.record_conflict(
+                        error, f"{request.method} {_path(environ)}", retried=attempt < attempts)
                 if attempt < attempts:
                     log.info("retrying %s %s after %s (retry %d of %d)", request.method,
                              request.path, type(error).__name__, attempt, attempts - 1)
@@ -133,6 +154,7 @@ class Publisher:
         request.settings = self.settings
         request.throttle = self.throttle
         request.registry = self.registry
+        request.diagnostics = self.diagnostics
         return request
 
     def _attempt(self, request: Request) -> webob.Response:
@@ -166,13 +188,23 @@ class Publisher:
                 # Any failure, the commit's included: nothing of the request is kept.
                 _discard(response)
                 manager.abort()
-                response = self._problem(request, boundary.problem_for(error))
+                problem = boundary.problem_for(error)
+                if problem.incident:
+                    self._record_incident(request, problem, error)
+                response = self._problem(request, problem)
                 finish_response(request, response)
                 return response
             finish_response(request, response)
             return response
         finally:
             connection.close()
+
+    def _record_incident(self, request: Request, problem: boundary.Problem,
+                         error: Exception) -> None:
+        summary, text = describe_error(error)
+        self.diagnostics.record_incident(Incident(
+            problem.incident, time.time(), request.method, _path(request.environ),
+            request.environ.get("objweb.user"), summary, text, problem.detail))
 
     def _open(self, manager):
         """Return a connection whose transaction has begun (a round trip to some storages)."""
@@ -201,13 +233,13 @@ class Publisher:
     def _problem(self, request: Request, problem: boundary.Problem) -> webob.Response:
         """Return the answer that tells the client about `problem`."""
         return boundary.render_problem(request, problem, as_json=boundary.prefers_json(request),
-                                       challenge=self.challenge)
+                                       challenge=request.view_challenge or self.challenge)
 
     @staticmethod
     def _commit_described(request: Request, manager) -> None:
         """Commit, recording who changed what (a change: an unsafe method or a note)."""
         txn = manager.get()
-        is_change = request.method not in SAFE_METHODS or bool(txn.description)
+        is_change = request.method not in READING_METHODS or bool(txn.description)
         if is_change:
             audit.describe_transaction(request, txn)
         manager.commit()
@@ -233,11 +265,12 @@ class Publisher:
         request.root = root
         result = traverse(root, list(host.root_segments) + list(host.segments), self.registry)
         request.traversal = result
+        request.view_challenge = self.registry.challenge_of(result.obj, result.view_name)
         principal = identify(request, result.context)
         request.principal = principal
         request.policy = SecurityPolicy(principal)
         request.environ["objweb.user"] = principal.id
-        with acting_as(principal):
+        with acting_as(principal), keeping(self.settings.history_size):
             self._check_path(request, result)
             if not result.found:
                 return self._missing(request, result)
@@ -283,7 +316,21 @@ class Publisher:
             raise webob.exc.HTTPMethodNotAllowed(
                 detail="the root cannot do this", headers={"Allow": ", ".join(allowed)})
         request.policy.check(registration.action, target)
-        check_csrf(request, registration)
+        return self._call_checked(request, registration, obj)
+
+    @staticmethod
+    def _call_checked(request: Request, registration, obj) -> webob.Response:
+        """Call the view once the one CSRF check lets the request through.
+
+        Raises `CSRFError`, except for this site's own form whose view shows
+        a refused form again as typed, with a fresh token, changing nothing.
+        """
+        try:
+            check_csrf(request, registration)
+        except CSRFError:
+            if registration.token_refused is None or not request.comes_from_this_site:
+                raise
+            return registration.token_refused(obj, request)
         return registration.handler(obj, request)
 
     def _registration(self, request: Request, obj, name: str):
@@ -308,7 +355,9 @@ class Publisher:
             return None
         if request.wants_json or request.has_json_body or not is_container(obj):
             return None
-        return child(obj, INDEX_NAME)
+        # As in Zope: the folder's own index_html, else a Template or Script of
+        # that name above it, shown in the folder's context.
+        return child(obj, INDEX_NAME) or acquire(obj, INDEX_NAME)
 
 
 def _virtual_root(root, segments):
@@ -317,6 +366,16 @@ def _virtual_root(root, segments):
         return find(root, "/".join(segments))
     except ValueError:
         raise NotFoundError("a virtual root cannot climb with '..'") from None
+
+
+def _path(environ) -> str:
+    """The request's path as the client sent it, without the query (it may carry secrets)."""
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    try:
+        # WSGI hands the path over as bytes in Latin-1; URLs are UTF-8.
+        return path.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return path
 
 
 def _discard(response) -> None:

@@ -6,8 +6,9 @@ virtual hosting.
 """
 
 import json
+from collections.abc import Callable
 from functools import cached_property
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import webob
 from webob.acceptparse import Accept
@@ -20,10 +21,11 @@ from objweb.security.policy import SecurityPolicy
 from objweb.security.principals import Principal
 from objweb.security.sessions import Session
 from objweb.security.throttle import UNTHROTTLED, LoginThrottle, Unthrottled
-from objweb.traversal.location import url_of
+from objweb.traversal.location import path_of, url_of
 from objweb.traversal.resolve import TraversalResult
 from objweb.traversal.views import ViewRegistry
 from objweb.web.config import Settings
+from objweb.web.diagnostics import Diagnostics
 from objweb.web.limits import (
     RequestTooLargeError, check_form, check_json_depth, is_form, parse_form)
 from objweb.web.vhost import VirtualHost
@@ -72,6 +74,8 @@ class Request(webob.Request):
     policy: SecurityPolicy | None = None
     settings: Settings | None = None
     registry: ViewRegistry | None = None
+    # This process's record of incidents, slow requests and conflicts.
+    diagnostics: Diagnostics | None = None
     connection: Connection | None = None
     # The token pages give the user's forms to send back with every state
     # change (the `csrf_token` form field or the `X-CSRF-Token` header), and
@@ -90,6 +94,9 @@ class Request(webob.Request):
     virtual_host: VirtualHost | None = None
     # Set when the view called belongs to the JSON API: errors are then told in JSON.
     answers_json: bool = False
+    # The challenge hook of the view the path reached, if it has one: it tells
+    # the request's refusals in place of the application's.
+    view_challenge: Callable | None = None
 
     @property
     def GET(self):  # noqa: N802 (WebOb's name)
@@ -140,6 +147,24 @@ class Request(webob.Request):
         return answer
 
     @property
+    def comes_from_this_site(self) -> bool:
+        """Whether the browser says a page of this site sent the request.
+
+        Browsers send `Sec-Fetch-Site` (or at least `Origin` with a POST), and a
+        page cannot forge either: without them, the request's origin is unknown.
+        """
+        fetch_site = self.headers.get("Sec-Fetch-Site")
+        if fetch_site is not None:
+            return fetch_site == "same-origin"
+        origin = self.headers.get("Origin")
+        if origin is None:
+            return False
+        parts = urlsplit(self.base_url or self.host_url)
+        # Behind a virtual host the browser's origin is the public one.
+        own = {self.host_url.lower(), f"{parts.scheme}://{parts.netloc}".lower()}
+        return origin.rstrip("/").lower() in own
+
+    @property
     def limits(self) -> Settings:
         """The settings whose limits this request is held to."""
         return self.settings or Settings()
@@ -187,6 +212,21 @@ class Request(webob.Request):
         except ValueError:
             # Outside the virtual host's root: the plain path on the host.
             return url_of(obj, self.host_url)
+
+    def url_of_path(self, path: str) -> str:
+        """Return the public URL of the object at site path `path`, without loading it.
+
+        As `url_of`: inside the virtual host's root, the URL below it; outside,
+        the plain path on the host.
+        """
+        root_path = path_of(self.url_root) if self.url_root is not None else "/"
+        segments = [segment for segment in path.split("/") if segment]
+        root_segments = [segment for segment in root_path.split("/") if segment]
+        if segments[:len(root_segments)] == root_segments:
+            base, segments = self.base_url, segments[len(root_segments):]
+        else:
+            base = self.host_url
+        return base.rstrip("/") + "/" + "/".join(quote(name, safe="") for name in segments)
 
     def note(self, text: str) -> None:
         """Add `text` to the note of this request's transaction, for the Undo screen."""

@@ -10,9 +10,11 @@ from objweb.content.image import Image
 from objweb.content.registry import addable_types, construct
 from objweb.content.schema import convert_values
 from objweb.errors import NameInUseError, ValidationError
+from objweb.names import NAME_RULE
 from objweb.security.protections import ADD, CREATE, permission_for
 from objweb.traversal.location import path_of
-from objweb.zmi.forms import Widget, form_values, schema_widgets, uploaded_file
+from objweb.zmi.forms import (
+    Widget, form_values, schema_widgets, uploaded_file, uses_code_editor)
 from objweb.zmi.framework import Screen
 from objweb.zmi.registration import command, screen
 
@@ -53,10 +55,15 @@ class AddScreen(Screen):
     @property
     def widgets(self) -> list[Widget]:
         """The name field, then the type's own fields."""
-        values = dict(self.submitted.items()) if self.submitted is not None else {}
+        values = (dict(self.submitted.items()) if self.submitted is not None
+                  else dict(getattr(self.type, "starter_values", {})))
         fixed = FIXED_NAMES.get(self.type.type_name)
-        name = Widget("name", "Name", value=self.value("name", fixed or ""), required=True,
-                      help="Part of the URL: letters, digits, - _ . and no leading _ or @@.",
+        from_upload = issubclass(self.type, File)
+        # The form opens with the name field focused, ready for typing.
+        name = Widget("name", "Name", value=self.value("name", fixed or ""),
+                      required=not from_upload, attributes={"autofocus": True},
+                      help=("Leave empty to use the file's name. " if from_upload else "")
+                      + f"Part of the URL. {NAME_RULE}",
                       error=self.errors.get("name", ""))
         widgets = [name] + schema_widgets(self.type, values, self.errors, self.error)
         for index, widget in enumerate(widgets):
@@ -66,6 +73,11 @@ class AddScreen(Screen):
                 widgets[index] = replace(widget, label="File",
                                          required=issubclass(self.type, Image))
         return widgets
+
+    @property
+    def code_editor(self) -> bool:
+        """Whether the form has code to edit, and so loads the editor."""
+        return uses_code_editor(self.widgets)
 
     @property
     def has_upload(self) -> bool:
@@ -78,7 +90,7 @@ class AddScreen(Screen):
         self.type = cls = self.chosen_type()
         self.request.policy.check_permission(permission_for(cls, CREATE), self.context)
         post = self.request.POST
-        name = (post.get("name") or "").strip()
+        name = (post.get("name") or "").strip() or name_of_upload(cls, post)
         fixed = FIXED_NAMES.get(cls.type_name)
         if fixed and name != fixed:
             raise ValidationError(f"a {cls.type_name} must be named {fixed!r}", "name")
@@ -94,6 +106,18 @@ class AddScreen(Screen):
         if post.get("then") == "edit":
             return self.redirect_saved(self.url(obj), message, html_note)
         return self.redirect_saved(self.url(screen="manage_contents"), message, html_note)
+
+
+def name_of_upload(cls: type, post) -> str:
+    """Return the name of the file uploaded for a new File or Image ("" for other types).
+
+    Browsers send a name alone; an old one may send a whole path, of which
+    the last part is the file's name.
+    """
+    upload = uploaded_file(post, "data") if issubclass(cls, File) else None
+    if upload is None:
+        return ""
+    return upload.filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
 
 
 def build(cls: type, post, values: dict):

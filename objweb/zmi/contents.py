@@ -13,10 +13,12 @@ from urllib.parse import urlencode
 import webob
 
 from objweb.content.folder import Folder
+from objweb.content.ordered import OrderedFolder
 from objweb.content.registry import addable_types
 from objweb.errors import NameInUseError, NotFoundError, ValidationError
+from objweb.names import NAME_RULE
 from objweb.security.protections import (
-    ADD, CREATE, DELETE, IMPORT_EXPORT, MANAGE, UNDO, permission_for)
+    ADD, CHANGE, CREATE, DELETE, IMPORT_EXPORT, MANAGE, UNDO, permission_for)
 from objweb.traversal.location import path_of
 from objweb.web.batching import default_size
 from objweb.zmi import exporting, pasting
@@ -35,6 +37,7 @@ class ContentsScreen(Screen):
     """The items of a folder, with the actions on a selection and the add menu."""
 
     template = "contents.pt"
+    name_rule = NAME_RULE
     sort_limit = SORT_LIMIT
     format_time = staticmethod(format_time)
     iso_time = staticmethod(iso_time)
@@ -60,10 +63,20 @@ class ContentsScreen(Screen):
         return [cls for cls in addable_types(self.context)
                 if policy.has_permission(permission_for(cls, CREATE), self.context)]
 
-    @property
+    @cached_property
     def clipboard(self) -> Clipboard | None:
         """What was cut or copied, if anything."""
         return read_clipboard(self.request)
+
+    def is_cut(self, name: str) -> bool:
+        """Whether item `name` of this folder is on the clipboard to be moved by a paste."""
+        clipboard = self.clipboard
+        if clipboard is None or clipboard.operation != "cut" \
+                or clipboard.source != path_of(self.context):
+            return False
+        if clipboard.all_matching:
+            return clipboard.filter.casefold() in name.casefold()
+        return name in clipboard.names
 
     @property
     def selected(self) -> set:
@@ -154,8 +167,9 @@ class ContentsScreen(Screen):
         # The link leads only where the user may undo: the Undo tab says what they may.
         if not self.can(UNDO):
             return self.back(f"Deleted {describe_names(names)}.")
-        return self.back(f"Deleted {describe_names(names)}.", link_url=self.url(screen="manage_undo"),
-                         link_text="Undo")
+        # The Undo tab opens with this very delete ticked.
+        undo_url = self.url(screen="manage_undo", tick=self.mark_change())
+        return self.back(f"Deleted {describe_names(names)}.", link_url=undo_url, link_text="Undo")
 
     @command("rename", action=DELETE)
     def rename_form(self) -> webob.Response:
@@ -238,6 +252,39 @@ class ContentsScreen(Screen):
         if clipboard.operation == "cut":
             clear_clipboard(self.request, response)
         return response
+
+    @property
+    def is_ordered(self) -> bool:
+        """Whether the folder keeps an arranged order its items can be moved in."""
+        return isinstance(self.context, OrderedFolder)
+
+    @command("move_up", action=CHANGE)
+    def move_up(self) -> webob.Response:
+        """Move the selected items one place up."""
+        return self._arrange("move_up", "up one place")
+
+    @command("move_down", action=CHANGE)
+    def move_down(self) -> webob.Response:
+        """Move the selected items one place down."""
+        return self._arrange("move_down", "down one place")
+
+    @command("move_to_top", action=CHANGE)
+    def move_to_top(self) -> webob.Response:
+        """Put the selected items first."""
+        return self._arrange("move_to_top", "to the top")
+
+    @command("move_to_bottom", action=CHANGE)
+    def move_to_bottom(self) -> webob.Response:
+        """Put the selected items last."""
+        return self._arrange("move_to_bottom", "to the bottom")
+
+    def _arrange(self, method: str, where: str) -> webob.Response:
+        if not self.is_ordered:
+            raise ValidationError("only an ordered folder keeps an order to move items in")
+        names = self.selection()
+        getattr(self.context, method)(names)
+        self.note(f"Moved {describe_names(names)} {where} in {path_of(self.context)}")
+        return self.back(f"Moved {describe_names(names)} {where}.")
 
     @command("export", action=IMPORT_EXPORT)
     def export(self) -> webob.Response:

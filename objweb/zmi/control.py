@@ -1,7 +1,14 @@
-"""The control panel on the site root: the database's figures, versions, and Pack."""
+"""The control panel on the site root: the database's figures, versions, diagnostics, Pack.
+
+Its diagnostics are this process's (`objweb.web.diagnostics`): the recent
+incidents with their tracebacks, the slowest recent requests and the
+objects that met conflicts. Like Pack they are for those who hold `Change
+permissions` here, the Managers; an Editor sees the figures only.
+"""
 
 import platform
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import metadata
 
 import webob
@@ -11,7 +18,8 @@ from objweb.content.folder import Folder
 from objweb.errors import ValidationError
 from objweb.security.protections import CHANGE_PERMISSIONS, MANAGE
 from objweb.storage.pack import pack as pack_database
-from objweb.zmi.display import format_size
+from objweb.web.diagnostics import Report, located_path, oid_text
+from objweb.zmi.display import format_size, format_time
 from objweb.zmi.framework import Screen
 from objweb.zmi.registration import command, screen
 
@@ -31,6 +39,20 @@ class Fact:
     value: str
 
 
+@dataclass(frozen=True)
+class HotObject:
+    """An object that met conflicts, as the panel shows it: where it is and what happened."""
+
+    class_name: str
+    path: str | None
+    oid: str
+    conflicts: int
+    retries: int
+    unavailable: int
+    last_time: float
+    last_request: str
+
+
 def _version(distribution: str) -> str:
     try:
         return metadata.version(distribution)
@@ -44,6 +66,9 @@ class ControlPanel(Screen):
     """Database size, object count, cache figures and versions; packing the database."""
 
     template = "control.pt"
+    format_time = staticmethod(format_time)
+    # The days of history to keep, while the page asks to confirm a pack.
+    confirming_days: int | None = None
 
     @property
     def db(self):
@@ -82,17 +107,59 @@ class ControlPanel(Screen):
                 Fact("Python", platform.python_version())]
 
     @property
+    def can_diagnose(self) -> bool:
+        """Whether the user may read this process's diagnostics."""
+        return self.can(CHANGE_PERMISSIONS)
+
+    @cached_property
+    def report(self) -> Report:
+        """A copy of this process's incidents, slowest requests and conflicts."""
+        return self.request.diagnostics.report()
+
+    @property
+    def hot_objects(self) -> list[HotObject]:
+        """The objects that met conflicts, most conflicts first, each with its path."""
+        return [HotObject(count.class_name,
+                          located_path(self.request.connection, self.context, count.oid),
+                          oid_text(count.oid), count.conflicts, count.retries,
+                          count.unavailable, count.last_time, count.last_request)
+                for count in self.report.conflicts]
+
+    @property
+    def wanted_incident(self) -> str:
+        """The incident id the Find field asks for (empty if none)."""
+        return self.request.GET.get("incident", "").strip()
+
+    @property
+    def missing_incident(self) -> bool:
+        """Whether the incident asked for is not among those this process keeps."""
+        wanted = self.wanted_incident
+        return bool(wanted) and self.request.diagnostics.incident(wanted) is None
+
+    @staticmethod
+    def format_seconds(seconds: float) -> str:
+        """Return a duration for people, in milliseconds."""
+        return f"{seconds * 1000:,.1f} ms"
+
+    @property
     def can_pack(self) -> bool:
         """Whether the user may pack the database."""
         return self.can(CHANGE_PERMISSIONS)
 
     @command("pack")
     def pack(self) -> webob.Response:
-        """Remove old revisions from the database, keeping the last `days` days of history."""
+        """Remove old revisions from the database, keeping the last `days` days of history.
+
+        Without `confirm=1` nothing is packed: the page asks first.
+        """
         raw = (self.request.POST.get("days") or "0").strip()
         if not raw.isdigit() or int(raw) > MAX_PACK_DAYS:
             raise ValidationError(f"days is a whole number from 0 to {MAX_PACK_DAYS}", "days")
         days = int(raw)
+        if self.request.POST.get("confirm") != "1":
+            # Packing cannot be undone: the first press only asks.
+            self.confirming_days = days
+            return self.render()
         try:
             pack_database(self.db, days)
         except POSError as error:

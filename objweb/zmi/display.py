@@ -16,6 +16,13 @@ def format_time(seconds: float | None) -> str:
     return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%d %H:%M")
 
 
+def format_moment(seconds: float | None) -> str:
+    """Return `seconds` since the epoch as `YYYY-MM-DD HH:MM:SS` (UTC): to tell changes apart."""
+    if not seconds:
+        return ""
+    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def iso_time(seconds: float | None) -> str:
     """Return `seconds` since the epoch as an ISO 8601 time (UTC)."""
     if not seconds:

@@ -17,8 +17,10 @@ from objweb.content.image import Image
 from objweb.content.schema import fields_of
 from objweb.security.protections import CHANGE
 from objweb.traversal.location import path_of
+from objweb.zmi import concurrency
 from objweb.zmi.display import format_size, format_time
-from objweb.zmi.forms import Widget, form_values, schema_widgets, uploaded_file
+from objweb.zmi.forms import (
+    Widget, form_values, schema_widgets, uploaded_file, uses_code_editor)
 from objweb.zmi.framework import Screen
 from objweb.zmi.registration import command, screen
 
@@ -37,12 +39,17 @@ class EditScreen(Screen):
     format_size = staticmethod(format_size)
     format_time = staticmethod(format_time)
 
+    def stored_values(self) -> dict:
+        """The stored values of the object's writable fields (not its data)."""
+        obj = self.context
+        return {field.name: getattr(obj, field.name, "")
+                for field in fields_of(obj) if field.writable and field.kind != "base64"}
+
     @property
     def widgets(self) -> list[Widget]:
         """The widgets of the object's writable fields, filled with its values."""
         obj = self.context
-        values = {field.name: getattr(obj, field.name, "")
-                  for field in fields_of(obj) if field.writable and field.kind != "base64"}
+        values = self.stored_values()
         if self.submitted is not None:
             values.update((name, value) for name, value in self.submitted.items()
                           if isinstance(value, str))
@@ -53,6 +60,11 @@ class EditScreen(Screen):
                     widget.name, "Replace the file with", "file", error=widget.error,
                     help=f"Now {format_size(obj.size)}, {obj.content_type}.")
         return widgets
+
+    @property
+    def code_editor(self) -> bool:
+        """Whether the form has code to edit, and so loads the editor."""
+        return uses_code_editor(self.widgets)
 
     @property
     def is_file(self) -> bool:
@@ -81,6 +93,10 @@ class EditScreen(Screen):
         post = self.request.POST
         values = form_values(type(obj), post)
         upload = uploaded_file(post, "data") if self.is_file else None
+        stored = schema_widgets(type(obj), self.stored_values(), {})
+        conflict = concurrency.find_conflict(obj, post, stored)
+        if conflict is not None:
+            return self.show_conflict(conflict)
         if upload is not None and values.get("content_type", obj.content_type) == obj.content_type:
             detected = mimetypes.guess_type(upload.filename)[0] or getattr(upload, "type", "")
             if detected:

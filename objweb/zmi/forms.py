@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from objweb.content.schema import fields_of
-from objweb.content.values import KINDS
-from objweb.errors import SourceError
+from objweb.content.values import KINDS, convert
+from objweb.errors import SourceError, ValidationError
 
 # The text fields that hold code or markup: edited with line numbers.
 CODE_FIELDS = frozenset({"source", "body", "params"})
@@ -38,6 +38,8 @@ class Widget:
     error_line: int | None = None
     error_column: int | None = None
     attributes: dict = field(default_factory=dict)
+    # What a code widget holds (html or python): the editor highlights it so.
+    language: str = ""
 
     @property
     def input_id(self) -> str:
@@ -80,6 +82,17 @@ def widget_kind(type_field) -> str:
     return kind
 
 
+def _language(cls, type_field) -> str:
+    if widget_kind(type_field) != "code":
+        return ""
+    return "python" if type_field.name == "params" else getattr(cls, "source_language", "")
+
+
+def uses_code_editor(widgets) -> bool:
+    """Whether any of `widgets` is edited in the code editor."""
+    return any(widget.kind == "code" for widget in widgets)
+
+
 def schema_widgets(cls, values, errors: dict, error=None) -> list[Widget]:
     """Return the widgets for the writable fields of type `cls`.
 
@@ -97,7 +110,7 @@ def schema_widgets(cls, values, errors: dict, error=None) -> list[Widget]:
             name=type_field.name, label=type_field.label or type_field.name.title(),
             kind=widget_kind(type_field), value=values.get(type_field.name, ""),
             required=type_field.required, error=errors.get(type_field.name, ""),
-            error_line=line, error_column=column))
+            error_line=line, error_column=column, language=_language(cls, type_field)))
     return widgets
 
 
@@ -135,11 +148,9 @@ def from_form(value):
 
 def day_field(params, name: str, errors: dict) -> date | None:
     """Read an optional YYYY-MM-DD field; a malformed one is noted in `errors`."""
-    raw = (params.get(name) or "").strip()
-    if not raw:
-        return None
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = f"{raw!r} is not a date (YYYY-MM-DD)"
+        return convert("date", (params.get(name) or "").strip(), name)
+    except ValidationError as error:
+        # The error goes beside its field, which names it already.
+        errors[name] = str(error).removeprefix(f"{name}: ")
         return None

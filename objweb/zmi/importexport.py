@@ -10,6 +10,7 @@ import webob
 
 from objweb.content.folder import Folder
 from objweb.errors import NameInUseError, ValidationError
+from objweb.names import NAME_RULE
 from objweb.security.protections import ADD, IMPORT_EXPORT
 from objweb.traversal.location import path_of
 from objweb.zmi import exporting
@@ -23,6 +24,7 @@ class ImportExportScreen(Screen):
     """Export an item of this folder (or the folder itself); import a file into it."""
 
     template = "importexport.pt"
+    name_rule = NAME_RULE
 
     @command("export")
     def export(self) -> webob.Response:

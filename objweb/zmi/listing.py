@@ -14,6 +14,10 @@ the name order. (Per-folder sort indexes would lift the limit, but every
 edit of every item would then write its folder's index: a conflict hotspot
 that the folder's design exists to avoid.)
 
+An ordered folder's own order is its arrangement (`objweb.content.ordered`):
+there the default order, "name", is that arrangement, read from the folder
+as cheaply.
+
 The name filter matches names containing the text, ignoring case. It reads
 names only, never objects: the 100,000 names of a big folder take a few
 milliseconds.
@@ -28,6 +32,8 @@ from objweb.zmi.display import format_size
 SORT_KEYS = ("name", "title", "type", "size", "modified")
 SORT_LIMIT = 5000
 MAX_FILTER_LENGTH = 200
+# How many batch numbers either side of the current one the batch bar offers.
+PAGE_WINDOW = 3
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,26 @@ class Listing:
     def previous_start(self) -> int | None:
         """The start of the previous batch, or None on the first."""
         return previous_start(self.query.start, self.query.size)
+
+    @property
+    def last_start(self) -> int | None:
+        """The start of the last batch, or None when this is the last."""
+        if self.next_start is None:
+            return None
+        return (self.total - 1) // self.query.size * self.query.size
+
+    def page_numbers(self, around: int = PAGE_WINDOW) -> list[tuple[int, int]]:
+        """Return (page number, start) of the batches near this one, to jump to by number."""
+        size = self.query.size
+        current = self.query.start // size
+        pages = (self.total + size - 1) // size
+        low, high = max(0, current - around), min(pages, current + around + 1)
+        return [(number + 1, number * size) for number in range(low, high)]
+
+    @property
+    def page_number(self) -> int:
+        """The number (from 1) of the batch shown."""
+        return self.query.start // self.query.size + 1
 
     @property
     def sort_refused(self) -> bool:

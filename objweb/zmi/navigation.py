@@ -37,5 +37,5 @@ class TreeBranch(Screen):
         """Render the folder's children as list items."""
         # A fragment is no page: a message waiting for the next page stays waiting.
         self.flash = None
-        nodes, more = tree.children_of(self.context, self.url)
+        nodes, more = tree.children_of(self.context, self.screen_link)
         return self.render(nodes=nodes, more=more)

@@ -5,15 +5,16 @@ up again at paste time and every permission is checked then, as in Zope: a
 cut needs *Delete objects* on its source, a copy *View management screens*
 on each item, and both the right to create, in the target, every type among
 the items and everything inside them. A moved object keeps its owner; a
-copy belongs to whoever pastes it (see `objweb.storage.transfer.copy_to`).
+copy belongs to whoever pastes it. Each item goes through
+`objweb.storage.transfer.copy_item` or `move_item`, which WebDAV's COPY and
+MOVE use too.
 """
 
-from objweb.content.incoming import check_creation, types_in
 from objweb.errors import NotFoundError, ValidationError
 from objweb.names import check_name
-from objweb.security.protections import DELETE, MANAGE
-from objweb.storage.transfer import copy_to
-from objweb.traversal.location import is_inside, path_of
+from objweb.security.protections import DELETE
+from objweb.storage.transfer import copy_item, move_item
+from objweb.traversal.location import path_of
 from objweb.traversal.resolve import find
 from objweb.zmi.clipboard import Clipboard
 from objweb.zmi.listing import select_names
@@ -51,11 +52,7 @@ def move_into(source, names: list[str], target, policy) -> list[str]:
     if source is target:
         raise ValidationError("the items are in this folder already")
     for name in names:
-        obj = item_of(source, name)
-        check_placing(obj, target, policy)
-        if obj.is_container and is_inside(target, obj):
-            raise ValidationError(f"{name} cannot be moved into itself")
-        source.move(name, target)
+        move_item(item_of(source, name), target, policy=policy)
     return names
 
 
@@ -64,10 +61,8 @@ def copy_into(source, names: list[str], target, policy) -> list[str]:
     pasted = []
     for name in names:
         obj = item_of(source, name)
-        policy.check(MANAGE, obj)
-        check_placing(obj, target, policy)
         new_name = free_copy_name(target, name)
-        copy_to(obj, target, new_name, policy=policy)
+        copy_item(obj, target, new_name, policy=policy)
         pasted.append(new_name)
     return pasted
 
@@ -78,17 +73,6 @@ def item_of(source, name: str):
     if obj is None:
         raise NotFoundError(f"{name!r} is no longer in {path_of(source)}")
     return obj
-
-
-def check_placing(obj, target, policy) -> None:
-    """Return if `obj` and everything inside it may be made in `target` by this user.
-
-    Raises the policy's refusals, or `ValidationError` for a type that refuses the place.
-    """
-    check_creation(types_in(obj), target, policy)
-    check = getattr(type(obj), "can_be_added_to", None)
-    if check is not None and not check(target):
-        raise ValidationError(f"a {obj.type_name} cannot be pasted here")
 
 
 def free_copy_name(target, name: str) -> str:

@@ -5,7 +5,8 @@ name, the type it is for, its tab's title and order and the action (hence
 the permission) it needs. Marking registers nothing: `objweb.zmi.include`
 hands every marked class of the screens' modules to `register_screen`,
 which registers it in the application's view registry, its POST needing
-the CSRF token whatever the credentials. The tab row is read back from that
+the CSRF token whatever the credentials (a refused form from this site
+comes back as typed). The tab row is read back from that
 same registry, so an application shows exactly the screens it serves.
 """
 
@@ -64,8 +65,8 @@ def screen(for_type: type, name: str, *, title: str | None = None, order: int = 
            condition: Callable | None = None) -> Callable:
     """Mark a `Screen` class as the view `name` of `for_type`, and as a tab if titled.
 
-    GET needs `action`; POST (when the class has commands) needs `post_action`,
-    by default the same. `register_screen` registers what is marked.
+    GET needs `action`; POST (when the class has commands) needs `post_action`
+    too, which `Screen.dispatch` checks. `register_screen` registers what is marked.
     """
     def mark(cls: type) -> type:
         cls.name = name
@@ -91,14 +92,19 @@ def register_screen(registry: ViewRegistry, cls: type) -> None:
             raise NotFoundError(f"{type(obj).type_name} has no screen {spec.name!r}")
         return cls(obj, request).respond()
 
+    def token_refused(obj, request):
+        return cls(obj, request).token_refused()
+
     handler.__doc__ = cls.__doc__
     handler.screen = cls
     registry.register(spec.for_type, spec.name, handler, action=spec.action,
                       methods=("GET",), plain=True)
     if cls.commands:
-        registry.register(spec.for_type, spec.name, handler,
-                          action=spec.post_action or spec.action, methods=("POST",),
-                          plain=True, requires_token=True)
+        # The screen checks `post_action` itself, before any command runs, so
+        # that a refusal is told on the screen rather than on a bare page.
+        registry.register(spec.for_type, spec.name, handler, action=spec.action,
+                          methods=("POST",), plain=True, requires_token=True,
+                          token_refused=token_refused)
 
 
 def has_public_view(registry: ViewRegistry, obj) -> bool:

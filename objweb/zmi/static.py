@@ -12,12 +12,14 @@ import webob
 from webob.static import FileIter
 
 from objweb.content.base import Item
+from objweb.content.folder import Folder
 from objweb.errors import NotFoundError
 from objweb.security.protections import PUBLIC
 from objweb.traversal.views import view_config
 
 STATIC_DIR = os.path.join(os.path.dirname(__file__), "static")
 VIEW_NAME = "manage_static"
+FAVICON = "favicon.ico"
 
 
 def _fingerprints() -> dict[str, str]:
@@ -45,7 +47,25 @@ def static_file(obj, request) -> webob.Response:
     subpath = request.traversal.subpath
     if len(subpath) != 1 or subpath[0] not in STATIC_FILES:
         raise NotFoundError("no such file")
-    filename = subpath[0]
+    return file_response(subpath[0], request)
+
+
+# A plain name that an item may also have: traversal finds items first, so a
+# site's own favicon.ico wins, and this one answers where there is none.
+@view_config(Folder, FAVICON, action=PUBLIC, plain=True)
+def favicon(obj, request) -> webob.Response:
+    """Serve objweb's icon as the site's `/favicon.ico`, which browsers ask every site for.
+
+    A site's own item of that name is found first; below the site root
+    there is no such file. Raises `NotFoundError`.
+    """
+    if obj is not request.url_root:
+        raise NotFoundError("no such file")
+    return file_response(FAVICON, request)
+
+
+def file_response(filename: str, request) -> webob.Response:
+    """Return one of the static files, cacheable for a year when its URL names its version."""
     path = os.path.join(STATIC_DIR, filename)
     content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
     response = webob.Response(app_iter=FileIter(open(path, "rb")), content_type=content_type,
@@ -59,4 +79,3 @@ def static_file(obj, request) -> webob.Response:
     else:
         response.cache_control = "no-cache"
     return response
-

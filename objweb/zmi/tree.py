@@ -24,7 +24,8 @@ class Node:
     """One folder in the tree.
 
     `children` is None while not loaded. `more` says that the folder has
-    subfolders the tree does not show (look in its Contents).
+    subfolders the tree does not show (look in its Contents). `url` is ""
+    for a folder whose screens the user may not open.
     """
 
     name: str
@@ -70,7 +71,9 @@ def children_of(folder, url_for: Callable, current=None) -> tuple[list[Node], bo
 def build_tree(context, root, url_for: Callable) -> Node:
     """Return the tree from `root`, opened along the way to `context`.
 
-    `url_for(obj, screen)` writes the URL of a screen of an object.
+    `url_for(obj, screen)` writes the URL of a screen of an object, or ""
+    where the user may open none: such a node is shown without a link and
+    cannot be opened.
     """
     path = []
     for node in lineage(context):

@@ -20,8 +20,8 @@ from objweb.errors import ValidationError
 from objweb.security.protections import UNDO
 from objweb.storage import history, reversal, undo
 from objweb.traversal.location import path_of
-from objweb.zmi.display import format_time
 from objweb.web.batching import Window, screen_batch
+from objweb.zmi.display import format_moment, iso_time
 from objweb.zmi.forms import day_field
 from objweb.zmi.framework import Screen
 from objweb.zmi.registration import command, screen
@@ -35,7 +35,9 @@ class UndoScreen(Screen):
     """The transactions that changed this object or what is below it."""
 
     template = "undo.pt"
-    format_time = staticmethod(format_time)
+    # Several changes a minute are common: the history tells them apart to the second.
+    format_time = staticmethod(format_moment)
+    iso_time = staticmethod(iso_time)
     blocked: list = ()
     blocked_ids: list = ()
     # How many of the later changes in the way this user may not undo here.
@@ -69,6 +71,11 @@ class UndoScreen(Screen):
         """Return why the user may not undo `change` here, or None if they may."""
         return reversal.refusal(self.request.connection, change, self.request.policy,
                                 inside=self.inside)
+
+    def is_ticked(self, change: history.Change) -> bool:
+        """Whether `change` starts ticked: the one the link after a delete points at."""
+        tick = self.request.GET.get("tick", "")
+        return bool(tick) and change.mark == tick
 
     @property
     def offers_any(self) -> bool:
@@ -134,7 +141,8 @@ class UndoScreen(Screen):
     def refused(self, change: history.Change, reason: str) -> webob.Response:
         """Show why `change` may not be undone here; answer 403 (nothing changed)."""
         about = f" ({change.note})" if change.note else ""
-        message = f"You may not undo the change of {format_time(change.time)}{about}: {reason}."
+        moment = format_moment(change.time)
+        message = f"You may not undo the change of {moment} UTC{about}: {reason}."
         response = self.failed(ValidationError(message, "ids"))
         response.status = 403
         return response

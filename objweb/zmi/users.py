@@ -11,6 +11,7 @@ import webob
 from objweb.content.userfolder import UserFolder
 from objweb.errors import NameInUseError, NotFoundError, ValidationError
 from objweb.security.permissions import AUTOMATIC_ROLES, OWNER
+from objweb.security.passwords import PasswordPolicy, WeakPasswordError
 from objweb.security.protections import MANAGE_USERS
 from objweb.security.rolemap import valid_roles
 from objweb.traversal.location import path_of
@@ -28,17 +29,37 @@ class UserRow:
     groups: tuple = ()
 
 
-def _passwords(post) -> str:
+def _passwords(request, user_id: str) -> str:
+    """Return the new password typed twice, if the site's password policy accepts it.
+
+    Raises `ValidationError` naming the field at fault.
+    """
+    post = request.POST
     password = post.get("password") or ""
     if not password:
         raise ValidationError("type a password", "password")
     if password != (post.get("confirm") or ""):
         raise ValidationError("the two passwords differ", "confirm")
+    settings = request.limits
+    policy = PasswordPolicy(settings.password_min_length, settings.password_common_refused)
+    try:
+        policy.check(password, user_id=user_id)
+    except WeakPasswordError as error:
+        raise ValidationError(str(error), "password") from None
     return password
 
 
 class UserFolderScreen(Screen):
     """What the screens of a user folder share: the roles and groups to offer."""
+
+    @property
+    def password_rule(self) -> str:
+        """The site's password policy, as the password field's help says it."""
+        settings = self.request.limits
+        rule = f"At least {settings.password_min_length} characters"
+        if settings.password_common_refused:
+            rule += ", not one of the most common passwords, nor the user name"
+        return rule + "."
 
     @property
     def roles(self) -> list[str]:
@@ -86,7 +107,7 @@ class UsersScreen(UserFolderScreen):
         """Add a user with a password, roles and groups."""
         post = self.request.POST
         name = (post.get("name") or "").strip()
-        password = _passwords(post)
+        password = _passwords(self.request, name)
         try:
             self.context.add_user(name, password, roles=post.getall("roles"),
                                   groups=post.getall("groups"),
@@ -179,6 +200,6 @@ class UserScreen(UserFolderScreen):
     def set_password(self) -> webob.Response:
         """Give the user a new password."""
         self.user = user = self.found_user()
-        self.context.set_password(user.id, _passwords(self.request.POST))
+        self.context.set_password(user.id, _passwords(self.request, user.id))
         self.note(f"Reset the password of {user.id} in {path_of(self.context)}")
         return self.back(f"Set a new password for {user.id!r}.")

@@ -47,7 +47,7 @@ def test_finding_12_an_editor_s_script_never_runs_in_the_manager_s_browser(
         editor.log_in("editor", "ed-pw-123", "/news/manage")
         editor.go("/news/manage_add?type=Page")
         editor.page.fill("#field-name", "trap")
-        editor.page.fill("#field-body", TRAP)
+        editor.fill("body", TRAP)
         editor.page.click("button[name=then][value=contents]")
         told = editor.page.locator(".flash-info")
         expect(told).to_contain_text("Added the page 'trap'.")
@@ -70,8 +70,11 @@ def test_the_screens_run_under_a_policy_with_nothing_inline(page, served, site_h
     manager.log_in(ADMIN, ADMIN_PASSWORD, "/manage")
     response = page.goto(served.url + "/news/hello/manage_edit")
     assert response.headers["content-security-policy"] == MANAGEMENT_CSP
-    # The screens' own script ran: the body's editor has its line numbers.
-    expect(page.locator(".editor .gutter span")).not_to_have_count(0)
+    # The screens' own scripts ran: the body's code editor has its line numbers, and
+    # CodeMirror's styles (constructed style sheets in its shadow root) were applied.
+    expect(page.locator(".editor .cm-lineNumbers .cm-gutterElement")).not_to_have_count(0)
+    assert page.locator(".editor .cm-editor").evaluate(
+        "editor => getComputedStyle(editor).display") == "flex"
     # Markup slipped into a screen cannot run a handler.
     page.evaluate("document.body.insertAdjacentHTML('beforeend',"
                   " '<img src=\"missing.png\" onerror=\"window.ranHandler = true\">')")

@@ -174,7 +174,7 @@ def test_an_index_that_cannot_be_read_is_rebuilt_without_a_traceback(home):
 
 # -- a database that cannot be opened --------------------------------------------------
 
-def refusal(home, args=("adduser", "x", "pw")) -> str:
+def refusal(home, args=("adduser", "x", "x-Passw0rd-long")) -> str:
     result = run_objweb(list(args), home)
     assert result.returncode == 1
     assert "rebuilt" not in result.stderr and "cut short" not in result.stderr
@@ -211,7 +211,7 @@ def test_a_data_file_objweb_may_not_open_says_so(home):
     os.chmod(data_file(home), 0)
     # Root reads any file: without the capabilities that let it, it meets the mode too.
     as_root = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
-    result = subprocess.run((as_root if os.geteuid() == 0 else []) + [OBJWEB, "adduser", "x", "pw"],
+    result = subprocess.run((as_root if os.geteuid() == 0 else []) + [OBJWEB, "adduser", "x", "x-Passw0rd-long"],
                             cwd=home, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     message = one_sentence(result.stderr, "adduser")
@@ -221,7 +221,7 @@ def test_a_data_file_objweb_may_not_open_says_so(home):
 
 # A ZEO address nobody answers: tests/ops/test_zeo_cluster.py.
 def test_a_bad_uri_says_what_a_good_one_looks_like(tmp_path):
-    message = refusal(tmp_path, ("adduser", "x", "pw", "--db", "file://var/Data.fs?no_such=1"))
+    message = refusal(tmp_path, ("adduser", "x", "x-Passw0rd-long", "--db", "file://var/Data.fs?no_such=1"))
     assert "Unrecognized database keyword(s): no_such" in message
     assert "(try 'file://var/Data.fs?blobstorage_dir=var/blobs')" in message
 

@@ -87,11 +87,11 @@ def test_a_restart_keeps_the_site_and_never_changes_a_user(home):
 
 
 def test_a_site_with_a_user_gets_no_admin(home):
-    assert run_objweb(["adduser", "owner", "pw", "--role", "Manager"], home).returncode == 0
+    assert run_objweb(["adduser", "owner", "owner-Passw0rd", "--role", "Manager"], home).returncode == 0
     served = ServeProcess(home)
     try:
         assert "Created the first user" not in served.stdout
-        assert json_of(served.url + "/acl_users", basic_auth("owner", "pw"))[0] == 200
+        assert json_of(served.url + "/acl_users", basic_auth("owner", "owner-Passw0rd"))[0] == 200
     finally:
         served.stop()
     with stored_site(home) as root:
@@ -174,7 +174,7 @@ def test_bad_options_are_refused_before_anything_starts(home, option, value):
 
 
 def test_a_database_in_use_names_objweb_zeo(served, home):
-    result = run_objweb(["adduser", "second", "pw"], home)
+    result = run_objweb(["adduser", "second", "second-Passw0rd"], home)
     assert result.returncode == 1
     message = one_sentence(result.stderr, "adduser")
     assert f"is in use by process {served.pid} (objweb serve)" in message
@@ -193,7 +193,7 @@ def test_a_bad_uri_is_one_sentence(home, uri, fragment):
 
 def test_a_file_that_is_no_database_is_one_sentence(home):
     (home / "junk.fs").write_bytes(b"this is not a FileStorage")
-    result = run_objweb(["adduser", "x", "pw", "--db", "file://junk.fs"], home)
+    result = run_objweb(["adduser", "x", "x-Passw0rd-long", "--db", "file://junk.fs"], home)
     assert result.returncode == 1
     assert "is damaged or not a database file" in one_sentence(result.stderr, "adduser")
 

@@ -15,7 +15,7 @@ import pytest
 import objweb
 from objweb import Folder, Page
 from objweb.errors import NotFoundError
-from support import ADMIN, ADMIN_AUTH, ServeProcess, free_port, run_objweb
+from support import ADMIN, ADMIN_AUTH, ADMIN_PASSWORD, ServeProcess, free_port, run_objweb
 
 from cli_support import one_sentence, stored_site
 
@@ -87,7 +87,7 @@ def test_a_database_in_use_names_the_holder_and_the_configured_zeo_port(home):
     (home / "objweb.ini").write_text(f"[zeo]\nport = {zeo_port}\n")
     server = ServeProcess(home)
     try:
-        result = run_objweb(["adduser", "second", "pw"], home)
+        result = run_objweb(["adduser", "second", "second-Passw0rd"], home)
     finally:
         server.stop()
     assert result.returncode == 1
@@ -189,7 +189,7 @@ def test_run_with_user_records_that_user_and_gives_them_what_it_adds(home):
 def test_the_undo_tab_shows_who_committed_from_the_shell(home):
     from webtest import TestApp
     from objweb.wsgi import make_app
-    assert run_objweb(["adduser", ADMIN, "s3cret"], home).returncode == 0
+    assert run_objweb(["adduser", ADMIN, ADMIN_PASSWORD], home).returncode == 0
     run_objweb(["debug", "--user", ADMIN], home,
                input="from objweb import Page\napp['by_shell'] = Page()\ncommit()\n")
     db = objweb.open_db(site_uri(home))
@@ -222,7 +222,7 @@ def test_a_put_without_a_content_type_takes_the_type_its_name_says(tmp_path):
     from webtest import TestApp, TestRequest
     from objweb.wsgi import make_app
     db = objweb.open_db("memory://")
-    objweb.bootstrap(db, admin=ADMIN, password="s3cret")
+    objweb.bootstrap(db, admin=ADMIN, password=ADMIN_PASSWORD)
     app = TestApp(make_app(db))
 
     def untyped_put(path: str, body: bytes):

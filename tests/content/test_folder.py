@@ -4,6 +4,7 @@ import pytest
 import transaction
 
 import objweb
+from objweb.content.positions import PositionSamples
 from objweb import Folder, NameInUseError, NotFoundError, Page
 from objweb.content.site import site_root
 
@@ -125,9 +126,11 @@ def test_adding_does_not_write_the_folder(db):
         root.add("box", Folder())
     with objweb.site(db) as root:
         box = root["box"]
+        box._p_activate()  # a ghost's serial says nothing
         serial = box._p_serial
         box.add("new", Page())
     with objweb.site(db) as root:
+        root["box"]._p_activate()
         assert root["box"]._p_serial == serial and "new" in root["box"]
 
 
@@ -190,15 +193,35 @@ def test_keys_at_of_a_folder_not_stored():
     assert folder.keys_at(500, 502) == ["k500", "k501"]
 
 
-def test_the_position_cache_stays_small(db, monkeypatch):
+def test_far_batches_stay_right_when_more_folders_are_read_than_samples_are_kept(
+        db, monkeypatch):
     from objweb.content import folder as folder_module
-    monkeypatch.setattr(folder_module, "_SAMPLED_FOLDERS_PER_DB", 2)
+    samples = PositionSamples(capacity=2)
+    monkeypatch.setattr(folder_module, "position_samples", samples)
     with objweb.site(db) as root:
         for name in ("a", "b", "c"):
             box = root.add(name, Folder())
             for index in range(300):
-                box.add(f"i{index:03d}", Page())
+                box.add(f"{name}{index:03d}", Page())
     with objweb.site(db) as root:
-        for name in ("a", "b", "c"):
-            assert root[name].keys_at(299, 300) == ["i299"]
-        assert len(folder_module._position_cache[db]) <= 2
+        for name in ("a", "b", "c", "a"):
+            assert root[name].keys_at(299, 300) == [f"{name}299"]
+            assert samples.count(db) <= 2
+
+
+def test_items_releasing_yields_every_item_in_order_and_lets_them_go(db):
+    with objweb.site(db) as root:
+        folder = root.add("big", Folder())
+        for number in range(1500):
+            folder.add(f"p{number:04d}", Page())
+    with objweb.site(db) as root:
+        folder = root["big"]
+        # Indexing the new Pages for search may have loaded them in this connection.
+        folder._p_jar.cacheMinimize()
+        names = []
+        for name, obj in folder.items_releasing(keep=10):
+            obj.title  # loads it
+            names.append(name)
+        assert names == sorted(names) and len(names) == 1500
+        assert folder["p1499"]._p_changed is None
+        assert folder["p0000"]._p_changed is False

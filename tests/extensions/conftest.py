@@ -6,9 +6,8 @@ import pytest
 from webtest import TestApp
 
 import objweb
-from objweb.extensions import activate, deactivate, load
-from objweb.extensions.loading import discover
-from extension_support import forget_modules, write_package
+from objweb.extensions import activate, deactivate
+from extension_support import forget_modules, load_named, write_package
 from recipes_package import MODULES
 
 
@@ -23,11 +22,6 @@ def site_dir(tmp_path):
     for child in folder.iterdir():
         if child.is_dir() and not child.name.endswith(".dist-info"):
             forget_modules(child.name)
-
-
-def load_named(*names):
-    """Load the installed extensions called `names`, as `objweb` would find them."""
-    return load([point for point in discover() if point.name in names])
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from objweb.content.registry import type_names
 from objweb.extensions import ExtensionError
 from objweb.security.permissions import is_known_permission
 from cli_support import one_sentence
-from conftest import load_named
+from extension_support import load_named
 from extension_support import write_package
 from recipes_package import INIT, MODULES
 from support import free_port, run_objweb
@@ -28,7 +28,7 @@ BROKEN_INCLUDES = {
         {**MODULES, "__init__.py": INIT.replace('"date", "Cooked on"', '"datey", "Cooked on"')},
         "the extension 'recipes' (objweb-recipes 1.2) cannot be loaded: cooked: unknown kind "
         "'datey'; use one of line, text, html, int, float, bool, date, datetime, lines, "
-        "base64, string, boolean, long"),
+        "tokens, base64, string, boolean, long"),
     "permission of objweb's": (
         {**MODULES, "__init__.py": INIT.replace('COOK = "Cook recipes"', 'COOK = "View"')},
         "the extension 'recipes' (objweb-recipes 1.2) adds the permission 'View', "

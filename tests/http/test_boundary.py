@@ -9,7 +9,7 @@ from objweb.errors import AccessDenied, StorageError
 from objweb.web.batching import Batch, batch_of
 from objweb.web.boundary import problem_for
 from objweb.web.request import Request
-from support import ADMIN_AUTH
+from support import ADMIN_AUTH, ADMIN_PASSWORD
 
 
 def test_a_storage_error_is_an_incident_that_says_what_the_database_cannot_do(caplog):
@@ -26,7 +26,7 @@ def test_a_bare_denial_is_403():
 def test_a_file_posted_to_a_database_without_blobs_is_kept_and_served():
     db = ZODB.DB(None)
     try:
-        objweb.bootstrap(db, admin="admin", password="s3cret")
+        objweb.bootstrap(db, admin="admin", password=ADMIN_PASSWORD)
         app = TestApp(objweb.make_app(db))
         app.post_json("/", {"@type": "File", "id": "f", "data": "eA=="},
                       headers=ADMIN_AUTH, status=201)

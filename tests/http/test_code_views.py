@@ -10,7 +10,8 @@ import objweb
 from objweb import Folder, Page, Script, Template
 from objweb import Settings
 from sandbox_support import base_storage, db  # noqa: F401 (fixtures: users made once)
-from support import ADMIN_AUTH, BROWSER_ACCEPT, basic_auth, basic_csrf_token, browser_login
+from support import (
+    ADMIN_AUTH, ADMIN_PASSWORD, BROWSER_ACCEPT, basic_auth, basic_csrf_token, browser_login)
 
 
 @pytest.fixture
@@ -428,7 +429,7 @@ def test_a_template_form_posts_to_a_script_with_the_sessions_token(site, web):
         '<form method="post" action="rename"><input type="hidden" name="csrf_token"'
         ' tal:attributes="value request/csrf_token"/><input name="title"/></form>')))
     add(site, "rename", Script(params="title", body="context.edit(title=title)\nreturn 'ok'"))
-    browser_login(web, "admin", "s3cret")
+    browser_login(web, "admin", ADMIN_PASSWORD)
     page = web.get("/form", headers=BROWSER_ACCEPT, status=200)
     form = page.forms[0]
     form["title"] = "From the form"

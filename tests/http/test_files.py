@@ -151,3 +151,23 @@ def test_put_streams_a_large_upload_in_bounded_memory(app, db, tmp_path):
     with objweb.site(db) as root:
         with root["upload.bin"].open() as stored, open(upload, "rb") as original:
             assert stored.read() == original.read()
+
+
+def test_the_headers_follow_every_committed_change_of_the_file(app, db):
+    with objweb.site(db) as root:
+        root["doc"] = File(data=b"<b>x</b>", content_type="application/octet-stream")
+    first = app.get("/doc", status=200)
+    assert "Content-Disposition" not in first.headers
+    assert app.get("/doc", status=200).headers["ETag"] == first.headers["ETag"]
+    app.patch_json("/doc", {"content_type": "text/html"}, headers=ADMIN_AUTH, status=204)
+    active = app.get("/doc", status=200)
+    assert active.headers["Content-Type"] == "text/html"
+    assert active.headers["Content-Disposition"].startswith('attachment; filename="doc"')
+    assert active.headers["ETag"] != first.headers["ETag"]
+    with objweb.site(db) as root:  # another connection: this one's copy is invalidated
+        root["doc"].content_type = "text/plain"
+        root["doc"].write(b"plain")
+    plain = app.get("/doc", status=200)
+    assert plain.headers["Content-Type"] == "text/plain" and plain.body == b"plain"
+    assert "Content-Disposition" not in plain.headers
+    assert plain.headers["Content-Length"] == "5"

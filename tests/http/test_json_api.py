@@ -63,17 +63,6 @@ def test_b_size_is_at_most_1000(app, sample):
     assert refused.json == {"error": "b_size can be at most 1000"}
 
 
-def test_the_html_listing_batches_too(app, db):
-    with objweb.site(db) as root:
-        many = root.add("many", Folder())
-        for index in range(5):
-            many.add(f"p{index}", Page(title=f"Title {index}"))
-    text = app.get("/many?b_start=2&b_size=2", status=200).text
-    assert "Title 2" in text and "Title 3" in text and "Title 1" not in text
-    assert 'href="http://localhost/many?b_start=4&amp;b_size=2">Next' in text
-    assert 'href="http://localhost/many?b_start=0&amp;b_size=2">Previous' in text
-
-
 def test_items_the_visitor_may_not_view_are_left_out(app, sample):
     with objweb.site(sample) as root:
         root["news"]["hello"].manage_permission("View", roles=["Manager"], acquire=False)

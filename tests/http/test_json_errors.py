@@ -158,5 +158,6 @@ BATCH_ERRORS = [
 def test_bad_batch_parameters_are_400(app, sample, query, message):
     response = app.get("/news?" + query, headers={"Accept": "application/json"}, status=400)
     assert message in response.json["error"]
-    html = app.get("/news?" + query, status=400)
+    # A folder's page for browsers lists nothing; its search page pages through results.
+    html = app.get("/news/@@search?" + query, headers={"Accept": "text/html"}, status=400)
     assert html.content_type == "text/html" and message.split()[0] in html.text

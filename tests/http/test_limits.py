@@ -328,5 +328,6 @@ def test_a_batch_over_the_limit_is_400(limited):
     assert limited.get("/news?b_size=10", headers=JSON, status=200).json["batching"]["b_size"] == 10
     refused = limited.get("/news?b_size=11", headers=JSON, status=400)
     assert refused.json == {"error": "b_size can be at most 10"}
-    page = limited.get("/news?b_size=11", headers=dict(ADMIN_AUTH, **BROWSER_ACCEPT), status=400)
+    page = limited.get("/news/@@search?b_size=11", headers=dict(ADMIN_AUTH, **BROWSER_ACCEPT),
+                       status=400)
     assert "b_size can be at most 10" in page.text

@@ -6,34 +6,11 @@ import ZODB
 from webtest import TestApp
 
 import objweb
-from objweb import Folder, Page
+from objweb import Page
 from objweb.content import Item
 from support import ADMIN_AUTH
 
 from sample_site import REPORT
-
-
-def test_the_root_lists_its_items(app, sample):
-    response = app.get("/", status=200)
-    assert response.content_type == "text/html"
-    assert '<a href="http://localhost/news">News</a>' in response.text
-    assert "acl_users" not in response.text
-
-
-def test_a_folder_lists_what_the_visitor_may_view(app, sample):
-    with objweb.site(sample) as root:
-        root["news"]["secret"] = Page(title="Secret")
-        root["news"]["secret"].manage_permission("View", roles=["Manager"], acquire=False)
-    anonymous = app.get("/news", status=200).text
-    assert "Hello" in anonymous and "Logo" in anonymous and "Q3" in anonymous
-    assert "Secret" not in anonymous
-    assert "Secret" in app.get("/news", headers=ADMIN_AUTH, status=200).text
-
-
-def test_an_empty_folder_says_so(app, db):
-    with objweb.site(db) as root:
-        root["empty"] = Folder(title="Empty")
-    assert "This folder is empty." in app.get("/empty", status=200).text
 
 
 def test_a_page_answers_its_html(app, sample):

@@ -12,7 +12,7 @@ from objweb import File, ValidationError
 from objweb.content import Item
 from objweb.content.site import site_root
 from objweb.security.protections import PUBLIC
-from objweb.views.files import file_response
+from objweb.web.files import file_response
 
 
 class Counter(Item):

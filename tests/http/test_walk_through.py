@@ -63,7 +63,7 @@ DOORS = [
     ("the page by URL", "/vault/plans", {}, "the secret plans"),
     ("the page's JSON", "/vault/plans", JSON, "the secret plans"),
     ("a page two folders down", "/vault/inner/deep", {}, "deep"),
-    ("the folder's listing", "/vault", {}, "Plans"),
+    ("the folder's page", "/vault", {}, "Vault"),
     ("a Template in the folder, on a page", "/vault/plans/show", {}, "Plans"),
     ("a Template acquired onto the page", "/vault/inner/deep/show", {}, "Deep"),
 ]

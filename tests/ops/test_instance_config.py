@@ -133,7 +133,7 @@ def test_the_command_line_beats_the_environment_which_beats_the_file(tmp_path,
 
 def test_a_bad_configuration_stops_any_command_with_one_sentence(tmp_path):
     write(tmp_path, "[server]\nport = eighty\n")
-    result = run_objweb(["adduser", "a", "pw"], tmp_path)
+    result = run_objweb(["adduser", "a", "a-Passw0rd-long"], tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip() == (f"objweb adduser: {tmp_path}/objweb.ini: [server] port: "
                                      "'eighty' is not a whole number (a size may end in KB, "
@@ -318,7 +318,10 @@ def test_pastedeploy_uses_the_files_database_and_home(tmp_path, monkeypatch, res
         TestApp(wsgi_app).get("/", status=200)
     finally:
         wsgi_app.db.close()
-    assert (tmp_path / "var" / "log" / "access.log").read_text().count('"GET / HTTP') == 1
+    # The writer thread writes the line within its flush interval.
+    access = tmp_path / "var" / "log" / "access.log"
+    wait_for(lambda: '"GET / HTTP' in access.read_text(), timeout=10)
+    assert access.read_text().count('"GET / HTTP') == 1
 
 
 def test_pastedeploy_refuses_a_bad_trusted_proxy(tmp_path, monkeypatch, restore_logging):

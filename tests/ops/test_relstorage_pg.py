@@ -175,7 +175,7 @@ def test_health_answers_503_while_postgresql_is_down(tmp_path):
 def test_an_unreachable_postgresql_fails_fast_without_showing_the_password(tmp_path):
     uri = f"postgresql://objweb:pg-secret@127.0.0.1:{free_port()}/nothing"
     started = time.monotonic()
-    result = run_objweb(["adduser", "someone", "pw", "--db", uri], tmp_path, timeout=60)
+    result = run_objweb(["adduser", "someone", "someone-Passw0rd", "--db", uri], tmp_path, timeout=60)
     assert time.monotonic() - started < 20
     assert result.returncode == 1
     last_line = result.stderr.strip().splitlines()[-1]

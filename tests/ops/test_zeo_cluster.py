@@ -131,10 +131,10 @@ def test_debug_and_run_change_the_live_site(cluster):
 
 def test_adduser_and_pack_work_against_the_live_site(cluster):
     home, zeo, a = cluster["home"], cluster["zeo"], cluster["a"].url
-    added = run_objweb(["adduser", "ops-editor", "ops-pw", "--role", "Editor", "--db",
+    added = run_objweb(["adduser", "ops-editor", "ops-editor-pw", "--role", "Editor", "--db",
                         zeo.uri], home)
     assert added.returncode == 0, added.stderr
-    status, _, _ = request("GET", a + "/", headers=basic_auth("ops-editor", "ops-pw"),
+    status, _, _ = request("GET", a + "/", headers=basic_auth("ops-editor", "ops-editor-pw"),
                            auth=False)
     assert status == 200
     assert request("POST", a + "/", body={"@type": "Page", "id": "before-pack"})[0] == 201
@@ -162,7 +162,7 @@ def test_export_and_import_work_against_the_live_site(cluster):
 
 
 def test_the_data_file_is_locked_while_zeo_serves_it(cluster):
-    locked = run_objweb(["adduser", "someone", "pw"], cluster["home"])
+    locked = run_objweb(["adduser", "someone", "someone-Passw0rd"], cluster["home"])
     assert locked.returncode == 1
     assert f"in use by process {cluster['zeo'].pid} (objweb zeo)" in locked.stderr
     assert f"give this command --db zeo://127.0.0.1:{cluster['zeo'].port}" in locked.stderr
@@ -178,7 +178,7 @@ def test_a_second_zeo_server_on_the_same_port_is_refused(cluster, tmp_path):
 def test_a_zeo_uri_with_no_server_fails_fast_with_a_sentence(tmp_path):
     port = free_port()
     started = time.monotonic()
-    result = run_objweb(["adduser", "nobody", "pw", "--db", f"zeo://127.0.0.1:{port}"],
+    result = run_objweb(["adduser", "nobody", "nobody-Passw0rd", "--db", f"zeo://127.0.0.1:{port}"],
                         tmp_path, timeout=60)
     assert time.monotonic() - started < 15
     assert result.returncode == 1

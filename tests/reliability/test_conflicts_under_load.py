@@ -5,7 +5,7 @@ Requests that conflict are replayed by the publisher (the log says so, with
 the retry's number), each replay alone among the process's writes, so in one
 process the first replay succeeds: no request uses up its retries, none
 answers 503 or 500. What the writers were told matches what the site holds
-afterwards.
+afterwards, and the diagnostics count the conflicts against the object that met them.
 """
 
 import json
@@ -76,6 +76,13 @@ def test_increments_of_one_object_at_once_are_each_counted_once_or_refused(busy_
     assert retried, "no request conflicted, so the test proved nothing"
     assert {line for line, _ in retried} == {"POST /storm/counter/@@increment"}
     assert_replays_ran_alone(log)
+    # The Control panel's diagnostics count each of those conflicts against the counter.
+    report = json.loads(request("GET", f"{busy_site.serve.url}/@@diagnostics")[2])
+    [counter] = [hot for hot in report["conflicts"] if hot["path"] == "/storm/counter"]
+    assert counter["class"].endswith(".Counter")
+    assert (counter["conflicts"], counter["retries"], counter["unavailable"]) == (
+        len(retried), len(retried), 0)
+    assert counter["last_request"] == "POST /storm/counter/@@increment"
 
 
 def test_changes_to_one_page_at_once_leave_an_acknowledged_title(busy_site):

@@ -86,7 +86,7 @@ def test_bound_code_reads_through_its_executable(root, within):
     root["tool"] = Template(title="Tool", source='<b metal:define-macro="m">m</b>')
     bound = BoundCode(root["tool"], root["news"])
     assert within(lambda run: guarded_getattr(bound, "title")) == "Tool"
-    assert within(lambda run: list(guarded_getattr(bound, "macros").__code_names__)) == ["m"]
+    assert within(lambda run: list(guarded_getattr(bound, "macros")._code_names)) == ["m"]
     assert repr(bound) == "<Template /tool in /news>"
 
 
@@ -104,9 +104,11 @@ def test_getattr_refusals(within, refusal):
 
 
 def test_guards_refuse_outside_a_run():
-    from objweb.sandbox.run import NoRunError
+    from objweb.sandbox.run import NoRunError, current_budget
     with pytest.raises(NoRunError):
         guarded_getattr("x", "upper")
+    with pytest.raises(NoRunError):
+        current_budget()
 
 
 def test_getitem(root, within, refusal):

@@ -81,7 +81,7 @@ def test_request_view_reads_the_request():
     assert (view.method, view.url, view.URL, view.base_url) == (
         "GET", "http://localhost/a/b?q=1", "http://localhost/a/b", "http://localhost")
     assert view.get("q") == "1" and view.get("nope", 0) == 0
-    assert view.__code_item__("q") == "1"
+    assert view._code_item("q") == "1"
     assert view.get_header("X-Plain") == "p" and view.get_header("x_plain") == "p"
     assert view.get_header("Authorization") is None
     assert view.get_header("cookie", "none") == "none"
@@ -109,7 +109,7 @@ def test_upload_view(within):
 
 def test_code_views_have_no_items_by_default():
     with pytest.raises(TypeError):
-        CodeView().__code_item__("x")
+        CodeView()._code_item("x")
 
 
 def test_user_view(root):

@@ -18,7 +18,7 @@ def test_only_five_modules():
 def test_safe_module_members_and_refusals():
     module = SafeModule("demo", {"value": 1})
     assert module.value == 1
-    assert module.__code_names__ == frozenset({"value"})
+    assert module._code_names == frozenset({"value"})
     assert repr(module) == "<module 'demo' for code>"
     with pytest.raises(AttributeError):
         module._hidden
@@ -39,8 +39,8 @@ def test_string_module_is_constants_and_capwords(run_script, refused):
     assert run_script("import string\nreturn [string.capwords(' a  b '), "
                       "string.capwords('a-b', '-')]") == ["A B", "A-B"]
     assert isinstance(refused("import string\nreturn string.capwords(1)"), TypeError)
-    assert "Formatter" not in string.__code_names__
-    assert "Template" not in string.__code_names__
+    assert "Formatter" not in string._code_names
+    assert "Template" not in string._code_names
 
 
 def test_json_module(run_script):
@@ -155,12 +155,12 @@ def test_datetime_refuses_huge_formats(refused):
 def test_modules_view():
     view = ModulesView()
     assert view.math is MODULES["math"]
-    assert view.__code_item__("json") is MODULES["json"]
-    assert view.__code_names__ == frozenset(MODULES)
+    assert view._code_item("json") is MODULES["json"]
+    assert view._code_names == frozenset(MODULES)
     with pytest.raises(AttributeError):
         view.os
     with pytest.raises(KeyError):
-        view.__code_item__("os")
+        view._code_item("os")
 
 
 def test_datetime_classes_are_the_real_ones():

@@ -17,6 +17,7 @@ from objweb.sandbox.operators import guarded_binop
     ("pow(3, 4, 5)", 1), ("pow(3, 4, 5.0) if False else 1", 1), ("1 << 10", 1024),
     ("0 << 10**10", 0), ("5 << 0", 5), ("'a' + 'b'", "ab"), ("[1] + [2]", [1, 2]),
     ("1 + 2", 3), ("'%s-%d' % ('a', 1)", "a-1"), ("b'%s' % b'x'", b"x"), ("7 % 3", 1),
+    ("True * 3", 3), ("2 ** 40 * 2 ** 40", 2 ** 80),
 ])
 def test_results(run_script, expression, expected):
     assert run_script("return " + expression) == expected

@@ -4,6 +4,7 @@ import pytest
 
 from objweb.content import Folder, Script, Template
 from objweb.errors import SourceError
+from objweb.storage.db import site
 from objweb.sandbox import CodeError, CodeLimitError, Limits, RequestView, ResponseView
 from objweb.sandbox.scripts import COMPUTED_DEFAULT, REQUIRED, parameters_of
 from sandbox_support import policy_for
@@ -270,11 +271,18 @@ def test_script_recompiles_after_an_edit(root):
     assert script.run(user_policy=policy_for(root, "admin")) == 2
 
 
-def test_script_recompiles_when_loaded_fresh(root):
+def test_script_recompiles_when_loaded_fresh(root, db):
     script = Script(body="return 3")
     root["code"]["fresh"] = script
-    del script._v_compiled
     assert script.run(user_policy=policy_for(root, "admin")) == 3
+    manager = root._p_jar.transaction_manager
+    manager.commit()
+    manager.begin()
+    # Another connection loads the script from storage, with nothing compiled.
+    with site(db) as fresh:
+        loaded = fresh["code"]["fresh"]
+        assert loaded is not script
+        assert loaded.run(user_policy=policy_for(fresh, "admin")) == 3
 
 
 def test_scripts_in_folders_acquire_at_several_depths(root):

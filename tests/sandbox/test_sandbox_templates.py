@@ -4,6 +4,7 @@ import pytest
 
 from objweb.content import Folder, Page, Script, Template
 from objweb.errors import SourceError
+from objweb.storage.db import site
 from objweb.sandbox import CodeError, CodeLimitError, Limits, RequestView, ResponseView
 from sandbox_support import policy_for
 
@@ -200,16 +201,59 @@ def test_python_expressions_with_lambdas_and_comprehensions(render):
     assert render(source) == "<p>[2, 3]</p><p>[0, 2, 4]</p>"
 
 
+def test_python_expressions_take_slices(render):
+    source = ('<p tal:content="python: [1, 2, 3, 4][1:]"/>'
+              '<p tal:define="n python: 2" tal:content="python: \'abcdef\'[:n]"/>'
+              '<p tal:content="python: [1, 2, 3, 4][::-2]"/>'
+              '<p tal:content="python: [1, 2, 3][len([0]):][:1]"/>')
+    assert render(source) == "<p>[2, 3, 4]</p><p>ab</p><p>[4, 2]</p><p>[2]</p>"
+
+
 def test_unknown_name_is_an_error(render):
     with pytest.raises(CodeError) as caught:
         render('<p tal:content="python: open">x</p>')
     assert isinstance(caught.value.__cause__, NameError)
 
 
+def test_a_variable_alone_is_called_unless_nocall(render):
+    source = ('<p tal:define="f python: \'called\'.upper" tal:content="f"/>'
+              '<p tal:define="n python: 7" tal:content="nocall:n"/>')
+    assert render(source) == "<p>CALLED</p><p>7</p>"
+
+
+def test_a_product_in_a_template_is_guarded(render):
+    source = '<p tal:content="python: \'ab\' * 2"/><p tal:content="python: 3 * 4"/>'
+    assert render(source) == "<p>abab</p><p>12</p>"
+    with pytest.raises(CodeLimitError) as caught:
+        render('<p tal:content="python: 2 ** 60 * 2 ** 60"/>', limits=Limits(max_int_bits=100))
+    assert caught.value.kind == "size"
+    with pytest.raises(CodeLimitError) as caught:
+        render('<p tal:content="python: \'x\' * 3000"/>', limits=Limits(output_limit=2000))
+    assert caught.value.kind == "size"
+
+
 def test_template_output_limit(render):
     source = '<p tal:repeat="i python: range(1000)">xxxxxxxxxx</p>'
     with pytest.raises(CodeLimitError) as caught:
         render(source, limits=Limits(output_limit=2000))
+    assert caught.value.kind == "output"
+
+
+def test_template_output_limit_without_a_repeat(render):
+    source = '<p tal:content="python: 900 * \'x\'"/>' * 3
+    assert len(render(source, limits=Limits(output_limit=3000))) == 2721
+    with pytest.raises(CodeLimitError) as caught:
+        render(source, limits=Limits(output_limit=2000))
+    assert caught.value.kind == "output"
+
+
+def test_template_output_is_counted_as_a_repeat_goes(render):
+    # The same text of 600 characters at every item: the fourth passes the limit,
+    # and the run stops within a few items, long before a million items could run out its second.
+    source = ('<p tal:repeat="i python: range(1000000)" '
+              'tal:content="python: 600 * \'x\'"/>')
+    with pytest.raises(CodeLimitError) as caught:
+        render(source, limits=Limits(output_limit=2000, time_budget=1))
     assert caught.value.kind == "output"
 
 
@@ -253,14 +297,21 @@ def test_template_keeps_old_source_after_a_refused_edit(root):
     assert template.render(user_policy=policy_for(root, "admin")) == "<p>old</p>"
 
 
-def test_template_recompiles_after_an_edit_and_when_loaded_fresh(root):
+def test_template_recompiles_after_an_edit_and_when_loaded_fresh(root, db):
     template = Template(source="<p>one</p>")
     root["code"]["t"] = template
     template.edit(source="<p>two</p>")
     assert template.render(user_policy=policy_for(root, "admin")) == "<p>two</p>"
     template.edit(title="title only")
-    del template._v_compiled
     assert template.render(user_policy=policy_for(root, "admin")) == "<p>two</p>"
+    manager = root._p_jar.transaction_manager
+    manager.commit()
+    manager.begin()
+    # Another connection loads the template from storage, with nothing compiled.
+    with site(db) as fresh:
+        loaded = fresh["code"]["t"]
+        assert loaded is not template
+        assert loaded.render(user_policy=policy_for(fresh, "admin")) == "<p>two</p>"
 
 
 def test_other_processing_instructions_are_kept(render):
@@ -269,16 +320,17 @@ def test_other_processing_instructions_are_kept(render):
 
 def test_repeat_variables_and_macros_refuse_missing_names():
     from objweb.sandbox.budget import Budget
-    from objweb.sandbox.templates import CompiledTemplate, RepeatVariables
-    repeat = RepeatVariables(Budget(Limits()))
+    from objweb.sandbox.templates import CompiledTemplate, CountingStream, RepeatVariables
+    budget = Budget(Limits())
+    repeat = RepeatVariables(budget, CountingStream(budget))
     with pytest.raises(AttributeError):
         repeat.missing
     macros = CompiledTemplate('<b metal:define-macro="m">x</b>').macros
-    assert macros.__code_names__ == frozenset({"m"})
+    assert macros._code_names == frozenset({"m"})
     with pytest.raises(AttributeError):
         macros.missing
     with pytest.raises(KeyError):
-        macros.__code_item__("missing")
+        macros._code_item("missing")
 
 
 def test_error_location_in_a_template_no_longer_known():

@@ -52,11 +52,13 @@ def test_a_subclass_overrides_only_what_it_names():
     assert permission_for(Secret, protections.CHANGE) == p.CHANGE_OBJECTS
 
 
-def test_every_permission_is_a_contract_name_or_the_html_filter_s():
+def test_every_permission_is_a_contract_name_the_html_filter_s_or_zope_s_webdav_ones():
     names = {"View", "Access contents information", "View management screens",
              "Change permissions", "Change local roles", "Manage users", "Add objects",
              "Delete objects", "Change objects", "Change scripts and templates",
-             "Undo changes", "Import/Export objects", "Write unfiltered HTML"}
+             "Undo changes", "Import/Export objects", "Write unfiltered HTML",
+             "WebDAV access", "WebDAV Lock items", "WebDAV Unlock items",
+             "Manage WebDAV Locks"}
     assert set(p.ALL_PERMISSIONS) == names
     assert set(p.DEFAULT_ROLES) == names
     assert p.BUILTIN_ROLES == ("Anonymous", "Authenticated", "Owner", "Editor", "Manager")

@@ -88,6 +88,19 @@ def test_plain_views(registry):
     assert not registry.has_plain_view(Page(), "manage")
 
 
+def test_a_view_s_challenge_hook_is_found_along_the_type_s_views(registry):
+    def tell(request, problem):
+        return "told"
+
+    registry.register(Folder, "door", handler, action="view", methods=("GET",), challenge=tell)
+    registry.register(Folder, "door", handler, action="view", methods=("PUT",))
+    registry.register(Folder, "plain", handler, action="view")
+    assert registry.challenge_of(Folder(), "door") is tell
+    assert registry.challenge_of(Folder(), "plain") is None
+    assert registry.challenge_of(Folder(), None) is None
+    assert registry.challenge_of(Page(), "door") is None
+
+
 def probe_module():
     """A module of views of its own, as a room's module is."""
     module = types.ModuleType("probe_views")

@@ -123,8 +123,8 @@ def file_manager(file_db) -> Client:
 @pytest.fixture
 def client_for():
     """Return a function that logs a user in to a database and returns the client."""
-    def make(database, login: str, password: str) -> Client:
-        app = TestApp(objweb.make_app(database))
+    def make(database, login: str, password: str, settings=None) -> Client:
+        app = TestApp(objweb.make_app(database, settings))
         log_in(app, login, password)
         return Client(app)
     return make

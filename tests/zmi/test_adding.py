@@ -74,6 +74,37 @@ def test_adding_a_file_stores_the_upload(manager, news, look):
         (b"hello world", "text/plain")
 
 
+@pytest.mark.parametrize("type_name, filename, data", [
+    ("File", "Q3 report.pdf", b"%PDF-1.4"),
+    ("File", "C:\\Users\\ann\\notes.txt", b"notes"),
+    ("Image", "logo.png", png()),
+], ids=["file", "old-browser-path", "image"])
+def test_an_upload_without_a_name_takes_the_files_name(manager, news, look, type_name,
+                                                       filename, data):
+    form = manager.get(news + f"?type={type_name}").html.find(id="add-form")
+    assert not form.find("input", attrs={"name": "name"}).has_attr("required")
+    add(manager, {"type": type_name, "name": "", "title": "T"},
+        upload_files=[("data", filename, data)])
+    name = filename.rsplit("\\", 1)[-1]
+    assert look(lambda root: (list(root["news"].keys()), root["news"][name].size)) == \
+        ([name], len(data))
+
+
+def test_an_upload_whose_name_is_taken_asks_for_a_name(manager, news, site, look):
+    site(lambda root: root["news"].add("a.txt", File(title="Old", data=b"old")))
+    page = add(manager, {"type": "File", "name": ""}, status=400,
+               upload_files=[("data", "a.txt", b"new")])
+    assert "already in use" in page.html.find(id="field-name-error").get_text()
+    assert look(lambda root: root["news"]["a.txt"].data) == b"old"
+
+
+def test_a_page_still_needs_a_name(manager, news):
+    form = manager.get(news + "?type=Page").html.find(id="add-form")
+    assert form.find("input", attrs={"name": "name"}).has_attr("required")
+    page = add(manager, {"type": "Page", "name": ""}, status=400)
+    assert "cannot be empty" in page.html.find(id="field-name-error").get_text()
+
+
 def test_adding_an_image_reads_its_size(manager, news, look):
     add(manager, {"type": "Image", "name": "logo"},
         upload_files=[("data", "logo.png", png(7, 5), "image/png")])
@@ -124,6 +155,32 @@ def test_a_bad_name_is_refused_beside_its_field(manager, news, look, name, messa
     assert page.html.find(id="field-title")["value"] == "Kept"
     assert page.html.find(id="field-name")["aria-invalid"] == "true"
     assert look(lambda root: len(root["news"])) == 0
+
+
+def help_text(page, field_id: str) -> str:
+    return page.html.find(id=f"{field_id}-help").get_text(" ", strip=True)
+
+
+@pytest.mark.parametrize("rule", ["/", "control characters", "spaces", "255", ". or ..",
+                                  "_", "@@", "aq_", "manage"])
+def test_the_name_help_states_the_rule_that_is_checked(manager, news, rule):
+    assert rule in help_text(manager.get(news + "?type=Page"), "field-name")
+
+
+def test_a_name_the_help_allows_is_accepted(manager, news, look):
+    add(manager, {"type": "Page", "name": "Annual report 2024", "title": "Report"})
+    assert look(lambda root: root["news"]["Annual report 2024"].title) == "Report"
+
+
+def test_the_rename_and_import_forms_state_the_same_rule(manager, site):
+    site(lambda root: root.add("news", Folder()).add("old", Page()))
+    rename = manager.post("/news/manage_contents", {"command": "rename", "names": "old"},
+                          status=200)
+    imports = manager.get("/news/manage_importexport")
+    assert rename.html.find(id="name-rule").get_text(" ", strip=True) == \
+        help_text(imports, "field-import-name") == \
+        help_text(manager.get("/news/manage_add?type=Page"), "field-name").removeprefix(
+            "Part of the URL. ")
 
 
 def test_a_name_in_use_is_refused(manager, news, site, look):

@@ -6,7 +6,7 @@ the registry, so a command added later without a refusal test fails here.
 
 import pytest
 
-from objweb import Folder, Page
+from objweb import Folder, Page, Script
 from objweb.zmi import screen_classes
 
 PLACES = {
@@ -20,6 +20,10 @@ PLACES = {
     "manage_undo": "/manage_undo",
     "manage_importexport": "/news/manage_importexport",
     "manage_control": "/manage_control",
+    "manage_davlocks": "/news/manage_davlocks",
+    "manage_history": "/news/page/manage_history",
+    "manage_test": "/news/greet/manage_test",
+    "manage_catalog": "/manage_catalog",
 }
 
 # Values that would make each command succeed if the token were there.
@@ -36,6 +40,11 @@ VALUES = {
     ("manage_user", "save_user"): {"name": "admin", "title": "Changed"},
     ("manage_user", "set_password"): {"name": "admin", "password": "p", "confirm": "p"},
     ("manage_control", "pack"): {"days": "0"},
+    ("manage_davlocks", "clear"): {"tokens": "opaquelocktoken:x"},
+    ("manage_history", "revert"): {"revision": "1"},
+    ("manage_test", "run"): {"parameter.title": "Changed"},
+    ("manage_catalog", "add_index"): {"name": "rank", "kind": "field"},
+    ("manage_catalog", "remove_index"): {"name": "rank"},
 }
 
 COMMANDS = sorted((cls.name, command) for cls in screen_classes() for command in cls.commands)
@@ -49,6 +58,10 @@ def test_the_table_covers_every_command():
 @pytest.fixture
 def news(site):
     site(lambda root: root.add("news", Folder(title="News")).add("page", Page(title="P")))
+    # A second revision, so that reverting to the first would succeed with the token.
+    site(lambda root: root["news"]["page"].edit(body="<p>2</p>"))
+    site(lambda root: root["news"].add("greet", Script(
+        params="title", body="context['page'].edit(title=title)")))
 
 
 @pytest.mark.parametrize("screen, command", COMMANDS)

@@ -9,7 +9,7 @@ import objweb
 from objweb import Folder, Page, Script
 from objweb.security.headers import MANAGEMENT_CSP
 from objweb.zmi.static import STATIC_FILES
-from support import ADMIN
+from support import ADMIN, ADMIN_PASSWORD, basic_auth
 
 
 def tab_titles(page) -> list[str]:
@@ -36,13 +36,23 @@ def test_manage_of_the_user_folder_leads_to_users(manager):
 def test_root_has_every_folder_tab_and_the_control_panel(manager):
     page = manager.get("/manage_contents")
     assert tab_titles(page) == ["Contents", "Properties", "Security", "Undo", "Import/Export",
-                                "Find", "View", "Control panel"]
+                                "Find", "View", "Catalog", "WebDAV locks", "Control panel"]
     view = page.html.find("nav", class_="tabs").find("a", string="View")
     assert view["href"] == "http://localhost/"
 
 
 def test_a_user_folder_has_no_view_tab(manager):
     assert "View" not in tab_titles(manager.get("/acl_users/manage_users"))
+
+
+@pytest.mark.parametrize("path", ["/acl_users/manage_users", "/acl_users/manage_properties",
+                                  "/page/manage_edit", "/manage_contents"])
+def test_every_link_under_the_heading_opens_a_page(manager, site, path):
+    site(lambda root: root.add("page", Page(title="Page")))
+    heading = manager.get(path).html.find("div", class_="heading")
+    assert "http://localhost/" in heading.get_text()
+    for link in heading.find_all("a"):
+        manager.app.get(link["href"], headers={"Accept": "text/html"}, status=200)
 
 
 def test_a_subfolder_has_no_control_panel(manager, site):
@@ -227,5 +237,5 @@ def test_a_script_editor_cannot_reach_management_of_code_it_may_not_change(edito
 
 def test_basic_clients_get_a_token_of_their_own(db):
     client = TestApp(objweb.make_app(db))
-    page = client.get("/manage_contents", headers={"Authorization": "Basic YWRtaW46czNjcmV0"})
+    page = client.get("/manage_contents", headers=basic_auth(ADMIN, ADMIN_PASSWORD))
     assert re.search(r'name="csrf_token" value="[A-Za-z0-9_-]{43}"', page.text)

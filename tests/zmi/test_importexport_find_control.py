@@ -175,17 +175,44 @@ def test_find_results_are_batched(manager, site):
     assert found_paths(following) == [f"/page-{number:03d}" for number in range(50, 60)]
 
 
-def test_find_stops_at_its_limit_and_says_so(manager, site, monkeypatch):
-    from objweb.zmi import find as find_module
-    monkeypatch.setattr(find_module, "SCAN_LIMIT", 5)
-    site(lambda root: [root.add(f"page-{number:02d}", Page()) for number in range(10)])
-    page = manager.get("/manage_find?search=1")
-    assert "The search stopped after" in page.text
+def test_find_searches_the_words_of_titles_and_bodies(manager, news, site):
+    site(lambda root: root["news"].add("launch", Page(title="Plans", body="<p>The Launch day</p>")))
+    page = manager.get("/manage_find?search=1&text=launch")
+    assert found_paths(page) == ["/news/launch"]
+    assert page.html.find(id="find-text")["value"] == "launch"
+    assert sorted(found_paths(manager.get("/manage_find?search=1&text=alpha&type=Page"))) == \
+        ["/news/alpha", "/news/inner/deep"]
 
 
-def test_find_skips_folders_the_user_may_not_look_into(editor, news, site):
+def test_a_bad_text_is_shown_beside_its_field(manager, news):
+    page = manager.get("/manage_find?search=1&text=" + "+".join(f"w{n}" for n in range(40)))
+    assert "text: at most" in page.html.find(id="find-form").find(class_="field-error").get_text()
+    assert found_paths(page) == []
+
+
+def test_a_result_links_to_its_management_screen(manager, news):
+    page = manager.get("/manage_find?search=1&title=deep")
+    assert found_paths(page) == ["/news/inner/deep"]
+    target = page.html.find(id="find-results").tbody.a["href"]
+    assert target.endswith("/news/inner/deep/manage")
+
+
+def test_find_reads_the_catalog_not_the_tree(manager, news, site):
+    # The walk passed over folders the user could not list; the catalog answers
+    # for what may be viewed, wherever it lies.
     site(lambda root: root["news"]["inner"].manage_permission(
-        "Access contents information", ["Manager"], False))
+        "Access contents information", [], False))
+    assert found_paths(manager.get("/manage_find?search=1&title=deep")) == ["/news/inner/deep"]
+
+
+def test_find_follows_a_rename_at_once(manager, news, site):
+    site(lambda root: root["news"].rename("alpha", "omega"))
+    assert found_paths(manager.get("/manage_find?search=1&name=omega")) == ["/news/omega"]
+    assert found_paths(manager.get("/manage_find?search=1&name=alpha")) == []
+
+
+def test_find_shows_only_what_the_user_may_view(editor, news, site):
+    site(lambda root: root["news"]["inner"].manage_permission("View", ["Manager"], False))
     assert found_paths(editor.get("/manage_find?search=1&title=alpha")) == ["/news/alpha"]
 
 
@@ -202,12 +229,14 @@ def test_the_control_panel_shows_the_database(manager):
 
 
 def test_packing(file_manager, file_db):
-    response = file_manager.post("/manage_control", {"command": "pack", "days": "0"})
+    response = file_manager.post("/manage_control", {"command": "pack", "days": "0",
+                                                     "confirm": "1"})
     assert "Packed the database, keeping no history." in file_manager.follow(response).text
 
 
 def test_packing_with_days(file_manager):
-    response = file_manager.post("/manage_control", {"command": "pack", "days": "3"})
+    response = file_manager.post("/manage_control", {"command": "pack", "days": "3",
+                                                     "confirm": "1"})
     assert "keeping the last 3 days" in file_manager.follow(response).text
 
 
@@ -244,7 +273,7 @@ def test_a_storage_that_cannot_pack_says_so(tmp_path):
         headers = basic_auth(ADMIN, ADMIN_PASSWORD)
         page = app.get("/manage_control", headers=headers, status=200)
         token = page.html.find("input", attrs={"name": "csrf_token"})["value"]
-        failed = app.post("/manage_control", {"command": "pack", "days": "0",
+        failed = app.post("/manage_control", {"command": "pack", "days": "0", "confirm": "1",
                                               "csrf_token": token}, headers=headers, status=400)
         assert "the storage could not pack" in failed.text
     finally:

@@ -1,6 +1,7 @@
 """The small parts behind the screens: flash and clipboard cookies, the tree, history filters, find criteria."""
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 import transaction
@@ -161,13 +162,15 @@ def test_history_filters_by_user_and_days():
 
 
 def test_find_criteria():
-    page = Page(title="Annual report")
-    assert Criteria(name="REP").matches_name("report", page)
-    assert not Criteria(type_name="Folder").matches_name("report", page)
-    assert Criteria(title="annual").matches_state(page)
-    assert not Criteria(title="budget").matches_state(page)
-    assert not Criteria(since=date(2999, 1, 1)).matches_state(page)
-    assert Criteria(before=date(2999, 1, 1)).matches_state(page)
+    # The catalog answers type, words and dates; name and title are matched on its records.
+    hit = SimpleNamespace(id="report", title="Annual report")
+    assert Criteria(name="REP").matches(hit) and not Criteria(name="budget").matches(hit)
+    assert Criteria(title="annual").matches(hit) and not Criteria(title="budget").matches(hit)
+    assert Criteria(type_name="Folder", since=date(2999, 1, 1)).query() == {
+        "type": ["Folder"], "modified_after": ["2999-01-01"]}
+    assert Criteria(text="launch", before=date(2999, 1, 1)).query() == {
+        "text": ["launch"], "modified_before": ["2999-01-01"]}
+    assert Criteria().query() == {} and Criteria().matches(hit)
 
 
 def test_an_unknown_distribution_has_an_unknown_version():

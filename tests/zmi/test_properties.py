@@ -214,3 +214,35 @@ def test_a_folder_has_a_properties_tab_too(manager, site):
     page = manager.get("/box/manage_properties")
     assert page.html.find("input", attrs={"name": "title"})["value"] == "Box"
     assert "Remove properties" not in page.text
+
+
+@pytest.fixture
+def page_with_text_properties(site):
+    def build(root):
+        page = root.add("page", Page(title="Page"))
+        properties.add_property(page, "motto", "string", "Carpe diem")
+        properties.add_property(page, "public", "boolean", True)
+    site(build)
+    return "/page/manage_properties"
+
+
+@pytest.mark.parametrize("command", [
+    {"command": "add_property", "new_name": "9lives", "new_kind": "int"},
+    {"command": "delete_properties"},
+])
+def test_after_another_forms_error_the_save_form_shows_what_is_stored(
+        manager, page_with_text_properties, look, command):
+    page = manager.post(page_with_text_properties, command, status=400)
+    form = page.html.find(id="properties-form")
+    assert form.find("input", attrs={"name": "title"})["value"] == "Page"
+    assert form.find("input", attrs={"name": "property.motto"})["value"] == "Carpe diem"
+    assert form.find("input", attrs={"name": "property.public"}).has_attr("checked")
+    # Saving that form as it came back keeps every value.
+    fields = {tag["name"]: tag.get("value", "") for tag in form.find_all("input")
+              if tag.get("type") != "checkbox" or tag.has_attr("checked")}
+    fields.pop("csrf_token")
+    manager.post(page_with_text_properties, {**fields, "command": "save"})
+    assert look(lambda root: (root["page"].title,
+                              properties.get_property(root["page"], "motto"),
+                              properties.get_property(root["page"], "public"))) == \
+        ("Page", "Carpe diem", True)

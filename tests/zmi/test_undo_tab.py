@@ -139,7 +139,8 @@ def test_undo_from_a_folder_of_a_change_elsewhere_is_refused(file_manager, file_
 
 def test_records_held_by_objects_are_charged_to_them(file_manager, file_db, news):
     file_manager.post("/acl_users/manage_users", {"command": "add_user", "name": "carl",
-                                                  "password": "pw", "confirm": "pw"})
+                                                  "password": "carl-password",
+                                                  "confirm": "carl-password"})
     connection = file_db.open(transaction_manager=transaction.TransactionManager())
     try:
         newest = history.history(connection, history.Filter(), size=1)[0][0]

@@ -13,8 +13,8 @@ def user(look, name):
 
 
 def add_user(client, status=303, **values):
-    params = {"command": "add_user", "name": "ann", "title": "Ann", "password": "pw-ann",
-              "confirm": "pw-ann"}
+    params = {"command": "add_user", "name": "ann", "title": "Ann",
+              "password": "pw-ann-long-enough", "confirm": "pw-ann-long-enough"}
     params.update(values)
     return client.post(URL, params, status=status)
 
@@ -30,10 +30,10 @@ def test_the_list_shows_users_without_passwords(manager):
 def test_adding_a_user_with_roles_and_groups(manager, look, site):
     site(lambda root: root["acl_users"].add_group("staff"))
     manager.post(URL, [("command", "add_user"), ("name", "ann"), ("title", "Ann"),
-                       ("password", "pw-ann"), ("confirm", "pw-ann"), ("roles", "Editor"),
-                       ("groups", "staff")])
+                       ("password", "pw-ann-long-enough"), ("confirm", "pw-ann-long-enough"),
+                       ("roles", "Editor"), ("groups", "staff")])
     assert user(look, "ann") == ("Ann", ("Editor",), ("staff",))
-    assert look(lambda root: root["acl_users"].check_password("ann", "pw-ann"))
+    assert look(lambda root: root["acl_users"].check_password("ann", "pw-ann-long-enough"))
 
 
 @pytest.mark.parametrize("values, field, message", [
@@ -51,15 +51,17 @@ def test_a_bad_new_user_is_refused_beside_the_field(manager, look, values, field
 
 
 def test_a_role_that_is_computed_cannot_be_given(manager, look):
-    page = manager.post(URL, [("command", "add_user"), ("name", "ann"), ("password", "p"),
-                              ("confirm", "p"), ("roles", "Owner")], status=400)
+    page = manager.post(URL, [("command", "add_user"), ("name", "ann"),
+                              ("password", "pw-ann-long-enough"),
+                              ("confirm", "pw-ann-long-enough"), ("roles", "Owner")], status=400)
     assert "cannot be given to a user" in page.text
     assert user(look, "ann") is None
 
 
 def test_an_unknown_group_is_refused(manager, look):
-    page = manager.post(URL, [("command", "add_user"), ("name", "ann"), ("password", "p"),
-                              ("confirm", "p"), ("groups", "ghosts")], status=400)
+    page = manager.post(URL, [("command", "add_user"), ("name", "ann"),
+                              ("password", "pw-ann-long-enough"),
+                              ("confirm", "pw-ann-long-enough"), ("groups", "ghosts")], status=400)
     assert "unknown group(s): ghosts" in page.text
 
 
@@ -118,8 +120,9 @@ def test_an_unknown_user_has_no_page(manager):
 def test_resetting_a_password(manager, look, site):
     site(lambda root: root["acl_users"].add_user("ann", "old-pw"))
     manager.post("/acl_users/manage_user", {"command": "set_password", "name": "ann",
-                                            "password": "new-pw", "confirm": "new-pw"})
-    assert look(lambda root: root["acl_users"].check_password("ann", "new-pw"))
+                                            "password": "new-pw-long-enough",
+                                            "confirm": "new-pw-long-enough"})
+    assert look(lambda root: root["acl_users"].check_password("ann", "new-pw-long-enough"))
 
 
 def test_mismatched_new_passwords_are_refused(manager, look, site):

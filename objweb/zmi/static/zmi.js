@@ -1,6 +1,7 @@
 /* objweb management interface: progressive enhancement only.
    Every form and link works without this file. With it: the site tree opens lazily,
-   "select all" ticks a whole batch, code fields get line numbers and an error marker,
+   "select all" ticks a whole batch, code fields become CodeMirror editors (highlighting,
+   indenting, search and the error at its line) or, without codemirror.js, get line numbers,
    and uploads show their progress. */
 (function () {
   "use strict";
@@ -77,6 +78,10 @@
   function setUpEditor(editor) {
     var area = editor.querySelector("textarea");
     if (!area || editor.classList.contains("enhanced")) { return; }
+    if (window.objwebCodeMirror && editor.dataset.language) {
+      setUpCodeMirror(editor, area);
+      return;
+    }
     var gutter = document.createElement("pre");
     gutter.className = "gutter";
     gutter.setAttribute("aria-hidden", "true");
@@ -107,6 +112,41 @@
       // The editor shows the error at its line now; the plain-page copies step aside.
       if (field) { field.classList.add("error-in-editor"); }
       showLine(area, errorLine);
+    }
+  }
+
+  function labelOf(area) {
+    var label = document.querySelector("label[for='" + area.id + "']");
+    return label ? label.textContent.replace("*", "").trim() : area.name;
+  }
+
+  function setUpCodeMirror(editor, area) {
+    // The vendored CodeMirror (codemirror.js) replaces the text area, which it keeps
+    // filled in, so the form posts exactly what it posts without scripts.
+    var errorLine = parseInt(editor.dataset.errorLine || "0", 10);
+    var field = editor.closest(".field");
+    var message = field && field.querySelector(".field-error");
+    var hint = document.createElement("p");
+    hint.className = "editor-hint help";
+    hint.id = area.id + "-keys";
+    hint.textContent = "Tab indents and Shift+Tab outdents; press Esc, then Tab, to leave the " +
+      "editor. Ctrl+F searches.";
+    var described = [area.getAttribute("aria-describedby"), hint.id].filter(Boolean).join(" ");
+    var view = window.objwebCodeMirror.createEditor(area, {
+      language: editor.dataset.language, label: labelOf(area), describedBy: described,
+      error: errorLine > 0 ? { line: errorLine, message: message ? message.textContent : "" } : null
+    });
+    editor.classList.add("enhanced", "codemirror");
+    editor.appendChild(hint);
+    editor.objwebEditor = view;
+    var label = document.querySelector("label[for='" + area.id + "']");
+    if (label) {
+      // The label still names the field, and a click on it goes to the editor.
+      label.addEventListener("click", function (event) { event.preventDefault(); view.focus(); });
+    }
+    if (errorLine > 0 && field) {
+      // The message stays beside the field; the editor marks the line itself.
+      field.classList.add("error-in-codemirror");
     }
   }
 

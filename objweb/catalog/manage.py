@@ -1,0 +1,129 @@
+"""Making the catalog, adding and removing custom indexes, and what each index holds.
+
+`ensure_catalog(db)` makes the catalog of a database that has none, in a
+transaction of its own (so that no change of the site's carries the
+database's root mapping, which the Undo tab would then refuse): a new site
+gets an empty catalog that its changes fill; a site that had objects before
+gets one that is not built yet, which searches answer by walking the tree
+until `objweb reindex` (or `objweb serve`'s drainer) has read it all.
+"""
+
+from dataclasses import dataclass
+
+from objweb.catalog import code, subscribers
+from objweb.catalog.queue import backlog
+from objweb.catalog.store import (
+    CATALOG_KEY, CATALOG_NOTE, FIELD_INDEXES, TEXT_INDEXES, Catalog, catalog_of)
+from objweb.content.site import site_root
+from objweb.traversal.location import lineage
+
+
+def include(registry=None):
+    """Keep catalogs current from now on in this process, and let code search; return `registry`.
+
+    Idempotent. The application's wiring calls it (`objweb.app.configure`),
+    and so does every opening of a site (`ensure_catalog`), so that the
+    Python API keeps catalogs current without a web application.
+    """
+    subscribers.include(registry)
+    code.include()
+    return registry
+
+
+def ensure_catalog(db) -> bool:
+    """Make the catalog if `db` has none and keep it current from now on; return whether made."""
+    include()
+    with db.transaction() as connection:
+        mapping = connection.root()
+        if CATALOG_KEY in mapping:
+            return False
+        mapping[CATALOG_KEY] = Catalog(built=site_root(connection) is None)
+        connection.transaction_manager.get().note(CATALOG_NOTE + " made the catalog")
+    return True
+
+
+def _catalog_near(context) -> Catalog:
+    for node in lineage(context):
+        jar = getattr(node, "_p_jar", None)
+        if jar is not None:
+            catalog = catalog_of(jar)
+            if catalog is not None:
+                return catalog
+    raise ValueError("this object is not in a site with a catalog")
+
+
+def add_index(context, name: str, kind: str) -> None:
+    """Add a custom index `name` of `kind` to the catalog of `context`'s site.
+
+    It is filled from every indexed object by the drainer (at once after
+    the commit when no drainer runs here); until then a query on it is
+    refused. Raises `ValueError` for a bad name or kind, or a name taken
+    by an index of another kind.
+    """
+    catalog = _catalog_near(context)
+    catalog.add_custom(name, kind)
+    subscribers.drain_after_commit(catalog._p_jar)
+
+
+def requeue(obj, *, below: bool = True) -> None:
+    """Queue `obj` (and, if `below`, all that lies below it) to be indexed anew.
+
+    For changes that sent no event: an undo writes old states back under
+    the objects' feet. Nothing happens outside a site with a catalog.
+    """
+    connection = getattr(obj, "_p_jar", None)
+    catalog = catalog_of(connection) if connection is not None else None
+    if catalog is not None:
+        subscribers.requeue(catalog, connection, obj, below=below)
+
+
+def clear(context) -> None:
+    """Empty the catalog of `context`'s site; searches walk the tree until a full reindex."""
+    _catalog_near(context).clear()
+
+
+def remove_index(context, name: str) -> None:
+    """Remove the custom index `name`. Raises `KeyError` if there is none."""
+    _catalog_near(context).remove_custom(name)
+
+
+@dataclass(frozen=True)
+class IndexFacts:
+    """What one index holds: its name, kind, documents and distinct values (or words)."""
+
+    name: str
+    kind: str
+    documents: int
+    values: int
+    custom: bool = False
+    filling: int = 0
+
+
+def index_facts(context) -> list[IndexFacts]:
+    """Return what each index of `context`'s catalog holds, built-in ones first."""
+    catalog = _catalog_near(context)
+    found = []
+    for name in FIELD_INDEXES + TEXT_INDEXES + catalog.custom_names():
+        index = catalog.indexes[name]
+        kind = catalog.custom.get(name) or ("text" if name in TEXT_INDEXES else "field")
+        filling = catalog.filling.get(name)
+        found.append(IndexFacts(name, kind, int(index.documentCount()), int(index.wordCount()),
+                                custom=name in catalog.custom,
+                                filling=len(filling) if filling is not None else 0))
+    return found
+
+
+def queued(context) -> int:
+    """Return how many changes wait in the queue of `context`'s catalog."""
+    return backlog(_catalog_near(context).queue)
+
+
+def objects_indexed(context) -> int:
+    """Return how many objects the catalog of `context`'s site holds."""
+    return len(_catalog_near(context))
+
+
+def is_built(context) -> bool:
+    """Return whether the catalog has read the whole site once (searches use the indexes)."""
+    return _catalog_near(context).built
+
