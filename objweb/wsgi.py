@@ -15,6 +15,7 @@ def make_app(db, settings: Settings | None = None, *, access_log: bool = True):
 
     Creates the site (root folder and `acl_users`) if the database holds none.
     """
-    bootstrap(db)
+    # The application loads the installed extensions, whose indexes the site then gets.
     app = Application(db, settings)
+    bootstrap(db)
     return AccessLog(app) if access_log else app

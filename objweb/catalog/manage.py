@@ -6,11 +6,17 @@ database's root mapping, which the Undo tab would then refuse): a new site
 gets an empty catalog that its changes fill; a site that had objects before
 gets one that is not built yet, which searches answer by walking the tree
 until `objweb reindex` (or `objweb serve`'s drainer) has read it all.
+
+Installed extensions declare indexes (`declare_index`); each opening of a
+site adds those its catalog lacks, as a Manager adding them would, and
+leaves alone one of the same name a Manager made with another kind.
 """
 
 from dataclasses import dataclass
 
-from objweb.catalog import code, subscribers
+from ZODB.POSException import ConflictError
+
+from objweb.catalog import code, custom, subscribers
 from objweb.catalog.queue import backlog
 from objweb.catalog.store import (
     CATALOG_KEY, CATALOG_NOTE, FIELD_INDEXES, TEXT_INDEXES, Catalog, catalog_of)
@@ -30,16 +36,84 @@ def include(registry=None):
     return registry
 
 
+ATTEMPTS = 3
+# Indexes the installed extensions declare, by name: (kind, who declared it).
+_declared: dict[str, tuple[str, str]] = {}
+
+
+def declare_index(name: str, kind: str, declared_by: str) -> None:
+    """Have every site this process opens keep the custom index `name` of `kind`.
+
+    Declaring it again with the same kind changes nothing. Raises
+    `ValueError` for a bad name or kind, or a name declared with another kind.
+    """
+    custom.check_index_name(name)
+    custom.check_kind(kind)
+    known = _declared.get(name)
+    if known is not None and known[0] != kind:
+        raise ValueError(f"the index {name!r} is declared as a {known[0]} index by {known[1]}")
+    _declared[name] = (kind, declared_by)
+
+
+def forget_index(name: str) -> None:
+    """Stop adding the index `name` to sites (what it holds in them stays)."""
+    _declared.pop(name, None)
+
+
+def declared_indexes() -> dict[str, tuple[str, str]]:
+    """Return the declared indexes: name -> (kind, who declared it)."""
+    return dict(_declared)
+
+
 def ensure_catalog(db) -> bool:
-    """Make the catalog if `db` has none and keep it current from now on; return whether made."""
+    """Make the catalog if `db` has none and keep it current from now on; return whether made.
+
+    The indexes extensions declare are added to it if missing, to be
+    filled as `add_index` fills them. Processes starting together over one
+    database (ZEO) may both try: the one that loses the commit looks again.
+    """
     include()
+    attempt = 1
+    while True:
+        try:
+            return _ensure(db)
+        except ConflictError:
+            if attempt == ATTEMPTS:
+                raise
+            attempt += 1
+
+
+def _ensure(db) -> bool:
     with db.transaction() as connection:
         mapping = connection.root()
-        if CATALOG_KEY in mapping:
-            return False
-        mapping[CATALOG_KEY] = Catalog(built=site_root(connection) is None)
-        connection.transaction_manager.get().note(CATALOG_NOTE + " made the catalog")
-    return True
+        made = CATALOG_KEY not in mapping
+        if made:
+            mapping[CATALOG_KEY] = Catalog(built=site_root(connection) is None)
+            connection.transaction_manager.get().note(CATALOG_NOTE + " made the catalog")
+        _add_declared(connection, mapping[CATALOG_KEY])
+    return made
+
+
+def _add_declared(connection, catalog: Catalog) -> None:
+    added = [name for name, (kind, _) in _declared.items() if name not in catalog.custom]
+    for name in added:
+        catalog.add_custom(name, _declared[name][0])
+    if added:
+        connection.transaction_manager.get().note(
+            f"{CATALOG_NOTE} added the declared indexes {', '.join(added)}")
+        subscribers.drain_after_commit(connection)
+
+
+def index_clashes(db) -> list[str]:
+    """Return a sentence for each declared index the site keeps with another kind."""
+    with db.transaction() as connection:
+        catalog = catalog_of(connection)
+        kept = dict(catalog.custom.items()) if catalog is not None else {}
+    return [f"{who} declares a {kind} index {name!r}, but the catalog keeps a "
+            f"{kept[name]} index of that name; remove it in the Catalog screen to have "
+            f"the {kind} index instead"
+            for name, (kind, who) in sorted(_declared.items())
+            if name in kept and kept[name] != kind]
 
 
 def _catalog_near(context) -> Catalog:

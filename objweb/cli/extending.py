@@ -5,6 +5,7 @@ import sys
 
 from ZODB.POSException import ConflictError
 
+from objweb.catalog import index_clashes
 from objweb.cli.common import CommandError, load_extensions, open_database
 from objweb.extensions.upgrades import OBJWEB, pending_steps, run_pending, stored_versions
 
@@ -20,20 +21,31 @@ def cmd_extensions(args) -> int:
         with db.transaction() as connection:
             versions = stored_versions(connection)
         pending = pending_steps(db, extensions)
+        clashes = index_clashes(db)
     finally:
         db.close()
     if not extensions:
         print("No extensions are installed.")
     for extension in extensions:
-        config = extension.config
-        print(f"{extension.name}: {extension.distribution} {extension.version}, schema "
-              f"{versions.get(extension.name, 0)} of {config.schema_version}; types: "
-              f"{', '.join(cls.type_name for cls in config.types) or 'none'}")
+        print(_summary(extension, versions.get(extension.name, 0)))
+    for clash in clashes:
+        print(f"  index kept: {clash}")
     for step in pending:
         print(f"  pending: {step}")
     if pending:
         print("Run `objweb upgrade` to run the pending steps.")
     return 0
+
+
+def _summary(extension, stored: int) -> str:
+    config = extension.config
+    line = (f"{extension.name}: {extension.distribution} {extension.version}, schema "
+            f"{stored} of {config.schema_version}; types: "
+            f"{', '.join(cls.type_name for cls in config.types) or 'none'}")
+    if config.indexes:
+        line += "; indexes: " + ", ".join(f"{index.name} ({index.kind})"
+                                          for index in config.indexes)
+    return line
 
 
 def cmd_upgrade(args) -> int:
@@ -65,7 +77,9 @@ def _progress_bar(done: int, total: int) -> None:
 
 
 def log_pending(db, extensions) -> None:
-    """Log, for `objweb serve`, the upgrade steps the database waits for."""
+    """Log, for `objweb serve`, the upgrade steps the database waits for and index clashes."""
+    for clash in index_clashes(db):
+        log.warning("%s", clash)
     pending = pending_steps(db, extensions)
     for step in pending:
         log.warning("upgrade step pending: %s", step)

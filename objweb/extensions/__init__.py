@@ -2,11 +2,11 @@
 
 Each names `include(config)` in the entry point group `objweb.extensions`
 (see `objweb.extensions.loading`); `config` (`objweb.extensions.config`)
-records what it declares. The type registry and the permission table take
-the types and permissions when the extensions are activated; `include(registry)`
+records what it declares. When the extensions are activated, the type
+registry and the permission table take their types and permissions, the
+object events (`objweb.events`) their subscribers, and the catalog their
+indexes, which every site the process opens then gets; `include(registry)`
 registers their views in an application's registry, after objweb's own.
-Subscriptions and catalog indexes are recorded on each config for the events
-and catalog rooms to apply.
 """
 
 from objweb.extensions import views

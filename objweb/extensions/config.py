@@ -11,13 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from objweb.catalog import custom
 from objweb.content.base import Item
 from objweb.content.schema import Field
 from objweb.errors import ObjwebError
+from objweb.events import ObjectEvent
 from objweb.security.permissions import BUILTIN_ROLES, MANAGER, VIEW
 from objweb.traversal.views import DEFAULT_VIEW
 
-INDEX_KINDS = ("field", "keyword", "text", "date")
 VIEW_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -53,7 +54,7 @@ class UpgradeStep:
 
 @dataclass(frozen=True)
 class Subscription:
-    """A handler for an object event class (applied once `objweb.events` is there)."""
+    """A handler of the object events of one class (`objweb.events`), and of its subclasses."""
 
     event_type: type
     handler: Callable
@@ -61,11 +62,10 @@ class Subscription:
 
 @dataclass(frozen=True)
 class IndexDeclaration:
-    """A catalog index over a field (applied once the catalog is there)."""
+    """A custom catalog index: it reads the field (or property) of its own name."""
 
     name: str
     kind: str
-    field: str
 
 
 @dataclass
@@ -142,17 +142,34 @@ class Config:
         self.permissions[name] = roles
 
     def subscribe(self, event_type: type, handler: Callable) -> None:
-        """Declare `handler(event)` for events of `event_type`."""
+        """Declare `handler(event)` for the object events of `event_type` and its subclasses.
+
+        Raises `ExtensionError` for a class that is not an object event, or
+        a handler that cannot be called.
+        """
+        if not isinstance(event_type, type) or not issubclass(event_type, ObjectEvent):
+            raise ExtensionError(f"subscribe takes an event class of objweb.events, "
+                                 f"not {event_type!r}")
         if not callable(handler):
-            raise ExtensionError(f"the subscriber for {event_type!r} is not callable")
+            raise ExtensionError(f"the subscriber for {event_type.__name__} is not callable")
         self.subscriptions.append(Subscription(event_type, handler))
 
-    def add_index(self, name: str, kind: str, *, field: str | None = None) -> None:
-        """Declare a catalog index `name` of `kind` over the field `field` (default: `name`)."""
-        if kind not in INDEX_KINDS:
-            raise ExtensionError(f"index {name!r} has unknown kind {kind!r}; use one of "
-                                 f"{', '.join(INDEX_KINDS)}")
-        self.indexes.append(IndexDeclaration(name, kind, field or name))
+    def add_index(self, name: str, kind: str) -> None:
+        """Declare a catalog index `name` of `kind` over the field (or property) `name`.
+
+        Kinds are the catalog's: field, keyword, text and date. Raises
+        `ExtensionError` for a bad name or kind, or a name declared twice
+        with different kinds.
+        """
+        try:
+            custom.check_index_name(name)
+            custom.check_kind(kind)
+        except ValueError as error:
+            raise ExtensionError(f"index {name!r}: {error}") from None
+        for declared in self.indexes:
+            if declared.name == name and declared.kind != kind:
+                raise ExtensionError(f"index {name!r} is declared as {declared.kind} and {kind}")
+        self.indexes.append(IndexDeclaration(name, kind))
 
     def add_upgrade_step(self, version: int, step: Callable, title: str = "") -> None:
         """Declare the step that brings stored data to schema `version` (1, 2, ...).

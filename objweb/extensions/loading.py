@@ -3,8 +3,9 @@
 An extension is an entry point in the group `objweb.extensions` naming a
 callable `include(config)`. `load` calls every one with a `Config` of its
 own and checks the whole set (types clashing with objweb's or each
-other's) before anything is applied; `activate` then makes their types
-and permissions known to the process. `installed` does both once per
+other's, indexes declared with two kinds) before anything is applied;
+`activate` then makes their types, permissions, subscribers and indexes
+known to the process. `installed` does both once per
 process, for the commands and the application.
 """
 
@@ -13,8 +14,10 @@ import importlib.metadata
 from dataclasses import dataclass
 from pathlib import Path
 
+from objweb.catalog import declare_index, declared_indexes, forget_index
 from objweb.content import registry
 from objweb.errors import ObjwebError
+from objweb.events import subscribe, unsubscribe
 from objweb.extensions.config import Config, ExtensionError
 from objweb.security import permissions
 
@@ -50,6 +53,7 @@ def load(entry_points) -> tuple[Extension, ...]:
     extensions = tuple(_load_one(point) for point in entry_points)
     _check_types(extensions)
     _check_permissions(extensions)
+    _check_indexes(extensions)
     return extensions
 
 
@@ -122,22 +126,47 @@ def _check_permissions(extensions) -> None:
             declared[name] = (extension, roles)
 
 
-def activate(extensions) -> None:
-    """Make the extensions' types and permissions known to this process."""
+def _check_indexes(extensions) -> None:
+    declared = declared_indexes()
     for extension in extensions:
-        for name, roles in extension.config.permissions.items():
+        for index in extension.config.indexes:
+            kind, other = declared.get(index.name, (index.kind, None))
+            if kind != index.kind:
+                raise ExtensionError(f"the extension {extension.label} adds a {index.kind} "
+                                     f"index {index.name!r}, which {other} adds as a {kind} index")
+            declared[index.name] = (index.kind, f"the extension {extension.label}")
+
+
+def activate(extensions) -> None:
+    """Make the extensions' types, permissions, subscribers and indexes known to this process.
+
+    Their subscribers hear the object events from now on; the sites this
+    process opens from now on get their indexes (`objweb.catalog.ensure_catalog`).
+    """
+    for extension in extensions:
+        config = extension.config
+        for name, roles in config.permissions.items():
             permissions.add_permission(name, roles)
-        for cls in extension.config.types:
+        for cls in config.types:
             registry.register_type(cls)
+        for subscription in config.subscriptions:
+            subscribe(subscription.event_type, subscription.handler)
+        for index in config.indexes:
+            declare_index(index.name, index.kind, f"the extension {extension.label}")
 
 
 def deactivate(extensions) -> None:
-    """Forget the extensions' types and permissions (their packages are gone)."""
+    """Forget what the extensions declared (their packages are gone); what sites hold stays."""
     for extension in extensions:
-        for name in extension.config.permissions:
+        config = extension.config
+        for name in config.permissions:
             permissions.remove_permission(name)
-        for cls in extension.config.types:
+        for cls in config.types:
             registry.unregister_type(cls)
+        for subscription in config.subscriptions:
+            unsubscribe(subscription.event_type, subscription.handler)
+        for index in config.indexes:
+            forget_index(index.name)
 
 
 _installed: tuple[Extension, ...] | None = None

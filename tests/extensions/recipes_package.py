@@ -4,10 +4,13 @@ INIT = '''
 """Recipes: a content type, its views, a permission and an upgrade step."""
 
 from objweb.content.base import Item
+from objweb.events import ObjectAdded, ObjectEvent
 from objweb.content.folder import Folder
 from objweb.content.schema import Field
 
 COOK = "Cook recipes"
+# What the subscriber heard, for the tests to read: (event class, object's name).
+HEARD = []
 
 
 class Recipe(Item):
@@ -45,6 +48,15 @@ def untag_all(root):
             obj.edit(tags=[tag for tag in obj.tags if tag != "old"])
 
 
+def hear(event):
+    HEARD.append((type(event).__name__, event.object.__name__ or getattr(event, "old_name", None)))
+
+
+def stamp_new_recipe(event):
+    if isinstance(event.object, Recipe) and not event.object.steps:
+        event.object.steps = "Cook it."
+
+
 def include(config):
     config.add_type(Recipe)
     config.add_type(Cookbook)
@@ -54,6 +66,10 @@ def include(config):
     config.add_view(Recipe, "facts", facts, template="templates/facts.pt")
     config.add_view(Recipe, "cook", cook, permission=COOK, methods=("POST",))
     config.add_upgrade_step(1, untag_all, title="Drop the tag old")
+    config.subscribe(ObjectEvent, hear)
+    config.subscribe(ObjectAdded, stamp_new_recipe)
+    config.add_index("tags", "keyword")
+    config.add_index("cooked", "date")
 '''
 
 RECIPE_TEMPLATE = '''<html><body>

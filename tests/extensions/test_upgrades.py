@@ -96,7 +96,8 @@ def test_objweb_extensions_and_upgrade_from_the_command_line(tmp_path, monkeypat
     listed = run_objweb(["extensions"], home, env=env, timeout=60)
     assert listed.returncode == 0, listed.stderr
     assert listed.stdout.splitlines() == [
-        "recipes: objweb-recipes 1.2, schema 0 of 1; types: Recipe, Cookbook",
+        "recipes: objweb-recipes 1.2, schema 0 of 1; types: Recipe, Cookbook; "
+        "indexes: tags (keyword), cooked (date)",
         "  pending: recipes 1: Drop the tag old",
         "Run `objweb upgrade` to run the pending steps."]
     script = home / "add.py"
@@ -111,7 +112,8 @@ def test_objweb_extensions_and_upgrade_from_the_command_line(tmp_path, monkeypat
         "Ran 1 upgrade step; the database is up to date."]
     again = run_objweb(["extensions"], home, env=env, timeout=60)
     assert again.stdout.splitlines() == [
-        "recipes: objweb-recipes 1.2, schema 1 of 1; types: Recipe, Cookbook"]
+        "recipes: objweb-recipes 1.2, schema 1 of 1; types: Recipe, Cookbook; "
+        "indexes: tags (keyword), cooked (date)"]
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     try:
         with stored_site(home) as root:
