@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from ZODB.POSException import ConflictError
 
 from objweb.catalog import code, custom, subscribers
-from objweb.catalog.queue import backlog
+from objweb.catalog.queue import CONTENT, backlog, shard_of
 from objweb.catalog.store import (
-    CATALOG_KEY, CATALOG_NOTE, FIELD_INDEXES, TEXT_INDEXES, Catalog, catalog_of)
+    CATALOG_KEY, CATALOG_NOTE, FIELD_INDEXES, TEXT_INDEXES, Catalog, catalog_of, mended_docids)
 from objweb.content.site import site_root
 from objweb.traversal.location import lineage
 
@@ -91,6 +91,7 @@ def _ensure(db) -> bool:
             mapping[CATALOG_KEY] = Catalog(built=site_root(connection) is None)
             connection.transaction_manager.get().note(CATALOG_NOTE + " made the catalog")
         _add_declared(connection, mapping[CATALOG_KEY])
+        _requeue_mended(connection, mapping[CATALOG_KEY])
     return made
 
 
@@ -101,6 +102,17 @@ def _add_declared(connection, catalog: Catalog) -> None:
     if added:
         connection.transaction_manager.get().note(
             f"{CATALOG_NOTE} added the declared indexes {', '.join(added)}")
+        subscribers.drain_after_commit(connection)
+
+
+def _requeue_mended(connection, catalog: Catalog) -> None:
+    # Objects indexed while broken (moved then) are indexed anew once their package is back.
+    mended = mended_docids(catalog, connection)
+    for docid in mended:
+        shard_of(catalog.queue, docid).mark(docid, CONTENT)
+    if mended:
+        connection.transaction_manager.get().note(
+            f"{CATALOG_NOTE} queued {len(mended)} objects whose class is back")
         subscribers.drain_after_commit(connection)
 
 

@@ -19,7 +19,9 @@ from objweb.catalog.query import Query, parse_query
 from objweb.catalog.record import StateCache, describe
 from objweb.catalog.results import Results
 from objweb.catalog.sorting import Sort
-from objweb.catalog.store import Catalog, catalog_of
+from objweb.catalog.store import Catalog, broken_docids, catalog_of
+from objweb.content.broken import BrokenItem, is_broken
+from objweb.content.registry import type_names
 from objweb.content.site import site_root
 from objweb.errors import ObjwebError
 from objweb.security.authentication import principal_by_login
@@ -95,9 +97,9 @@ def answer(catalog: Catalog, connection, query: Query, gate: Gate) -> Results:
         hits = filters.apply()
     if overlay.excluded:
         hits = IF.difference(hits, overlay.excluded)
-    hits = gate.visible(hits)
+    hits = IF.difference(gate.visible(hits), broken_docids(catalog, connection, set(type_names())))
     extras = {docid: entry for docid, entry in overlay.entries().items()
-              if matches(entry, query, gate)}
+              if entry.type_name != BrokenItem.type_name and matches(entry, query, gate)}
     return _results(catalog, connection, root, hits, extras, sort, query, scores)
 
 
@@ -125,7 +127,7 @@ def _walked(catalog: Catalog, root, query: Query, gate: Gate, states: StateCache
     pending = [(base, 0)]
     while pending:
         node, level = pending.pop()
-        if level and node._p_oid is not None:
+        if level and node._p_oid is not None and not is_broken(node):
             entry = describe(node, states, names)
             if matches(entry, query, gate):
                 found[int.from_bytes(node._p_oid, "big")] = entry
