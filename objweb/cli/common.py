@@ -12,6 +12,7 @@ from ZEO.Exceptions import ClientDisconnected
 from ZODB.POSException import StorageError as POSStorageError
 
 from objweb.extensions import ExtensionError, installed
+from objweb.extensions.upgrades import has_site, start_versions
 from objweb.storage.db import DatabaseURIError, bootstrap, open_db
 from objweb.storage.storages import redact_uri
 
@@ -98,7 +99,10 @@ def open_database(uri: str, **db_options):
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
         raise CommandError(f"cannot open the PostgreSQL database {redact_uri(uri)}: "
                            f"{first_line or type(error).__name__}") from None
+    made = not has_site(db)
     bootstrap(db)
+    if made:
+        start_versions(db, load_extensions())
     return db
 
 

@@ -19,7 +19,7 @@ import transaction
 from persistent.mapping import PersistentMapping
 from ZODB.POSException import ConflictError
 
-from objweb.content.site import ensure_site
+from objweb.content.site import ensure_site, site_root
 from objweb.extensions.config import UpgradeStep
 from objweb.security.principals import TRUSTED_CODE, acting_as
 
@@ -67,6 +67,24 @@ def pending_steps(db, extensions) -> list[Pending]:
     """Return the steps the database in `db` still needs."""
     with db.transaction() as connection:
         return pending_in(stored_versions(connection), extensions)
+
+
+def has_site(db) -> bool:
+    """Return whether the database in `db` holds a site yet."""
+    with db.transaction() as connection:
+        return site_root(connection) is not None
+
+
+def start_versions(db, extensions) -> None:
+    """Record the current schema version of objweb and of each extension, for a site just made."""
+    with db.transaction() as connection:
+        record = connection.root().get(VERSIONS_KEY)
+        if record is None:
+            record = connection.root()[VERSIONS_KEY] = PersistentMapping()
+        for owner, steps in steps_by_owner(extensions).items():
+            if steps and owner not in record:
+                record[owner] = steps[-1].version
+        connection.transaction_manager.get().note("objweb: a new site starts up to date")
 
 
 def run_pending(db, extensions, *, report: Callable[[Pending], None] = lambda pending: None,

@@ -88,18 +88,32 @@ def install_recipes(tmp_path):
     return {"PYTHONPATH": str(site_dir)}
 
 
-@pytest.mark.server
-def test_objweb_extensions_and_upgrade_from_the_command_line(tmp_path, monkeypatch):
-    env = install_recipes(tmp_path)
+def existing_site(tmp_path):
+    """An instance home whose site was made before `recipes` was installed."""
     home = tmp_path / "home"
     home.mkdir()
+    made = run_objweb(["adduser", "admin", "admin-password-1", "--role", "Manager"], home,
+                      timeout=60)
+    assert made.returncode == 0, made.stderr
+    return home
+
+
+def about_recipes(output: str) -> list[str]:
+    """The lines of `objweb extensions` or `upgrade` about recipes (other extensions may be installed)."""
+    return [line for line in output.splitlines() if "recipes" in line or line.startswith("Ran")]
+
+
+@pytest.mark.server
+def test_objweb_extensions_and_upgrade_from_the_command_line(tmp_path, monkeypatch):
+    home = existing_site(tmp_path)
+    env = install_recipes(tmp_path)
     listed = run_objweb(["extensions"], home, env=env, timeout=60)
     assert listed.returncode == 0, listed.stderr
-    assert listed.stdout.splitlines() == [
+    assert about_recipes(listed.stdout) == [
         "recipes: objweb-recipes 1.2, schema 0 of 1; types: Recipe, Cookbook; "
         "indexes: tags (keyword), cooked (date)",
-        "  pending: recipes 1: Drop the tag old",
-        "Run `objweb upgrade` to run the pending steps."]
+        "  pending: recipes 1: Drop the tag old"]
+    assert listed.stdout.endswith("Run `objweb upgrade` to run the pending steps.\n")
     script = home / "add.py"
     script.write_text("from objweb.content import type_named\n"
                       "app['soup'] = type_named('Recipe')(title='Soup', tags=['old', 'hot'])\n"
@@ -107,13 +121,13 @@ def test_objweb_extensions_and_upgrade_from_the_command_line(tmp_path, monkeypat
     assert run_objweb(["run", str(script)], home, env=env, timeout=60).returncode == 0
     upgraded = run_objweb(["upgrade"], home, env=env, timeout=60)
     assert upgraded.returncode == 0, upgraded.stderr
-    assert upgraded.stdout.splitlines() == [
-        "Running recipes 1: Drop the tag old",
-        "Ran 1 upgrade step; the database is up to date."]
+    assert "Running recipes 1: Drop the tag old" in upgraded.stdout.splitlines()
+    assert upgraded.stdout.endswith("; the database is up to date.\n")
     again = run_objweb(["extensions"], home, env=env, timeout=60)
-    assert again.stdout.splitlines() == [
+    assert about_recipes(again.stdout) == [
         "recipes: objweb-recipes 1.2, schema 1 of 1; types: Recipe, Cookbook; "
         "indexes: tags (keyword), cooked (date)"]
+    assert "pending" not in again.stdout
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     try:
         with stored_site(home) as root:
@@ -123,16 +137,19 @@ def test_objweb_extensions_and_upgrade_from_the_command_line(tmp_path, monkeypat
 
 
 @pytest.mark.server
-def test_objweb_extensions_with_none_installed(tmp_path):
-    listed = run_objweb(["extensions"], tmp_path, timeout=60)
-    assert (listed.returncode, listed.stdout) == (0, "No extensions are installed.\n")
+def test_a_site_made_with_an_extension_installed_starts_up_to_date(tmp_path):
+    env = install_recipes(tmp_path)
+    listed = run_objweb(["extensions"], tmp_path, env=env, timeout=60)
+    assert about_recipes(listed.stdout) == [
+        "recipes: objweb-recipes 1.2, schema 1 of 1; types: Recipe, Cookbook; "
+        "indexes: tags (keyword), cooked (date)"]
+    assert "pending" not in listed.stdout
 
 
 @pytest.mark.server
 def test_objweb_serve_logs_pending_steps_and_says_to_upgrade(tmp_path):
+    home = existing_site(tmp_path)
     env = install_recipes(tmp_path)
-    home = tmp_path / "home"
-    home.mkdir()
     server = Process([OBJWEB, "serve", "--port", str(free_port())], home, env=env, name="serve")
     try:
         wait_for(lambda: "Serving" in server.stdout, message=server.stderr)
