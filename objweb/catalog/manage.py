@@ -37,32 +37,39 @@ def include(registry=None):
 
 
 ATTEMPTS = 3
-# Indexes the installed extensions declare, by name: (kind, who declared it).
-_declared: dict[str, tuple[str, str]] = {}
+# Indexes the installed extensions declare, by name: the kind, and who declares it.
+_declared: dict[str, tuple[str, tuple[str, ...]]] = {}
 
 
 def declare_index(name: str, kind: str, declared_by: str) -> None:
     """Have every site this process opens keep the custom index `name` of `kind`.
 
-    Declaring it again with the same kind changes nothing. Raises
-    `ValueError` for a bad name or kind, or a name declared with another kind.
+    Several may declare one index, of one kind. Raises `ValueError` for a
+    bad name or kind, or a name declared with another kind.
     """
     custom.check_index_name(name)
     custom.check_kind(kind)
-    known = _declared.get(name)
-    if known is not None and known[0] != kind:
-        raise ValueError(f"the index {name!r} is declared as a {known[0]} index by {known[1]}")
-    _declared[name] = (kind, declared_by)
+    known_kind, declarers = _declared.get(name, (kind, ()))
+    if known_kind != kind:
+        raise ValueError(f"the index {name!r} is declared as a {known_kind} index by "
+                         f"{declarers[0]}")
+    if declared_by not in declarers:
+        _declared[name] = (kind, declarers + (declared_by,))
 
 
-def forget_index(name: str) -> None:
-    """Stop adding the index `name` to sites (what it holds in them stays)."""
-    _declared.pop(name, None)
+def forget_index(name: str, declared_by: str) -> None:
+    """Withdraw `declared_by`'s declaration of `name`; what sites hold stays."""
+    kind, declarers = _declared.get(name, ("", ()))
+    rest = tuple(declarer for declarer in declarers if declarer != declared_by)
+    if rest:
+        _declared[name] = (kind, rest)
+    else:
+        _declared.pop(name, None)
 
 
 def declared_indexes() -> dict[str, tuple[str, str]]:
-    """Return the declared indexes: name -> (kind, who declared it)."""
-    return dict(_declared)
+    """Return the declared indexes: name -> (kind, who declared it first)."""
+    return {name: (kind, declarers[0]) for name, (kind, declarers) in _declared.items()}
 
 
 def ensure_catalog(db) -> bool:
@@ -96,7 +103,7 @@ def _ensure(db) -> bool:
 
 
 def _add_declared(connection, catalog: Catalog) -> None:
-    added = [name for name, (kind, _) in _declared.items() if name not in catalog.custom]
+    added = [name for name in _declared if name not in catalog.custom]
     for name in added:
         catalog.add_custom(name, _declared[name][0])
     if added:
@@ -124,7 +131,7 @@ def index_clashes(db) -> list[str]:
     return [f"{who} declares a {kind} index {name!r}, but the catalog keeps a "
             f"{kept[name]} index of that name; remove it in the Catalog screen to have "
             f"the {kind} index instead"
-            for name, (kind, who) in sorted(_declared.items())
+            for name, (kind, who) in sorted(declared_indexes().items())
             if name in kept and kept[name] != kind]
 
 

@@ -166,7 +166,7 @@ def deactivate(extensions) -> None:
         for subscription in config.subscriptions:
             unsubscribe(subscription.event_type, subscription.handler)
         for index in config.indexes:
-            forget_index(index.name)
+            forget_index(index.name, f"the extension {extension.label}")
 
 
 _installed: tuple[Extension, ...] | None = None

@@ -59,7 +59,7 @@ def test_a_site_opened_with_the_extension_gets_its_indexes_and_answers_them(db, 
     with objweb.site(db) as root:
         root["soup"] = recipe(title="Soup", tags=["Hot", "winter"], cooked="2024-01-05")
         root["salad"] = recipe(title="Salad", tags=["cold"], cooked="2024-06-01")
-    assert kinds_of(db) == {"cooked": "date", "tags": "keyword"}
+    assert kinds_of(db).items() >= {"cooked": "date", "tags": "keyword"}.items()
     with objweb.site(db) as root:
         assert [result.path for result in search(root, tags="hot")] == ["/soup"]
         assert [result.path for result in search(root, cooked_after="2024-03-01")] == ["/salad"]
@@ -76,16 +76,16 @@ def test_an_index_a_manager_removes_is_made_again_at_the_next_opening(db, recipe
 
 def test_an_index_kept_with_another_kind_is_left_alone_and_named(db, site_dir):
     with objweb.site(db) as root:
-        add_index(root, "tags", "field")
+        add_index(root, "cooked", "field")
     write_package(site_dir, "recipes", MODULES, version="1.2", distribution="objweb-recipes")
     extensions = load_named("recipes")
     activate(extensions)
     try:
-        assert kinds_of(db)["tags"] == "field"
+        assert kinds_of(db)["cooked"] == "field"
         assert index_clashes(db) == [
-            "the extension 'recipes' (objweb-recipes 1.2) declares a keyword index 'tags', "
+            "the extension 'recipes' (objweb-recipes 1.2) declares a date index 'cooked', "
             "but the catalog keeps a field index of that name; remove it in the Catalog "
-            "screen to have the keyword index instead"]
+            "screen to have the date index instead"]
     finally:
         deactivate(extensions)
     assert index_clashes(db) == []
@@ -94,7 +94,7 @@ def test_an_index_kept_with_another_kind_is_left_alone_and_named(db, site_dir):
 def test_a_deactivated_extension_leaves_its_indexes_in_the_site(db, recipes):
     assert "tags" in kinds_of(db)
     deactivate(recipes)
-    assert kinds_of(db) == {"cooked": "date", "tags": "keyword"}
+    assert kinds_of(db).items() >= {"cooked": "date", "tags": "keyword"}.items()
 
 
 BAD_HOOKS = {
@@ -135,11 +135,11 @@ def test_a_bad_subscriber_or_index_is_refused_in_one_sentence(site_dir, case):
 def test_two_extensions_declaring_one_index_with_two_kinds_are_refused(site_dir):
     write_package(site_dir, "recipes", MODULES, version="1.2", distribution="objweb-recipes")
     write_package(site_dir, "menus", {"__init__.py": (
-        "def include(config):\n    config.add_index('tags', 'text')\n")}, version="0.1")
+        "def include(config):\n    config.add_index('cooked', 'text')\n")}, version="0.1")
     with pytest.raises(ExtensionError) as caught:
         load_named("menus", "recipes")
     assert str(caught.value) == (
-        "the extension 'recipes' (objweb-recipes 1.2) adds a keyword index 'tags', which "
+        "the extension 'recipes' (objweb-recipes 1.2) adds a date index 'cooked', which "
         "the extension 'menus' (menus 0.1) adds as a text index")
 
 
