@@ -7,7 +7,10 @@ forgotten, its declarations withdrawn, the database opened again, as a
 new process after `pip uninstall` would. Reinstalling writes it back.
 """
 
+import json
 import shutil
+import urllib.error
+import urllib.request
 import zipfile
 from io import BytesIO
 
@@ -21,7 +24,7 @@ from objweb.extensions import activate, deactivate
 from objweb.security.rolemap import local_roles_of
 from extension_support import forget_modules, load_named, write_package
 from recipes_package import MODULES
-from support import ADMIN, ADMIN_AUTH, ADMIN_PASSWORD, basic_csrf_token
+from support import ADMIN, ADMIN_AUTH, ADMIN_PASSWORD, ServeProcess, basic_csrf_token, run_objweb
 
 JSON = {"Accept": "application/json", **ADMIN_AUTH}
 
@@ -220,3 +223,47 @@ def test_an_exported_broken_object_imports_once_its_package_is_back(stored, tmp_
         book = root["box"]["book"]
         assert type(book).__name__ == "Cookbook" and book["pie"].title == "Pie"
         assert objweb.path_of(book["pie"]) == "/box/book/pie"
+
+
+def http(method, url, body=None):
+    """Answer (status, JSON) of a request as the admin, with the standard library."""
+    request = urllib.request.Request(url, method=method, headers={
+        "Accept": "application/json", "Content-Type": "application/json", **ADMIN_AUTH},
+        data=json.dumps(body).encode() if body is not None else None)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, json.loads(answer.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, None
+
+
+@pytest.mark.server
+def test_objweb_serve_with_the_package_removed_and_back(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    made = run_objweb(["adduser", ADMIN, ADMIN_PASSWORD, "--role", "Manager"], home, timeout=60)
+    assert made.returncode == 0, made.stderr
+    site_dir = tmp_path / "site"
+    write_package(site_dir, "recipes", MODULES, version="1.2", distribution="objweb-recipes")
+    with_recipes = {"PYTHONPATH": str(site_dir)}
+
+    server = ServeProcess(home, env=with_recipes)
+    try:
+        assert http("POST", server.url + "/", {"@type": "Recipe", "id": "soup", "title": "Soup",
+                                               "servings": 5})[0] == 201
+    finally:
+        server.stop()
+    server = ServeProcess(home, name="without")
+    try:
+        status, record = http("GET", server.url + "/soup")
+        assert (status, record["@type"], record["missing_class"]) == (
+            200, "Broken", "recipes.Recipe")
+        assert http("GET", server.url + "/@@search?text=Soup")[1]["items_total"] == 0
+    finally:
+        server.stop()
+    server = ServeProcess(home, env=with_recipes, name="again")
+    try:
+        status, record = http("GET", server.url + "/soup")
+        assert (status, record["@type"], record["servings"]) == (200, "Recipe", 5)
+    finally:
+        server.stop()
