@@ -20,5 +20,6 @@ __all__ = [
     "CatalogMissingError", "Drainer", "IndexFacts", "Progress", "ReindexJob", "Result", "Results",
     "add_index", "clear", "declare_index", "declared_indexes", "drain", "drain_all",
     "ensure_catalog", "find_results", "forget_index", "include", "index_clashes", "index_facts",
-    "is_built", "objects_indexed", "queue_length", "queued", "reindex", "remove_index", "requeue", "search",
+    "is_built", "objects_indexed", "queue_length", "queued", "reindex", "remove_index", "requeue",
+    "search",
 ]

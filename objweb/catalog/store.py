@@ -312,7 +312,7 @@ def broken_docids(catalog: Catalog, connection, known_types) -> family64.IF.Set:
 
 
 def mended_docids(catalog: Catalog, connection) -> list[int]:
-    """Return the docids indexed as broken whose objects load whole again (their package is back)."""
+    """Return the docids indexed as broken whose objects load whole again (their class is back)."""
     docids = catalog.field("type")._fwd_index.get(BrokenItem.type_name)
     return [] if docids is None else [
         docid for docid in docids if not loads_broken(connection, docid, missing=True)]

@@ -1,4 +1,4 @@
-"""An extension's subscribers hear the object events; its indexes are made and kept in every site."""
+"""An extension's subscribers hear the object events; its indexes are kept in every site."""
 
 import sys
 from datetime import date

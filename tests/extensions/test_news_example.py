@@ -1,4 +1,4 @@
-"""The example extension, examples/objweb-news, installed in the test environment as a user installs it.
+"""The example extension examples/objweb-news, installed in the test environment as users do.
 
 `make test` installs it (`pip install -e examples/objweb-news`); these tests
 drive it through the JSON API, its views, the catalog, the debug shell

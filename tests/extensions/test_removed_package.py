@@ -1,4 +1,4 @@
-"""A package removed from under a site: its objects are broken, the site keeps working, and come back.
+"""A package removed from under a site: its objects break, the site keeps working, they come back.
 
 The `recipes` package is written on the fly with its distribution
 metadata and entry point on `sys.path`, its objects stored in a file

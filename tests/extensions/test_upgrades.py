@@ -99,7 +99,7 @@ def existing_site(tmp_path):
 
 
 def about_recipes(output: str) -> list[str]:
-    """The lines of `objweb extensions` or `upgrade` about recipes (other extensions may be installed)."""
+    """The lines of `objweb extensions` or `upgrade` about recipes (others may be installed)."""
     return [line for line in output.splitlines() if "recipes" in line or line.startswith("Ran")]
 
 
