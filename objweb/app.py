@@ -42,5 +42,7 @@ class Application(Publisher):
     def __init__(self, db, settings: Settings | None = None,
                  registry: ViewRegistry | None = None, *, installed=None):
         if registry is None:
-            registry = configure(ViewRegistry(), installed)
+            # configure(registry) alone is the wiring's contract; wrappers of it keep working.
+            registry = (configure(ViewRegistry()) if installed is None
+                        else configure(ViewRegistry(), installed))
         super().__init__(db, settings, registry, challenge=login.challenge)
