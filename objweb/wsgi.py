@@ -5,6 +5,7 @@ The PasteDeploy entry point, which reads `objweb.ini`, is
 """
 
 from objweb.app import Application
+from objweb.catalog import keep_declared
 from objweb.extensions import installed
 from objweb.extensions.upgrades import has_site, start_versions
 from objweb.storage.db import bootstrap
@@ -24,4 +25,5 @@ def make_app(db, settings: Settings | None = None, *, access_log: bool = True):
     bootstrap(db)
     if made:
         start_versions(db, installed())
+    keep_declared(db)
     return AccessLog(app) if access_log else app

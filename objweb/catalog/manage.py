@@ -7,9 +7,10 @@ gets an empty catalog that its changes fill; a site that had objects before
 gets one that is not built yet, which searches answer by walking the tree
 until `objweb reindex` (or `objweb serve`'s drainer) has read it all.
 
-Installed extensions declare indexes (`declare_index`); each opening of a
-site adds those its catalog lacks, as a Manager adding them would, and
-leaves alone one of the same name a Manager made with another kind.
+Installed extensions declare indexes (`declare_index`); when a site starts
+being served (`keep_declared`, called where the extensions are loaded) the
+catalog gets those it lacks, as a Manager adding them would, and one of the
+same name a Manager made with another kind is left alone.
 """
 
 from dataclasses import dataclass
@@ -73,33 +74,39 @@ def declared_indexes() -> dict[str, tuple[str, str]]:
 
 
 def ensure_catalog(db) -> bool:
-    """Make the catalog if `db` has none and keep it current from now on; return whether made.
-
-    The indexes extensions declare are added to it if missing, to be
-    filled as `add_index` fills them. Processes starting together over one
-    database (ZEO) may both try: the one that loses the commit looks again.
-    """
+    """Make the catalog if `db` has none and keep it current from now on; return whether made."""
     include()
+    with db.transaction() as connection:
+        mapping = connection.root()
+        if CATALOG_KEY in mapping:
+            return False
+        mapping[CATALOG_KEY] = Catalog(built=site_root(connection) is None)
+        connection.transaction_manager.get().note(CATALOG_NOTE + " made the catalog")
+    return True
+
+
+def keep_declared(db) -> None:
+    """Bring the catalog of `db` up to the installed extensions, as a site starts being served.
+
+    The indexes they declare are added if missing, to be filled as
+    `add_index` fills them; objects indexed while their class was missing
+    are queued to be indexed again once it is back. Processes starting
+    together over one database (ZEO) may both try: the one that loses the
+    commit looks again.
+    """
+    ensure_catalog(db)
     attempt = 1
     while True:
         try:
-            return _ensure(db)
+            with db.transaction() as connection:
+                catalog = catalog_of(connection)
+                _add_declared(connection, catalog)
+                _requeue_mended(connection, catalog)
+            return
         except ConflictError:
             if attempt == ATTEMPTS:
                 raise
             attempt += 1
-
-
-def _ensure(db) -> bool:
-    with db.transaction() as connection:
-        mapping = connection.root()
-        made = CATALOG_KEY not in mapping
-        if made:
-            mapping[CATALOG_KEY] = Catalog(built=site_root(connection) is None)
-            connection.transaction_manager.get().note(CATALOG_NOTE + " made the catalog")
-        _add_declared(connection, mapping[CATALOG_KEY])
-        _requeue_mended(connection, mapping[CATALOG_KEY])
-    return made
 
 
 def _add_declared(connection, catalog: Catalog) -> None:

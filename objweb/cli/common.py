@@ -11,6 +11,7 @@ import zc.lockfile
 from ZEO.Exceptions import ClientDisconnected
 from ZODB.POSException import StorageError as POSStorageError
 
+from objweb.catalog import keep_declared
 from objweb.extensions import ExtensionError, installed
 from objweb.extensions.upgrades import has_site, start_versions
 from objweb.storage.db import DatabaseURIError, bootstrap, open_db
@@ -101,8 +102,10 @@ def open_database(uri: str, **db_options):
                            f"{first_line or type(error).__name__}") from None
     made = not has_site(db)
     bootstrap(db)
+    extensions = load_extensions()
     if made:
-        start_versions(db, load_extensions())
+        start_versions(db, extensions)
+    keep_declared(db)
     return db
 
 

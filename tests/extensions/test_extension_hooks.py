@@ -20,6 +20,11 @@ def heard():
     return sys.modules["recipes"].HEARD
 
 
+def serve(db):
+    """Start serving `db` as `objweb serve` does: the site gets the declared indexes."""
+    return objweb.make_app(db, access_log=False)
+
+
 def kinds_of(db) -> dict:
     with objweb.site(db) as root:
         return {facts.name: facts.kind for facts in index_facts(root) if facts.custom}
@@ -54,22 +59,25 @@ def test_a_deactivated_extension_hears_nothing_more(db, recipes):
     assert module.HEARD == []
 
 
-def test_a_site_opened_with_the_extension_gets_its_indexes_and_answers_them(db, recipes):
+def test_a_site_served_with_the_extension_gets_its_indexes_and_answers_them(db, recipes):
     recipe = objweb.content.type_named("Recipe")
     with objweb.site(db) as root:
         root["soup"] = recipe(title="Soup", tags=["Hot", "winter"], cooked="2024-01-05")
         root["salad"] = recipe(title="Salad", tags=["cold"], cooked="2024-06-01")
+    serve(db)
     assert kinds_of(db).items() >= {"cooked": "date", "tags": "keyword"}.items()
     with objweb.site(db) as root:
         assert [result.path for result in search(root, tags="hot")] == ["/soup"]
         assert [result.path for result in search(root, cooked_after="2024-03-01")] == ["/salad"]
 
 
-def test_an_index_a_manager_removes_is_made_again_at_the_next_opening(db, recipes):
+def test_an_index_a_manager_removes_is_made_again_at_the_next_start(db, recipes):
     recipe = objweb.content.type_named("Recipe")
+    serve(db)
     with objweb.site(db) as root:
         root["soup"] = recipe(title="Soup", tags=["hot"])
         remove_index(root, "tags")
+    serve(db)
     with objweb.site(db) as root:
         assert [result.path for result in search(root, tags="hot")] == ["/soup"]
 
@@ -81,6 +89,7 @@ def test_an_index_kept_with_another_kind_is_left_alone_and_named(db, site_dir):
     extensions = load_named("recipes")
     activate(extensions)
     try:
+        serve(db)
         assert kinds_of(db)["cooked"] == "field"
         assert index_clashes(db) == [
             "the extension 'recipes' (objweb-recipes 1.2) declares a date index 'cooked', "
@@ -92,6 +101,7 @@ def test_an_index_kept_with_another_kind_is_left_alone_and_named(db, site_dir):
 
 
 def test_a_deactivated_extension_leaves_its_indexes_in_the_site(db, recipes):
+    serve(db)
     assert "tags" in kinds_of(db)
     deactivate(recipes)
     assert kinds_of(db).items() >= {"cooked": "date", "tags": "keyword"}.items()
@@ -145,6 +155,7 @@ def test_two_extensions_declaring_one_index_with_two_kinds_are_refused(site_dir)
 
 def test_an_index_reads_dates_as_days(db, recipes):
     recipe = objweb.content.type_named("Recipe")
+    serve(db)
     with objweb.site(db) as root:
         root["soup"] = recipe(title="Soup", cooked=date(2024, 1, 5))
         assert [result.path for result in search(root, cooked="2024-01-05")] == ["/soup"]

@@ -52,9 +52,10 @@ class Site:
         forget_modules("recipes")
 
     def open(self):
+        """Open the database as `objweb serve` does; keep the application it would serve."""
         self.close()
         self.db = objweb.open_db(self.uri)
-        objweb.bootstrap(self.db)
+        self.application = objweb.make_app(self.db, access_log=False)
         return self.db
 
     def close(self):
@@ -63,7 +64,8 @@ class Site:
             self.db = None
 
     def app(self):
-        return TestApp(objweb.make_app(self.open(), access_log=False))
+        self.open()
+        return TestApp(self.application)
 
 
 @pytest.fixture
@@ -153,9 +155,9 @@ def test_no_door_to_a_broken_object_answers_500(stored):
 
 
 def test_search_skips_broken_objects_and_finds_them_once_reinstalled(stored):
-    db = stored.open()
+    app = stored.app()
+    db = stored.db
     assert titles_found(db, "Soup") == [] and titles_found(db, "Pie") == []
-    app = TestApp(objweb.make_app(db, access_log=False))
     assert app.get("/@@search?text=Soup", headers=JSON, status=200).json["items_total"] == 0
     stored.install()
     db = stored.open()
