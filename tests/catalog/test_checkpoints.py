@@ -208,3 +208,20 @@ def test_an_undone_removal_brings_back_a_closed_folder_closed(stored):
     undo_last_change(stored)
     assert checkpoints(stored) == ["/news/vault"]
     assert visitor_finds(stored) == []
+
+
+def test_an_undone_removal_brings_back_a_closed_folder_nested_deeper_closed(stored):
+    def build(root):
+        box = root["news"].add("box", Folder())
+        vault = box.add("vault", Folder())
+        vault.add("plans", Page(body="<p>ledger</p>"))
+        vault.manage_permission(ACCESS, ["Manager"], acquire=False)
+    change(stored, build)
+    change(stored, lambda root: root["news"].remove("box"))
+    drain_all(stored)
+    assert checkpoints(stored) == []
+    undo_last_change(stored)
+    assert checkpoints(stored) == ["/news/box/vault"]
+    assert visitor_finds(stored) == ["/news/vault/plans"]
+    drain_all(stored)
+    assert visitor_finds(stored) == ["/news/vault/plans"]
