@@ -101,3 +101,22 @@ def test_the_folder_s_manager_still_reaches_everything(site):
     app = TestApp(objweb.make_app(site))
     page = app.get("/vault/plans", headers=dict(ADMIN_AUTH, **JSON), status=200)
     assert json.loads(page.text)["body"] == "<p>the secret plans</p>"
+
+
+SEARCHES = [
+    ("search, as JSON", JSON),
+    ("search, as a page", {"Accept": "text/html"}),
+]
+
+
+@pytest.mark.parametrize("door, headers", SEARCHES, ids=[d[0] for d in SEARCHES])
+def test_search_finds_the_folder_s_items_only_when_it_is_open(state, door, headers):
+    name, app = state
+    response = app.get("/@@search", params={"text": "plans"}, headers=headers, status=200)
+    if name == "closed":
+        assert "/vault/plans" not in response.text and "Plans" not in response.text
+    else:
+        assert "http://localhost/vault/plans" in response.text and "Plans" in response.text
+    # The folder's own search: reached, yet finding nothing below a folder closed to the visitor.
+    below = app.get("/vault/@@search", params={"text": "deep"}, headers=headers, status=200)
+    assert ("/vault/inner/deep" in below.text) is (name == "open")
