@@ -87,6 +87,7 @@ def build_site(home: Path) -> None:
         _indexed(db)
     finally:
         db.close()
+    (home / "var" / "Data.fs.old").unlink(missing_ok=True)  # what the pack left behind
 
 
 def _indexed(db) -> None:
