@@ -130,8 +130,8 @@ def check(port: int, name: str, request: Request, expected=EXPECTED) -> None:
     status, body = send(port, request)
     want_status, want = expected.get(name, (None, b""))
     if (want_status is not None and status != want_status) or not _holds(body, want):
-        raise RuntimeError(f"{name}: {request.method} {request.path} answered {status}, "
-                           f"not {want_status} holding {_described(want)}: {body[:300]!r}")
+        raise RuntimeError(f"{name}: {request.method} {request.path} answered {status}; "
+                           f"wanted {want_status} {_described(want)}: {body[:300]!r}")
 
 
 def _holds(body: bytes, want) -> bool:
@@ -144,7 +144,7 @@ def _holds(body: bytes, want) -> bool:
 
 
 def _described(want) -> str:
-    return want.__doc__.split("\n")[0] if callable(want) and want.__doc__ else repr(want)
+    return f"passing {want.__name__}" if callable(want) else f"holding {want!r}"
 
 
 def log_in(port: int) -> str:
