@@ -20,6 +20,7 @@ from objweb.security import ANONYMOUS, MANAGER
 from support import ADMIN_AUTH
 
 ACCESS = "Access contents information"
+WEBDAV = "WebDAV access"
 JSON = {"Accept": "application/json"}
 
 
@@ -101,3 +102,29 @@ def test_the_folder_s_manager_still_reaches_everything(site):
     app = TestApp(objweb.make_app(site))
     page = app.get("/vault/plans", headers=dict(ADMIN_AUTH, **JSON), status=200)
     assert json.loads(page.text)["body"] == "<p>the secret plans</p>"
+
+
+
+@pytest.mark.parametrize("closed", [True, False], ids=["closed", "open"])
+@pytest.mark.parametrize("where", ["root", "vault"],
+                         ids=["an index_html acquired from above", "the folder's own index_html"])
+def test_a_folder_s_index_html_is_shown_only_to_who_may_see_its_contents(site, where, closed):
+    with objweb.site(site) as root:
+        place = root if where == "root" else root["vault"]
+        place.add("index_html", Template(source='<p tal:content="string:index of ${context/title}">i</p>'))
+    set_vault_access(site, [MANAGER] if closed else [MANAGER, ANONYMOUS])
+    app = TestApp(objweb.make_app(site))
+    response = app.get("/vault", status=401 if closed else 200)
+    assert ("index of Vault" in response.text) is not closed
+
+@pytest.mark.parametrize("closed", [True, False], ids=["closed", "open"])
+def test_webdav_reads_into_the_folder_only_when_it_is_open(site, closed):
+    set_vault_access(site, [MANAGER] if closed else [MANAGER, ANONYMOUS])
+    with objweb.site(site) as root:
+        root.manage_permission(WEBDAV, [MANAGER, ANONYMOUS], acquire=False)
+    app = TestApp(objweb.make_app(site))
+    page = app.get("/@@dav/vault/plans", status=401 if closed else 200)
+    assert ("the secret plans" in page.text) is not closed
+    listing = app.request("/@@dav/vault/", method="PROPFIND", headers={"Depth": "1"},
+                          status=401 if closed else 207)
+    assert ("plans" in listing.text) is not closed
