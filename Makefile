@@ -38,7 +38,7 @@ mutation: $(INSTALLED) $(MUTATION_INSTALLED)
 	@for room in $(or $(ROOM),$(MUTATION_ROOMS)); do case " $(MUTATION_ROOMS) " in \
 	  *" $$room "*) ;; *) echo "no such room: $$room (rooms: $(MUTATION_ROOMS))"; exit 2;; esac; done
 	$(NICE) $(VENV)/bin/mutmut run --max-children $(MUTATION_WORKERS) \
-	  $(or $(MUTANTS),$(foreach room,$(or $(ROOM),$(MUTATION_ROOMS)),"objweb.$(room).*"))
+	  $(foreach name,$(or $(MUTANTS),$(foreach room,$(or $(ROOM),$(MUTATION_ROOMS)),objweb.$(room).*)),"$(name)")
 	$(PYTHON) tools/mutation_summary.py $(or $(ROOM),$(MUTATION_ROOMS))
 
 $(PYTHON):
