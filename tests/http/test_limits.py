@@ -334,6 +334,8 @@ def test_json_a_million_deep_is_a_400_never_a_500(app, sample, opening):
     ('{"title": ' + "[" * 50, "the JSON body is nested more than 4 levels deep"),
     ('{"title": [' + "[]," * 50 + "[]]]]}", "the body is not valid JSON"),
     ('{"title": [' + "[]," * 50 + "[}}", "the body is not valid JSON"),
+    # As many openers left unclosed as the limit allows: not too deep, only not JSON.
+    ('{"title": [[], [[', "the body is not valid JSON"),
 ])
 def test_json_with_brackets_that_do_not_match_is_400(limited, sample, body, error):
     before = snapshot(sample)
