@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 from objweb.security.ownership import SITE_USER_FOLDER, pinned, stored_ownership
 from objweb.security.permissions import ANONYMOUS, AUTHENTICATED, DEFAULT_ROLES, OWNER, VIEW
-from objweb.security.policy import SecurityPolicy, TrustedPolicy, _permission_roles_here
+from objweb.security.policy import (
+    SecurityPolicy, TrustedPolicy, inherited, _permission_roles_here)
 from objweb.security.principals import Principal
 from objweb.security.protections import ACCESS, permission_for
 from objweb.security.rolemap import role_map_of
@@ -118,18 +119,8 @@ def view_state(obj, known: dict | None = None, permission: str = VIEW) -> ViewSt
     filled on the way down, so the objects of one subtree share the walk.
     """
     known = {} if known is None else known
-    pending, state, node = [], top_state(permission), obj
-    while node is not None:
-        entry = known.get(id(node))
-        if entry is not None and entry[0] is node:
-            state = entry[1]
-            break
-        pending.append(node)
-        node = getattr(node, "__parent__", None)
-    for node in reversed(pending):
-        state = state_below(state, node, permission)
-        known[id(node)] = (node, state)
-    return state
+    return inherited(known, obj, lambda node, state: state_below(state, node, permission),
+                      top_state(permission))
 
 
 @dataclass(frozen=True)
