@@ -6,12 +6,14 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 PIP := $(PYTHON) -m pip
 INSTALLED := $(VENV)/.installed
+# Mutation testing's own tool: installed by `make mutation` only.
+MUTATION_INSTALLED := $(VENV)/.installed-mutation
 # Serving needs objweb's own dependencies only: a fresh clone serves in under a minute.
 RUN_INSTALLED := $(VENV)/.installed-run
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test bench system-packages clean codemirror
+.PHONY: run test mutation bench system-packages clean codemirror
 
 # `make run PORT=8081`, `make run HOST=0.0.0.0`, `make run OPTIONS="--threads 8"`:
 # any `objweb serve` option passes through.
@@ -25,6 +27,20 @@ test: system-packages $(INSTALLED)
 	$(PYTHON) -m coverage report --fail-under=95
 	$(PYTHON) -m coverage report --fail-under=100 --include='objweb/traversal/*,objweb/security/*,objweb/sandbox/*'
 
+# Mutation testing (docs/MUTATION.md) of the rooms that keep the site safe: every
+# room, or one (`make mutation ROOM=security`), or chosen mutants
+# (`make mutation MUTANTS="objweb.security.csrf.*"`). Each mutant meets only the
+# tests that reach the code it changed; a summary per room ends the run.
+MUTATION_ROOMS := traversal security sandbox web
+MUTATION_WORKERS ?= 2
+NICE ?= nice -n 19
+mutation: $(INSTALLED) $(MUTATION_INSTALLED)
+	@for room in $(or $(ROOM),$(MUTATION_ROOMS)); do case " $(MUTATION_ROOMS) " in \
+	  *" $$room "*) ;; *) echo "no such room: $$room (rooms: $(MUTATION_ROOMS))"; exit 2;; esac; done
+	$(NICE) $(VENV)/bin/mutmut run --max-children $(MUTATION_WORKERS) \
+	  $(foreach name,$(or $(MUTANTS),$(foreach room,$(or $(ROOM),$(MUTATION_ROOMS)),objweb.$(room).*)),"$(name)")
+	$(PYTHON) tools/mutation_summary.py $(or $(ROOM),$(MUTATION_ROOMS))
+
 $(PYTHON):
 	$(PYTHON_BASE) -m venv $(VENV)
 
@@ -37,6 +53,10 @@ $(INSTALLED): pyproject.toml examples/objweb-news/pyproject.toml | $(PYTHON)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e '.[test]'
 	$(PIP) install --quiet -e examples/objweb-news
+	touch $@
+
+$(MUTATION_INSTALLED): pyproject.toml | $(INSTALLED)
+	$(PIP) install --quiet -e '.[test,mutation]'
 	touch $@
 
 # The benchmark suite (bench/README.md): Debian's wrk drives objweb, a bare app and Zope 5.
@@ -58,7 +78,7 @@ system-packages:
 	  { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y --no-install-recommends $(SYSTEM_PACKAGES); }; }
 
 clean:
-	rm -rf $(VENV) build *.egg-info .coverage .coverage.* .pytest_cache
+	rm -rf $(VENV) build *.egg-info .coverage .coverage.* .pytest_cache mutants
 
 # The code editor of the management screens: CodeMirror 6, pinned in
 # vendor/codemirror/package-lock.json, bundled into objweb/zmi/static/codemirror.js

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/catalog_million.py build    # the site, then reindex it (timed)
     .venv/bin/python bench/catalog_million.py query    # p50 of each query, trusted and anonymous
+    .venv/bin/python bench/catalog_million.py served   # the same queries over HTTP (wrk)
     .venv/bin/python bench/catalog_million.py writes   # 4 writers on one folder, catalog on/off
     .venv/bin/python bench/catalog_million.py zope5-build   # the same Pages in Zope 5's ZCatalog
     .venv/bin/python bench/catalog_million.py zope5-query   # the same queries there
@@ -15,6 +16,7 @@ Each step prints one JSON line, also appended to bench/.cache/catalog-results.js
 """
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -38,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import catalog_content as content  # noqa: E402 (bench/ is not a package)
 
 CACHE = Path(__file__).resolve().parent / ".cache"
-HOME = CACHE / "catalog-million"
+HOME = Path(os.environ.get("CATALOG_HOME", CACHE / "catalog-million"))
 RESULTS = CACHE / "catalog-results.jsonl"
 PASSWORD = "bench-admin-pw"
 REPEAT = 30
@@ -84,6 +86,8 @@ def open_site(home: Path):
 
 def add_folder(db, number: int) -> None:
     with objweb.site(db, user="admin") as root:
+        # Opening a site subscribes the catalog again: the Pages are indexed by `reindex` later.
+        events.unsubscribe(events.ObjectEvent, on_event)
         folder = root["m"].add(content.folder_name(number), Folder(title=f"F {number}"))
         if content.is_private(number):
             folder.manage_permission(VIEW, roles=["Manager", "Editor"], acquire=False)
@@ -100,9 +104,13 @@ def build(home: Path = HOME) -> None:
     events.unsubscribe(events.ObjectEvent, on_event)
     try:
         with objweb.site(db, user="admin") as root:
-            root.add("m", Folder(title="Million"))
+            events.unsubscribe(events.ObjectEvent, on_event)
+            if "m" not in root:
+                root.add("m", Folder(title="Million"))
+            made = set(root["m"].keys())  # a build stopped half-way goes on where it was
         for number in range(content.FOLDERS):
-            add_folder(db, number)
+            if content.folder_name(number) not in made:
+                add_folder(db, number)
     finally:
         events.subscribe(events.ObjectEvent, on_event)
     report({"step": "content", "pages": content.PAGES,
@@ -153,6 +161,60 @@ def query(home: Path = HOME, repeat: int = REPEAT) -> None:
                         "first_ms": round(first, 2), "p50_ms": round(statistics.median(runs), 2),
                         "p90_ms": round(sorted(runs)[int(0.9 * len(runs))], 2)})
     db.close()
+
+
+# -- served ---------------------------------------------------------------------------
+
+
+def served_paths() -> dict[str, str]:
+    """Each query of `QUERIES` as the `@@search` URL an anonymous visitor asks for."""
+    from urllib.parse import urlencode
+    paths = {}
+    for name, spec in QUERIES.items():
+        keys = {key: value for key, value in spec.items() if key != "path"}
+        where = spec.get("path", "")
+        paths[name] = f"{where}/@@search?{urlencode({**keys, 'b_size': 20})}"
+    return paths
+
+
+def served(seconds: float = 10.0) -> None:
+    """Serve the million with `objweb serve` and drive each query with wrk beside the bare app.
+
+    Anonymous, 8 connections, as the suite's other rows; the answer is checked once
+    (a JSON batch of 20 or fewer with `items_total`) before it is timed.
+    """
+    import urllib.request
+
+    import servers
+    from loadgen import run_wrk
+    from requests import Request
+
+    servers.write_ini(HOME, cache_size=20000,
+                      uri=f"file://{HOME}/Data.fs?blobstorage_dir={HOME}/blobs")
+    scratch = CACHE / "catalog-served"
+    scratch.mkdir(exist_ok=True)
+    objweb_server = servers.objweb_serve(HOME, servers.free_port())
+    bare = servers.bare_app(scratch, servers.free_port())
+    try:
+        objweb_server.wait_ready("/")
+        bare.wait_ready("/")
+        for name, path in served_paths().items():
+            request = urllib.request.Request(f"http://127.0.0.1:{objweb_server.port}{path}",
+                                             headers={"Accept": "application/json"})
+            with urllib.request.urlopen(request) as answer:
+                batch = json.load(answer)
+            assert len(batch["items"]) <= 20 and "items_total" in batch, batch
+            get = Request("GET", path, headers=(("Accept", "application/json"),))
+            ceiling = run_wrk(bare.port, Request("GET", "/"), scratch, seconds)
+            figures = run_wrk(objweb_server.port, get, scratch, seconds)
+            report({"step": "served", "query": name, "hits": batch["items_total"],
+                    "req_per_s": round(figures.rate), "p50_ms": figures.p50_ms,
+                    "p99_ms": figures.p99_ms, "bare_req_per_s": round(ceiling.rate),
+                    "ratio": round(figures.rate / ceiling.rate, 3) if ceiling.rate else 0.0,
+                    "non_2xx": figures.client_errors + figures.server_errors,
+                    "rss_mb": round(objweb_server.rss_mb())})
+    finally:
+        servers.stop_all([objweb_server, bare])
 
 
 # -- writers ----------------------------------------------------------------------------
@@ -239,6 +301,6 @@ def zope5(step: str) -> None:
 
 
 if __name__ == "__main__":
-    STEPS = {"build": build, "query": query, "writes": writes,
+    STEPS = {"build": build, "query": query, "served": served, "writes": writes,
              "zope5-build": lambda: zope5("build"), "zope5-query": lambda: zope5("query")}
     STEPS[sys.argv[1]]()

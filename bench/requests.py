@@ -14,8 +14,16 @@ The bench site both sides build (objweb's requests are in bench/workloads.py):
                                  with a table of 100 rows (tal:repeat)
     /bench/greet                 a Script, params name='world', returning a short str
     /bench/edit                  a Page whose title the write workload changes
-    /big                         a Folder of 100,000 Pages item-000000 ... item-099999
+    /bench/put                   a Page of about 2 KB whose body WebDAV PUTs replace
+    /big                         a Folder of 100,000 Pages item-000000 ... item-099999,
+                                 each with a body of 13 words, one of them rare (10
+                                 Pages share it), and a modification time of its own
+                                 spread over two years (bench/big_pages.py), catalogued
     /small                       a Folder of 100 Pages item-000000 ... item-000099
+
+objweb's WebDAV door is the same tree under `/@@dav/`. Zope 5's site also has a
+ZCatalog, `/catalog`, holding the Pages of /big, and a Script (Python) at the root,
+`search_json`, that answers its search in JSON (bench/zope5_site.py).
 
 bench/zope5.py's `Zope5Site` may also have `labels: dict[str, str]`, saying what stands
 in Zope 5 for a workload where it differs (for "json_patch", a property edit); the
@@ -55,4 +63,11 @@ WORKLOAD_NAMES: dict[str, str] = {
     "zmi_contents_100k": "ZMI Contents of a 100,000-item folder, as a logged-in manager",
     "zmi_contents_100": "ZMI Contents of a 100-item folder, as a logged-in manager",
     "json_patch": "JSON PATCH of a property, each commit fsync'd, 4 concurrent writers",
+    "catalog_search": "anonymous JSON search of the 100,000 Pages of /big for a word "
+                      "about 10 of them hold, first 20 results",
+    "catalog_sorted": "anonymous JSON search of /big's Pages by modified, newest 20 first",
+    "webdav_propfind_100": "WebDAV PROPFIND, Depth 1, of the 100-item folder /small, "
+                           "as the manager",
+    "webdav_get_file": "WebDAV GET of the 100 KB File, as the manager",
+    "webdav_put": "WebDAV PUT of a 2 KB Page body, 4 concurrent writers",
 }

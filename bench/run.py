@@ -93,8 +93,10 @@ def zope_request(zope, name: str, say=print):
     if request is None:
         return None
     status, body = workloads.send(zope.port, request)
-    if status >= 400:
-        say(f"  {name}: Zope 5 answered {status}, no Zope 5 figure: {body[:200]!r}")
+    holds = getattr(zope, "holds", {}).get(name, b"")
+    if status >= 400 or holds not in body:
+        say(f"  {name}: Zope 5 answered {status}, not holding {holds!r}, no Zope 5 figure: "
+            f"{body[:200]!r}")
         return None
     return request
 

@@ -15,16 +15,20 @@ from pathlib import Path
 
 import objweb
 from objweb import File, Folder, Page, Script, Template
+from objweb.catalog import drain_all, is_built, queue_length
+
+import big_pages
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 ADMIN, PASSWORD = "admin", "bench-password"
-SITE_VERSION = "v1"
+SITE_VERSION = "v2"
 MILLION_VERSION = "v1"
 BIG, SMALL, DEPTH = 100_000, 100, 10
 MILLION_FOLDERS, MILLION_PER_FOLDER = 100, 10_000
 CHUNK = 10_000
 
 PAGE_BODY = "<p>" + "Some text of the bench page. " * 70 + "</p>"
+PUT_BODY = "<p>" + "Some text the bench puts over WebDAV. " * 54 + "</p>"
 LAYOUT = """<html metal:define-macro="page">
 <head><title tal:content="context/title">title</title></head>
 <body><h1 tal:content="context/title">title</h1>
@@ -45,8 +49,17 @@ def _pages(folder, count: int, first: int = 0) -> None:
         folder.add(f"item-{number:06d}", Page(title=f"Item {number}", body="<p>x</p>"))
 
 
+def _big_pages(folder, count: int, first: int) -> None:
+    # Bodies and times of bench/big_pages.py, so a search has words to find and a
+    # sort has times to order (a build's own times would be a few minutes apart).
+    for number in range(first, first + count):
+        page = folder.add(f"item-{number:06d}", Page(title=f"Item {number}",
+                                                     body=big_pages.body(number)))
+        page.created = page.modified = big_pages.modified(number, BIG)
+
+
 def build_site(home: Path) -> None:
-    """Build the site bench/requests.py describes in `home`."""
+    """Build the site bench/requests.py describes in `home`, its catalog indexed."""
     db = objweb.open_db(uri(home))
     try:
         objweb.bootstrap(db, admin=ADMIN, password=PASSWORD)
@@ -64,13 +77,32 @@ def build_site(home: Path) -> None:
             bench.add("greet", Script(title="Greet", params="name='world'",
                                       body="return 'Hello %s from %s' % (name, context.title)"))
             bench.add("edit", Page(title="Edited", body="<p>Edited often.</p>"))
+            bench.add("put", Page(title="Put", body=PUT_BODY))
             _pages(root.add("small", Folder(title="Small")), SMALL)
             root.add("big", Folder(title="Big"))
         for first in range(0, BIG, CHUNK):
             with objweb.site(db, user=ADMIN) as root:
-                _pages(root["big"], min(CHUNK, BIG - first), first)
+                _big_pages(root["big"], min(CHUNK, BIG - first), first)
+            db.cacheMinimize()
+        _indexed(db)
     finally:
         db.close()
+    (home / "var" / "Data.fs.old").unlink(missing_ok=True)  # what the pack left behind
+
+
+def _indexed(db) -> None:
+    """Index what the catalog's queue holds; raise unless the catalog answers from its indexes.
+
+    Then pack: the drains rewrote the indexes' buckets batch after batch, and a
+    copy of the site is made for each run.
+    """
+    drain_all(db)
+    with objweb.site(db) as root:
+        built = is_built(root)
+    if not built or queue_length(db):
+        raise RuntimeError(f"the bench site's catalog is not indexed (built: {built}, "
+                           f"queued: {queue_length(db)})")
+    db.pack()
 
 
 def build_million(home: Path) -> None:

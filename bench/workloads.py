@@ -2,7 +2,9 @@
 
 A figure is worth something only if the answer was the page meant: a login form
 answered 200 is no Contents screen. So before each workload is measured, one request
-is sent by hand and its status and a piece of its body are checked.
+is sent by hand and its status and a piece of its body are checked, or the whole body
+where a piece would prove little (the search's results, in their order; the
+listing's 100 items; the File's 100 KB).
 """
 
 import base64
@@ -12,27 +14,76 @@ import re
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
+import big_pages
 from requests import Request
-from sites import ADMIN, BIG, DEPTH, PASSWORD
+from sites import ADMIN, BIG, DEPTH, PASSWORD, PUT_BODY, SMALL
 
 DEEP = "/bench/" + "/".join(f"d{level}" for level in range(2, DEPTH + 1)) + "/page"
 HTML = (("Accept", "text/html"),)
 JSON = (("Accept", "application/json"),)
 BASIC = "Basic " + base64.b64encode(f"{ADMIN}:{PASSWORD}".encode()).decode()
 PATCH_BODY = json.dumps({"title": "Edited by the bench"}).encode()
+FILE_SIZE = 100 * 1024
+SEARCH_SIZE = 20
+SEARCH = urlencode({"text": big_pages.SEARCH_WORD, "b_size": SEARCH_SIZE})
+SORTED = urlencode({"type": "Page", "sort_on": "modified", "sort_order": "descending",
+                    "b_size": SEARCH_SIZE})
+# The live properties a file manager asks for to show a folder (as bench/webdav.py).
+PROPFIND_BODY = (b'<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:prop>'
+                 b"<D:resourcetype/><D:getcontentlength/><D:getlastmodified/><D:getetag/>"
+                 b"<D:displayname/></D:prop></D:propfind>")
+DAV_MANAGER = (("Authorization", BASIC),)
 
-# What each answer must hold: (status, bytes in the body).
+
+def _item_ids(body: bytes, total: int) -> list[str] | None:
+    """The ids of a JSON search answer's items, if it counts `total` results; else None."""
+    answer = json.loads(body)
+    if answer.get("items_total") != total:
+        return None
+    return [item["id"] for item in answer["items"]]
+
+
+def found_the_holders(body: bytes) -> bool:
+    """Whether a search for the rare word answered exactly the Pages that hold it."""
+    holders = [f"item-{number:06d}" for number in big_pages.holders(big_pages.SEARCH_WORD, BIG)]
+    ids = _item_ids(body, len(holders))
+    return ids is not None and sorted(ids) == holders[:SEARCH_SIZE]
+
+
+def found_the_newest(body: bytes) -> bool:
+    """Whether a search by modified answered the newest 20 Pages of /big, newest first."""
+    ids = _item_ids(body, BIG)
+    return ids == [f"item-{number:06d}" for number in big_pages.newest(BIG, SEARCH_SIZE)]
+
+
+def listed_small(body: bytes) -> bool:
+    """Whether a PROPFIND of /small answered the folder and each of its 100 items."""
+    return b"/@@dav/small/" in body and all(
+        f"/@@dav/small/item-{number:06d}<".encode() in body for number in range(SMALL))
+
+
+def whole_file(body: bytes) -> bool:
+    """Whether the body is the whole 100 KB File."""
+    return len(body) == FILE_SIZE
+
+
+# What each answer must hold: (status, bytes in the body, or a test of the whole body).
 EXPECTED = {
     "bare_hello": (200, b"Hello"),
     "page_depth1": (200, b"Some text of the bench page"),
     "page_depth10": (200, b"Some text of the bench page"),
-    "file_100k": (200, b""),
+    "file_100k": (200, whole_file),
     "template_macro_loop": (200, b"<td>99</td>"),
     "script_call": (200, b"Hello bench from Bench"),
     "json_batch_100k": (200, b'"item-050049"'),
     "zmi_contents_100k": (200, b"item-000049"),
     "zmi_contents_100": (200, b"item-000049"),
     "json_patch": (204, b""),
+    "catalog_search": (200, found_the_holders),
+    "catalog_sorted": (200, found_the_newest),
+    "webdav_propfind_100": (207, listed_small),
+    "webdav_get_file": (200, whole_file),
+    "webdav_put": (204, b""),
 }
 
 
@@ -51,6 +102,15 @@ def objweb_requests(cookie: str) -> dict[str, Request]:
         "zmi_contents_100": Request("GET", "/small/manage_contents", headers=manager),
         "json_patch": Request("PATCH", "/bench/edit", body=PATCH_BODY, writes=True, headers=(
             ("Content-Type", "application/json"), ("Authorization", BASIC))),
+        "catalog_search": Request("GET", f"/big/@@search?{SEARCH}", headers=JSON),
+        "catalog_sorted": Request("GET", f"/big/@@search?{SORTED}", headers=JSON),
+        "webdav_propfind_100": Request("PROPFIND", "/@@dav/small/", body=PROPFIND_BODY,
+                                       headers=DAV_MANAGER + (
+                                           ("Depth", "1"),
+                                           ("Content-Type", "application/xml"))),
+        "webdav_get_file": Request("GET", "/@@dav/bench/file", headers=DAV_MANAGER),
+        "webdav_put": Request("PUT", "/@@dav/bench/put", body=PUT_BODY.encode(), writes=True,
+                              headers=DAV_MANAGER + (("Content-Type", "text/html"),)),
     }
 
 
@@ -68,10 +128,23 @@ def send(port: int, request: Request) -> tuple[int, bytes]:
 def check(port: int, name: str, request: Request, expected=EXPECTED) -> None:
     """Raise unless `request` is answered as the workload means; warms the caches too."""
     status, body = send(port, request)
-    want_status, want_text = expected.get(name, (None, b""))
-    if (want_status is not None and status != want_status) or want_text not in body:
-        raise RuntimeError(f"{name}: {request.method} {request.path} answered {status}, "
-                           f"not {want_status} holding {want_text!r}: {body[:300]!r}")
+    want_status, want = expected.get(name, (None, b""))
+    if (want_status is not None and status != want_status) or not _holds(body, want):
+        raise RuntimeError(f"{name}: {request.method} {request.path} answered {status}; "
+                           f"wanted {want_status} {_described(want)}: {body[:300]!r}")
+
+
+def _holds(body: bytes, want) -> bool:
+    if callable(want):
+        try:
+            return want(body)
+        except (ValueError, KeyError, TypeError):  # not the JSON meant
+            return False
+    return want in body
+
+
+def _described(want) -> str:
+    return f"passing {want.__name__}" if callable(want) else f"holding {want!r}"
 
 
 def log_in(port: int) -> str:

@@ -15,6 +15,8 @@ nearest request, named in `labels`: a property edit through the ZMI's
 screen lists the first 1,000 ids) holds the 100,000 items, as an OFS Folder keeps its
 items in one tuple. Zope 5 asks the property edit for neither a CSRF token nor a
 Referer: a POST with Basic auth as a Manager is enough (a foreign Referer passes too).
+The searches go to a ZCatalog through a Script (Python) answering JSON, as Zope has
+no search door of its own; the PROPFIND is Zope's own WebDAV, with the same body.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlencode
+
+import big_pages
 
 HERE = Path(__file__).resolve().parent
 VENV = HERE / ".zope5-venv"
@@ -43,6 +48,9 @@ PACKAGES = ("Zope[wsgi]>=5,<6", "ZODB<6.3", "waitress", "Products.BTreeFolder2",
             "Products.PythonScripts")
 ADMIN, PASSWORD = "admin", "secret"
 BIG = 100_000
+# Change it whenever bench/zope5_site.py builds something else: a home built by
+# another version is built again.
+SITE_VERSION = "v2"
 DEEP = "/".join(f"d{level}" for level in range(2, 11))
 
 
@@ -67,6 +75,12 @@ Request = _request_class()
 AUTH = ("Authorization", "Basic " + base64.b64encode(f"{ADMIN}:{PASSWORD}".encode()).decode())
 FORM = ("Content-Type", "application/x-www-form-urlencoded")
 HTML = ("Accept", "text/html")  # objweb's requests say it too; Zope ignores it
+SEARCH = urlencode({"text": big_pages.SEARCH_WORD, "b_size": 20})
+SORTED = urlencode({"meta_type": "Page Template", "sort_on": "modified",
+                    "sort_order": "descending", "b_size": 20})
+PROPFIND_BODY = (b'<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:prop>'
+                 b"<D:resourcetype/><D:getcontentlength/><D:getlastmodified/><D:getetag/>"
+                 b"<D:displayname/></D:prop></D:propfind>")
 # What each answer holds when it is the page meant (a login form is no Contents screen).
 HOLDS = {
     "page_depth1": b"Some text of the bench page",
@@ -77,6 +91,9 @@ HOLDS = {
     "zmi_contents_100k": b"item-000049",
     "zmi_contents_100": b"item-000049",
     "json_patch": b"Saved changes",
+    "catalog_search": b'"items_total": 10}',
+    "catalog_sorted": f'"id": "item-{big_pages.newest(BIG)[0]:06d}"'.encode(),
+    "webdav_propfind_100": b"/small/item-000099",
 }
 
 
@@ -99,19 +116,30 @@ class Zope5Site:
             "json_patch": Request("POST", "/bench/edit/manage_changeProperties",
                                   body=b"title=Edited+again", headers=(AUTH, FORM),
                                   writes=True),
+            "catalog_search": Request("GET", f"/big/search_json?{SEARCH}", headers=(HTML,)),
+            "catalog_sorted": Request("GET", f"/big/search_json?{SORTED}", headers=(HTML,)),
+            "webdav_propfind_100": Request("PROPFIND", "/small/", body=PROPFIND_BODY, headers=(
+                AUTH, ("Depth", "1"), ("Content-Type", "application/xml"))),
         }
         self.labels = {
             "zmi_contents_100k": "Zope 5: BTreeFolder2 of 100,000, manage_main (1,000 ids)",
             "zmi_contents_100": "Zope 5: Folder of 100, manage_main",
             "json_patch": "Zope 5: property edit, POST manage_changeProperties",
+            "catalog_search": "Zope 5: ZCatalog (ZCTextIndex, Okapi BM25) through a Script "
+                              "(Python) answering JSON",
+            "catalog_sorted": "Zope 5: ZCatalog sorted on a DateIndex (sort_limit 20) "
+                              "through a Script (Python) answering JSON",
+            "webdav_propfind_100": "Zope 5: its WebDAV PROPFIND, Depth 1, of a Folder of 100",
         }
+        self.holds = HOLDS
 
     # -- building ---------------------------------------------------------------
 
     def prepare(self) -> None:
         """Make the venv and the instance with its content, unless they are made."""
         self._venv()
-        if (self.home / "var" / "bench-site-built").exists():
+        stamp, built = f"{SITE_VERSION} {BIG}", self.home / "var" / "bench-site-built"
+        if built.exists() and built.read_text().strip() == stamp:
             return
         for made in ("etc", "var", "inituser"):
             target = self.home / made
@@ -128,7 +156,7 @@ class Zope5Site:
         ini = self.home / "etc" / "zope.ini"
         ini.write_text(re.sub(r"(\[logger_wsgi\]\nlevel = )WARN", r"\1INFO", ini.read_text()))
         subprocess.run([VENV / "bin" / "zconsole", "run", conf, HERE / "zope5_site.py",
-                        str(BIG)], check=True, cwd=self.home, stdin=subprocess.DEVNULL)
+                        str(BIG), stamp], check=True, cwd=self.home, stdin=subprocess.DEVNULL)
 
     def _venv(self) -> None:
         stamp = VENV / "bench-packages"

@@ -114,11 +114,28 @@ def seconds_of(value) -> int | None:
 
     A day is its midnight, and a time without a zone is UTC.
     """
+    seconds = exact_seconds(value)
+    return None if seconds is None else math.floor(seconds)
+
+
+def exact_seconds(value) -> float | int | None:
+    """Return `value` (a date, a time, ISO 8601 text, seconds) as seconds since the epoch, or None.
+
+    As `seconds_of`, keeping the fraction of a second.
+    """
     if isinstance(value, str):
         try:
             value = moment_from_text(value)
         except ValueError:
             return None
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return moment.timestamp()
+    if isinstance(value, date):
+        return datetime.combine(value, time.min, timezone.utc).timestamp()
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return value
+    return None
     if isinstance(value, datetime):
         moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
         return math.floor(moment.timestamp())

@@ -12,12 +12,17 @@ must pass them all.
 Docids whose own values the indexes hold but whose View tokens are behind
 (queued `SECURITY` only: a folder above changed its permissions) are
 decided by their tokens computed now, from the tree, instead.
+
+What lies below a folder a viewer may not walk through (`closed`, see
+`objweb.catalog.checkpoints`) is left out too, as the publisher would
+refuse it; the folder itself may still be found.
 """
 
 from BTrees import family64
 
 from objweb.catalog.store import Catalog
-from objweb.security.visibility import ANONYMOUS_TOKEN, Viewer, is_visible
+from objweb.security.protections import ACCESS
+from objweb.security.visibility import ANONYMOUS_TOKEN, Viewer, is_below, is_visible
 
 IF = family64.IF
 PROBE_LIMIT = 64
@@ -26,17 +31,32 @@ PROBE_LIMIT = 64
 class Gate:
     """Filters docids for viewers, by one tokens index or another.
 
-    `viewers` is None for trusted code, which sees everything. `stale` is
-    the set of docids whose tokens must come from `live_tokens(docid,
-    index_name)` (a tuple, or None for no tokens) rather than the index.
+    `viewers` is None for trusted code, which sees everything; `policy`
+    decides for them who may walk through a folder. `stale` is the set of
+    docids whose tokens must come from `live_tokens(docid, index_name)` (a
+    tuple, or None for no tokens) rather than the index.
     """
 
-    def __init__(self, catalog: Catalog, viewers: list[Viewer] | None, *, stale=None,
-                 live_tokens=None):
+    def __init__(self, catalog: Catalog, viewers: list[Viewer] | None, *, policy=None,
+                 stale=None, live_tokens=None):
         self.catalog = catalog
         self.viewers = viewers
+        self.policy = policy
         self.stale = stale if stale is not None else IF.Set()
         self.live_tokens = live_tokens
+        self.closed: tuple = ()
+        self.shut = False
+        self._closed_docids = None
+
+    def close(self, paths, base: str) -> None:
+        """Leave out what lies below `paths`; all of it when one is `base` or above it."""
+        self.closed = tuple(paths)
+        self.shut = any(is_below(base, path) for path in self.closed)
+        self._closed_docids = None
+
+    def may_walk_through(self, obj) -> bool:
+        """Return whether the viewers may walk through `obj` (to what it holds)."""
+        return self.viewers is None or self.policy is None or self.policy.can(ACCESS, obj)
 
     @property
     def is_open(self) -> bool:
@@ -47,6 +67,9 @@ class Gate:
         """Return the docids of `docids` every viewer may see (for `index`'s permission)."""
         if self.viewers is None or not docids:
             return docids
+        if self.shut:
+            return IF.Set()
+        docids = self._outside_closed(docids)
         stale = IF.intersection(docids, self.stale) if self.stale else IF.Set()
         found = IF.difference(docids, stale) if stale else docids
         for viewer in self.viewers:
@@ -68,8 +91,19 @@ class Gate:
 
     def allows(self, tokens, path: str, index: str = "allowed") -> bool:
         """Return whether an object with `tokens` at `path` passes every viewer."""
-        return self.viewers is None or all(is_visible(tokens, viewer, path)
-                                           for viewer in self.viewers)
+        if self.viewers is None:
+            return True
+        if self.shut or any(path != closed and is_below(path, closed) for closed in self.closed):
+            return False
+        return all(is_visible(tokens, viewer, path) for viewer in self.viewers)
+
+    def _outside_closed(self, docids):
+        if not self.closed:
+            return docids
+        if self._closed_docids is None:
+            self._closed_docids = IF.multiunion([self.catalog.below(path)
+                                                 for path in self.closed])
+        return IF.difference(docids, self._closed_docids)
 
     def _for_viewer(self, docids, viewer: Viewer, index: str):
         forward = self.catalog.field(index)._fwd_index

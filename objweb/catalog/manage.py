@@ -5,7 +5,8 @@ transaction of its own (so that no change of the site's carries the
 database's root mapping, which the Undo tab would then refuse): a new site
 gets an empty catalog that its changes fill; a site that had objects before
 gets one that is not built yet, which searches answer by walking the tree
-until `objweb reindex` (or `objweb serve`'s drainer) has read it all.
+until `objweb reindex` (or `objweb serve`'s drainer) has read it all. A
+catalog made before it kept checkpoints is given them at its first opening.
 
 Installed extensions declare indexes (`declare_index`); when a site starts
 being served (`keep_declared`, called where the extensions are loaded) the
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from ZODB.POSException import ConflictError
 
-from objweb.catalog import code, custom, subscribers
+from objweb.catalog import checkpoints, code, custom, subscribers
 from objweb.catalog.queue import CONTENT, backlog, shard_of
 from objweb.catalog.store import (
     CATALOG_KEY, CATALOG_NOTE, FIELD_INDEXES, TEXT_INDEXES, Catalog, catalog_of, mended_docids)
@@ -78,7 +79,12 @@ def ensure_catalog(db) -> bool:
     include()
     with db.transaction() as connection:
         mapping = connection.root()
-        if CATALOG_KEY in mapping:
+        catalog = mapping.get(CATALOG_KEY)
+        if catalog is not None:
+            root = site_root(connection)
+            if catalog.checkpoints is None and root is not None:
+                checkpoints.fill(catalog, root)
+                connection.transaction_manager.get().note(CATALOG_NOTE + " found the checkpoints")
             return False
         mapping[CATALOG_KEY] = Catalog(built=site_root(connection) is None)
         connection.transaction_manager.get().note(CATALOG_NOTE + " made the catalog")

@@ -16,11 +16,10 @@ naming the key.
 
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime
 
 from objweb.catalog import custom
 from objweb.catalog.text import TextQuery, parse_text
-from objweb.content.values import moment_from_text
 
 MAX_VALUES = 50
 MAX_DEPTH = 100
@@ -138,23 +137,11 @@ def _moment(key: str, one: dict) -> float | None:
     return seconds
 
 
-def to_seconds(value) -> float | None:
+def to_seconds(value) -> float | int | None:
     """Return `value` (ISO 8601 text, a `datetime`, a `date`, seconds) as seconds, or None."""
-    if isinstance(value, str):
-        if len(value) > 64:
-            return None
-        try:
-            value = moment_from_text(value)
-        except ValueError:
-            return None
-    if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return moment.timestamp()
-    if isinstance(value, date):
-        return datetime.combine(value, time.min, timezone.utc).timestamp()
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-        return float(value)
-    return None
+    if isinstance(value, str) and len(value) > 64:
+        return None
+    return custom.exact_seconds(value)
 
 
 def _sort_on(value, indexes: dict, text: TextQuery | None) -> str | None:

@@ -5,7 +5,8 @@ open folder's oid and the last name done), so it resumes in each batch's
 fresh transaction whatever the others commit meanwhile: it runs against a
 live site, over ZEO too. Objects changed during the walk are queued by
 their own changes as always. After the walk, what the indexes hold below
-the path that the walk did not meet is checked and forgotten if gone. A
+the path that the walk did not meet is checked and forgotten if gone, and
+so are the checkpoints there that name none any more. A
 full reindex of a catalog made for a site that already had objects marks
 it built: from then on searches read the indexes.
 """
@@ -19,6 +20,7 @@ from transaction.interfaces import NoTransaction
 from BTrees import family64
 from ZODB.POSException import ConflictError
 
+from objweb.catalog import checkpoints
 from objweb.catalog.drain import DRAIN_NOTE, TRIES, drain_all, hold_above
 from objweb.catalog.overlay import live_object
 from objweb.catalog.record import StateCache, describe
@@ -111,6 +113,7 @@ def _index_one(connection, manager, objects: list, seen) -> int:
     for obj in objects:
         docid = docid_of(obj)
         catalog.index(docid, describe(obj, states, names))
+        checkpoints.keep(catalog, connection, obj)
         hold_above(connection, obj, held)
         seen.insert(docid)
     manager.get().note(DRAIN_NOTE)
@@ -157,13 +160,13 @@ def _sweep(connection, manager, path: str, seen, batch: int) -> None:
         _settle(connection, catalog_of(connection), unmet[start:start + batch])
         manager.get().note(DRAIN_NOTE)
         manager.commit()
-    if path == "/":
-        manager.begin()
-        catalog = catalog_of(connection)
-        if not catalog.built:
-            catalog.built = True
-            manager.get().note(DRAIN_NOTE)
-        manager.commit()
+    manager.begin()
+    catalog = catalog_of(connection)
+    checkpoints.settle_below(catalog, connection, site_root(connection), path)
+    if path == "/" and not catalog.built:
+        catalog.built = True
+    manager.get().note(DRAIN_NOTE)
+    manager.commit()
 
 
 def _settle(connection, catalog: Catalog, docids: list) -> None:

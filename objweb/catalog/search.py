@@ -10,6 +10,7 @@ everything.
 
 from BTrees import family64
 
+from objweb.catalog.checkpoints import refused_above, refused_below
 from objweb.catalog.engine import Filters
 from objweb.catalog.evaluate import matches, live_score
 from objweb.catalog.fulltext import text_hits
@@ -72,7 +73,8 @@ def find_results(context, raw: dict, policy=None) -> Results:
         if catalog.is_filling(condition.name):
             raise ValueError(f"{condition.name}: the index is still being filled; "
                              f"try again when the catalog has drained")
-    gate = Gate(catalog, viewers_of(policy if policy is not None else running_policy(context)))
+    policy = policy if policy is not None else running_policy(context)
+    gate = Gate(catalog, viewers_of(policy), policy=policy)
     return answer(catalog, connection, query, gate)
 
 
@@ -83,7 +85,13 @@ def answer(catalog: Catalog, connection, query: Query, gate: Gate) -> Results:
     gate.stale, gate.live_tokens = overlay.security, overlay.live_tokens
     sort = Sort(query.sort_on or ("relevance" if query.text is not None else None),
                 query.descending)
-    if not catalog.built:
+    # Until the indexes (and checkpoints) hold the whole site, the tree itself is walked.
+    walks = not catalog.built or catalog.checkpoints is None
+    if not gate.is_open:
+        _close(catalog, root, query.path, gate, walks)
+    if gate.shut:
+        return _results(catalog, connection, root, IF.Set(), {}, sort, query)
+    if walks:
         extras = _walked(catalog, root, query, gate, overlay.states)
         return _results(catalog, connection, root, IF.Set(), extras, sort, query)
     filters = Filters(catalog, query)
@@ -101,6 +109,15 @@ def answer(catalog: Catalog, connection, query: Query, gate: Gate) -> Results:
     extras = {docid: entry for docid, entry in overlay.entries().items()
               if entry.type_name != BrokenItem.type_name and matches(entry, query, gate)}
     return _results(catalog, connection, root, hits, extras, sort, query, scores)
+
+
+def _close(catalog: Catalog, root, base_path: str, gate: Gate, walks: bool) -> None:
+    """Close `gate` on the folders its policy may not walk through, from the root down."""
+    above = refused_above(root, base_path, gate.policy)
+    if above is not None:
+        gate.close([above], base_path)
+    elif not walks:
+        gate.close(refused_below(catalog, root, base_path, gate.policy), base_path)
 
 
 def _results(catalog, connection, root, hits, extras, sort, query, scores=None) -> Results:
@@ -131,7 +148,8 @@ def _walked(catalog: Catalog, root, query: Query, gate: Gate, states: StateCache
             entry = describe(node, states, names)
             if matches(entry, query, gate):
                 found[int.from_bytes(node._p_oid, "big")] = entry
-        if getattr(node, "is_container", False) and (query.depth is None or level < query.depth):
+        if getattr(node, "is_container", False) and (query.depth is None or level < query.depth) \
+                and gate.may_walk_through(node):
             pending.extend((child, level + 1) for child in node.values())
     return found
 

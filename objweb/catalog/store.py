@@ -15,7 +15,7 @@ exact time in the metadata decides at the range's ends.
 """
 
 from BTrees import family64
-from BTrees.OOBTree import OOBTree
+from BTrees.OOBTree import OOBTree, OOTreeSet
 from persistent import Persistent
 from ZODB.utils import p64, u64
 from zope.index.field import FieldIndex
@@ -71,6 +71,10 @@ class Lease(Persistent):
 class Catalog(Persistent):
     """The indexes, metadata and queue of one site."""
 
+    # A catalog made before checkpoints were kept has none until it is opened
+    # (`objweb.catalog.manage.ensure_catalog` fills them).
+    checkpoints = None
+
     def __init__(self, *, built: bool = True):
         self.metadata = family64.IO.BTree()
         self.paths = family64.OI.BTree()
@@ -81,6 +85,9 @@ class Catalog(Persistent):
         for name in TEXT_INDEXES:
             self.indexes[name] = self._text_index()
         self.with_settings = family64.IF.TreeSet()
+        # The paths of the containers where the walk-through check may refuse
+        # (see `objweb.catalog.checkpoints`), kept with each change.
+        self.checkpoints = OOTreeSet()
         # Custom indexes: name -> kind; those still filling: name -> docids left to read.
         self.custom = OOBTree()
         self.filling = OOBTree()
@@ -236,13 +243,16 @@ class Catalog(Persistent):
         """
         forward = self.indexes["parent"]._fwd_index
         base = "" if path == "/" else path
-        _hold_range(connection, forward, path, base + "/\U0010ffff")
+        hold_range(connection, forward, path, base + "/\U0010ffff")
         for docids in forward.values(path, base + "/\U0010ffff"):
-            _hold_range(connection, docids, None, None)
+            hold_range(connection, docids, None, None)
 
 
-def _hold_range(connection, tree, low, high) -> None:
-    """Mark current every record of a B-tree or tree set that holds, or could take, keys in [low, high]."""
+def hold_range(connection, tree, low, high) -> None:
+    """Mark current every record of a B-tree or tree set that holds, or could take, keys in [low, high].
+
+    None for `low` or `high` leaves that end open.
+    """
     tree._p_activate()
     connection.readCurrent(tree)
     state = tree.__getstate__()
@@ -257,7 +267,7 @@ def _hold_range(connection, tree, low, high) -> None:
         if (low is None or end is None or end > low) and \
                 (high is None or start is None or start <= high):
             if isinstance(child, type(tree)):
-                _hold_range(connection, child, low, high)
+                hold_range(connection, child, low, high)
             else:
                 child._p_activate()
                 connection.readCurrent(child)

@@ -8,6 +8,9 @@
 | removed | the object, and what the indexes hold below its old path: `REMOVED` |
 | security changed | the object: `CONTENT`; what the indexes hold below it: `SECURITY` |
 
+Each event also keeps the catalog's checkpoints (`objweb.catalog.checkpoints`)
+at once: the paths of the folders a user may be refused the walk through.
+
 A change to a whole subtree reads which docids the indexes hold below it,
 and those records must still be current when it commits; the drainer, for
 its part, holds current the folders (and their security settings) above
@@ -18,6 +21,7 @@ is below a folder, so the live subtree is queued instead.
 
 from ZODB.utils import z64
 
+from objweb.catalog import checkpoints
 from objweb.catalog.drain import BEHIND, Drainer, drain_all
 from objweb.catalog.queue import CONTENT, REMOVED, SECURITY, backlog, shard_of
 from objweb.catalog.store import Catalog, catalog_of, docid_of
@@ -47,18 +51,22 @@ def on_event(event: ObjectEvent) -> None:
     if isinstance(event, ObjectAdded):
         for node in _subtree(obj):
             _mark(catalog, connection, node, CONTENT)
+            checkpoints.keep(catalog, connection, node)
     elif isinstance(event, ObjectModified):
         _mark(catalog, connection, obj, CONTENT)
     elif isinstance(event, ObjectMoved):
         _mark(catalog, connection, obj, CONTENT)
         if _may_hold_items(obj):
             _below(catalog, connection, _old_path(event), obj, CONTENT)
+            checkpoints.moved(catalog, connection, _old_path(event), obj)
     elif isinstance(event, ObjectRemoved):
         _mark(catalog, connection, obj, REMOVED)
         if _may_hold_items(obj):
             _below(catalog, connection, _old_path(event), obj, REMOVED)
+            checkpoints.removed(catalog, connection, _old_path(event))
     elif isinstance(event, SecurityChanged):
         _mark(catalog, connection, obj, CONTENT)
+        checkpoints.keep(catalog, connection, obj)
         if obj.is_container and obj._p_serial != z64:
             _below(catalog, connection, path_of(obj), obj, SECURITY)
 
@@ -119,12 +127,21 @@ def requeue(catalog: Catalog, connection, obj, *, below: bool) -> None:
     """Queue `obj` as changed and, with `below`, all it holds (live) and the indexes hold under it."""
     drain_after_commit(connection)
     _mark(catalog, connection, obj, CONTENT)
-    if below and getattr(obj, "is_container", False):
+    checkpoints.keep(catalog, connection, obj)
+    if not getattr(obj, "is_container", False):
+        return
+    if below:
         catalog.hold_below(connection, path_of(obj))
         for docid in catalog.below(path_of(obj)):
             shard_of(catalog.queue, docid).mark(docid, CONTENT)
         for node in _subtree(obj):
             _mark(catalog, connection, node, CONTENT)
+            checkpoints.keep(catalog, connection, node)
+    else:
+        # Only its items changed (an undo put some back): the folders among them may be checkpoints.
+        for child in obj.values():
+            if getattr(type(child), "is_container", False):
+                checkpoints.keep(catalog, connection, child)
 
 
 def _old_path(event) -> str:

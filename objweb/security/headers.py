@@ -4,9 +4,10 @@ The publisher adds `NOSNIFF` to every response. Management screens send
 `MANAGEMENT_HEADERS`: no framing (against clickjacking), a strict
 Content-Security-Policy (nothing inline, not even a style attribute; only
 the site's own script, style sheet and images; requests and forms only to
-the site), and no referrer outside the site. The login pages and objweb's
-error pages, which have an inline style and no script, send
-`PLAIN_PAGE_HEADERS`. Uploaded files of active types (HTML, SVG, XML,
+the site), and no referrer outside the site. objweb's error pages, which
+have an inline style and no script, send `PLAIN_PAGE_HEADERS`; the login
+pages send `LOGIN_HEADERS`, the same with their own script allowed and
+nothing cached. Uploaded files of active types (HTML, SVG, XML,
 JavaScript) go out as attachments under `UPLOAD_SANDBOX_CSP`, so an upload
 cannot run in the site's origin.
 """
@@ -26,13 +27,19 @@ MANAGEMENT_CSP = (
     "frame-ancestors 'none'"
 )
 
-# Pages of objweb's own with an inline style and no script: the login and
-# logout pages, and the error pages.
+# Pages of objweb's own with an inline style and no script: the error pages.
 PLAIN_PAGE_CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-LOGIN_CSP = PLAIN_PAGE_CSP
+
+# The login, logout and "logged in again" pages: the plain pages' policy and
+# the site's own script (objweb/views/static/login.js, which keeps a refused
+# user name in the browser), never an inline one.
+LOGIN_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
 
 MANAGEMENT_HEADERS = {
     **FRAME_REFUSAL,
@@ -46,7 +53,11 @@ PLAIN_PAGE_HEADERS = {
     "Referrer-Policy": "same-origin",
 }
 
-LOGIN_HEADERS = {**PLAIN_PAGE_HEADERS, "Cache-Control": "no-store"}
+LOGIN_HEADERS = {
+    **PLAIN_PAGE_HEADERS,
+    "Content-Security-Policy": LOGIN_CSP,
+    "Cache-Control": "no-store",
+}
 
 # Stops an uploaded document from running in the site's origin, even if a
 # browser is tricked into rendering it inline.

@@ -12,9 +12,15 @@ permission (the catalog searches text guarded by `View management
 screens` this way). A user of a nested user folder is somebody only
 inside its domain; elsewhere it holds `r:Anonymous` alone.
 
-`ViewState` is what a container hands down to its items, so that the
+``ViewState` is what a container hands down to its items, so that the
 tokens of a million items cost one step each, and those of an item with no
 settings of its own need only its container's state and its owner.
+
+A search must also obey the publisher's walk-through check (`Access
+contents information` on every object a request walks through). Going down
+the tree that check can only start refusing at a few objects, the
+checkpoints (`is_checkpoint`): a catalog keeps their paths and asks the
+policy about them alone.
 """
 
 from dataclasses import dataclass
@@ -22,8 +28,10 @@ from dataclasses import dataclass
 from objweb.security.ownership import SITE_USER_FOLDER, pinned, stored_ownership
 from objweb.security.permissions import (
     ANONYMOUS, AUTHENTICATED, OWNER, VIEW, default_roles_of)
-from objweb.security.policy import SecurityPolicy, TrustedPolicy, _permission_roles_here
+from objweb.security.policy import (
+    SecurityPolicy, TrustedPolicy, inherited, _permission_roles_here)
 from objweb.security.principals import Principal
+from objweb.security.protections import ACCESS, permission_for
 from objweb.security.rolemap import role_map_of
 from objweb.traversal.location import path_of
 
@@ -112,18 +120,8 @@ def view_state(obj, known: dict | None = None, permission: str = VIEW) -> ViewSt
     filled on the way down, so the objects of one subtree share the walk.
     """
     known = {} if known is None else known
-    pending, state, node = [], top_state(permission), obj
-    while node is not None:
-        entry = known.get(id(node))
-        if entry is not None and entry[0] is node:
-            state = entry[1]
-            break
-        pending.append(node)
-        node = getattr(node, "__parent__", None)
-    for node in reversed(pending):
-        state = state_below(state, node, permission)
-        known[id(node)] = (node, state)
-    return state
+    return inherited(known, obj, lambda node, state: state_below(state, node, permission),
+                      top_state(permission))
 
 
 @dataclass(frozen=True)
@@ -172,3 +170,27 @@ def is_visible(tokens, viewer: Viewer, path: str) -> bool:
 def is_below(path: str, ancestor: str) -> bool:
     """Return whether `path` is `ancestor` or lies below it."""
     return ancestor == "/" or path == ancestor or path.startswith(ancestor + "/")
+
+
+def is_checkpoint(obj) -> bool:
+    """Return whether the walk-through check at `obj` may refuse whom its parent's let through.
+
+    The check asks for the permission `obj`'s type guards the `access`
+    action with. Down the tree a principal's roles only grow (local roles
+    and ownership add; a user folder's domain, once entered, is never
+    left) unless an object blocks local roles, and the roles a permission
+    is given only grow unless an object sets it without acquiring. So an
+    object can refuse what its parent allowed only if it is the root,
+    blocks local roles, sets its access permission without acquiring, or
+    guards access with another permission than its parent.
+    """
+    parent = getattr(obj, "__parent__", None)
+    permission = permission_for(obj, ACCESS)
+    if parent is None or permission != permission_for(parent, ACCESS):
+        return True
+    role_map = role_map_of(obj)
+    if role_map is None:
+        return False
+    setting = role_map.permissions.get(permission)
+    return role_map.block_local_roles or (setting is not None and not setting.acquire)
+

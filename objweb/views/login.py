@@ -9,10 +9,15 @@ its own, which the publisher checks as it checks every token; logging out
 is a `POST` with the session's token, like every other state change of a
 session.
 
+A refused login never shows the typed user name again (it may be a password
+typed in the wrong field): the login page's own script (`@@login.js`, the
+one script its policy allows) keeps the name in the browser's tab instead.
+
 Where a user is looked up depends on the page being reached: a user of a
 nested `acl_users` logs in on its way to a page of that folder's subtree.
 """
 
+import os
 import secrets
 from urllib.parse import quote, unquote, urlsplit
 
@@ -31,6 +36,7 @@ from objweb.traversal.resolve import traverse
 from objweb.traversal.views import view_config
 from objweb.views.pages import templates
 from objweb.web import audit
+from objweb.web.assets import PackageFiles
 from objweb.web.boundary import Problem
 from objweb.web.cookies import clear_cookie, set_cookie
 from objweb.web.identity import (
@@ -51,6 +57,8 @@ SESSION_OVER_HELD = ("Your session has ended, so nothing was saved. Log in again
 HELD_NAME, HELD_VALUE = "held_name", "held_value"
 NOT_HELD = frozenset({FIELD_NAME, "password", "confirm"})
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+LOGIN_SCRIPT = "login.js"
+LOGIN_FILES = PackageFiles(os.path.join(os.path.dirname(__file__), "static"))
 
 
 # -- where to go back to -----------------------------------------------------------
@@ -97,6 +105,11 @@ def path_of_context(request, obj) -> str:
 
 
 _DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
+def script_url(request) -> str:
+    """Return the versioned URL of the login pages' script, on the site root."""
+    return base_path(request) + "/@@" + LOGIN_FILES.versioned(LOGIN_SCRIPT)
 
 
 def _origin(url: str) -> str:
@@ -176,10 +189,12 @@ def _held_again(request) -> list[tuple[str, str]]:
 
 
 def render_login(request, *, status: int, message: str = "", came_from: str | None = None,
-                 held: list = ()) -> webob.Response:
+                 held: list = (), refused: bool = False) -> webob.Response:
     """Return the login form with `status`, a message, and where to go afterwards.
 
     `held` are the fields of the form whose post the ended session refused.
+    `refused` marks the answer to a login that failed, where the page's
+    script fills in the name the tab kept.
     """
     nonce = login_nonce(request) or secrets.token_urlsafe(24)
     # A user already known (a session, or Basic credentials) posts the form
@@ -188,7 +203,8 @@ def render_login(request, *, status: int, message: str = "", came_from: str | No
     token = request.csrf_token or login_token(site_secret(request.connection), nonce)
     principal = request.principal
     body = templates["login.pt"](
-        title="Log in", message=message, came_from=came_from or "",
+        title="Log in", message=message, came_from=came_from or "", refused=refused,
+        script_url=script_url(request),
         held=held, held_name=HELD_NAME, held_value=HELD_VALUE,
         token=token, field_name=FIELD_NAME, action=base_path(request) + "/" + LOGIN_VIEW,
         logout_url=base_path(request) + "/" + LOGOUT_VIEW,
@@ -250,7 +266,7 @@ def login_submit(context, request) -> webob.Response:
     except LoginThrottledError as error:
         audit.event(request, "refused a login: too many failures")
         response = render_login(request, status=429, message=str(error).capitalize() + ".",
-                                came_from=came_from, held=held)
+                                came_from=came_from, held=held, refused=True)
         response.headers["Retry-After"] = str(error.retry_after)
         return response
     place = _login_place(request, came_from)
@@ -263,7 +279,7 @@ def login_submit(context, request) -> webob.Response:
                     else "failed login with an unknown user name")
         # The name typed is not shown again: it may be the password, typed in the wrong field.
         return render_login(request, status=401, message=BAD_CREDENTIALS, came_from=came_from,
-                            held=held)
+                            held=held, refused=True)
     throttle.record_success(login)
     return _logged_in(request, *opened, came_from=came_from, held=held)
 
@@ -290,10 +306,17 @@ def _resume_page(request, session, *, came_from: str, held) -> webob.Response:
     """
     body = templates["resume.pt"](
         title="Logged in again", held=held, action=redirect_target(request, came_from),
+        script_url=script_url(request),
         field_name=FIELD_NAME, token=session_token(site_secret(request.connection), session))
     response = webob.Response(body, content_type="text/html", charset="utf-8")
     response.headers.update(LOGIN_HEADERS)
     return response
+
+
+@view_config(Item, LOGIN_SCRIPT, action=PUBLIC, methods=("GET",))
+def login_script(context, request) -> webob.Response:
+    """Serve the login pages' script, which keeps a refused user name in the browser's tab."""
+    return LOGIN_FILES.response(LOGIN_SCRIPT, request)
 
 
 @view_config(Item, "logout", action=PUBLIC, methods=("GET",))
@@ -301,6 +324,7 @@ def logout_form(context, request) -> webob.Response:
     """Ask to confirm logging out (a `GET` never changes anything)."""
     body = templates["logout.pt"](
         title="Log out", authenticated_by=request.authenticated_by, basic=BASIC,
+        script_url=script_url(request),
         session=SESSION, token=request.csrf_token, field_name=FIELD_NAME,
         action=base_path(request) + "/" + LOGOUT_VIEW,
         login_url=base_path(request) + "/" + LOGIN_VIEW,

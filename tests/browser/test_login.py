@@ -107,3 +107,82 @@ def test_scripts_of_the_page_need_the_token_to_change_anything(site_server, page
     assert page.evaluate(create, [token, "with"]) == 201
     assert page.goto(site_server.url + "/private/with").status == 200
     assert page.goto(site_server.url + "/private/without").status == 404
+
+
+# -- a refused login keeps the name, in the browser's tab alone ----------------------------
+
+KEPT_NAME = "sessionStorage.getItem('objweb.login.name')"
+
+
+def refuse_login(page, login: str) -> str:
+    """Send `login` with a wrong password; return the refusal's HTML as the server sent it."""
+    with page.expect_response(lambda response: response.request.method == "POST") as answer:
+        log_in(page, login, "not-the-password")
+    page.wait_for_selector("text=The user name or the password is wrong.")
+    return answer.value.text()
+
+
+def test_a_wrong_password_keeps_the_name_and_moves_to_the_password(site_server, page):
+    page.goto(site_server.url + "/private/page")
+    sent = refuse_login(page, ADMIN)
+    page.wait_for_function("document.activeElement.name === 'password'")
+    assert 'data-refused="refused"' in sent and ADMIN not in sent
+    assert page.input_value("input[name=login]") == ADMIN
+    assert page.input_value("input[name=password]") == ""
+    page.keyboard.type(ADMIN_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#secret")
+    assert page.url == site_server.url + "/private/page"
+
+
+def test_a_name_typed_again_after_a_refusal_is_the_one_kept(site_server, page):
+    page.goto(site_server.url + "/@@login")
+    refuse_login(page, "someone-else")
+    page.wait_for_function("document.activeElement.name === 'password'")
+    refuse_login(page, "visitor")
+    page.wait_for_function("document.activeElement.name === 'password'")
+    assert page.input_value("input[name=login]") == "visitor"
+
+
+def test_after_a_good_login_and_logout_the_name_is_not_filled_in(site_server, page):
+    page.goto(site_server.url + "/@@login")
+    refuse_login(page, "visitor")
+    page.wait_for_function("document.activeElement.name === 'password'")
+    page.fill("input[name=password]", "visitor-pw")
+    page.click("button[type=submit]")
+    page.wait_for_url(site_server.url + "/")
+    page.goto(site_server.url + "/@@logout")
+    assert page.evaluate(KEPT_NAME) is None
+    page.click("button[type=submit]")
+    page.wait_for_url(site_server.url + "/")
+    response = page.goto(site_server.url + "/private/page")
+    assert response.status == 401
+    page.wait_for_function("document.activeElement.name === 'login'")
+    assert page.input_value("input[name=login]") == ""
+
+
+def test_a_management_screen_forgets_the_kept_name(site_server, page):
+    page.goto(site_server.url + "/@@login?came_from=/manage_contents")
+    refuse_login(page, ADMIN)
+    page.wait_for_function("document.activeElement.name === 'password'")
+    # Filled in, the name is forgotten until the form is sent again.
+    assert page.evaluate(KEPT_NAME) is None
+    page.fill("input[name=password]", ADMIN_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#contents-form")
+    assert page.evaluate(KEPT_NAME) is None
+
+
+def test_without_javascript_the_form_works_as_before(site_server, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(site_server.url + "/private/page")
+        log_in(page, ADMIN, "not-the-password")
+        page.wait_for_selector("text=The user name or the password is wrong.")
+        assert page.input_value("input[name=login]") == ""
+        log_in(page, ADMIN, ADMIN_PASSWORD)
+        page.wait_for_selector("#secret")
+        assert page.url == site_server.url + "/private/page"
+    finally:
+        context.close()

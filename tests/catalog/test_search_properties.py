@@ -4,7 +4,10 @@ A state machine adds, edits, renames, moves, copies and deletes objects,
 changes permissions, local roles and owners (one change per transaction,
 or several in one, searching before the commit), drains the queue all the
 way, part of the way or not at all, and after each step compares search
-results with a brute-force walk that asks the security policy itself.
+results with a brute-force walk that asks the security policy itself: a
+result is one the publisher would serve, View on it and "Access contents
+information" on every folder a request walks through to reach it
+(`check_lineage`, the publisher's own check), blocks of local roles included.
 """
 
 import transaction
@@ -19,12 +22,14 @@ from objweb import Folder, Page, Script
 from objweb.catalog import drain, drain_all, find_results
 from objweb.catalog.record import sortable_title
 from objweb.catalog.text import words_of, without_markup
+from objweb.errors import Forbidden, Unauthorized
 from objweb.storage.transfer import copy_of
 from objweb.security import permissions as p
 from objweb.security.authentication import principal_by_login
 from objweb.security.policy import SecurityPolicy, TrustedPolicy
 from objweb.security.principals import ANONYMOUS_PRINCIPAL
-from objweb.security.protections import MANAGE
+from objweb.security.protections import ACCESS, MANAGE
+from objweb.security.rolemap import set_block_local_roles
 from objweb.traversal.location import path_of
 
 from support import layered_db
@@ -103,7 +108,7 @@ def _answers(obj, base, query: dict, policy) -> bool:
         return False
     if "modified_before" in query and obj.modified >= query["modified_before"]:
         return False
-    if not policy.has_permission(p.VIEW, obj):
+    if not policy.has_permission(p.VIEW, obj) or not may_walk_to(policy, obj):
         return False
     if "text" in query:
         # An object's public text is its readable fields' text one after another.
@@ -112,6 +117,16 @@ def _answers(obj, base, query: dict, policy) -> bool:
         if isinstance(obj, Script) and policy.can(MANAGE, obj):
             texts.append(words_of(obj.body))
         return _holds(query["text"], texts)
+    return True
+
+
+def may_walk_to(policy, obj) -> bool:
+    """Whether the publisher lets `policy` walk through every folder above `obj`."""
+    walked_through = list(reversed(list(objweb.lineage(obj.__parent__))))
+    try:
+        policy.check_lineage(ACCESS, walked_through)
+    except (Unauthorized, Forbidden):
+        return False
     return True
 
 
@@ -237,6 +252,18 @@ class SearchMachine(RuleBasedStateMachine):
     def permission(self, number, roles, acquire):
         with objweb.site(self.db) as root:
             self._pick(root, number, containers=True).manage_permission(p.VIEW, roles, acquire)
+
+    @rule(number=st.integers(0, 20), roles=st.frozensets(st.sampled_from(
+        ("Anonymous", "Owner", "Editor", "Manager"))), acquire=st.booleans())
+    def access(self, number, roles, acquire):
+        with objweb.site(self.db) as root:
+            self._pick(root, number, containers=True).manage_permission(
+                p.ACCESS_CONTENTS, roles, acquire)
+
+    @rule(number=st.integers(0, 20), blocked=st.booleans())
+    def block(self, number, blocked):
+        with objweb.site(self.db) as root:
+            set_block_local_roles(self._pick(root, number, containers=True), blocked)
 
     @rule(number=st.integers(0, 20), roles=st.frozensets(st.sampled_from(("Owner", "Editor"))))
     def local_roles(self, number, roles):

@@ -1,5 +1,7 @@
 """A fresh site per test, layered over one bootstrapped in memory for the session."""
 
+import functools
+
 import pytest
 import transaction
 from webtest import TestApp
@@ -38,19 +40,25 @@ def sample(db):
     return db
 
 
-# The views every application serves, configured once for the suite.
-APPLICATION_VIEWS = configure(ViewRegistry())
+@functools.cache
+def application_views() -> ViewRegistry:
+    """The views every application serves, configured once for the suite.
+
+    Configured on first use, not on import: importing this file runs no objweb
+    code, so `make mutation` can check that its mutants fail the tests they reach.
+    """
+    return configure(ViewRegistry())
 
 
 class LayeredViews(ViewRegistry):
     """Views a test registers for itself, over the application's (which stay untouched)."""
 
     def candidates(self, obj, name):
-        return super().candidates(obj, name) + APPLICATION_VIEWS.candidates(obj, name)
+        return super().candidates(obj, name) + application_views().candidates(obj, name)
 
     def registrations_for(self, obj):
         yield from super().registrations_for(obj)
-        yield from APPLICATION_VIEWS.registrations_for(obj)
+        yield from application_views().registrations_for(obj)
 
 
 @pytest.fixture

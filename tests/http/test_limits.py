@@ -71,6 +71,46 @@ def test_a_chunked_body_under_the_limit_is_stored_whole(limited, sample):
         assert root["news"]["small"].size == 999
 
 
+class Recorded(io.BytesIO):
+    """A body that records what the server asks of it: the size of each read, the bytes given."""
+
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.asked, self.given = [], 0
+
+    def read(self, size=-1):
+        self.asked.append(size)
+        data = super().read(size)
+        self.given += len(data)
+        return data
+
+
+def test_a_chunked_body_at_the_limit_is_stored_whole(limited, sample):
+    request = chunked("/news/full", b"z" * 1000,
+                      headers=dict(ADMIN_AUTH, **{"Content-Type": "application/pdf"}))
+    limited.do_request(request, status=201)
+    with objweb.site(sample) as root:
+        assert root["news"]["full"].size == 1000
+
+
+def test_a_chunked_body_is_read_no_further_than_one_byte_past_the_limit(limited, sample):
+    body = Recorded(b"x" * 50_000)
+    request = chunked("/news/big", b"", headers=dict(ADMIN_AUTH, **{"Content-Type": "application/pdf"}))
+    request.body_file_raw = body
+    limited.do_request(request, status=413)
+    assert body.given == 1001
+
+
+def test_a_chunked_body_is_read_in_pieces_whatever_the_limit(app_with, sample):
+    # A limit of a gigabyte must not become one read of a gigabyte.
+    app = app_with(settings=objweb.Settings(max_request_body=200_000))
+    body = Recorded(b"x" * 150_000)
+    request = chunked("/news/big", b"", headers=dict(ADMIN_AUTH, **{"Content-Type": "application/pdf"}))
+    request.body_file_raw = body
+    app.do_request(request, status=201)
+    assert body.given == 150_000 and 0 < max(body.asked) <= 65_536
+
+
 class StreamOnly(io.RawIOBase):
     """A body that can only be read forward, as some servers hand it over."""
 
@@ -294,6 +334,8 @@ def test_json_a_million_deep_is_a_400_never_a_500(app, sample, opening):
     ('{"title": ' + "[" * 50, "the JSON body is nested more than 4 levels deep"),
     ('{"title": [' + "[]," * 50 + "[]]]]}", "the body is not valid JSON"),
     ('{"title": [' + "[]," * 50 + "[}}", "the body is not valid JSON"),
+    # As many openers left unclosed as the limit allows: not too deep, only not JSON.
+    ('{"title": [[], [[', "the body is not valid JSON"),
 ])
 def test_json_with_brackets_that_do_not_match_is_400(limited, sample, body, error):
     before = snapshot(sample)

@@ -256,6 +256,14 @@ def test_a_user_of_a_nested_folder_logs_in_on_the_way_to_its_pages(site, app):
     app.get("/news/hello", headers=BROWSER_ACCEPT, status=403)
 
 
+def test_a_user_of_a_nested_folder_is_known_at_a_plain_view_below_it(site, app):
+    # Basic credentials are read where the walk ended, even at a view reached by a plain name.
+    carol = basic_auth("carol", "carol-pw")
+    css = app.get("/team/doc/manage_static/zmi.css", headers=carol, status=200)
+    assert "objweb management interface" in css.text
+    app.get("/news/manage_static/zmi.css", headers=carol, status=401)
+
+
 def test_a_user_of_a_nested_folder_cannot_log_in_elsewhere(site, app):
     page = app.get("/news/hello", headers=BROWSER_ACCEPT, status=401)
     submit_login(app, page, "carol", "carol-pw", status=401)

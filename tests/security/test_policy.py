@@ -232,6 +232,17 @@ def test_trusted_policy_allows_everything(tree):
     assert TrustedPolicy(BOB).principal is BOB
 
 
+def test_trusted_policy_walks_through_everything(tree):
+    tree["news"].manage_permission(p.ACCESS_CONTENTS, [], acquire=False)
+    tree["news"].add("page", Page())
+    walk = [tree, tree["news"], tree["news"]["page"]]
+    with pytest.raises(Unauthorized):
+        SecurityPolicy(ANONYMOUS_PRINCIPAL).check_lineage(protections.ACCESS, walk)
+    decision = TrustedPolicy().check_lineage(protections.ACCESS, walk)
+    assert decision.allowed and decision.path == "/news/page"
+    assert TrustedPolicy().check_lineage(protections.ACCESS, []) is None
+
+
 def _deep(tree):
     """Return the line of objects from the root down to a page three folders deep."""
     tree["news"].add("a", Folder())

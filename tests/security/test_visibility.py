@@ -169,3 +169,52 @@ def test_local_roles_given_at_two_levels_add_up():
     assert tokens == ("l:bob", "r:Editor")
     assert visibility.is_visible(tokens, visibility.viewer_of(SecurityPolicy(bob)), "/a/b/page")
     assert SecurityPolicy(bob).has_permission(p.VIEW, root["a"]["b"]["page"])
+
+
+# -- checkpoints: where the walk-through check may start refusing --------------------
+
+class GuardedFolder(Folder):
+    """A folder whose contents need View management screens to be walked through."""
+
+    protections = dict(Folder.protections, access=p.VIEW_MANAGEMENT)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(changes=changes, proxy=st.one_of(st.none(), st.frozensets(st.sampled_from(ROLES))))
+def test_only_a_checkpoint_refuses_access_its_parent_allowed(changes, proxy):
+    root = build_tree()
+    for change in changes:
+        apply(root, change, p.ACCESS_CONTENTS)
+    for principal in principals(root):
+        policy = SecurityPolicy(principal, proxy_roles=proxy)
+        for obj in every_object(root):
+            if obj.__parent__ is None or visibility.is_checkpoint(obj):
+                continue
+            if policy.can("access", obj.__parent__):
+                assert policy.can("access", obj), (principal, path_of(obj))
+
+
+def test_the_root_blocks_and_closed_settings_are_checkpoints():
+    root = build_tree()
+    assert visibility.is_checkpoint(root)
+    assert not visibility.is_checkpoint(root["a"]) and not visibility.is_checkpoint(root["a"]["page"])
+    rolemap.set_permission(root["a"], p.ACCESS_CONTENTS, ["Manager"], True)
+    rolemap.set_permission(root["a"], p.VIEW, ["Manager"], False)
+    assert not visibility.is_checkpoint(root["a"])
+    rolemap.set_permission(root["a"], p.ACCESS_CONTENTS, ["Manager"], False)
+    assert visibility.is_checkpoint(root["a"])
+    rolemap.set_local_roles(root["other"], "ann", ["Editor"])
+    assert not visibility.is_checkpoint(root["other"])
+    rolemap.set_block_local_roles(root["other"], True)
+    assert visibility.is_checkpoint(root["other"])
+
+
+def test_a_type_guarding_access_otherwise_is_a_checkpoint_and_so_are_its_items():
+    root = build_tree()
+    guarded = root.add("guarded", GuardedFolder())
+    inner = guarded.add("inner", GuardedFolder())
+    plain = guarded.add("plain", Folder())
+    assert visibility.is_checkpoint(guarded) and visibility.is_checkpoint(plain)
+    assert not visibility.is_checkpoint(inner)
+    bob = SecurityPolicy(Principal(id="bob", user_folder="/acl_users"))
+    assert bob.can("access", root) and not bob.can("access", guarded)

@@ -67,3 +67,21 @@ def test_url_of_below_a_virtual_root(tree):
     assert url_of(news, "https://example.com/", news) == "https://example.com/"
     with pytest.raises(ValueError):
         url_of(tree["view"], "https://example.com", news)
+
+
+def test_an_object_without_a_parent_attribute_is_its_own_root():
+    # Only the location protocol is assumed: no `__parent__` at all is the top of a tree.
+    lone = object()
+    assert list(lineage(lone)) == [lone]
+    assert path_segments(lone) == [] and path_of(lone) == "/"
+
+
+def test_outside_the_root_names_both_paths(tree):
+    with pytest.raises(ValueError) as caught:
+        path_segments(tree["news"]["hello"], tree["news"]["2026"])
+    assert str(caught.value) == "/news/hello is not inside /news/2026"
+
+
+def test_url_of_keeps_every_letter_of_the_base_url(tree):
+    assert url_of(tree["news"], "http://example.com/BOX/") == "http://example.com/BOX/news"
+    assert url_of(tree, "http://example.com/X") == "http://example.com/X/"

@@ -114,6 +114,8 @@ def test_an_acquirable_root_is_its_own_context():
     root = Template(title="alone")
     result = traverse(root, [], ViewRegistry())
     assert result.obj is root and result.context is root
+    below = traverse(root, ["nope"], ViewRegistry())
+    assert below.obj is root and below.missing == "nope" and below.chain == (root,)
 
 
 def test_traversal_result_is_a_frozen_record(tree):
@@ -140,7 +142,12 @@ def test_acquire_starts_above_the_object(tree):
 def test_markers(tree):
     assert is_container(tree) and not is_container(tree["news"]["hello"])
     assert is_acquirable(tree["view"]) and not is_acquirable(tree["news"])
-    assert not is_container(object()) and not is_acquirable(object())
+    assert is_container(object()) is False and is_acquirable(object()) is False
+
+
+def test_acquire_from_an_object_outside_any_tree_finds_nothing():
+    # Only the location protocol is assumed: an object without `__parent__` has no ancestors.
+    assert acquire(object(), "view") is None
 
 
 def test_find_follows_items_only(tree):

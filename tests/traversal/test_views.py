@@ -23,6 +23,10 @@ def test_register_returns_a_frozen_registration(registry):
     assert isinstance(registration, ViewRegistration)
     assert registration.methods == frozenset({"GET", "POST"})
     assert registration.action == "change" and not registration.plain
+    assert registration.name == "edit" and registration.for_type is Page
+    # What a view does not ask for, it does not get: JSON refusals, a required token.
+    assert registration.json_api is False and registration.requires_token is False
+    assert registration.token_refused is None and registration.challenge is None
     with pytest.raises(AttributeError):
         registration.name = "other"
 
@@ -38,6 +42,7 @@ def test_json_and_html_variants_live_side_by_side(registry):
     as_json = registry.register(Page, "", handler, action="view", accept_json=True)
     assert registry.lookup(Page(), "", "GET", wants_json=False) is html
     assert registry.lookup(Page(), "", "GET", wants_json=True) is as_json
+    assert registry.lookup(Page(), "", "GET") is html
 
 
 def test_a_view_without_preference_serves_both(registry):

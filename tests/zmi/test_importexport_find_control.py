@@ -197,11 +197,14 @@ def test_a_result_links_to_its_management_screen(manager, news):
     assert target.endswith("/news/inner/deep/manage")
 
 
-def test_find_reads_the_catalog_not_the_tree(manager, news, site):
-    # The walk passed over folders the user could not list; the catalog answers
-    # for what may be viewed, wherever it lies.
+def test_find_leaves_out_what_lies_in_a_folder_the_user_may_not_walk_through(manager, news, site):
+    # As the publisher would refuse /news/inner/deep, even to a Manager.
     site(lambda root: root["news"]["inner"].manage_permission(
         "Access contents information", [], False))
+    assert found_paths(manager.get("/manage_find?search=1&title=deep")) == []
+    assert found_paths(manager.get("/manage_find?search=1&title=inner")) == ["/news/inner"]
+    site(lambda root: root["news"]["inner"].manage_permission(
+        "Access contents information", [], True))
     assert found_paths(manager.get("/manage_find?search=1&title=deep")) == ["/news/inner/deep"]
 
 

@@ -2,7 +2,7 @@
    Every form and link works without this file. With it: the site tree opens lazily,
    "select all" ticks a whole batch, code fields become CodeMirror editors (highlighting,
    indenting, search and the error at its line) or, without codemirror.js, get line numbers,
-   and uploads show their progress. */
+   uploads show their progress, and a kept login name is forgotten. */
 (function () {
   "use strict";
 
@@ -236,6 +236,17 @@
     root.querySelectorAll("form[data-upload='true']").forEach(setUpUpload);
   }
 
+  function forgetLoginName() {
+    // A screen shows only once the login succeeded: the name the login page kept in
+    // this tab for a refused login (objweb/views/static/login.js) is not needed any more.
+    try {
+      window.sessionStorage.removeItem("objweb.login.name");
+    } catch (error) {
+      // Storage switched off: the login page kept nothing either.
+    }
+  }
+
+  forgetLoginName();
   window.addEventListener("popstate", function () { window.location.reload(); });
 
   if (document.readyState === "loading") {
