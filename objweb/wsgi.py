@@ -5,7 +5,6 @@ The PasteDeploy entry point, which reads `objweb.ini`, is
 """
 
 from objweb.app import Application
-from objweb.catalog import keep_declared
 from objweb.extensions import installed
 from objweb.extensions.upgrades import has_site, start_versions
 from objweb.storage.db import bootstrap
@@ -17,13 +16,13 @@ def make_app(db, settings: Settings | None = None, *, access_log: bool = True):
     """Return the WSGI application serving the site in `db`.
 
     Creates the site (root folder and `acl_users`) if the database holds none,
-    up to date with the installed extensions' schema versions.
+    up to date with the installed extensions' schema versions and indexes;
+    an existing site is not written to (`objweb upgrade` brings it up to date).
     """
-    # The application loads the installed extensions, whose indexes the site then gets.
+    # The application loads the installed extensions, which a new site is then made for.
     app = Application(db, settings)
     made = not has_site(db)
     bootstrap(db)
     if made:
         start_versions(db, installed())
-    keep_declared(db)
     return AccessLog(app) if access_log else app

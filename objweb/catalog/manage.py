@@ -8,20 +8,24 @@ gets one that is not built yet, which searches answer by walking the tree
 until `objweb reindex` (or `objweb serve`'s drainer) has read it all. A
 catalog made before it kept checkpoints is given them at its first opening.
 
-Installed extensions declare indexes (`declare_index`); when a site starts
-being served (`keep_declared`, called where the extensions are loaded) the
-catalog gets those it lacks, as a Manager adding them would, and one of the
-same name a Manager made with another kind is left alone.
+Installed extensions declare indexes (`declare_index`). A catalog made with
+its site gets them at once; a site that had objects before gets them
+from `objweb upgrade` (`keep_declared`), as a Manager adding them would, since
+filling an index reads every object and a start must not write: `catalog_lacks`
+says what the catalog waits for, for `objweb serve` to log. One of the same
+name a Manager made with another kind is left alone.
 """
 
 from dataclasses import dataclass
 
 from ZODB.POSException import ConflictError
 
-from objweb.catalog import checkpoints, code, custom, subscribers
+from objweb.catalog import checkpoints, code, subscribers
+from objweb.catalog.declared import declare_index, declared_indexes, forget_index
 from objweb.catalog.queue import CONTENT, backlog, shard_of
 from objweb.catalog.store import (
     CATALOG_KEY, CATALOG_NOTE, FIELD_INDEXES, TEXT_INDEXES, Catalog, catalog_of, mended_docids)
+from objweb.content.broken import BrokenItem
 from objweb.content.site import site_root
 from objweb.traversal.location import lineage
 
@@ -39,41 +43,6 @@ def include(registry=None):
 
 
 ATTEMPTS = 3
-# Indexes the installed extensions declare, by name: the kind, and who declares it.
-_declared: dict[str, tuple[str, tuple[str, ...]]] = {}
-
-
-def declare_index(name: str, kind: str, declared_by: str) -> None:
-    """Have every site this process opens keep the custom index `name` of `kind`.
-
-    Several may declare one index, of one kind. Raises `ValueError` for a
-    bad name or kind, or a name declared with another kind.
-    """
-    custom.check_index_name(name)
-    custom.check_kind(kind)
-    known_kind, declarers = _declared.get(name, (kind, ()))
-    if known_kind != kind:
-        raise ValueError(f"the index {name!r} is declared as a {known_kind} index by "
-                         f"{declarers[0]}")
-    if declared_by not in declarers:
-        _declared[name] = (kind, declarers + (declared_by,))
-
-
-def forget_index(name: str, declared_by: str) -> None:
-    """Withdraw `declared_by`'s declaration of `name`; what sites hold stays."""
-    kind, declarers = _declared.get(name, ("", ()))
-    rest = tuple(declarer for declarer in declarers if declarer != declared_by)
-    if rest:
-        _declared[name] = (kind, rest)
-    else:
-        _declared.pop(name, None)
-
-
-def declared_indexes() -> dict[str, tuple[str, str]]:
-    """Return the declared indexes: name -> (kind, who declared it first)."""
-    return {name: (kind, declarers[0]) for name, (kind, declarers) in _declared.items()}
-
-
 def ensure_catalog(db) -> bool:
     """Make the catalog if `db` has none and keep it current from now on; return whether made."""
     include()
@@ -86,17 +55,42 @@ def ensure_catalog(db) -> bool:
                 checkpoints.fill(catalog, root)
                 connection.transaction_manager.get().note(CATALOG_NOTE + " found the checkpoints")
             return False
-        mapping[CATALOG_KEY] = Catalog(built=site_root(connection) is None)
+        made = mapping[CATALOG_KEY] = Catalog(built=site_root(connection) is None)
+        if made.built:
+            # Empty, so the declared indexes cost nothing to add now.
+            for name, (kind, _declared_by) in declared_indexes().items():
+                made.add_custom(name, kind)
         connection.transaction_manager.get().note(CATALOG_NOTE + " made the catalog")
     return True
 
 
-def keep_declared(db) -> None:
-    """Bring the catalog of `db` up to the installed extensions, as a site starts being served.
+def catalog_lacks(db) -> list[str]:
+    """Return a sentence for each thing `keep_declared` would do to the catalog of `db`.
+
+    Reads no object: the indexes the installed extensions declare that the
+    catalog lacks, and how many objects it holds as broken (their package
+    may be back).
+    """
+    with db.transaction() as connection:
+        catalog = catalog_of(connection)
+        if catalog is None:
+            return []
+        lacking = [f"the catalog lacks the {kind} index {name!r} that {declared_by} declares"
+                   for name, (kind, declared_by) in sorted(declared_indexes().items())
+                   if name not in catalog.custom]
+        broken = len(catalog.field("type")._fwd_index.get(BrokenItem.type_name, ()))
+    if broken:
+        lacking.append(f"the catalog holds {broken} object{'' if broken == 1 else 's'} as "
+                       "broken, to index again if their package is back")
+    return lacking
+
+
+def keep_declared(db) -> list[str]:
+    """Bring the catalog of `db` up to the installed extensions; return what it did.
 
     The indexes they declare are added if missing, to be filled as
     `add_index` fills them; objects indexed while their class was missing
-    are queued to be indexed again once it is back. Processes starting
+    are queued to be indexed again once it is back. Processes running this
     together over one database (ZEO) may both try: the one that loses the
     commit looks again.
     """
@@ -106,34 +100,37 @@ def keep_declared(db) -> None:
         try:
             with db.transaction() as connection:
                 catalog = catalog_of(connection)
-                _add_declared(connection, catalog)
-                _requeue_mended(connection, catalog)
-            return
+                return _add_declared(connection, catalog) + _requeue_mended(connection, catalog)
         except ConflictError:
             if attempt == ATTEMPTS:
                 raise
             attempt += 1
 
 
-def _add_declared(connection, catalog: Catalog) -> None:
-    added = [name for name in _declared if name not in catalog.custom]
+def _add_declared(connection, catalog: Catalog) -> list[str]:
+    declared = declared_indexes()
+    added = [name for name in declared if name not in catalog.custom]
     for name in added:
-        catalog.add_custom(name, _declared[name][0])
-    if added:
-        connection.transaction_manager.get().note(
-            f"{CATALOG_NOTE} added the declared indexes {', '.join(added)}")
-        subscribers.drain_after_commit(connection)
+        catalog.add_custom(name, declared[name][0])
+    if not added:
+        return []
+    done = f"added the declared indexes {', '.join(added)}"
+    connection.transaction_manager.get().note(f"{CATALOG_NOTE} {done}")
+    subscribers.drain_after_commit(connection)
+    return [done]
 
 
-def _requeue_mended(connection, catalog: Catalog) -> None:
+def _requeue_mended(connection, catalog: Catalog) -> list[str]:
     # Objects indexed while broken (moved then) are indexed anew once their package is back.
     mended = mended_docids(catalog, connection)
     for docid in mended:
         shard_of(catalog.queue, docid).mark(docid, CONTENT)
-    if mended:
-        connection.transaction_manager.get().note(
-            f"{CATALOG_NOTE} queued {len(mended)} objects whose class is back")
-        subscribers.drain_after_commit(connection)
+    if not mended:
+        return []
+    done = f"queued {len(mended)} object{'' if len(mended) == 1 else 's'} whose class is back"
+    connection.transaction_manager.get().note(f"{CATALOG_NOTE} {done}")
+    subscribers.drain_after_commit(connection)
+    return [done]
 
 
 def index_clashes(db) -> list[str]:

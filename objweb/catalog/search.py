@@ -15,6 +15,7 @@ from objweb.catalog.engine import Filters
 from objweb.catalog.evaluate import matches, live_score
 from objweb.catalog.fulltext import text_hits
 from objweb.catalog.gate import Gate
+from objweb.catalog.declared import declared_indexes
 from objweb.catalog.overlay import Overlay
 from objweb.catalog.query import Query, parse_query
 from objweb.catalog.record import StateCache, describe
@@ -57,6 +58,19 @@ def lists_of(query: dict) -> dict:
             for key, value in query.items()}
 
 
+def _parse(raw: dict, context, catalog: Catalog) -> Query:
+    try:
+        return parse_query(raw, context_path=path_of(context),
+                           indexes=dict(catalog.custom.items()))
+    except ValueError:
+        for name, (_kind, declared_by) in declared_indexes().items():
+            if name not in catalog.custom and any(
+                    key == name or key.startswith(f"{name}_") for key in raw):
+                raise ValueError(f"{name}: the catalog lacks this index, which {declared_by} "
+                                 "declares; run `objweb upgrade` to add it") from None
+        raise
+
+
 def find_results(context, raw: dict, policy=None) -> Results:
     """Return the results of `raw` (each key mapped to a list of values) below `context`.
 
@@ -68,7 +82,7 @@ def find_results(context, raw: dict, policy=None) -> Results:
     if catalog is None:
         raise CatalogMissingError("this database has no catalog; open it with objweb.site() "
                                   "or objweb.open_db() first")
-    query = parse_query(raw, context_path=path_of(context), indexes=dict(catalog.custom.items()))
+    query = _parse(raw, context, catalog)
     for condition in query.conditions:
         if catalog.is_filling(condition.name):
             raise ValueError(f"{condition.name}: the index is still being filled; "

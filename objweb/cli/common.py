@@ -11,7 +11,6 @@ import zc.lockfile
 from ZEO.Exceptions import ClientDisconnected
 from ZODB.POSException import StorageError as POSStorageError
 
-from objweb.catalog import keep_declared
 from objweb.extensions import ExtensionError, installed
 from objweb.extensions.upgrades import has_site, start_versions
 from objweb.storage.db import DatabaseURIError, bootstrap, open_db
@@ -105,7 +104,6 @@ def open_database(uri: str, **db_options):
     extensions = load_extensions()
     if made:
         start_versions(db, extensions)
-    keep_declared(db)
     return db
 
 

@@ -5,7 +5,7 @@ import sys
 
 from ZODB.POSException import ConflictError
 
-from objweb.catalog import index_clashes
+from objweb.catalog import catalog_lacks, index_clashes, keep_declared
 from objweb.cli.common import CommandError, load_extensions, open_database
 from objweb.extensions.upgrades import OBJWEB, pending_steps, run_pending, stored_versions
 
@@ -22,6 +22,7 @@ def cmd_extensions(args) -> int:
             versions = stored_versions(connection)
         pending = pending_steps(db, extensions)
         clashes = index_clashes(db)
+        lacking = catalog_lacks(db)
     finally:
         db.close()
     if not extensions:
@@ -32,7 +33,9 @@ def cmd_extensions(args) -> int:
         print(f"  index kept: {clash}")
     for step in pending:
         print(f"  pending: {step}")
-    if pending:
+    for sentence in lacking:
+        print(f"  pending: {sentence}")
+    if pending or lacking:
         print("Run `objweb upgrade` to run the pending steps.")
     return 0
 
@@ -53,6 +56,8 @@ def cmd_upgrade(args) -> int:
     extensions = load_extensions()
     db = open_database(args.db)
     try:
+        for change in keep_declared(db):
+            print(f"The catalog {change}.", flush=True)
         done = run_pending(db, extensions, report=_announce, progress=_progress_bar)
     except ConflictError:
         raise CommandError("another process kept changing the schema versions; "
@@ -77,10 +82,10 @@ def _progress_bar(done: int, total: int) -> None:
 
 
 def log_pending(db, extensions) -> None:
-    """Log, for `objweb serve`, the upgrade steps the database waits for and index clashes."""
+    """Log, for `objweb serve`, the upgrade steps and catalog work the database waits for."""
     for clash in index_clashes(db):
         log.warning("%s", clash)
-    pending = pending_steps(db, extensions)
+    pending = [str(step) for step in pending_steps(db, extensions)] + catalog_lacks(db)
     for step in pending:
         log.warning("upgrade step pending: %s", step)
     if pending:

@@ -1,4 +1,8 @@
-"""An extension's subscribers hear the object events; its indexes are kept in every site."""
+"""An extension's subscribers hear the object events; its indexes are kept in every site.
+
+A new site gets the declared indexes as it is made; one that was there before
+gets them from `objweb upgrade` (`keep_declared`), since a start writes nothing.
+"""
 
 import sys
 from datetime import date
@@ -6,7 +10,8 @@ from datetime import date
 import pytest
 
 import objweb
-from objweb.catalog import add_index, index_clashes, index_facts, remove_index, search
+from objweb.catalog import (
+    add_index, catalog_lacks, index_clashes, index_facts, keep_declared, remove_index, search)
 from objweb.extensions import ExtensionError, activate, deactivate
 from objweb.events import ObjectAdded, is_subscribed
 from extension_support import load_named, write_package
@@ -21,8 +26,13 @@ def heard():
 
 
 def serve(db):
-    """Start serving `db` as `objweb serve` does: the site gets the declared indexes."""
+    """Start serving `db` as `objweb serve` does."""
     return objweb.make_app(db, access_log=False)
+
+
+def upgrade(db) -> list[str]:
+    """Bring the catalog of `db` up to the extensions, as `objweb upgrade` does first."""
+    return keep_declared(db)
 
 
 def kinds_of(db) -> dict:
@@ -59,25 +69,51 @@ def test_a_deactivated_extension_hears_nothing_more(db, recipes):
     assert module.HEARD == []
 
 
-def test_a_site_served_with_the_extension_gets_its_indexes_and_answers_them(db, recipes):
+def test_a_site_made_with_the_extension_has_its_indexes_at_once(recipes):
+    db = objweb.open_db("memory://")
+    try:
+        serve(db)
+        assert kinds_of(db).items() >= {"cooked": "date", "tags": "keyword"}.items()
+        assert catalog_lacks(db) == []
+    finally:
+        db.close()
+
+
+def test_serving_a_site_that_lacks_the_indexes_writes_nothing_and_says_so(db, recipes):
+    before = db.lastTransaction()
+    serve(db)
+    assert db.lastTransaction() == before
+    assert "cooked" not in kinds_of(db)
+    assert "the catalog lacks the date index 'cooked' that the extension 'recipes' " \
+        "(objweb-recipes 1.2) declares" in catalog_lacks(db)
+    with objweb.site(db) as root, pytest.raises(ValueError) as refused:
+        search(root, cooked_after="2024-01-01")
+    assert str(refused.value) == (
+        "cooked: the catalog lacks this index, which the extension 'recipes' "
+        "(objweb-recipes 1.2) declares; run `objweb upgrade` to add it")
+
+
+def test_an_upgraded_site_gets_the_extensions_indexes_and_answers_them(db, recipes):
     recipe = objweb.content.type_named("Recipe")
     with objweb.site(db) as root:
         root["soup"] = recipe(title="Soup", tags=["Hot", "winter"], cooked="2024-01-05")
         root["salad"] = recipe(title="Salad", tags=["cold"], cooked="2024-06-01")
-    serve(db)
+    assert any("added the declared indexes" in done and "cooked" in done
+               for done in upgrade(db))
     assert kinds_of(db).items() >= {"cooked": "date", "tags": "keyword"}.items()
+    assert upgrade(db) == [] and catalog_lacks(db) == []
     with objweb.site(db) as root:
         assert [result.path for result in search(root, tags="hot")] == ["/soup"]
         assert [result.path for result in search(root, cooked_after="2024-03-01")] == ["/salad"]
 
 
-def test_an_index_a_manager_removes_is_made_again_at_the_next_start(db, recipes):
+def test_an_index_a_manager_removes_is_made_again_by_the_next_upgrade(db, recipes):
     recipe = objweb.content.type_named("Recipe")
-    serve(db)
+    upgrade(db)
     with objweb.site(db) as root:
         root["soup"] = recipe(title="Soup", tags=["hot"])
         remove_index(root, "tags")
-    serve(db)
+    upgrade(db)
     with objweb.site(db) as root:
         assert [result.path for result in search(root, tags="hot")] == ["/soup"]
 
@@ -89,7 +125,7 @@ def test_an_index_kept_with_another_kind_is_left_alone_and_named(db, site_dir):
     extensions = load_named("recipes")
     activate(extensions)
     try:
-        serve(db)
+        upgrade(db)
         assert kinds_of(db)["cooked"] == "field"
         assert index_clashes(db) == [
             "the extension 'recipes' (objweb-recipes 1.2) declares a date index 'cooked', "
@@ -101,7 +137,7 @@ def test_an_index_kept_with_another_kind_is_left_alone_and_named(db, site_dir):
 
 
 def test_a_deactivated_extension_leaves_its_indexes_in_the_site(db, recipes):
-    serve(db)
+    upgrade(db)
     assert "tags" in kinds_of(db)
     deactivate(recipes)
     assert kinds_of(db).items() >= {"cooked": "date", "tags": "keyword"}.items()
@@ -155,7 +191,7 @@ def test_two_extensions_declaring_one_index_with_two_kinds_are_refused(site_dir)
 
 def test_an_index_reads_dates_as_days(db, recipes):
     recipe = objweb.content.type_named("Recipe")
-    serve(db)
+    upgrade(db)
     with objweb.site(db) as root:
         root["soup"] = recipe(title="Soup", cooked=date(2024, 1, 5))
         assert [result.path for result in search(root, cooked="2024-01-05")] == ["/soup"]

@@ -18,7 +18,7 @@ import pytest
 from webtest import TestApp
 
 import objweb
-from objweb.catalog import drain_all, search
+from objweb.catalog import catalog_lacks, drain_all, keep_declared, search
 from objweb.content.broken import is_broken
 from objweb.extensions import activate, deactivate
 from objweb.security.rolemap import local_roles_of
@@ -194,8 +194,13 @@ def test_a_moved_broken_object_comes_back_whole_where_it_was_moved(stored):
         assert (soup.title, soup.servings, soup.tags, soup.cooked.isoformat(), soup.steps) == (
             "Soup", 3, ("hot",), "2024-01-05", "Cook it.")
         assert soup.owner == ADMIN and local_roles_of(soup)["ed"] == {"Editor"}
+    # Serving writes nothing: `objweb upgrade` indexes the mended objects again.
+    assert "the catalog holds 1 object as broken, to index again if their package is back" \
+        in catalog_lacks(db)
+    assert keep_declared(db) == ["queued 1 object whose class is back"]
     drain_all(db)
     assert titles_found(db, "Soup") == ["/box/soup"]
+    assert catalog_lacks(db) == [] and keep_declared(db) == []
 
 
 def test_a_broken_object_refuses_a_copy_in_one_sentence(stored):

@@ -112,7 +112,9 @@ def test_objweb_extensions_and_upgrade_from_the_command_line(tmp_path, monkeypat
     assert about_recipes(listed.stdout) == [
         "recipes: objweb-recipes 1.2, schema 0 of 1; types: Recipe, Cookbook; "
         "indexes: tags (keyword), cooked (date)",
-        "  pending: recipes 1: Drop the tag old"]
+        "  pending: recipes 1: Drop the tag old",
+        "  pending: the catalog lacks the date index 'cooked' that the extension 'recipes' "
+        "(objweb-recipes 1.2) declares"]
     assert listed.stdout.endswith("Run `objweb upgrade` to run the pending steps.\n")
     script = home / "add.py"
     script.write_text("from objweb.content import type_named\n"
@@ -121,7 +123,8 @@ def test_objweb_extensions_and_upgrade_from_the_command_line(tmp_path, monkeypat
     assert run_objweb(["run", str(script)], home, env=env, timeout=60).returncode == 0
     upgraded = run_objweb(["upgrade"], home, env=env, timeout=60)
     assert upgraded.returncode == 0, upgraded.stderr
-    assert "Running recipes 1: Drop the tag old" in upgraded.stdout.splitlines()
+    assert upgraded.stdout.splitlines()[:2] == [
+        "The catalog added the declared indexes cooked.", "Running recipes 1: Drop the tag old"]
     assert upgraded.stdout.endswith("; the database is up to date.\n")
     again = run_objweb(["extensions"], home, env=env, timeout=60)
     assert about_recipes(again.stdout) == [
@@ -132,6 +135,8 @@ def test_objweb_extensions_and_upgrade_from_the_command_line(tmp_path, monkeypat
     try:
         with stored_site(home) as root:
             assert root["soup"].tags == ("hot",)
+            assert [result.path for result in objweb.search(root, tags="hot", type="Recipe")
+                    ] == ["/soup"]
     finally:
         forget_modules("recipes")
 
@@ -154,6 +159,8 @@ def test_objweb_serve_logs_pending_steps_and_says_to_upgrade(tmp_path):
     try:
         wait_for(lambda: "Serving" in server.stdout, message=server.stderr)
         assert "upgrade step pending: recipes 1: Drop the tag old" in server.stderr
-        assert "1 upgrade step pending: run `objweb upgrade`" in server.stderr
+        assert "upgrade step pending: the catalog lacks the date index 'cooked' that the " \
+            "extension 'recipes' (objweb-recipes 1.2) declares" in server.stderr
+        assert "2 upgrade steps pending: run `objweb upgrade`" in server.stderr
     finally:
         server.stop()
