@@ -136,7 +136,8 @@ class Catalog(Persistent):
             return
         self.custom[name] = kind
         self.indexes[name] = self._custom_index(kind)
-        self.filling[name] = family64.IF.TreeSet(self.metadata.keys())
+        if self.metadata:
+            self.filling[name] = family64.IF.TreeSet(self.metadata.keys())
 
     def remove_custom(self, name: str) -> None:
         """Forget the custom index `name`. Raises `KeyError` if there is none."""

@@ -75,6 +75,9 @@ def test_a_site_made_with_the_extension_has_its_indexes_at_once(recipes):
         serve(db)
         assert kinds_of(db).items() >= {"cooked": "date", "tags": "keyword"}.items()
         assert catalog_lacks(db) == []
+        # They answer from the first query on.
+        with objweb.site(db) as root:
+            assert len(search(root, cooked_after="2024-01-01", tags="hot")) == 0
     finally:
         db.close()
 
