@@ -48,9 +48,11 @@ $(RUN_INSTALLED): pyproject.toml | $(PYTHON)
 	$(PIP) install --quiet -e .
 	touch $@
 
-$(INSTALLED): pyproject.toml | $(PYTHON)
+# The tests install the example extension too, as a user would: its tests run with the rest.
+$(INSTALLED): pyproject.toml examples/objweb-news/pyproject.toml | $(PYTHON)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e '.[test]'
+	$(PIP) install --quiet -e examples/objweb-news
 	touch $@
 
 $(MUTATION_INSTALLED): pyproject.toml | $(INSTALLED)

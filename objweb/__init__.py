@@ -4,7 +4,8 @@ from objweb import events
 from objweb.app import Application
 from objweb.catalog import search
 from objweb.content import (
-    File, Folder, Image, OrderedFolder, Page, Script, Template, UserFolder)
+    File, Folder, Image, Item, OrderedFolder, Page, Script, Template, UserFolder)
+from objweb.content.schema import Field
 from objweb.errors import (
     Forbidden, NameInUseError, NotFoundError, ObjwebError, Unauthorized, ValidationError)
 from objweb.content.folder import use_copier
@@ -17,8 +18,8 @@ from objweb.wsgi import make_app
 use_copier(copy_to)
 
 __all__ = [
-    "Application", "File", "Folder", "Forbidden", "Image", "NameInUseError", "NotFoundError",
-    "ObjwebError", "OrderedFolder", "Page", "Script", "Settings", "Template", "Unauthorized",
-    "UserFolder", "ValidationError", "bootstrap", "events", "find", "lineage", "make_app",
-    "open_db", "path_of", "search", "site", "url_of",
+    "Application", "Field", "File", "Folder", "Forbidden", "Image", "Item", "NameInUseError",
+    "NotFoundError", "ObjwebError", "OrderedFolder", "Page", "Script", "Settings", "Template",
+    "Unauthorized", "UserFolder", "ValidationError", "bootstrap", "events", "find", "lineage",
+    "make_app", "open_db", "path_of", "search", "site", "url_of",
 ]

@@ -8,7 +8,7 @@ process and offers `search` to Scripts and Templates. `Application` is the publi
 with the login form as the error boundary's challenge.
 """
 
-from objweb import catalog, dav, views, zmi
+from objweb import catalog, dav, extensions, views, zmi
 from objweb.traversal.views import ViewRegistry
 from objweb.views import login
 from objweb.web.config import Settings
@@ -18,14 +18,17 @@ from objweb.web.publisher import Publisher
 ROOMS = (catalog, views, zmi, dav)
 
 
-def configure(registry: ViewRegistry) -> ViewRegistry:
-    """Fill `registry` with the views of every room and return it.
+def configure(registry: ViewRegistry, installed=None) -> ViewRegistry:
+    """Fill `registry` with the views of every room, then of the extensions, and return it.
 
-    Raises `ValueError` if a room registers a view another already did.
+    `installed` are the extensions whose views to add (default: those
+    installed in this environment). Raises `ValueError` if a room registers
+    a view another already did, and `ExtensionError` for an extension that
+    cannot be loaded or whose view clashes with objweb's.
     """
     for room in ROOMS:
         room.include(registry)
-    return registry
+    return extensions.include(registry, installed)
 
 
 class Application(Publisher):
@@ -37,7 +40,9 @@ class Application(Publisher):
     """
 
     def __init__(self, db, settings: Settings | None = None,
-                 registry: ViewRegistry | None = None):
+                 registry: ViewRegistry | None = None, *, installed=None):
         if registry is None:
-            registry = configure(ViewRegistry())
+            # configure(registry) alone is the wiring's contract; wrappers of it keep working.
+            registry = (configure(ViewRegistry()) if installed is None
+                        else configure(ViewRegistry(), installed))
         super().__init__(db, settings, registry, challenge=login.challenge)

@@ -5,7 +5,18 @@ import transaction
 from webtest import TestApp
 
 import objweb
+from objweb.extensions import installed
 from support import ADMIN, ADMIN_AUTH, ADMIN_PASSWORD
+
+
+@pytest.fixture(scope="session", autouse=True)
+def installed_extensions():
+    """The extensions installed in the test environment, active from the first test on.
+
+    A server process loads them before it serves anything; so does the
+    suite, so that no test sees a world that depends on which ran before it.
+    """
+    return installed()
 
 
 @pytest.fixture

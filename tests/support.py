@@ -177,3 +177,16 @@ def browser_login(app, login: str, password: str, came_from: str | None = None) 
     form["password"] = password
     form.submit(headers=BROWSER_ACCEPT, status=303)
     return csrf_token_in(app.get("/@@logout", headers=BROWSER_ACCEPT, status=200).text)
+
+
+def installed_type_names(container) -> list[str]:
+    """The type names the installed extensions add that may go in `container`."""
+    from objweb.extensions import installed
+    return [cls.type_name for extension in installed() for cls in extension.config.types
+            if cls.can_be_added_to(container)]
+
+
+def installed_permissions() -> list[str]:
+    """The permissions the installed extensions add, in the order they are loaded."""
+    from objweb.extensions import installed
+    return [name for extension in installed() for name in extension.config.permissions]

@@ -7,14 +7,25 @@ gets an empty catalog that its changes fill; a site that had objects before
 gets one that is not built yet, which searches answer by walking the tree
 until `objweb reindex` (or `objweb serve`'s drainer) has read it all. A
 catalog made before it kept checkpoints is given them at its first opening.
+
+Installed extensions declare indexes (`declare_index`). A catalog made with
+its site gets them at once; a site that had objects before gets them
+from `objweb upgrade` (`keep_declared`), as a Manager adding them would, since
+filling an index reads every object and a start must not write: `catalog_lacks`
+says what the catalog waits for, for `objweb serve` to log. One of the same
+name a Manager made with another kind is left alone.
 """
 
 from dataclasses import dataclass
 
+from ZODB.POSException import ConflictError
+
 from objweb.catalog import checkpoints, code, subscribers
-from objweb.catalog.queue import backlog
+from objweb.catalog.declared import declare_index, declared_indexes, forget_index
+from objweb.catalog.queue import CONTENT, backlog, shard_of
 from objweb.catalog.store import (
-    CATALOG_KEY, CATALOG_NOTE, FIELD_INDEXES, TEXT_INDEXES, Catalog, catalog_of)
+    CATALOG_KEY, CATALOG_NOTE, FIELD_INDEXES, TEXT_INDEXES, Catalog, catalog_of, mended_docids)
+from objweb.content.broken import BrokenItem
 from objweb.content.site import site_root
 from objweb.traversal.location import lineage
 
@@ -31,6 +42,7 @@ def include(registry=None):
     return registry
 
 
+ATTEMPTS = 3
 def ensure_catalog(db) -> bool:
     """Make the catalog if `db` has none and keep it current from now on; return whether made."""
     include()
@@ -43,9 +55,94 @@ def ensure_catalog(db) -> bool:
                 checkpoints.fill(catalog, root)
                 connection.transaction_manager.get().note(CATALOG_NOTE + " found the checkpoints")
             return False
-        mapping[CATALOG_KEY] = Catalog(built=site_root(connection) is None)
+        made = mapping[CATALOG_KEY] = Catalog(built=site_root(connection) is None)
+        if made.built:
+            # Empty, so the declared indexes cost nothing to add now.
+            for name, (kind, _declared_by) in declared_indexes().items():
+                made.add_custom(name, kind)
         connection.transaction_manager.get().note(CATALOG_NOTE + " made the catalog")
     return True
+
+
+def catalog_lacks(db) -> list[str]:
+    """Return a sentence for each thing `keep_declared` would do to the catalog of `db`.
+
+    Reads no object: the indexes the installed extensions declare that the
+    catalog lacks, and how many objects it holds as broken (their package
+    may be back).
+    """
+    with db.transaction() as connection:
+        catalog = catalog_of(connection)
+        if catalog is None:
+            return []
+        lacking = [f"the catalog lacks the {kind} index {name!r} that {declared_by} declares"
+                   for name, (kind, declared_by) in sorted(declared_indexes().items())
+                   if name not in catalog.custom]
+        broken = len(catalog.field("type")._fwd_index.get(BrokenItem.type_name, ()))
+    if broken:
+        lacking.append(f"the catalog holds {broken} object{'' if broken == 1 else 's'} as "
+                       "broken, to index again if their package is back")
+    return lacking
+
+
+def keep_declared(db) -> list[str]:
+    """Bring the catalog of `db` up to the installed extensions; return what it did.
+
+    The indexes they declare are added if missing, to be filled as
+    `add_index` fills them; objects indexed while their class was missing
+    are queued to be indexed again once it is back. Processes running this
+    together over one database (ZEO) may both try: the one that loses the
+    commit looks again.
+    """
+    ensure_catalog(db)
+    attempt = 1
+    while True:
+        try:
+            with db.transaction() as connection:
+                catalog = catalog_of(connection)
+                return _add_declared(connection, catalog) + _requeue_mended(connection, catalog)
+        except ConflictError:
+            if attempt == ATTEMPTS:
+                raise
+            attempt += 1
+
+
+def _add_declared(connection, catalog: Catalog) -> list[str]:
+    declared = declared_indexes()
+    added = [name for name in declared if name not in catalog.custom]
+    for name in added:
+        catalog.add_custom(name, declared[name][0])
+    if not added:
+        return []
+    done = f"added the declared indexes {', '.join(added)}"
+    connection.transaction_manager.get().note(f"{CATALOG_NOTE} {done}")
+    subscribers.drain_after_commit(connection)
+    return [done]
+
+
+def _requeue_mended(connection, catalog: Catalog) -> list[str]:
+    # Objects indexed while broken (moved then) are indexed anew once their package is back.
+    mended = mended_docids(catalog, connection)
+    for docid in mended:
+        shard_of(catalog.queue, docid).mark(docid, CONTENT)
+    if not mended:
+        return []
+    done = f"queued {len(mended)} object{'' if len(mended) == 1 else 's'} whose class is back"
+    connection.transaction_manager.get().note(f"{CATALOG_NOTE} {done}")
+    subscribers.drain_after_commit(connection)
+    return [done]
+
+
+def index_clashes(db) -> list[str]:
+    """Return a sentence for each declared index the site keeps with another kind."""
+    with db.transaction() as connection:
+        catalog = catalog_of(connection)
+        kept = dict(catalog.custom.items()) if catalog is not None else {}
+    return [f"{who} declares a {kind} index {name!r}, but the catalog keeps a "
+            f"{kept[name]} index of that name; remove it in the Catalog screen to have "
+            f"the {kind} index instead"
+            for name, (kind, who) in sorted(declared_indexes().items())
+            if name in kept and kept[name] != kind]
 
 
 def _catalog_near(context) -> Catalog:

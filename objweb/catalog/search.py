@@ -15,12 +15,15 @@ from objweb.catalog.engine import Filters
 from objweb.catalog.evaluate import matches, live_score
 from objweb.catalog.fulltext import text_hits
 from objweb.catalog.gate import Gate
+from objweb.catalog.declared import declared_indexes
 from objweb.catalog.overlay import Overlay
 from objweb.catalog.query import Query, parse_query
 from objweb.catalog.record import StateCache, describe
 from objweb.catalog.results import Results
 from objweb.catalog.sorting import Sort
-from objweb.catalog.store import Catalog, catalog_of
+from objweb.catalog.store import Catalog, broken_docids, catalog_of
+from objweb.content.broken import BrokenItem, is_broken
+from objweb.content.registry import type_names
 from objweb.content.site import site_root
 from objweb.errors import ObjwebError
 from objweb.security.authentication import principal_by_login
@@ -55,6 +58,19 @@ def lists_of(query: dict) -> dict:
             for key, value in query.items()}
 
 
+def _parse(raw: dict, context, catalog: Catalog) -> Query:
+    try:
+        return parse_query(raw, context_path=path_of(context),
+                           indexes=dict(catalog.custom.items()))
+    except ValueError:
+        for name, (_kind, declared_by) in declared_indexes().items():
+            if name not in catalog.custom and any(
+                    key == name or key.startswith(f"{name}_") for key in raw):
+                raise ValueError(f"{name}: the catalog lacks this index, which {declared_by} "
+                                 "declares; run `objweb upgrade` to add it") from None
+        raise
+
+
 def find_results(context, raw: dict, policy=None) -> Results:
     """Return the results of `raw` (each key mapped to a list of values) below `context`.
 
@@ -66,7 +82,7 @@ def find_results(context, raw: dict, policy=None) -> Results:
     if catalog is None:
         raise CatalogMissingError("this database has no catalog; open it with objweb.site() "
                                   "or objweb.open_db() first")
-    query = parse_query(raw, context_path=path_of(context), indexes=dict(catalog.custom.items()))
+    query = _parse(raw, context, catalog)
     for condition in query.conditions:
         if catalog.is_filling(condition.name):
             raise ValueError(f"{condition.name}: the index is still being filled; "
@@ -103,9 +119,9 @@ def answer(catalog: Catalog, connection, query: Query, gate: Gate) -> Results:
         hits = filters.apply()
     if overlay.excluded:
         hits = IF.difference(hits, overlay.excluded)
-    hits = gate.visible(hits)
+    hits = IF.difference(gate.visible(hits), broken_docids(catalog, connection, set(type_names())))
     extras = {docid: entry for docid, entry in overlay.entries().items()
-              if matches(entry, query, gate)}
+              if entry.type_name != BrokenItem.type_name and matches(entry, query, gate)}
     return _results(catalog, connection, root, hits, extras, sort, query, scores)
 
 
@@ -142,7 +158,7 @@ def _walked(catalog: Catalog, root, query: Query, gate: Gate, states: StateCache
     pending = [(base, 0)]
     while pending:
         node, level = pending.pop()
-        if level and node._p_oid is not None:
+        if level and node._p_oid is not None and not is_broken(node):
             entry = describe(node, states, names)
             if matches(entry, query, gate):
                 found[int.from_bytes(node._p_oid, "big")] = entry

@@ -28,6 +28,7 @@ from objweb.catalog import custom
 from objweb.catalog.queue import new_shards
 from objweb.catalog.record import Entry, sortable_title
 from objweb.catalog.text import FoldingSplitter
+from objweb.content.broken import BrokenItem, is_broken
 
 CATALOG_KEY = "objweb.catalog"
 # Transactions that only keep the catalog (drains, reindexing) say so in
@@ -135,7 +136,8 @@ class Catalog(Persistent):
             return
         self.custom[name] = kind
         self.indexes[name] = self._custom_index(kind)
-        self.filling[name] = family64.IF.TreeSet(self.metadata.keys())
+        if self.metadata:
+            self.filling[name] = family64.IF.TreeSet(self.metadata.keys())
 
     def remove_custom(self, name: str) -> None:
         """Forget the custom index `name`. Raises `KeyError` if there is none."""
@@ -304,3 +306,32 @@ def is_catalog_note(description) -> bool:
 def catalog_of(connection) -> Catalog | None:
     """Return the catalog of the database `connection` is open on, or None."""
     return connection.root().get(CATALOG_KEY)
+
+
+def broken_docids(catalog: Catalog, connection, known_types) -> family64.IF.Set:
+    """Return the docids of objects whose class is missing, which no search finds.
+
+    They are those indexed as broken, and those of a type not among
+    `known_types` whose objects load broken (one of them is loaded to tell).
+    """
+    found = family64.IF.Set()
+    for type_name, docids in catalog.field("type")._fwd_index.items():
+        if type_name == BrokenItem.type_name or (
+                type_name not in known_types and loads_broken(connection, docids.minKey())):
+            found = family64.IF.union(found, docids)
+    return found
+
+
+def mended_docids(catalog: Catalog, connection) -> list[int]:
+    """Return the docids indexed as broken whose objects load whole again (their class is back)."""
+    docids = catalog.field("type")._fwd_index.get(BrokenItem.type_name)
+    return [] if docids is None else [
+        docid for docid in docids if not loads_broken(connection, docid, missing=True)]
+
+
+def loads_broken(connection, docid: int, *, missing: bool = False) -> bool:
+    """Return whether the object of `docid` loads broken (`missing` if it is gone)."""
+    try:
+        return is_broken(connection.get(oid_of(docid)))
+    except KeyError:  # gone since it was indexed (ZODB's POSKeyError)
+        return missing

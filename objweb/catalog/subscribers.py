@@ -25,6 +25,7 @@ from objweb.catalog import checkpoints
 from objweb.catalog.drain import BEHIND, Drainer, drain_all
 from objweb.catalog.queue import CONTENT, REMOVED, SECURITY, backlog, shard_of
 from objweb.catalog.store import Catalog, catalog_of, docid_of
+from objweb.content.broken import is_broken
 from objweb.content.site import site_root
 from objweb.events import (
     ObjectAdded, ObjectEvent, ObjectModified, ObjectMoved, ObjectRemoved, SecurityChanged,
@@ -55,12 +56,12 @@ def on_event(event: ObjectEvent) -> None:
         _mark(catalog, connection, obj, CONTENT)
     elif isinstance(event, ObjectMoved):
         _mark(catalog, connection, obj, CONTENT)
-        if obj.is_container:
+        if _may_hold_items(obj):
             _below(catalog, connection, _old_path(event), obj, CONTENT)
             checkpoints.moved(catalog, connection, _old_path(event), obj)
     elif isinstance(event, ObjectRemoved):
         _mark(catalog, connection, obj, REMOVED)
-        if obj.is_container:
+        if _may_hold_items(obj):
             _below(catalog, connection, _old_path(event), obj, REMOVED)
             checkpoints.removed(catalog, connection, _old_path(event))
     elif isinstance(event, SecurityChanged):
@@ -103,6 +104,11 @@ def _mark(catalog: Catalog, connection, obj, bits: int) -> None:
         connection.add(obj)
     docid = docid_of(obj)
     shard_of(catalog.queue, docid).mark(docid, bits)
+
+
+def _may_hold_items(obj) -> bool:
+    # A broken object may have been a folder: what the indexes hold below it goes with it.
+    return obj.is_container or is_broken(obj)
 
 
 def _below(catalog: Catalog, connection, path: str, obj, bits: int) -> None:

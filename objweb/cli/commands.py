@@ -13,10 +13,12 @@ import sys
 from contextlib import ExitStack
 
 from objweb.catalog import Drainer
-from objweb.cli.common import CommandError, open_database
+from objweb.cli.common import CommandError, load_extensions, open_database
+from objweb.cli.extending import log_pending
 from objweb.cli.shell import open_session, system_user
 from objweb.content.site import ensure_site
 from objweb.errors import ObjwebError
+from objweb.extensions import ExtensionError
 from objweb.security.passwords import PasswordPolicy, WeakPasswordError
 from objweb.security.permissions import MANAGER
 from objweb.security.rolemap import valid_roles
@@ -51,9 +53,12 @@ def cmd_serve(args) -> int:
                                    "choose another with --port") from None
             raise CommandError(f"cannot listen on {args.host}:{args.port}: "
                                f"{error.strerror or error}") from None
+        except ExtensionError as error:
+            raise CommandError(str(error)) from None
         except ValueError:  # waitress's word for a host name that does not resolve
             raise CommandError(f"cannot listen on {args.host}:{args.port}: "
                                "no such host name or address here") from None
+        log_pending(db, load_extensions())
         password = make_first_admin(db)
         if password is not None:
             print(first_admin_line(password), flush=True)

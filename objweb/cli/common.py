@@ -11,6 +11,8 @@ import zc.lockfile
 from ZEO.Exceptions import ClientDisconnected
 from ZODB.POSException import StorageError as POSStorageError
 
+from objweb.extensions import ExtensionError, installed
+from objweb.extensions.upgrades import has_site, start_versions
 from objweb.storage.db import DatabaseURIError, bootstrap, open_db
 from objweb.storage.storages import redact_uri
 
@@ -58,11 +60,24 @@ def _option(words: list[str], name: str) -> str | None:
     return None
 
 
+def load_extensions():
+    """Return the installed extensions, loaded and their types and permissions known.
+
+    Raises `CommandError` naming an extension that cannot be loaded.
+    """
+    try:
+        return installed()
+    except ExtensionError as error:
+        raise CommandError(str(error)) from None
+
+
 def open_database(uri: str, **db_options):
-    """Return the database at `uri`, its site created if missing.
+    """Return the database at `uri`, its site created if missing, the extensions loaded.
 
     Raises `CommandError` with a sentence a user can act on.
     """
+    # Before the database opens: a site is never served half configured.
+    load_extensions()
     try:
         db = open_db(uri, **db_options)
     except ClientDisconnected:
@@ -84,7 +99,11 @@ def open_database(uri: str, **db_options):
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
         raise CommandError(f"cannot open the PostgreSQL database {redact_uri(uri)}: "
                            f"{first_line or type(error).__name__}") from None
+    made = not has_site(db)
     bootstrap(db)
+    extensions = load_extensions()
+    if made:
+        start_versions(db, extensions)
     return db
 
 

@@ -12,6 +12,7 @@ import sys
 from objweb.cli.catalog import add_catalog_commands
 from objweb.cli.commands import cmd_adduser, cmd_debug, cmd_run, cmd_serve
 from objweb.cli.common import CommandError, DatabaseInUseError
+from objweb.cli.extending import add_extension_commands
 from objweb.cli.operations import add_operations_commands
 from objweb.cli.pullpush import add_code_commands
 from objweb.instance.ini import ConfigError, InstanceConfig, read_config
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_operations_commands(command)
     add_catalog_commands(command)
     add_code_commands(command)
+    add_extension_commands(command)
     return parser
 
 

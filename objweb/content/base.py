@@ -86,12 +86,30 @@ class Item(Persistent):
         "owner": actions.VIEW, "edit": actions.CHANGE,
     }
 
-    def __init__(self, title: str = ""):
+    def __init_subclass__(cls, **options):
+        super().__init_subclass__(**options)
+        # A field's default lives on the class: an object stored before the
+        # field was added reads it without any upgrade step.
+        for field in cls.__dict__.get("fields", ()):
+            if not hasattr(cls, field.name):
+                setattr(cls, field.name, field.default)
+
+    def __init__(self, title: str = "", **values):
+        """Make an object with `title` and, for a type's own fields, `values`.
+
+        Fields not given read their default. Raises `ValidationError` for
+        an unknown or read-only field, a bad value, or a required field left out.
+        """
+        converted = convert_values(self, values)
+        for field in fields_of(self):
+            if field.required and field.name not in converted and field.name != TITLE.name:
+                raise ValidationError(f"{field.name}: a value is required", field.name)
         now = time.time()
         self.created = now
         self.modified = now
         self._owner = ownership.ownership_of(current_principal())
         self.title = TITLE.convert(title)
+        self.apply_values(converted)
 
     def __setstate__(self, state):
         # Volatile and persistence attributes belong to this process: a state

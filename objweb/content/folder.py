@@ -12,6 +12,7 @@ from itertools import islice
 from BTrees.Length import Length
 from BTrees.OOBTree import OOBTree
 
+from objweb.content.broken import is_broken
 from objweb.content.base import Item
 from objweb.content.chunks import keeps_blobs
 from objweb.content.positions import PositionSamples
@@ -151,18 +152,22 @@ class Folder(Item):
     def _put(self, name: str, obj) -> None:
         """Add `obj` under `name`, announcing nothing (see `add`)."""
         self.check_new_name(name)
-        if not isinstance(obj, Item):
+        # A broken object only ever moves: its state, owner included, stays as stored.
+        broken = is_broken(obj)
+        if not isinstance(obj, Item) and not broken:
             raise ValueError(f"only objweb content can be added, not {type(obj).__name__}")
         if obj.__parent__ is not None:
             raise ValueError(f"{path_of(obj)} is already in a folder; move it instead")
         if is_inside(self, obj):
             raise ValueError("a folder cannot be put inside itself")
-        obj.check_container(self)
+        if not broken:
+            obj.check_container(self)
         self._items[name] = obj
         self._count.change(1)
         obj.__name__ = name
         obj.__parent__ = self
-        _settle_owner(obj)
+        if not broken:
+            _settle_owner(obj)
 
     def check_stored_state(self) -> None:
         """Check the state as `Item` does; count the items again (the count is derived).

@@ -16,6 +16,12 @@ def register_type(cls: type) -> type:
     return cls
 
 
+def unregister_type(cls: type) -> None:
+    """Forget `cls` if it is the type known under its name (its package is gone)."""
+    if _types.get(cls.type_name) is cls:
+        del _types[cls.type_name]
+
+
 def type_named(type_name: object) -> type:
     """Return the type called `type_name`.
 

@@ -8,11 +8,15 @@ object is touched.
 
 from dataclasses import dataclass
 
-from objweb.content.values import convert
+from objweb.content.values import KINDS, convert, kind_named
 from objweb.errors import ValidationError
 from objweb.security import protections
 
 MAX_TITLE_LENGTH = 1000
+# A selection takes its options from another property of the object; a field
+# has no such property to name, so the selection kinds are the properties' alone.
+FIELD_KINDS = tuple(name for name, kind in KINDS.items()
+                    if kind.name not in ("selection", "multiple_selection"))
 
 
 @dataclass(frozen=True)
@@ -21,19 +25,36 @@ class Field:
 
     `kind` says how values are checked and converted, one of the kinds of
     `objweb.content.values`: `line` (one line of text), `text`, `html`,
-    `int`, `float`, `bool`, `date`, `datetime`, `lines` (a list of strings)
-    or `base64` (bytes sent as base64 text). `read_action` and `write_action` name the
-    type's protected actions that guard reading and changing it.
+    `int`, `float`, `bool`, `date`, `datetime`, `lines` (a list of strings),
+    `tokens` (words) or `base64` (bytes sent as base64 text); the selection
+    kinds are for properties, which name where their options come from. `default` is what an object
+    that was never given a value reads, objects stored before the field was
+    added included (None: the kind's empty value). `read_action` and
+    `write_action` name the type's protected actions that guard reading and
+    changing it. Raises `ValidationError` for an unknown kind or a default
+    of the wrong kind.
     """
 
     name: str
     kind: str = "line"
     label: str = ""
     required: bool = False
+    default: object = None
     max_length: int | None = None
     read_action: str = protections.VIEW
     write_action: str = protections.CHANGE
     writable: bool = True
+
+    def __post_init__(self):
+        try:
+            empty = kind_named(self.kind, allowed=FIELD_KINDS).empty
+        except ValidationError as error:
+            raise ValidationError(f"{self.name}: {error}", self.name) from None
+        if self.default is None:
+            # A frozen dataclass is set up through object's own setter.
+            object.__setattr__(self, "default", empty)
+        else:
+            object.__setattr__(self, "default", convert(self.kind, self.default, self.name))
 
     def convert(self, value):
         """Return `value` checked and converted for this field.

@@ -198,6 +198,15 @@ def convert(kind: str, value, name: str = "value", *, allowed=None):
         raise ValidationError(f"{name}: {error}", name) from None
 
 
+def plain_value(value):
+    """Return a field's value as JSON writes it: lines as a list, dates in ISO 8601."""
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
 # -- Zope's form field converters (`name:int`, `tags:lines`, ...) -------------------------
 
 def _form_text(value) -> str:

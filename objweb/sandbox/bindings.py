@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from objweb.sandbox.iteration import is_content
 from objweb.sandbox.run import current_run
-from objweb.security.permissions import ALL_PERMISSIONS
+from objweb.security.permissions import is_known_permission
 from objweb.traversal.location import path_of
 
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -269,7 +269,7 @@ class UserView(CodeView):
 
     def has_permission(self, permission, obj=None) -> bool:
         """Return whether the user holds `permission` on `obj` (default: the code's context)."""
-        if permission not in ALL_PERMISSIONS:
+        if not is_known_permission(permission):
             raise ValueError(f"unknown permission: {permission!r}")
         return self._policy.has_permission(permission, self._located(obj))
 

@@ -1,7 +1,9 @@
 """Permission and role names, and who holds each permission by default.
 
 These strings are the contract's; everywhere else in objweb refers to the
-constants below.
+constants below. Extensions add permissions of their own with
+`add_permission`; `known_permissions` and `default_roles_of` answer for
+objweb's and theirs alike.
 """
 
 VIEW = "View"
@@ -74,3 +76,48 @@ DEFAULT_ROLES: dict[str, frozenset] = {
     WEBDAV_UNLOCK: _EDITORS,
     MANAGE_WEBDAV_LOCKS: _MANAGERS,
 }
+
+
+# Permissions extensions added, with their default roles, in the order they came.
+_added: dict[str, frozenset] = {}
+
+
+def add_permission(name: str, default_roles) -> None:
+    """Make `name` a permission held by `default_roles` where no setting says otherwise.
+
+    Adding the same permission with the same roles again changes nothing.
+    Raises `ValueError` for a name that is not text, one objweb or an
+    extension already defines differently, or a role objweb does not know.
+    """
+    if not isinstance(name, str) or not name.strip() or name != name.strip():
+        raise ValueError(f"a permission is a name, not {name!r}")
+    roles = frozenset(default_roles)
+    unknown = sorted(role for role in roles if role not in BUILTIN_ROLES)
+    if unknown:
+        raise ValueError(f"permission {name!r}: unknown role {unknown[0]!r}; "
+                         f"use some of {', '.join(BUILTIN_ROLES)}")
+    if name in DEFAULT_ROLES:
+        raise ValueError(f"permission {name!r} is one of objweb's own")
+    if _added.get(name, roles) != roles:
+        raise ValueError(f"permission {name!r} is already defined with other roles")
+    _added[name] = roles
+
+
+def remove_permission(name: str) -> None:
+    """Forget a permission `add_permission` added (its package is gone); others stay."""
+    _added.pop(name, None)
+
+
+def known_permissions() -> tuple[str, ...]:
+    """Return objweb's permissions, then those extensions added."""
+    return ALL_PERMISSIONS + tuple(_added)
+
+
+def is_known_permission(name: object) -> bool:
+    """Return whether `name` is a permission objweb or an extension defines."""
+    return name in DEFAULT_ROLES or name in _added
+
+
+def default_roles_of(permission: str) -> frozenset:
+    """Return the roles holding `permission` where no setting says otherwise."""
+    return DEFAULT_ROLES.get(permission) or _added.get(permission, frozenset())

@@ -12,7 +12,7 @@ import functools
 
 from objweb.errors import Forbidden, Unauthorized
 from objweb.security.ownership import is_owner
-from objweb.security.permissions import ANONYMOUS, AUTHENTICATED, DEFAULT_ROLES, OWNER
+from objweb.security.permissions import ANONYMOUS, AUTHENTICATED, OWNER, default_roles_of
 from objweb.security.principals import TRUSTED_CODE, Principal
 from objweb.security.protections import UnknownActionError, permission_for
 from objweb.security.rolemap import ROLE_MAP_ATTRIBUTE, role_map_of
@@ -183,7 +183,7 @@ class SecurityPolicy(Enforcement):
         entry = cache.get(id(chain))
         if entry is not None and entry[0] is chain:
             return entry[1]
-        roles = DEFAULT_ROLES.get(permission, frozenset())
+        roles = default_roles_of(permission)
         for settings in chain:
             setting = settings.permissions.get(permission)
             if setting is not None:

@@ -57,6 +57,16 @@ CONTAINER_PROTECTIONS = {
 }
 
 
+# An action naming its permission outright, as an extension's view does:
+# `permission:Publish news` is guarded by "Publish news" on every type.
+PERMISSION_ACTION_PREFIX = "permission:"
+
+
+def action_for_permission(permission: str) -> str:
+    """Return the action guarded by `permission` itself, whatever the type."""
+    return PERMISSION_ACTION_PREFIX + permission
+
+
 class UnknownActionError(LookupError):
     """No protection table names this action: nobody may do it."""
 
@@ -81,6 +91,8 @@ _known: dict[tuple[type, str], str | None] = {}
 
 
 def _look_up(cls: type, action: str) -> str | None:
+    if action.startswith(PERMISSION_ACTION_PREFIX):
+        return action[len(PERMISSION_ACTION_PREFIX):]
     for base in cls.__mro__:
         table = base.__dict__.get("protections")
         if table is not None and action in table:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from persistent import Persistent
 
 from objweb.events import SecurityChanged, notify
-from objweb.security.permissions import ALL_PERMISSIONS, AUTOMATIC_ROLES, BUILTIN_ROLES, OWNER
+from objweb.security.permissions import (
+    AUTOMATIC_ROLES, BUILTIN_ROLES, OWNER, is_known_permission, known_permissions)
 from objweb.traversal.location import lineage
 
 ROLE_MAP_ATTRIBUTE = "_security"
@@ -142,7 +143,7 @@ def set_permission(obj, permission: str, roles=(), acquire: bool = True) -> None
 
     Raises `ValueError` for an unknown permission or role.
     """
-    if permission not in ALL_PERMISSIONS:
+    if not is_known_permission(permission):
         raise ValueError(f"unknown permission: {permission!r}")
     roles = _check_roles(obj, roles, allow_automatic=True)
     editable_role_map(obj).set_permission(permission, roles, acquire)
@@ -219,4 +220,4 @@ def permission_setting(obj, permission: str) -> PermissionSetting:
 
 def permission_matrix(obj) -> dict[str, PermissionSetting]:
     """Return the setting of every permission on `obj` itself, for a Security screen."""
-    return {permission: permission_setting(obj, permission) for permission in ALL_PERMISSIONS}
+    return {permission: permission_setting(obj, permission) for permission in known_permissions()}

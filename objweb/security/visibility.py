@@ -26,7 +26,8 @@ policy about them alone.
 from dataclasses import dataclass
 
 from objweb.security.ownership import SITE_USER_FOLDER, pinned, stored_ownership
-from objweb.security.permissions import ANONYMOUS, AUTHENTICATED, DEFAULT_ROLES, OWNER, VIEW
+from objweb.security.permissions import (
+    ANONYMOUS, AUTHENTICATED, OWNER, VIEW, default_roles_of)
 from objweb.security.policy import (
     SecurityPolicy, TrustedPolicy, inherited, _permission_roles_here)
 from objweb.security.principals import Principal
@@ -71,7 +72,7 @@ class ViewState:
 
 def top_state(permission: str = VIEW) -> ViewState:
     """Return the state above the root: the permission's default roles, no local roles."""
-    return ViewState(DEFAULT_ROLES.get(permission, frozenset()), {})
+    return ViewState(default_roles_of(permission), {})
 
 
 TOP = top_state()

@@ -21,6 +21,7 @@ from ZODB.POSException import ConflictError
 
 from objweb.catalog import ensure_catalog
 from objweb.content import Folder
+from objweb.content.broken import class_factory
 from objweb.content.site import ROOT_KEY, ensure_site, site_root
 from objweb.errors import ObjwebError
 from objweb.security.permissions import MANAGER
@@ -80,7 +81,8 @@ def open_db(uri: str = DEFAULT_URI, **db_options) -> ZODB.DB:
             storage = findings.storage = factory()
     else:
         storage = factory()
-    db_keywords.update(db_options)
+    # Objects of a removed package load as broken objects objweb can show and move.
+    db_keywords = {"class_factory": class_factory, **db_keywords, **db_options}
     try:
         return ZODB.DB(storage, **db_keywords)
     except BaseException:

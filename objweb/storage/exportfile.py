@@ -131,7 +131,10 @@ def check_record(data: bytes, referenced: set) -> bool:
     header = _load_pickle(stream, reader)
     state = _load_pickle(stream, reader)
     stored = header[0] if isinstance(header, tuple) and len(header) == 2 \
-        and header[1] is None else header
+        and header[1] in (None, ()) else header
+    if isinstance(stored, tuple) and len(stored) == 2 and all(type(part) is str for part in stored):
+        # A class written by its name, as a broken object's is: the same check as any class.
+        stored = reader.find_class(*stored)
     if not isinstance(stored, StoredClass):
         raise RecordRefusedError("holds a record that names no stored class")
     _check_state(stored, state)

@@ -110,11 +110,15 @@ class ViewRegistry:
         if name not in self._names:
             # Not remembered: a name comes from a URL, and URLs are anyone's.
             return ()
-        key = (type(obj), name)
+        return self.candidates_for_type(type(obj), name)
+
+    def candidates_for_type(self, for_type: type, name: str) -> tuple[ViewRegistration, ...]:
+        """Return the registrations of `name` for objects of `for_type`, most specific first."""
+        key = (for_type, name)
         found = self._found.get(key)
         if found is None:
             found = self._found[key] = tuple(
-                registration for cls in key[0].__mro__
+                registration for cls in for_type.__mro__
                 for registration in self._by_type_and_name.get((cls, name), ()))
         return found
 

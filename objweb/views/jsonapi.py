@@ -14,10 +14,12 @@ from urllib.parse import urlencode
 import webob
 
 from objweb.content import File, Folder, Image, Item, Page, type_named
+from objweb.content.broken import BrokenItem, is_broken
 from objweb.content.markup import clean_html_fields
 from objweb.content.mediatype import DEFAULT_CONTENT_TYPE, MediaType, parse_media_type
 from objweb.content.schema import convert_values, fields_of
 from objweb.content.userfolder import UserFolder
+from objweb.content.values import plain_value
 from objweb.errors import ValidationError
 from objweb.names import check_name
 from objweb.security import protections
@@ -60,6 +62,10 @@ def json_record(obj, request, *, full: bool = True, url: str | None = None) -> d
         "title": obj.title,
         "modified": iso_time(obj.modified),
     }
+    if is_broken(obj):
+        # Its package is gone: what it was, so that a client can tell and reinstall.
+        data["broken"] = True
+        data["missing_class"] = obj.missing_class
     if not full:
         return data
     data["created"] = iso_time(obj.created)
@@ -68,12 +74,12 @@ def json_record(obj, request, *, full: bool = True, url: str | None = None) -> d
         if field.name in data or field.kind == "base64":
             continue
         if request.policy.can(field.read_action, obj):
-            value = getattr(obj, field.name)
-            data[field.name] = list(value) if isinstance(value, tuple) else value
+            data[field.name] = plain_value(getattr(obj, field.name))
     return data
 
 
 @view_config(Item, action=protections.VIEW, methods=("GET",), accept_json=True)
+@view_config(BrokenItem, action=protections.VIEW, methods=("GET",), accept_json=True)
 def json_get(obj, request) -> webob.Response:
     """Answer `obj` as JSON; a container adds a batch of the items the user may view.
 
@@ -179,6 +185,8 @@ def json_patch(obj, request) -> webob.Response:
 
 
 @view_config(Item, action=protections.DELETE, methods=("DELETE",), on_parent=True,
+             json_api=True)
+@view_config(BrokenItem, action=protections.DELETE, methods=("DELETE",), on_parent=True,
              json_api=True)
 def json_delete(obj, request) -> webob.Response:
     """Remove `obj` from its container; answer `204`."""

@@ -6,12 +6,12 @@ importing this package registers nothing.
 
 from objweb.traversal.views import ViewRegistry
 from objweb.zmi import (
-    access, adding, catalog, contents, control, davlocks, edit, find, history_tab, importexport,
-    navigation, propertysheet, static, test_tab, undo_tab, users)
+    access, adding, broken, catalog, contents, control, davlocks, edit, find, history_tab,
+    importexport, navigation, propertysheet, static, test_tab, undo_tab, users)
 from objweb.zmi.registration import register_screen, screens_in
 
 MODULES = (contents, adding, edit, test_tab, history_tab, propertysheet, access, users, undo_tab,
-           importexport, find, catalog, davlocks, control, navigation)
+           importexport, find, catalog, davlocks, control, navigation, broken)
 
 
 def screen_classes() -> list[type]:

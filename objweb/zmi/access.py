@@ -15,7 +15,7 @@ from objweb.errors import ValidationError
 from objweb.security import rolemap
 from objweb.security.authentication import user_folders_above
 from objweb.security.ownership import owner_principal, ownership_of
-from objweb.security.permissions import ALL_PERMISSIONS, AUTOMATIC_ROLES, MANAGER, OWNER
+from objweb.security.permissions import AUTOMATIC_ROLES, MANAGER, OWNER, known_permissions
 from objweb.security.protections import CHANGE_LOCAL_ROLES, CHANGE_PERMISSIONS
 from objweb.traversal.location import path_of
 from objweb.zmi.framework import Screen
@@ -53,7 +53,7 @@ class SecurityScreen(Screen):
     def matrix(self) -> list[MatrixRow]:
         """One row per permission: the roles set here, acquire, and who holds it in effect."""
         rows = []
-        for index, permission in enumerate(ALL_PERMISSIONS):
+        for index, permission in enumerate(known_permissions()):
             setting = rolemap.permission_setting(self.context, permission)
             effective = self.request.policy.roles_of_permission(permission, self.context)
             rows.append(MatrixRow(index, permission, setting.roles, setting.acquire, effective))
@@ -111,7 +111,7 @@ class SecurityScreen(Screen):
     def save_permissions(self) -> webob.Response:
         """Save the whole matrix: each permission's roles and acquire flag."""
         post = self.request.POST
-        for index, permission in enumerate(ALL_PERMISSIONS):
+        for index, permission in enumerate(known_permissions()):
             roles = post.getall(f"roles-{index}")
             try:
                 rolemap.set_permission(self.context, permission, roles,

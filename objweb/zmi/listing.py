@@ -26,6 +26,7 @@ milliseconds.
 from dataclasses import dataclass
 from itertools import islice
 
+from objweb.content.broken import is_broken
 from objweb.web.batching import next_start, previous_start, screen_batch
 from objweb.zmi.display import format_size
 
@@ -60,6 +61,8 @@ class Row:
     size_label: str
     modified: float
     is_container: bool
+    # For a broken object: the class its package no longer provides.
+    missing_class: str = ""
 
 
 @dataclass(frozen=True)
@@ -222,7 +225,8 @@ def row_of(name: str, obj) -> Row:
     return Row(name=name, obj=obj, title=getattr(obj, "title", "") or "",
                type_name=getattr(obj, "type_name", type(obj).__name__), size=size,
                size_label=label, modified=getattr(obj, "modified", 0) or 0,
-               is_container=bool(getattr(obj, "is_container", False)))
+               is_container=bool(getattr(obj, "is_container", False)),
+               missing_class=getattr(obj, "missing_class", "") if is_broken(obj) else "")
 
 
 def select_names(folder, names, text: str | None) -> list[str]:

@@ -5,6 +5,7 @@ import pytest
 import objweb
 from objweb import Folder, Page
 from objweb.security import permissions as p
+from support import installed_permissions
 from objweb.security.rolemap import (
     PermissionSetting, RoleMap, define_role, editable_role_map, local_roles_of,
     permission_matrix, permission_setting, remove_role, set_block_local_roles, set_local_roles,
@@ -66,7 +67,7 @@ def test_set_permission_refuses_unknown_names(tree, permission, roles, message):
 def test_permission_matrix_lists_every_permission(tree):
     set_permission(tree["news"], p.CHANGE_OBJECTS, ["Owner"], acquire=False)
     matrix = permission_matrix(tree["news"])
-    assert list(matrix) == list(p.ALL_PERMISSIONS)
+    assert list(matrix) == [*p.ALL_PERMISSIONS, *installed_permissions()]
     assert matrix[p.CHANGE_OBJECTS] == PermissionSetting(frozenset({"Owner"}), False)
     assert matrix[p.VIEW] == PermissionSetting(frozenset(), True)
 

@@ -7,6 +7,7 @@ import pytest
 
 from objweb import Folder, Page, Script, find
 from objweb.zmi.clipboard import CLIPBOARD_COOKIE
+from support import installed_type_names
 
 
 @pytest.fixture
@@ -80,8 +81,8 @@ def test_select_all_without_script_ticks_the_batch(manager, news):
 def test_the_add_menu_lists_the_types_allowed_here(manager, news):
     page = manager.get(news)
     options = [option["value"] for option in page.html.find(id="add-type").find_all("option")]
-    assert options == ["File", "Folder", "Image", "OrderedFolder", "Page", "Script", "Template",
-                       "UserFolder"]
+    assert options == sorted(["File", "Folder", "Image", "OrderedFolder", "Page", "Script",
+                              "Template", "UserFolder", *installed_type_names(Folder())])
     root_options = manager.get("/manage_contents").html.find(id="add-type").find_all("option")
     assert "UserFolder" not in [option["value"] for option in root_options]
 
@@ -306,4 +307,5 @@ def test_paste_from_what_is_no_longer_a_folder_is_refused(manager, news, site):
 def test_the_add_menu_leaves_out_what_the_user_may_not_create(editor, news):
     options = [option["value"] for option in
                editor.get(news).html.find(id="add-type").find_all("option")]
-    assert options == ["File", "Folder", "Image", "OrderedFolder", "Page"]
+    assert options == sorted(["File", "Folder", "Image", "OrderedFolder", "Page",
+                              *installed_type_names(Folder())])
