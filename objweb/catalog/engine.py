@@ -50,8 +50,11 @@ class Filters:
             # Everything but the root itself, which no search returns.
             self.reject.append(forward.get("", EMPTY))
             return
-        below = self.catalog.below(path, depth)
-        if depth is None and len(below) * 2 > self.size:
+        below = self.catalog.below(path, depth, shared=True)
+        # One container's own set is kept as it is: rejecting the rest would mean
+        # building the whole catalog's set first. A union is built anyway, so the
+        # smaller of it and its complement is used.
+        if depth is None and len(below) * 2 > self.size and not isinstance(below, IF.TreeSet):
             inside = set(_keys_below(forward, path))
             self.reject.append(IF.multiunion([docids for key, docids in forward.items()
                                               if key not in inside]))
@@ -82,13 +85,24 @@ class Filters:
             for docids in sets[1:]:
                 if not found:
                     break
-                found = IF.intersection(found, docids)
+                found = meet(found, docids)
         else:
             found = IF.multiunion(list(self.catalog.field("type")._fwd_index.values()))
         for docids in self.reject:
             if found and docids:
                 found = IF.difference(found, docids)
         return IF.Set(found) if not isinstance(found, IF.Set) else found
+
+
+def meet(few, many):
+    """Return the docids of `few` also in `many`, a set at least as large.
+
+    A merge reads both sets; when `few` is much the smaller, looking each of
+    its docids up in `many` reads far less.
+    """
+    if len(few) * 16 > len(many):
+        return IF.intersection(few, many)
+    return IF.Set([docid for docid in few if docid in many])
 
 
 def _keys_below(forward, path: str):

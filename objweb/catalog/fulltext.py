@@ -98,7 +98,11 @@ def _word_scores(okapi, wid: int, candidates):
     if isinstance(postings, dict):
         postings = IF.Bucket(postings)
     if candidates is not None:
-        postings = IF.weightedIntersection(postings, candidates, 1, 0)[1]
+        # A rare word's few documents are looked up in the candidates; a merge reads them all.
+        postings = IF.weightedIntersection(postings, candidates, 1, 0)[1] \
+            if len(postings) * 16 > len(candidates) \
+            else IF.Bucket([(docid, freq) for docid, freq in postings.items()
+                            if docid in candidates])
     score(result, list(postings.items()), okapi._docweight, idf, mean_length)
     return result
 

@@ -18,6 +18,7 @@ from itertools import islice
 from BTrees import family64
 
 from objweb.catalog import custom
+from objweb.catalog.engine import meet
 from objweb.catalog.record import Entry, sortable_title
 from objweb.catalog.store import Catalog
 
@@ -103,7 +104,7 @@ def _indexed(catalog: Catalog, hits, sort: Sort, limit: int):
 def _walk(forward, hits, descending: bool, column: int | None, metadata):
     """Yield (key, docid) of `hits` walking the forward index from one end."""
     for key in _keys(forward, descending):
-        members = IF.intersection(forward[key], hits)
+        members = meet(forward[key], hits)
         if not members:
             continue
         if column is None:
