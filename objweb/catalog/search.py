@@ -97,8 +97,9 @@ def answer(catalog: Catalog, connection, query: Query, gate: Gate) -> Results:
     root = site_root(connection)
     overlay = Overlay(catalog, connection, root)
     gate.stale, gate.live_tokens = overlay.security, overlay.live_tokens
-    sort = Sort(query.sort_on or ("relevance" if query.text is not None else None),
-                query.descending)
+    sort_on = query.sort_on or ("relevance" if query.text is not None else None)
+    within = getattr(query, sort_on) if sort_on in ("created", "modified") else (None, None)
+    sort = Sort(sort_on, query.descending, within=within)
     # Until the indexes (and checkpoints) hold the whole site, the tree itself is walked.
     walks = not catalog.built or catalog.checkpoints is None
     if not gate.is_open:

@@ -20,7 +20,7 @@ from BTrees import family64
 from objweb.catalog import custom
 from objweb.catalog.engine import meet
 from objweb.catalog.record import Entry, sortable_title
-from objweb.catalog.store import Catalog
+from objweb.catalog.store import Catalog, minute
 
 IF = family64.IF
 _TIME_COLUMNS = {"created": 4, "modified": 5}
@@ -28,10 +28,16 @@ _TIME_COLUMNS = {"created": 4, "modified": 5}
 
 @dataclass(frozen=True)
 class Sort:
-    """How to order: by which index, and in which direction."""
+    """How to order: by which index, and in which direction.
+
+    `within` is the range [low, high) in seconds (None: unbounded) the query
+    restricts the sorted time to, so that a walk of that time's index starts
+    there rather than at the index's end.
+    """
 
     on: str | None
     descending: bool = False
+    within: tuple = (None, None)
 
 
 def first(catalog: Catalog, hits, extras: dict, sort: Sort, limit: int, scores=None) -> list:
@@ -90,7 +96,11 @@ def _indexed(catalog: Catalog, hits, sort: Sort, limit: int):
     column = _TIME_COLUMNS.get(sort.on)
     size = max(index.documentCount(), 1)
     if len(hits) ** 2 > limit * size:
-        yield from _walk(index._fwd_index, hits, sort.descending, column, catalog.metadata)
+        low, high = sort.within if column is not None else (None, None)
+        keys = index._fwd_index.keys(None if low is None else minute(low),
+                                     None if high is None else minute(high))
+        yield from _walk(index._fwd_index, keys, hits, sort.descending, column,
+                         catalog.metadata)
         return
     reverse = index._rev_index
     if column is None:
@@ -101,9 +111,9 @@ def _indexed(catalog: Catalog, hits, sort: Sort, limit: int):
     yield from pick(limit, pairs)
 
 
-def _walk(forward, hits, descending: bool, column: int | None, metadata):
-    """Yield (key, docid) of `hits` walking the forward index from one end."""
-    for key in _keys(forward, descending):
+def _walk(forward, keys, hits, descending: bool, column: int | None, metadata):
+    """Yield (key, docid) of `hits` walking `keys` of the forward index from one end."""
+    for key in _keys(keys, descending):
         members = meet(forward[key], hits)
         if not members:
             continue
@@ -114,9 +124,8 @@ def _walk(forward, hits, descending: bool, column: int | None, metadata):
         yield from (reversed(found) if descending else found)
 
 
-def _keys(forward, descending: bool):
-    """Yield the keys of a B-tree from its start or from its end, lazily."""
-    keys = forward.keys()
+def _keys(keys, descending: bool):
+    """Yield a B-tree's `keys` (a lazy range of them) from the start or from the end."""
     if not descending:
         yield from keys
         return
