@@ -25,7 +25,6 @@ from objweb.catalog.declared import declare_index, declared_indexes, forget_inde
 from objweb.catalog.queue import CONTENT, backlog, shard_of
 from objweb.catalog.store import (
     CATALOG_KEY, CATALOG_NOTE, FIELD_INDEXES, TEXT_INDEXES, Catalog, catalog_of, mended_docids)
-from objweb.content.broken import BrokenItem
 from objweb.content.site import site_root
 from objweb.traversal.location import lineage
 
@@ -67,9 +66,10 @@ def ensure_catalog(db) -> bool:
 def catalog_lacks(db) -> list[str]:
     """Return a sentence for each thing `keep_declared` would do to the catalog of `db`.
 
-    Reads no object: the indexes the installed extensions declare that the
-    catalog lacks, and how many objects it holds as broken (their package
-    may be back).
+    Writes nothing: the indexes the installed extensions declare that the
+    catalog lacks, and how many of the objects it holds as broken load whole
+    again (their package is back; each of those is loaded to tell, and
+    objects still broken are not named, since an upgrade would not mend them).
     """
     with db.transaction() as connection:
         catalog = catalog_of(connection)
@@ -78,10 +78,10 @@ def catalog_lacks(db) -> list[str]:
         lacking = [f"the catalog lacks the {kind} index {name!r} that {declared_by} declares"
                    for name, (kind, declared_by) in sorted(declared_indexes().items())
                    if name not in catalog.custom]
-        broken = len(catalog.field("type")._fwd_index.get(BrokenItem.type_name, ()))
-    if broken:
-        lacking.append(f"the catalog holds {broken} object{'' if broken == 1 else 's'} as "
-                       "broken, to index again if their package is back")
+        mended = len(mended_docids(catalog, connection))
+    if mended:
+        lacking.append(f"the catalog holds {mended} object{'' if mended == 1 else 's'} as "
+                       "broken whose class is back, to index again")
     return lacking
 
 
