@@ -15,7 +15,6 @@ from objweb.catalog.text import fold, without_markup
 from objweb.security.ownership import pinned, stored_ownership
 from objweb.security.permissions import VIEW
 from objweb.security.protections import permission_for
-from objweb.security.rolemap import role_map_of
 from objweb.security.visibility import ViewState, view_state
 from objweb.traversal.location import path_of
 
@@ -47,7 +46,6 @@ class Entry:
     owner: str | None = None
     allowed: tuple = ()
     guarded_allowed: tuple = ()
-    has_settings: bool = False
     values: dict = field(default_factory=dict)
 
     def row(self) -> tuple:
@@ -76,7 +74,6 @@ def describe(obj, states: StateCache, names: tuple = ()) -> Entry:
                   "" if parent is None else path_of(parent),
                   text=public, guarded_text=guarded, owner=owner_value(obj),
                   allowed=states.state(obj).tokens(),
-                  has_settings=role_map_of(obj) is not None,
                   values={name: value_of(obj, name) for name in names})
     if guarded:
         entry.guarded_allowed = states.state(obj, guard).tokens()

@@ -84,7 +84,6 @@ class Catalog(Persistent):
             self.indexes[name] = FieldIndex(family64)
         for name in TEXT_INDEXES:
             self.indexes[name] = self._text_index()
-        self.with_settings = family64.IF.TreeSet()
         # The paths of the containers where the walk-through check may refuse
         # (see `objweb.catalog.checkpoints`), kept with each change.
         self.checkpoints = OOTreeSet()
@@ -115,7 +114,6 @@ class Catalog(Persistent):
         for name, kind in kinds.items():
             self.indexes[name] = self._custom_index(kind)
         self.filling = OOBTree()
-        self.with_settings = family64.IF.TreeSet()
         self.built = False
 
     def _text_index(self) -> TextIndex:
@@ -176,10 +174,6 @@ class Catalog(Persistent):
             _put(self.indexes[name], docid, value)
         for name, text in (("text", entry.text), ("guarded_text", entry.guarded_text)):
             _put(self.indexes[name], docid, text or None)
-        if entry.has_settings:
-            self.with_settings.insert(docid)
-        elif docid in self.with_settings:
-            self.with_settings.remove(docid)
         for name in self.custom.keys():
             self.index_custom(name, docid, entry.values.get(name))
 
@@ -203,8 +197,6 @@ class Catalog(Persistent):
             del self.paths[row[0]]
         for index in self.indexes.values():
             index.unindex_doc(docid)
-        if docid in self.with_settings:
-            self.with_settings.remove(docid)
 
     def __len__(self) -> int:
         return len(self.metadata)
