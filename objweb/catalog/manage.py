@@ -192,7 +192,10 @@ def remove_index(context, name: str) -> None:
 
 @dataclass(frozen=True)
 class IndexFacts:
-    """What one index holds: its name, kind, documents and distinct values (or words)."""
+    """What one index holds: its name, kind, documents and distinct values (or words).
+
+    `declared_by` names the installed extension that declares a custom index.
+    """
 
     name: str
     kind: str
@@ -200,11 +203,13 @@ class IndexFacts:
     values: int
     custom: bool = False
     filling: int = 0
+    declared_by: str | None = None
 
 
 def index_facts(context) -> list[IndexFacts]:
     """Return what each index of `context`'s catalog holds, built-in ones first."""
     catalog = _catalog_near(context)
+    declared = declared_indexes()
     found = []
     for name in FIELD_INDEXES + TEXT_INDEXES + catalog.custom_names():
         index = catalog.indexes[name]
@@ -212,7 +217,8 @@ def index_facts(context) -> list[IndexFacts]:
         filling = catalog.filling.get(name)
         found.append(IndexFacts(name, kind, int(index.documentCount()), int(index.wordCount()),
                                 custom=name in catalog.custom,
-                                filling=len(filling) if filling is not None else 0))
+                                filling=len(filling) if filling is not None else 0,
+                                declared_by=declared[name][1] if name in declared else None))
     return found
 
 

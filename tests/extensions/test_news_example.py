@@ -159,3 +159,12 @@ def test_objweb_upgrade_runs_the_news_step_on_items_stored_before_it(home):
         assert root._p_jar.root()[VERSIONS_KEY]["news"] == 1
     again = run_objweb(["upgrade"], home, timeout=60)
     assert "Ran 0 upgrade steps; the database is up to date." in again.stdout
+
+
+def test_the_catalog_screen_names_the_extension_declaring_an_index(news):
+    page = news.get("/manage_catalog", headers=ADMIN_AUTH, status=200)
+    cells = {row.find("td").get_text(" ", strip=True).split(" ")[0]: row.find("td").get_text(
+        " ", strip=True) for row in page.html.select("table tr") if row.find("td")}
+    assert cells["tags"] == ("tags (declared by the extension 'news' (objweb-news 1.0); "
+                             "objweb upgrade adds it again if removed)")
+    assert cells["type"] == "type"
