@@ -306,17 +306,24 @@ def catalog_of(connection) -> Catalog | None:
 
 
 def broken_docids(catalog: Catalog, connection, known_types) -> family64.IF.Set:
-    """Return the docids of objects whose class is missing, which no search finds.
+    """Return the docids of objects whose class is missing, and of all inside them.
 
-    They are those indexed as broken, and those of a type not among
-    `known_types` whose objects load broken (one of them is loaded to tell).
+    No search finds them: a broken object is not served, nor is a broken
+    folder entered. They are those indexed as broken, and those of a type not
+    among `known_types` whose objects load broken (one of them is loaded to
+    tell); a broken folder's items follow, whatever their type.
     """
-    found = family64.IF.Set()
-    for type_name, docids in catalog.field("type")._fwd_index.items():
-        if type_name == BrokenItem.type_name or (
-                type_name not in known_types and loads_broken(connection, docids.minKey())):
-            found = family64.IF.union(found, docids)
-    return found
+    broken = [docids for type_name, docids in catalog.field("type")._fwd_index.items()
+              if type_name == BrokenItem.type_name or (
+                  type_name not in known_types and loads_broken(connection, docids.minKey()))]
+    if not broken:
+        return family64.IF.Set()
+    found = family64.IF.multiunion(broken)
+    parents = catalog.field("parent")._fwd_index
+    # Only a container has a key in the parent index: its items' parent path.
+    inside = [catalog.below(path) for path in (catalog.metadata[docid][0] for docid in found)
+              if path in parents]
+    return family64.IF.multiunion([found, *inside]) if inside else found
 
 
 def mended_docids(catalog: Catalog, connection) -> list[int]:

@@ -81,6 +81,7 @@ def stored(tmp_path, site_dir):
         root["soup"].manage_setLocalRoles("ed", ["Editor"])
         root["book"] = cookbook(title="Book")
         root["book"]["pie"] = recipe(title="Pie")
+        root["book"]["note"] = objweb.Page(title="Note")
         root["box"] = objweb.Folder(title="Box")
     drain_all(db)
     site.close()
@@ -159,9 +160,13 @@ def test_search_skips_broken_objects_and_finds_them_once_reinstalled(stored):
     db = stored.db
     assert titles_found(db, "Soup") == [] and titles_found(db, "Pie") == []
     assert app.get("/@@search?text=Soup", headers=JSON, status=200).json["items_total"] == 0
+    # A Page inside the broken folder: a folder that is not entered hides what it holds.
+    assert titles_found(db, "Note") == []
+    app.get("/book/note", status=404)
     stored.install()
     db = stored.open()
     assert titles_found(db, "Soup") == ["/soup"] and titles_found(db, "Pie") == ["/book/pie"]
+    assert titles_found(db, "Note") == ["/book/note"]
 
 
 def test_zmi_deletes_a_broken_object_and_json_api_too(stored):
