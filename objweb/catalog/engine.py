@@ -50,16 +50,18 @@ class Filters:
             # Everything but the root itself, which no search returns.
             self.reject.append(forward.get("", EMPTY))
             return
-        below = self.catalog.below(path, depth, shared=True)
-        # One container's own set is kept as it is: rejecting the rest would mean
-        # building the whole catalog's set first. A union is built anyway, so the
-        # smaller of it and its complement is used.
-        if depth is None and len(below) * 2 > self.size and not isinstance(below, IF.TreeSet):
+        sets = self.catalog.sets_below(path, depth)
+        # Counted before any union is built: when the subtree holds most of the
+        # catalog, what lies outside it is the smaller set. One container's own
+        # set is kept as it is, never copied (100,000 docids take milliseconds).
+        if depth is None and len(sets) > 1 and sum(len(docids) for docids in sets) * 2 > self.size:
             inside = set(_keys_below(forward, path))
             self.reject.append(IF.multiunion([docids for key, docids in forward.items()
                                               if key not in inside]))
+        elif len(sets) == 1:
+            self.keep.append(sets[0])
         else:
-            self.keep.append(below)
+            self.keep.append(IF.multiunion(sets))
 
     def _split(self, forward, wanted: set) -> None:
         """Keep the sets of the `wanted` keys, or reject the others' when those are fewer."""

@@ -97,9 +97,9 @@ def _indexed(catalog: Catalog, hits, sort: Sort, limit: int):
     size = max(index.documentCount(), 1)
     if len(hits) ** 2 > limit * size:
         low, high = sort.within if column is not None else (None, None)
-        keys = index._fwd_index.keys(None if low is None else minute(low),
-                                     None if high is None else minute(high))
-        yield from _walk(index._fwd_index, keys, hits, sort.descending, column,
+        low = None if low is None else minute(low)
+        high = None if high is None else minute(high)
+        yield from _walk(index._fwd_index, low, high, hits, sort.descending, column,
                          catalog.metadata)
         return
     reverse = index._rev_index
@@ -111,9 +111,9 @@ def _indexed(catalog: Catalog, hits, sort: Sort, limit: int):
     yield from pick(limit, pairs)
 
 
-def _walk(forward, keys, hits, descending: bool, column: int | None, metadata):
-    """Yield (key, docid) of `hits` walking `keys` of the forward index from one end."""
-    for key in _keys(keys, descending):
+def _walk(forward, low, high, hits, descending: bool, column: int | None, metadata):
+    """Yield (key, docid) of `hits` walking the forward index's keys in [low, high] from one end."""
+    for key in _keys(forward, low, high, descending):
         members = meet(forward[key], hits)
         if not members:
             continue
@@ -124,20 +124,30 @@ def _walk(forward, keys, hits, descending: bool, column: int | None, metadata):
         yield from (reversed(found) if descending else found)
 
 
-def _keys(keys, descending: bool):
-    """Yield a B-tree's `keys` (a lazy range of them) from the start or from the end."""
+def _keys(forward, low, high, descending: bool):
+    """Yield the B-tree's keys in [low, high] (None: unbounded) from the start or the end.
+
+    A B-tree's buckets link forward only, so indexing its keys from the end
+    reads it from the start each time; the keys are read backwards instead
+    in ranges that double as they go (whole numbers: times), or taken at
+    once (other keys).
+    """
     if not descending:
-        yield from keys
+        yield from forward.keys(low, high)
         return
-    number = -1
-    while True:
+    try:
+        top = forward.maxKey(high) if high is not None else forward.maxKey()
+    except ValueError:  # no key at or below `high`
+        return
+    if not isinstance(top, int):
+        yield from reversed(list(forward.keys(low, top)))
+        return
+    width = 64
+    while low is None or top >= low:
+        bottom = top - width + 1 if low is None else max(low, top - width + 1)
+        yield from reversed(list(forward.keys(bottom, top)))
         try:
-            yield keys[number]
-        except IndexError:
+            top = forward.maxKey(bottom - 1)
+        except ValueError:
             return
-        number -= 1
-
-
-def sort_key(entry: Entry, catalog: Catalog, on: str):
-    """Return the key `entry` sorts by on `on` (None when it has no value)."""
-    return _live_key(catalog, on)(entry)
+        width *= 2

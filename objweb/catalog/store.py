@@ -207,14 +207,18 @@ class Catalog(Persistent):
         """Return the field index `name`."""
         return self.indexes[name]
 
-    def below(self, path: str, depth: int | None = None, *, shared: bool = False):
+    def below(self, path: str, depth: int | None = None):
         """Return the docids indexed below `path` (at most `depth` levels down), as a set.
 
         A container's items share its path in the `parent` index: a subtree
         is the union of the sets of the containers at or below `path`.
-        `shared`: when one container's set is the answer, return the index's
-        own set rather than a copy (100,000 docids take milliseconds to
-        copy); the caller only reads it.
+        """
+        return family64.IF.multiunion(self.sets_below(path, depth))
+
+    def sets_below(self, path: str, depth: int | None = None) -> list:
+        """Return the `parent` index's own sets whose union is `below(path, depth)`.
+
+        They do not overlap; the caller only reads them.
         """
         forward = self.indexes["parent"]._fwd_index
         base = "" if path == "/" else path
@@ -226,9 +230,7 @@ class Catalog(Persistent):
             for key in forward.keys(base + "/", base + "/\U0010ffff"):
                 if key != path and (top is None or _segments(key) < top):
                     found.append(forward[key])
-        if shared and len(found) == 1:
-            return found[0]
-        return family64.IF.multiunion(found)
+        return found
 
     def hold_below(self, connection, path: str) -> None:
         """Make the transaction fail if, before it commits, another indexes anything below `path`.
