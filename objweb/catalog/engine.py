@@ -51,25 +51,30 @@ class Filters:
             self.reject.append(forward.get("", EMPTY))
             return
         sets = self.catalog.sets_below(path, depth)
-        # Counted before any union is built: when the subtree holds most of the
-        # catalog, what lies outside it is the smaller set. One container's own
-        # set is kept as it is, never copied (100,000 docids take milliseconds).
-        if depth is None and len(sets) > 1 and sum(len(docids) for docids in sets) * 2 > self.size:
-            inside = set(_keys_below(forward, path))
-            self.reject.append(IF.multiunion([docids for key, docids in forward.items()
-                                              if key not in inside]))
-        elif len(sets) == 1:
+        if len(sets) == 1:
+            # One container's own set, kept as it is: never copied, never counted.
             self.keep.append(sets[0])
+        elif depth is None:
+            inside = set(_keys_below(forward, path))
+            self._keep_or_reject(sets, [docids for key, docids in forward.items()
+                                        if key not in inside])
         else:
             self.keep.append(IF.multiunion(sets))
 
     def _split(self, forward, wanted: set) -> None:
         """Keep the sets of the `wanted` keys, or reject the others' when those are fewer."""
-        kept = [forward[key] for key in wanted if key in forward]
-        kept_size = sum(len(docids) for docids in kept)
-        if kept_size * 2 > self.size:
-            self.reject.append(IF.multiunion(
-                [docids for key, docids in forward.items() if key not in wanted]))
+        self._keep_or_reject([forward[key] for key in wanted if key in forward],
+                             [docids for key, docids in forward.items() if key not in wanted])
+
+    def _keep_or_reject(self, kept: list, others: list) -> None:
+        """Keep the union of `kept`, or reject that of `others` when it is under half the catalog.
+
+        Only `others` is counted, and only until it passes half: counting a
+        stored set reads every bucket of it, which for a million docids
+        outside the object cache costs more than the query.
+        """
+        if _fewer_than(others, (self.size + 1) // 2):
+            self.reject.append(IF.multiunion(others))
         else:
             self.keep.append(IF.multiunion(kept))
 
@@ -94,6 +99,16 @@ class Filters:
             if found and docids:
                 found = IF.difference(found, docids)
         return IF.Set(found) if not isinstance(found, IF.Set) else found
+
+
+def _fewer_than(sets: list, limit: int) -> bool:
+    """Return whether `sets` hold fewer than `limit` docids together, counting no further."""
+    total = 0
+    for docids in sets:
+        total += len(docids)
+        if total >= limit:
+            return False
+    return True
 
 
 def meet(few, many):
