@@ -120,7 +120,10 @@ def answer(catalog: Catalog, connection, query: Query, gate: Gate) -> Results:
         hits = filters.apply()
     if overlay.excluded:
         hits = IF.difference(hits, overlay.excluded)
-    hits = IF.difference(gate.visible(hits), broken_docids(catalog, connection, set(type_names())))
+    broken = broken_docids(catalog, connection, set(type_names()))
+    hits = gate.visible(hits)
+    if broken:
+        hits = IF.difference(hits, broken)
     extras = {docid: entry for docid, entry in overlay.entries().items()
               if entry.type_name != BrokenItem.type_name and matches(entry, query, gate)}
     return _results(catalog, connection, root, hits, extras, sort, query, scores)
