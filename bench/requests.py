@@ -70,4 +70,6 @@ WORKLOAD_NAMES: dict[str, str] = {
                            "as the manager",
     "webdav_get_file": "WebDAV GET of the 100 KB File, as the manager",
     "webdav_put": "WebDAV PUT of a 2 KB Page body, 4 concurrent writers",
+    "extension_view": "anonymous GET of a view an extension's include(config) registers "
+                      "on the Page at depth 1",
 }

@@ -6,6 +6,7 @@ very same waitress server class, `objweb.instance.server.Server`, with the same 
 """
 
 import http.client
+import os
 import signal
 import socket
 import subprocess
@@ -16,6 +17,8 @@ from pathlib import Path
 BIN = Path(sys.executable).parent
 OBJWEB = str(BIN / "objweb")
 BARE_APP = Path(__file__).resolve().parent / "bare_app.py"
+# The bench's installed extension (its package and distribution metadata).
+EXTENSION = Path(__file__).resolve().parent / "extension"
 THREADS = 4
 
 INI = """[server]
@@ -50,13 +53,14 @@ def write_ini(home: Path, *, threads: int = THREADS, uri: str | None = None,
 class Process:
     """One server process, started now; `wait_ready` waits for its first 200."""
 
-    def __init__(self, args: list[str], cwd: Path, port: int | None, *, log: Path):
+    def __init__(self, args: list[str], cwd: Path, port: int | None, *, log: Path,
+                 env: dict | None = None):
         self.port = port
         self.args = args
         self.log = log
         self.started = time.monotonic()
         with open(log, "ab") as output:
-            self.popen = subprocess.Popen(args, cwd=cwd, stdin=subprocess.DEVNULL,
+            self.popen = subprocess.Popen(args, cwd=cwd, stdin=subprocess.DEVNULL, env=env,
                                           stdout=output, stderr=subprocess.STDOUT)
 
     @property
@@ -107,10 +111,13 @@ def _answers(port: int, path: str) -> bool:
 
 def objweb_serve(home: Path, port: int, *, db: str | None = None,
                  threads: int = THREADS) -> Process:
+    """`objweb serve` of `home`, with the bench's extension installed (bench/extension)."""
     args = [OBJWEB, "serve", "--port", str(port), "--threads", str(threads)]
     if db:
         args += ["--db", db]
-    return Process(args, home, port, log=home / "var" / "log" / f"serve-{port}.out")
+    paths = [str(EXTENSION), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return Process(args, home, port, log=home / "var" / "log" / f"serve-{port}.out",
+                   env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)})
 
 
 def objweb_zeo(home: Path, port: int) -> Process:

@@ -84,6 +84,7 @@ EXPECTED = {
     "webdav_propfind_100": (207, listed_small),
     "webdav_get_file": (200, whole_file),
     "webdav_put": (204, b""),
+    "extension_view": (200, b"<h1>A page</h1>"),
 }
 
 
@@ -111,6 +112,7 @@ def objweb_requests(cookie: str) -> dict[str, Request]:
         "webdav_get_file": Request("GET", "/@@dav/bench/file", headers=DAV_MANAGER),
         "webdav_put": Request("PUT", "/@@dav/bench/put", body=PUT_BODY.encode(), writes=True,
                               headers=DAV_MANAGER + (("Content-Type", "text/html"),)),
+        "extension_view": Request("GET", "/bench/page/@@summary", headers=HTML),
     }
 
 
