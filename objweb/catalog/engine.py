@@ -67,13 +67,15 @@ class Filters:
                              [docids for key, docids in forward.items() if key not in wanted])
 
     def _keep_or_reject(self, kept: list, others: list) -> None:
-        """Keep the union of `kept`, or reject that of `others` when it is under half the catalog.
+        """Keep the union of `kept`, or reject that of `others` when it is the smaller.
 
-        Only `others` is counted, and only until it passes half: counting a
-        stored set reads every bucket of it, which for a million docids
-        outside the object cache costs more than the query.
+        The two are counted a set at a time, the side counted less so far
+        first, until one is known whole under half the catalog or passes
+        half: counting a stored set reads every bucket of it, which for a
+        million docids outside the object cache costs more than the query,
+        so the larger side is never counted through.
         """
-        if _fewer_than(others, (self.size + 1) // 2):
+        if _others_fewer(kept, others, (self.size + 1) // 2):
             self.reject.append(IF.multiunion(others))
         else:
             self.keep.append(IF.multiunion(kept))
@@ -101,14 +103,23 @@ class Filters:
         return IF.Set(found) if not isinstance(found, IF.Set) else found
 
 
-def _fewer_than(sets: list, limit: int) -> bool:
-    """Return whether `sets` hold fewer than `limit` docids together, counting no further."""
-    total = 0
-    for docids in sets:
-        total += len(docids)
-        if total >= limit:
+def _others_fewer(kept: list, others: list, half: int) -> bool:
+    """Return whether `others` hold fewer docids than `kept` (the two make the catalog)."""
+    kept_count = others_count = 0
+    next_kept = next_other = 0
+    while True:
+        if next_other == len(others) and others_count < half:
+            return True
+        if next_kept == len(kept) and kept_count < half:
             return False
-    return True
+        if others_count >= half or kept_count >= half:
+            return kept_count >= half
+        if next_kept == len(kept) or (next_other < len(others) and others_count <= kept_count):
+            others_count += len(others[next_other])
+            next_other += 1
+        else:
+            kept_count += len(kept[next_kept])
+            next_kept += 1
 
 
 def meet(few, many):
