@@ -112,12 +112,7 @@ def _add_declared(connection, catalog: Catalog) -> list[str]:
     added = [name for name in declared if name not in catalog.custom]
     for name in added:
         catalog.add_custom(name, declared[name][0])
-    if not added:
-        return []
-    done = f"added the declared indexes {', '.join(added)}"
-    connection.transaction_manager.get().note(f"{CATALOG_NOTE} {done}")
-    subscribers.drain_after_commit(connection)
-    return [done]
+    return _noted(connection, f"added the declared indexes {', '.join(added)}") if added else []
 
 
 def _requeue_mended(connection, catalog: Catalog) -> list[str]:
@@ -127,7 +122,12 @@ def _requeue_mended(connection, catalog: Catalog) -> list[str]:
         shard_of(catalog.queue, docid).mark(docid, CONTENT)
     if not mended:
         return []
-    done = f"queued {len(mended)} object{'' if len(mended) == 1 else 's'} whose class is back"
+    return _noted(connection, f"queued {len(mended)} object{'' if len(mended) == 1 else 's'} "
+                              "whose class is back")
+
+
+def _noted(connection, done: str) -> list[str]:
+    """Note what `keep_declared` did in the transaction, have it drained after, return it."""
     connection.transaction_manager.get().note(f"{CATALOG_NOTE} {done}")
     subscribers.drain_after_commit(connection)
     return [done]
