@@ -63,19 +63,24 @@ class Filters:
 
     def _split(self, forward, wanted: set) -> None:
         """Keep the sets of the `wanted` keys, or reject the others' when those are fewer."""
+        # A type's few keys: the others alone are counted, a wanted type (a million
+        # Pages in one set) never is.
         self._keep_or_reject([forward[key] for key in wanted if key in forward],
-                             [docids for key, docids in forward.items() if key not in wanted])
+                             [docids for key, docids in forward.items() if key not in wanted],
+                             count_kept=False)
 
-    def _keep_or_reject(self, kept: list, others: list) -> None:
+    def _keep_or_reject(self, kept: list, others: list, *, count_kept: bool = True) -> None:
         """Keep the union of `kept`, or reject that of `others` when it is the smaller.
 
         The two are counted a set at a time, the side counted less so far
         first, until one is known whole under half the catalog or passes
         half: counting a stored set reads every bucket of it, which for a
         million docids outside the object cache costs more than the query,
-        so the larger side is never counted through.
+        so the larger side is never counted through. Without `count_kept`
+        only `others` is counted.
         """
-        if _others_fewer(kept, others, (self.size + 1) // 2):
+        half = (self.size + 1) // 2
+        if (_others_fewer(kept, others, half) if count_kept else _fewer_than(others, half)):
             self.reject.append(IF.multiunion(others))
         else:
             self.keep.append(IF.multiunion(kept))
@@ -101,6 +106,16 @@ class Filters:
             if found and docids:
                 found = IF.difference(found, docids)
         return IF.Set(found) if not isinstance(found, IF.Set) else found
+
+
+def _fewer_than(sets: list, limit: int) -> bool:
+    """Return whether `sets` hold fewer than `limit` docids together, counting no further."""
+    total = 0
+    for docids in sets:
+        total += len(docids)
+        if total >= limit:
+            return False
+    return True
 
 
 def _others_fewer(kept: list, others: list, half: int) -> bool:
