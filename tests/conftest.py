@@ -1,11 +1,14 @@
 """Fixtures shared by every suite: a fresh site in memory and a WebTest client."""
 
+import sys
+
 import pytest
 import transaction
 from webtest import TestApp
 
 import objweb
 from objweb.extensions import installed
+from extension_support import forget_modules
 from support import ADMIN, ADMIN_AUTH, ADMIN_PASSWORD
 
 
@@ -48,3 +51,16 @@ def reopen(db):
         with objweb.site(db) as root:
             return objweb.find(root, path)
     return read
+
+
+@pytest.fixture
+def site_dir(tmp_path):
+    """A directory on sys.path where tests write packages and their metadata."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    sys.path.insert(0, str(folder))
+    yield folder
+    sys.path.remove(str(folder))
+    for child in folder.iterdir():
+        if child.is_dir() and not child.name.endswith(".dist-info"):
+            forget_modules(child.name)

@@ -8,7 +8,7 @@ import pytest
 import objweb
 from objweb.content.schema import Field
 from objweb.errors import ValidationError
-from extension_support import forget_modules, write_package
+from extension_support import write_package
 
 RECIPE_V1 = """
     from objweb.content.base import Item
@@ -24,17 +24,6 @@ RECIPE_V2 = RECIPE_V1.replace(
     'Field("steps", "text", "Steps"),\n'
     '                                Field("spicy", "bool", "Spicy", default=True),\n'
     '                                Field("tags", "lines", "Tags"))')
-
-
-@pytest.fixture
-def site_dir(tmp_path):
-    """A directory on sys.path for packages written by the test."""
-    folder = tmp_path / "site"
-    folder.mkdir()
-    sys.path.insert(0, str(folder))
-    yield folder
-    sys.path.remove(str(folder))
-    forget_modules("recipes")
 
 
 def file_db(tmp_path):
