@@ -15,6 +15,7 @@ a folder that blocks local roles from above; /zone/inbox and
 `Change objects`.
 """
 
+import functools
 import io
 
 from PIL import Image as PILImage
@@ -22,6 +23,7 @@ from PIL import Image as PILImage
 import objweb
 from objweb import File, Folder, Image, Page, Script, Template, UserFolder
 from objweb.security.rolemap import define_role, set_block_local_roles
+from support import bootstrapped_storage, layered_db
 
 PASSWORD = "Matrix-pw-1"
 USERS = ("manager", "editor", "grouped", "localeditor", "grouplocal", "reviewer", "member",
@@ -83,6 +85,19 @@ def build(db) -> None:
     with objweb.site(db, user="owner") as root:
         _objects(root["zone"])
         _objects(root["zone"]["blocked"])
+
+
+@functools.cache
+def site_template():
+    """Return a storage holding the built site, made once per process; layer over it.
+
+    Once per process, not once per module: mutation testing runs the tests of both
+    matrices interleaved, fastest first, and a module fixture would then build the
+    site again at each switch, hashing ten passwords each time.
+    """
+    db = layered_db(bootstrapped_storage())
+    build(db)
+    return db.storage
 
 
 AUTHENTICATED = frozenset({"Anonymous", "Authenticated"})

@@ -14,8 +14,9 @@ import pytest
 from webtest import TestApp
 
 import objweb
-from security_site import HOLDERS, LOCATIONS, PASSWORD, TYPES, build, roles_held, target_path
-from support import basic_auth, bootstrapped_storage, layered_db
+from security_site import (HOLDERS, LOCATIONS, PASSWORD, TYPES, roles_held, site_template,
+                           target_path)
+from support import basic_auth, layered_db
 
 EDITORS = {"Editor", "Owner", "Manager"}
 CODE_TYPES = {"Template", "Script"}
@@ -40,18 +41,9 @@ def allowed_roles(type_name: str, door: str) -> set:
     raise AssertionError(door)
 
 
-@pytest.fixture(scope="module")
-def template():
-    storage = bootstrapped_storage()
-    db = layered_db(storage)
-    build(db)
-    yield db.storage
-    db.close()
-
-
 @pytest.fixture
-def db(template):
-    database = layered_db(template)
+def db():
+    database = layered_db(site_template())
     yield database
     database.close()
 

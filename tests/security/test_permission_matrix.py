@@ -14,8 +14,8 @@ from objweb.security.authentication import principal_by_login
 from objweb.security.policy import SecurityPolicy
 from objweb.security.principals import ANONYMOUS_PRINCIPAL
 from objweb.traversal.resolve import find
-from security_site import HOLDERS, LOCATIONS, TYPES, build, roles_held, target_path
-from support import bootstrapped_storage, layered_db
+from security_site import HOLDERS, LOCATIONS, TYPES, roles_held, site_template, target_path
+from support import layered_db
 
 EDITORS = {"Editor", "Owner", "Manager"}
 NEEDED = {
@@ -38,8 +38,7 @@ NEEDED = {
 
 @pytest.fixture(scope="module")
 def root():
-    db = layered_db(bootstrapped_storage())
-    build(db)
+    db = layered_db(site_template())
     manager = transaction.TransactionManager()
     connection = db.open(manager)
     yield connection.root()["objweb"]
