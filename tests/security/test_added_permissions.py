@@ -58,7 +58,8 @@ def test_adding_again_with_the_same_roles_changes_nothing(publish):
 @pytest.mark.parametrize("name,roles,message", [
     ("View", ["Manager"], "one of objweb's own"),
     (PUBLISH, ["Manager"], "already defined with other roles"),
-    ("Cook", ["Chef"], "unknown role 'Chef'"),
+    ("Cook", ["Chef"], "permission 'Cook': unknown role 'Chef'; use some of Anonymous, "
+                       "Authenticated, Owner, Editor, Manager$"),
     (" padded", [], "a permission is a name"),
     (7, [], "a permission is a name"),
 ])

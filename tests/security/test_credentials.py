@@ -28,6 +28,19 @@ def test_remembers_proven_credentials_for_the_ttl():
     assert len(memory) == 0
 
 
+def test_by_default_a_proof_lasts_a_minute_and_1024_are_kept():
+    clock = Clock()
+    memory = VerifiedCredentials(clock=clock)
+    for number in range(1025):
+        memory.remember("/acl_users", f"user{number}", "pw", "hash")
+    assert len(memory) == 1024
+    assert not memory.is_proven("/acl_users", "user0", "pw", "hash")
+    clock.now += 59.99
+    assert memory.is_proven("/acl_users", "user1024", "pw", "hash")
+    clock.now += 0.01
+    assert not memory.is_proven("/acl_users", "user1024", "pw", "hash")
+
+
 def test_any_difference_is_another_credential():
     memory = VerifiedCredentials()
     memory.remember("/acl_users", "alice", "pw", "hash1")

@@ -125,8 +125,14 @@ def test_defined_roles_sort_after_the_builtin_ones(tree):
 
 @pytest.mark.parametrize("role", ["", "   ", None, 42, "x" * 101, "tab\there"])
 def test_define_role_refuses_bad_names(tree, role):
-    with pytest.raises(ValueError, match="printable name"):
+    with pytest.raises(ValueError) as refused:
         define_role(tree, role)
+    assert str(refused.value) == "a role needs a printable name of at most 100 characters"
+
+
+def test_a_role_name_may_take_the_whole_hundred_characters(tree):
+    define_role(tree, "x" * 100)
+    assert "x" * 100 in valid_roles(tree)
 
 
 @pytest.mark.parametrize("role", ["Manager", "Anonymous", "Reviewer"])
