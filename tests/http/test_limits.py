@@ -7,6 +7,7 @@ import pytest
 from webtest import TestRequest
 
 import objweb
+from objweb.web.limits import RequestTooLargeError, _BoundedLines
 from support import ADMIN_AUTH, BROWSER_ACCEPT
 
 JSON = {"Accept": "application/json"}
@@ -253,6 +254,49 @@ def test_the_headers_of_a_form_part_are_bounded(app, sample, headers):
     response = app.post("/@@login", body, status=413,
                         headers={"Content-Type": "multipart/form-data; boundary=x"})
     assert "the headers of a part of the form are over 65536 bytes" in response.text
+
+
+def two_part_form(second_headers_size: int) -> bytes:
+    """Return a form of two parts whose second part's header lines take `second_headers_size` bytes."""
+    disposition = b'Content-Disposition: form-data; name="b"\r\n'
+    padding = second_headers_size - len(disposition) - len(b"X-Pad: \r\n") - len(b"\r\n")
+    return (b'--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x\r\n' +
+            disposition + b"X-Pad: " + b"p" * padding + b"\r\n\r\n2\r\n--x--\r\n")
+
+
+@pytest.mark.parametrize("size, status", [(65536, 200), (65537, 413)])
+def test_each_part_s_headers_may_take_the_whole_limit(app, sample, size, status):
+    with objweb.site(sample) as root:
+        root["echo"] = objweb.Script(params="a='', b=''", body="return a + b")
+    response = app.post("/echo", two_part_form(size), status=status,
+                        headers={"Content-Type": "multipart/form-data; boundary=x"})
+    assert response.text == ("12" if status == 200 else response.text)
+    if status == 413:
+        assert "the headers of a part of the form are over 65536 bytes" in response.text
+
+
+class RecordingStream(io.BytesIO):
+    """A body that records the size of each line asked of it."""
+
+    def __init__(self, data: bytes):
+        super().__init__(data)
+        self.sizes = []
+
+    def readline(self, size=-1):
+        self.sizes.append(size)
+        return super().readline(size)
+
+
+def test_a_header_line_is_read_no_further_than_the_limit_allows():
+    stream = RecordingStream(b"X-A: " + b"a" * 100 + b"\r\n" + b"b" * 200_000 + b"\r\n")
+    lines = _BoundedLines(stream)
+    first = lines.readline()
+    assert stream.sizes == [65537]
+    with pytest.raises(RequestTooLargeError):
+        lines.readline()
+    assert stream.sizes == [65537, 65537 - len(first)]
+    content = _BoundedLines(RecordingStream(b"c" * 100_000))
+    assert len(content.readline(1 << 16)) == 1 << 16
 
 
 def test_a_part_with_long_lines_of_content_is_read_whole(app, sample):
