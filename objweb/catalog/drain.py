@@ -91,7 +91,7 @@ def _apply(catalog: Catalog, connection, root, states, names, docid: int, bits: 
     elif bits & CONTENT:
         catalog.index(docid, describe(obj, states, names))
     else:
-        _put(catalog.indexes["allowed"], docid, states.state(obj).tokens())
+        _put(catalog.indexes["allowed"], docid, states.allowed(obj))
         guard = guard_of(obj)
         _put(catalog.indexes["guarded_allowed"], docid,
              states.state(obj, guard).tokens() if guard is not None else None)

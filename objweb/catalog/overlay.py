@@ -55,7 +55,7 @@ class Overlay:
         if obj is None:
             return None
         if index == "allowed":
-            return self.states.state(obj).tokens()
+            return self.states.allowed(obj)
         guard = guard_of(obj)
         return self.states.state(obj, guard).tokens() if guard is not None else ()
 

@@ -14,6 +14,7 @@ from objweb.content.schema import fields_of
 from objweb.catalog.text import fold, without_markup
 from objweb.security.ownership import pinned, stored_ownership
 from objweb.security.permissions import VIEW
+from objweb.security import protections
 from objweb.security.protections import permission_for
 from objweb.security.visibility import ViewState, view_state
 from objweb.traversal.location import path_of
@@ -63,6 +64,10 @@ class StateCache:
         """Return the view state of `permission` at `obj`."""
         return view_state(obj, self._known.setdefault(permission, {}), permission)
 
+    def allowed(self, obj) -> tuple:
+        """Return the view tokens of `obj`: who holds the permission that guards viewing it."""
+        return self.state(obj, view_permission(obj)).tokens()
+
 
 def describe(obj, states: StateCache, names: tuple = ()) -> Entry:
     """Return the entry of `obj`, a live object of the site; `names` are custom indexes' values."""
@@ -73,11 +78,16 @@ def describe(obj, states: StateCache, names: tuple = ()) -> Entry:
                   float(obj.created), float(obj.modified),
                   "" if parent is None else path_of(parent),
                   text=public, guarded_text=guarded, owner=owner_value(obj),
-                  allowed=states.state(obj).tokens(),
+                  allowed=states.allowed(obj),
                   values={name: value_of(obj, name) for name in names})
     if guarded:
         entry.guarded_allowed = states.state(obj, guard).tokens()
     return entry
+
+
+def view_permission(obj) -> str:
+    """Return the permission that guards viewing `obj`: View, or its type's own (a user folder's)."""
+    return permission_for(obj, protections.VIEW) or VIEW
 
 
 def _texts(obj) -> tuple[str, str, str | None]:

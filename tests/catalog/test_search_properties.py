@@ -5,7 +5,8 @@ changes permissions, local roles and owners (one change per transaction,
 or several in one, searching before the commit), drains the queue all the
 way, part of the way or not at all, and after each step compares search
 results with a brute-force walk that asks the security policy itself: a
-result is one the publisher would serve, View on it and "Access contents
+result is one the publisher would serve, the permission that guards viewing it
+(View, or a user folder's "Manage users") on it and "Access contents
 information" on every folder a request walks through to reach it
 (`check_lineage`, the publisher's own check), blocks of local roles included.
 """
@@ -28,7 +29,7 @@ from objweb.security import permissions as p
 from objweb.security.authentication import principal_by_login
 from objweb.security.policy import SecurityPolicy, TrustedPolicy
 from objweb.security.principals import ANONYMOUS_PRINCIPAL
-from objweb.security.protections import ACCESS, MANAGE
+from objweb.security.protections import ACCESS, MANAGE, VIEW as VIEW_ACTION
 from objweb.security.rolemap import set_block_local_roles
 from objweb.traversal.location import path_of
 
@@ -108,7 +109,7 @@ def _answers(obj, base, query: dict, policy) -> bool:
         return False
     if "modified_before" in query and obj.modified >= query["modified_before"]:
         return False
-    if not policy.has_permission(p.VIEW, obj) or not may_walk_to(policy, obj):
+    if not policy.decide_action(VIEW_ACTION, obj) or not may_walk_to(policy, obj):
         return False
     if "text" in query:
         # An object's public text is its readable fields' text one after another.

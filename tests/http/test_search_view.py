@@ -163,3 +163,18 @@ def test_a_virtual_host_gets_its_own_urls(db, news):
         JSON, **ADMIN_AUTH), status=200)
     # Outside the virtual root, as for any object: the plain path on the host.
     assert [item["@id"] for item in outside.json["items"]] == ["http://localhost/private/plan"]
+
+
+def test_a_search_lists_a_user_folder_only_to_whoever_may_view_it(app, news):
+    # A user folder is viewed with "Manage users", not "View": search asks the same.
+    with objweb.site(news) as root:
+        root["news"]["acl_users"] = objweb.UserFolder()
+        root["news"]["acl_users"].add_user("editor", "Editor-pw-1", roles=["Editor"])
+    for path in ("/acl_users", "/news/acl_users"):
+        app.get(path, headers=JSON, status=401)
+    anonymous = app.get("/@@search?type=UserFolder", headers=JSON, status=200)
+    assert anonymous.json["items_total"] == 0
+    manager = app.get("/@@search?type=UserFolder&sort_on=created", headers={**JSON, **ADMIN_AUTH},
+                      status=200)
+    assert [item["@id"] for item in manager.json["items"]] == [
+        "http://localhost/acl_users", "http://localhost/news/acl_users"]
