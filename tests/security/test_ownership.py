@@ -219,3 +219,17 @@ def test_site_users_are_asked_for_what_a_principal_makes(db):
         root["made"] = Page()
     with objweb.site(db) as root:
         assert root["made"]._owner == ("/acl_users", ADMIN)
+
+
+@pytest.mark.parametrize("record", [("/acl_users", 5), ("/acl_users", None), 5])
+def test_a_record_that_names_no_user_id_has_no_owner_id(record):
+    assert ownership.owner_id(record) is None
+
+
+def test_a_record_neither_a_pair_nor_an_id_is_nobody(site):
+    assert ownership.pinned(site["team"]["doc"], 5) == ownership.NOBODY
+    assert ownership.pinned(site["team"]["doc"], ["shared"]) == ownership.NOBODY
+
+
+def test_a_bare_id_on_an_object_outside_any_site_is_nobody():
+    assert ownership.pinned(Page(), "shared") == ownership.NOBODY

@@ -89,8 +89,8 @@ def test_local_roles_of_shows_the_owner(tree):
 
 
 @pytest.mark.parametrize("principal_id,roles,message", [
-    ("", ["Editor"], "needs a user or group"),
-    (None, ["Editor"], "needs a user or group"),
+    ("", ["Editor"], "^a local role needs a user or group id$"),
+    (None, ["Editor"], "^a local role needs a user or group id$"),
     ("alice", ["Anonymous"], "cannot be granted"),
     ("alice", ["Authenticated", "Editor"], "cannot be granted"),
     ("alice", ["Wizard"], "unknown role"),
@@ -192,3 +192,12 @@ def test_a_second_change_in_a_later_transaction_is_stored(db, reopen):
     news = reopen("/news")
     assert local_roles_of(news) == {"alice": {"Editor"}, "bob": {"Owner"}}
     assert permission_setting(news, p.VIEW).roles == {"Owner"}
+
+
+def test_local_roles_set_on_an_object_are_stored(db):
+    with objweb.site(db) as root:
+        root.add("news", Folder())
+        set_local_roles(root["news"], "alice", ["Editor"])
+    db.cacheMinimize()  # read the role map again from the storage, not from memory
+    with objweb.site(db) as root:
+        assert local_roles_of(root["news"]) == {"alice": frozenset({"Editor"})}
