@@ -9,7 +9,9 @@ import io
 
 import pytest
 import webob
+from webtest import TestApp
 
+import objweb
 from objweb.content import Script
 from objweb.sandbox import CodeError, CodeLimitError, Limits, RequestView, ResponseView, UploadView
 
@@ -92,3 +94,19 @@ def test_an_upload_is_read_within_the_size_limit(with_request, told):
 def test_a_script_reached_through_its_context_takes_positional_arguments(root, run_script):
     root["code"]["double"] = Script(params="x, y=0", body="return x * 2 + y")
     assert run_script("return context.double(20, 2), context.double(x=1)") == (42, 2)
+
+
+@pytest.mark.parametrize("user, expected", [("alice", "False"), ("admin", "True")])
+def test_the_user_of_a_template_answers_for_its_context(root, render, user, expected):
+    source = "<p tal:content=\"python: user.has_permission('View')\"/>"
+    assert render(source, user=user, context=root["private"]) == f"<p>{expected}</p>"
+
+
+def test_only_a_script_that_redirects_sends_a_location(db):
+    with objweb.site(db, user="admin") as root:
+        root["plain"] = Script(body="request.response.set_header('X-Done', 'yes')\nreturn 'ok'")
+        root["away"] = Script(body="request.response.redirect('/there')\nreturn 'moved'")
+    web = TestApp(objweb.make_app(db))
+    plain = web.get("/plain", status=200)
+    assert plain.headers["X-Done"] == "yes" and "Location" not in plain.headers
+    assert web.get("/away", status=302).headers["Location"].endswith("/there")

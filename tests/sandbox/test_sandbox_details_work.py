@@ -70,6 +70,8 @@ def test_work_within_the_limits_is_done(run_script, body, cost, expected):
     ("return 5 in list(range(200))", Limits(max_operation_cost=1000),
      "BudgetExceeded: tried to look for a value in a list, about 4,000 units of work at once "
      + UNIT.format(1000)),
+    ("key = ((((1,),),),)\nreturn {key: 1}", Limits(max_nesting=2),
+     "BudgetExceeded: tried to hash a key nested more than 2 levels deep"),
     ("return ((((1,),),),) in {}", Limits(max_nesting=2),
      "BudgetExceeded: tried to hash the value looked for nested more than 2 levels deep"),
     ("try:\n    1 / 0\nexcept ((((ZeroDivisionError,),),),):\n    return 1", Limits(max_nesting=2),
