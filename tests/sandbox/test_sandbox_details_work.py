@@ -41,6 +41,8 @@ def told(refused):
     # The left side within the limit (99 floats, 1,000 units): the right side is not measured.
     ("return [i / 2 for i in range(99)] == list(range(200))", 1000, False),
     ("x = ['bb', 'a', 'ccc', 'd']\nx.sort(key=len)\nreturn x", None, ["a", "d", "bb", "ccc"]),
+    ("x = ['b', 'a', 'c']\nx.sort()\nreturn x, sorted(x), sorted('bac', key=str.upper)", None,
+     (["a", "b", "c"], ["a", "b", "c"], ["a", "b", "c"])),
     ("x = ['bb', 'a', 'ccc', 'd']\nx.sort(key=len, reverse=True)\nreturn x", None,
      ["ccc", "bb", "a", "d"]),
     # Large values are measured with the time budget checked on the way.
