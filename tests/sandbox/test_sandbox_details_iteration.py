@@ -41,6 +41,14 @@ def test_collecting_past_the_item_limit_says_what_was_built(told, body, message)
     assert told(body, limits=Limits(max_items=100)) == f"BudgetExceeded: {message}"
 
 
+@pytest.mark.parametrize("body, message", [
+    ("for x in 5:\n    pass", "NotIterableError: int objects cannot be iterated by code"),
+    ("return list(len)", "NotIterableError: function objects cannot be iterated by code"),
+])
+def test_what_cannot_be_iterated_is_named(told, body, message):
+    assert told(body) == message
+
+
 def charge_of(within, build):
     """Return how much `build()` charged the allowance of a run."""
     def measure(run):
