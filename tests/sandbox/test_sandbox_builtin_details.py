@@ -77,6 +77,20 @@ def test_builtins_give(run_script, body, expected):
      "BudgetExceeded: tried to build a bytes value of 101 items (at most 100)"),
     ("return list(x for x in 'a' * 200)", Limits(max_items=100),
      "BudgetExceeded: tried to build a list of 101 items (at most 100)"),
+    (ENDLESS + "return dict((1, 2) for x in endless())", Limits(max_items=100),
+     "BudgetExceeded: tried to build a dict of 101 items (at most 100)"),
+    ("return dict({i: i for i in range(60)}, **{str(i): i for i in range(60)})",
+     Limits(max_items=100), "BudgetExceeded: tried to build a dict of 120 items (at most 100)"),
+    (ENDLESS + "return [*endless()]", Limits(max_items=100),
+     "BudgetExceeded: tried to build the items of a * unpacking of 101 items (at most 100)"),
+    ("return range(200)", Limits(max_items=100),
+     "BudgetExceeded: tried to build a range of 200 items (at most 100)"),
+    ("return dict((i, i) for i in range(10))", Limits(max_operation_cost=1000),
+     "BudgetExceeded: tried to fill a dict with 10 items, about 2,000 units of work at once "
+     "(at most 1,000; a unit is about a nanosecond)"),
+    ("return hash(tuple(range(1000)))", Limits(max_operation_cost=1000),
+     "BudgetExceeded: tried to hash a value, about 1,010 units of work at once "
+     "(at most 1,000; a unit is about a nanosecond)"),
     ("return set(range(10))", Limits(max_operation_cost=1000),
      "BudgetExceeded: tried to fill a set with 10 items, about 2,000 units of work at once "
      "(at most 1,000; a unit is about a nanosecond)"),
