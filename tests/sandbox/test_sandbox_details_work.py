@@ -57,6 +57,15 @@ def test_work_within_the_limits_is_done(run_script, body, cost, expected):
     assert run_script(body, limits=limits) == expected
 
 
+@pytest.mark.parametrize("body, limits, expected", [
+    # Exactly at a limit is within it: 100 items of 20 units, a tuple nested 2 deep.
+    ("return 5 in list(range(100))", Limits(max_operation_cost=2000), True),
+    ("return hash(((1,),)) == hash(((1,),))", Limits(max_nesting=2), True),
+])
+def test_work_exactly_at_a_limit_is_done(run_script, body, limits, expected):
+    assert run_script(body, limits=limits) == expected
+
+
 @pytest.mark.parametrize("body, limits, message", [
     ("return list(range(200)) in (x for x in [list(range(200))])", Limits(max_operation_cost=1000),
      "BudgetExceeded: tried to compare two values, about 2,015 units of work at once "
