@@ -24,6 +24,9 @@ from objweb.errors import SourceError
     ("a b", "", "params", "the parameters do not parse: invalid syntax (line 1, column 3)"),
     ("(", "", "params", "the parameters do not parse: invalid syntax (line 1, column 1)"),
     ("", "x = 1\nclass A:\n    pass", "body", "class statements are not allowed (line 2, column 1)"),
+    ("", "x = 1\nreturn 1 < (y := 2) < 3", "body",
+     "a chained comparison cannot hold :=, yield or await after its first operand "
+     "(line 2, column 13)"),
 ])
 def test_a_script_that_does_not_compile_says_why_and_where(params, body, field, message):
     with pytest.raises(SourceError) as caught:
