@@ -1,20 +1,36 @@
-"""The guards' refusals word for word, and the URL code reads of an object over HTTP."""
+"""The guards' refusals word for word, what format fields reach, and absolute_url over HTTP."""
+
+import re
 
 import pytest
 from webtest import TestApp
 
 import objweb
 from objweb import Folder, Page, Script
+from objweb.sandbox import CodeLimitError, Limits
 
 
 @pytest.mark.parametrize("body, kind, message", [
     ("return dict(**[('a', 1)])", TypeError, "only a dict can be unpacked with ** in code"),
     ("return {**'ab'}", TypeError, "only a dict can be unpacked with ** in code"),
     ("return '{0!x}'.format(1)", ValueError, "unknown conversion specifier x"),
+    # format_map has no positional fields to give.
+    ("return '{0}'.format_map({})", IndexError, "tuple index out of range"),
+    ("return context.news.hello['x']", TypeError, "a Page has no items"),
+    ("return context.news[1]", KeyError, "1"),
+    ("x = 1\nreturn x[0]", TypeError, "code may not take items of a int"),
 ])
-def test_guard_refusals_say_what_code_may_do(refused, body, kind, message):
-    error = refused(body)
+def test_guard_refusals_say_what_code_may_do(root, refused, body, kind, message):
+    error = refused(body, context=root)
     assert (type(error), str(error)) == (kind, message)
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("return '{0[a]}-{0[b][0]}'.format({'a': 1, 'b': 'xy'})", "1-x"),
+    ("return '{d[a]}'.format_map({'d': {'a': 2}})", "2"),
+])
+def test_format_fields_reach_items_by_subscript(run_script, body, expected):
+    assert run_script(body) == expected
 
 
 def test_absolute_url_over_http_is_the_url_of_the_object_reached(db):
@@ -25,3 +41,19 @@ def test_absolute_url_over_http_is_the_url_of_the_object_reached(db):
     web = TestApp(objweb.make_app(db))
     assert web.get("/news/hello/where", status=200).text == "http://localhost/news/hello"
     assert web.get("/where", status=200).text == "http://localhost/"
+
+
+SLICES = "big = [0] * 10000\nfor i in range({times}):\n    x = big[1:]\nreturn len(x)"
+
+
+@pytest.mark.parametrize("times, expected", [
+    (2, 9999),
+    (20, "The Script at /code/x built more than 1048576 bytes of values and was stopped; "
+         "its changes were not kept."),
+])
+def test_slices_are_charged_to_the_allocation_allowance(run_script, times, expected):
+    try:
+        result = run_script(SLICES.format(times=times), limits=Limits(max_allocation=1 << 20))
+    except CodeLimitError as error:
+        result = re.sub(r"/code/c\d+", "/code/x", str(error))
+    assert result == expected
