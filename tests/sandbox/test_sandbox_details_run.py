@@ -1,0 +1,28 @@
+"""A run's rights in detail: a macro used across three principals keeps every limit.
+
+The user is a Manager; the Template using the macro and the Template defining
+it belong to two other owners. Editing a Page needs a right the Editor has and
+alice has not.
+"""
+
+import pytest
+
+from objweb.content import Template
+from objweb.errors import Forbidden
+from sandbox_support import add_code
+
+EDITING_MACRO = ('<p metal:define-macro="m" '
+                 'tal:define="x python: context.news.hello.edit(title=\'Changed\')" '
+                 'tal:content="context/news/hello/title"/>')
+
+
+@pytest.mark.parametrize("user_of_the_macro", ["alice", "editor"])
+def test_a_macro_runs_with_the_rights_of_the_owner_using_it_too(root, render, user_of_the_macro):
+    layout = add_code(root, Template(source=EDITING_MACRO), owner="editor")
+    source = f'<div metal:use-macro="context/code/{layout.__name__}/macros/m"/>'
+    if user_of_the_macro == "editor":
+        assert render(source, owner="editor", context=root) == "<p>Changed</p>"
+        return
+    with pytest.raises(Forbidden):
+        render(source, owner="alice", context=root)
+    assert root["news"]["hello"].title == "Hello"
