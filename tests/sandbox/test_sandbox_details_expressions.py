@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from objweb.content import Template
+from objweb.errors import SourceError
 from objweb.sandbox import CodeError, CodeLimitError, Limits
 
 
@@ -47,3 +49,26 @@ TWENTY_WORDS = "<p tal:define=\"x python: ['y' * 100] * 20\" tal:content=\"x\"/>
 ])
 def test_template_expressions_in_detail(render, source, options, expected):
     assert outcome(render, source, **options) == expected
+
+
+@pytest.mark.parametrize("source, expected", [
+    ('<p tal:content="python: nope"/>', ("NameError", "name 'nope' is not defined")),
+    ('<div tal:define="x python: 1"><p tal:define="y python: 2" tal:content="python: x + y"/>'
+     '</div>', "<div><p>3</p></div>"),
+    ('<div tal:define="global g python: 5"/><p tal:content="python: g"/>', "<div/><p>5</p>"),
+    ('<p tal:content="python: 1 +\n    2"/>', "<p>3</p>"),
+])
+def test_python_expressions_resolve_names_in_detail(render, source, expected):
+    assert outcome(render, source) == expected
+
+
+@pytest.mark.parametrize("source, message", [
+    ("${1 +}", "not a valid path: '1 +' (line 1, column 3)"),
+    ('<p tal:content="options/?_n"/>', "not a valid path: 'options/?_n' (line 1, column 17)"),
+    ('<p tal:content="options/_x"/>', "not a valid path: 'options/_x' (line 1, column 17)"),
+    ('<p tal:content="python: 1 +"/>', "invalid syntax (line 1, column 24)"),
+])
+def test_template_expressions_that_do_not_compile_say_why_when_saved(source, message):
+    with pytest.raises(SourceError) as caught:
+        Template(source=source)
+    assert str(caught.value) == message
