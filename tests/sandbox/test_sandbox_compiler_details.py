@@ -45,3 +45,29 @@ def test_a_template_expression_that_does_not_compile_says_why_and_where(source, 
     with pytest.raises(SourceError) as caught:
         Template(source=source)
     assert (str(caught.value), caught.value.field) == (message, "source")
+
+
+LONG = "x" * 64
+
+
+# A constant that is a short scalar needs no guard: Python's own refusal. Past
+# 64 characters a text is no longer short, and the operator's guard refuses.
+@pytest.mark.parametrize("body, message", [
+    ("return 1 - context", "unsupported operand type(s) for -: 'int' and 'Folder'"),
+    ("return context - 1", "unsupported operand type(s) for -: 'Folder' and 'int'"),
+    ("return context - -1", "unsupported operand type(s) for -: 'Folder' and 'int'"),
+    (f"return context - '{LONG}'", "unsupported operand type(s) for -: 'Folder' and 'str'"),
+    (f"return context - '{LONG}x'", "code cannot use a Folder as an operand"),
+    ("return context - [1]", "code cannot use a Folder as an operand"),
+])
+def test_operands_that_are_short_constants_go_unguarded(root, refused, body, message):
+    assert str(refused(body, context=root)) == message
+
+
+@pytest.mark.parametrize("source, message", [
+    ('<p tal:content="python: 1 +"/>', "invalid syntax (line 1, column 24)"),
+])
+def test_a_python_expression_that_does_not_parse_says_where_in_the_template(source, message):
+    with pytest.raises(SourceError) as caught:
+        Template(source=source)
+    assert str(caught.value) == message
