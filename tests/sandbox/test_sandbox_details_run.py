@@ -9,6 +9,7 @@ import pytest
 
 from objweb.content import Template
 from objweb.errors import Forbidden
+from objweb.sandbox.run import NoRunError
 from sandbox_support import add_code
 
 EDITING_MACRO = ('<p metal:define-macro="m" '
@@ -26,3 +27,14 @@ def test_a_macro_runs_with_the_rights_of_the_owner_using_it_too(root, render, us
     with pytest.raises(Forbidden):
         render(source, owner="alice", context=root)
     assert root["news"]["hello"].title == "Hello"
+
+
+def test_a_generator_function_code_made_gets_its_keyword_arguments(run_script):
+    assert run_script("def g(a, b=1):\n    yield a + b\nreturn list(g(1, b=2))") == [3]
+
+
+def test_code_made_by_code_says_where_it_may_run(run_script):
+    made = run_script("return lambda: 1")
+    with pytest.raises(NoRunError) as caught:
+        made()
+    assert str(caught.value) == "restricted code runs only inside a Script or Template call"
