@@ -53,6 +53,8 @@ def test_template_expressions_in_detail(render, source, options, expected):
 
 @pytest.mark.parametrize("source, expected", [
     ('<p tal:content="python: nope"/>', ("NameError", "name 'nope' is not defined")),
+    ('<p tal:repeat="n python: [1]" tal:content="python: repeat.m"/>',
+     ("NotPublishedError", "code may not use 'm' here")),
     ('<div tal:define="x python: 1"><p tal:define="y python: 2" tal:content="python: x + y"/>'
      '</div>', "<div><p>3</p></div>"),
     ('<div tal:define="global g python: 5"/><p tal:content="python: g"/>', "<div/><p>5</p>"),

@@ -23,6 +23,8 @@ from objweb.sandbox import CodeLimitError, Limits
     ("context.title = 'x'", "TypeError", "code cannot change a Folder this way; use its edit method"),
     ("x = (1, 2)\nx[0] = 3", "TypeError", "code cannot change a tuple this way"),
     ("x = [1]\nx[0:1] = 5", "NotIterableError", "int objects cannot be iterated by code"),
+    ("return getattr(context, '_x')", "NotPublishedError", "'_x' is not accessible to code"),
+    ("return getattr(context, 1)", "TypeError", "an attribute name is text"),
 ])
 def test_guard_refusals_say_what_code_may_do(root, refused, body, kind, message):
     error = refused(body, context=root)

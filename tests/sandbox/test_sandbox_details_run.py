@@ -9,7 +9,8 @@ import pytest
 
 from objweb.content import Template
 from objweb.errors import Forbidden
-from objweb.sandbox.run import NoRunError
+from objweb.sandbox import CodeLimitError, Limits
+from objweb.sandbox.run import NoRunError, current_budget
 from sandbox_support import add_code
 
 EDITING_MACRO = ('<p metal:define-macro="m" '
@@ -38,3 +39,23 @@ def test_code_made_by_code_says_where_it_may_run(run_script):
     with pytest.raises(NoRunError) as caught:
         made()
     assert str(caught.value) == "restricted code runs only inside a Script or Template call"
+
+
+def test_the_budget_outside_a_run_says_where_code_may_run():
+    with pytest.raises(NoRunError) as caught:
+        current_budget()
+    assert str(caught.value) == "restricted code runs only inside a Script or Template call"
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("[a, b] = [1, 2]\nreturn a + b", 3),
+    ("for [a, b] in [[1, 2]]:\n    pass\nreturn a + b", 3),
+])
+def test_lists_as_targets_unpack(run_script, body, expected):
+    assert run_script(body) == expected
+
+
+def test_a_loop_that_only_continues_still_meets_the_time_budget(run_script):
+    with pytest.raises(CodeLimitError) as caught:
+        run_script("while True:\n    continue", limits=Limits(time_budget=0.05))
+    assert caught.value.kind == "time"
