@@ -1,0 +1,61 @@
+"""A run's rights in detail: a macro used across three principals keeps every limit.
+
+The user is a Manager; the Template using the macro and the Template defining
+it belong to two other owners. Editing a Page needs a right the Editor has and
+alice has not.
+"""
+
+import pytest
+
+from objweb.content import Template
+from objweb.errors import Forbidden
+from objweb.sandbox import CodeLimitError, Limits
+from objweb.sandbox.run import NoRunError, current_budget
+from sandbox_support import add_code
+
+EDITING_MACRO = ('<p metal:define-macro="m" '
+                 'tal:define="x python: context.news.hello.edit(title=\'Changed\')" '
+                 'tal:content="context/news/hello/title"/>')
+
+
+@pytest.mark.parametrize("user_of_the_macro", ["alice", "editor"])
+def test_a_macro_runs_with_the_rights_of_the_owner_using_it_too(root, render, user_of_the_macro):
+    layout = add_code(root, Template(source=EDITING_MACRO), owner="editor")
+    source = f'<div metal:use-macro="context/code/{layout.__name__}/macros/m"/>'
+    if user_of_the_macro == "editor":
+        assert render(source, owner="editor", context=root) == "<p>Changed</p>"
+        return
+    with pytest.raises(Forbidden):
+        render(source, owner="alice", context=root)
+    assert root["news"]["hello"].title == "Hello"
+
+
+def test_a_generator_function_code_made_gets_its_keyword_arguments(run_script):
+    assert run_script("def g(a, b=1):\n    yield a + b\nreturn list(g(1, b=2))") == [3]
+
+
+def test_code_made_by_code_says_where_it_may_run(run_script):
+    made = run_script("return lambda: 1")
+    with pytest.raises(NoRunError) as caught:
+        made()
+    assert str(caught.value) == "restricted code runs only inside a Script or Template call"
+
+
+def test_the_budget_outside_a_run_says_where_code_may_run():
+    with pytest.raises(NoRunError) as caught:
+        current_budget()
+    assert str(caught.value) == "restricted code runs only inside a Script or Template call"
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("[a, b] = [1, 2]\nreturn a + b", 3),
+    ("for [a, b] in [[1, 2]]:\n    pass\nreturn a + b", 3),
+])
+def test_lists_as_targets_unpack(run_script, body, expected):
+    assert run_script(body) == expected
+
+
+def test_a_loop_that_only_continues_still_meets_the_time_budget(run_script):
+    with pytest.raises(CodeLimitError) as caught:
+        run_script("while True:\n    continue", limits=Limits(time_budget=0.05))
+    assert caught.value.kind == "time"
