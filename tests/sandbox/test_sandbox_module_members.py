@@ -140,3 +140,53 @@ def test_capwords_refuses_what_is_not_a_text(run_script):
 ])
 def test_json_dumps_refuses_exactly(run_script, body, limits, expected):
     assert outcome(run_script, "import json\nreturn " + body, **limits) == expected
+
+
+def _work(what: str, units: str, limit: str) -> tuple:
+    return ("limit", f"tried {what}, about {units} units of work at once "
+                     f"(at most {limit}; a unit is about a nanosecond) and was stopped; "
+                     f"its changes were not kept.")
+
+
+@pytest.mark.parametrize("call, limits, expected", [
+    # json's own defaults, and each option passed on.
+    ("json.dumps({'b': 1, 'a': 'é'})", {}, '{"b": 1, "a": "\\u00e9"}'),
+    ("json.dumps({'b': 1, 'a': 2}, sort_keys=True)", {}, '{"a": 2, "b": 1}'),
+    ("json.dumps('é', ensure_ascii=False)", {}, '"é"'),
+    ("json.dumps([1, 2], indent=1)", {}, "[\n 1,\n 2\n]"),
+    ("json.dumps([1, 2], separators=(',', ':'))", {}, "[1,2]"),
+    ("json.dumps([1, 2], separators=(',' * 16, ':'))", {}, "[1" + "," * 16 + "2]"),
+    ("json.dumps(math.nan)", {}, "NaN"),
+    ("json.dumps(math.nan, allow_nan=False)", {},
+     ("ValueError", "Out of range float values are not JSON compliant")),
+    ("json.dumps([context])", {}, ("TypeError", "Object of type Folder is not JSON serializable")),
+    # The refusals of the layout, of the value, and of the text json wrote.
+    ("json.dumps(1, indent=True)", {}, ("TypeError", "indent is a number or a text")),
+    ("json.dumps(1, indent=17)", {}, ("ValueError", "indent is at most 16")),
+    ("json.dumps(1, separators=(',', 1))", {}, ("TypeError", "separators are a pair of texts")),
+    ("json.dumps(1, separators=(',', ':', ';'))", {},
+     ("TypeError", "separators are a pair of texts")),
+    ("json.dumps(1, separators=(',' * 17, ':'))", {},
+     ("ValueError", "separators are at most 16 characters")),
+    ("json.dumps([[1, 2], [3]])", {"output_limit": 12},
+     _stopped("a JSON text of 17 characters (at most 12)")),
+    ("json.dumps([1] * 10, separators=(',' * 16, ':'))", {"output_limit": 100},
+     _stopped("a JSON text of 156 characters (at most 100)")),
+    ("json.loads(1)", {}, ("TypeError", "loads() takes a text")),
+    ("json.loads('[1, 2, 3]')", {"max_operation_cost": 1000},
+     _work("to decode a JSON text of 9 characters", "1,109", "1,000")),
+])
+def test_json_answers_and_refuses_exactly(run_script, call, limits, expected):
+    assert outcome(run_script, "import json, math\nreturn " + call, **limits) == expected
+
+
+def test_only_the_five_modules_may_be_imported(run_script):
+    assert outcome(run_script, "import os") == (
+        "ImportError", "code may import only math, random, string, datetime, json; not 'os'")
+
+
+def test_a_template_asking_for_a_module_that_is_not_there_names_it(render):
+    with pytest.raises(CodeError) as caught:
+        render("<p>${python: modules['os']}</p>")
+    assert type(caught.value.__cause__) is KeyError
+    assert caught.value.__cause__.args == ("os",)
