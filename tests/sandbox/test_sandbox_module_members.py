@@ -127,9 +127,12 @@ def test_capwords_refuses_what_is_not_a_text(run_script):
 
 
 @pytest.mark.parametrize("body, limits, expected", [
-    # What default= answers is measured as it comes, before json writes it.
+    # The value is measured first (a Folder counts as 100 characters), then what
+    # default= answers as it comes, before json writes it.
     ("json.dumps([context], default=lambda o: 's' * 50)", {"output_limit": 40},
      _stopped("a JSON text of 104 characters (at most 40)")),
+    ("json.dumps([context], default=lambda o: 's' * 149)", {"output_limit": 150},
+     _stopped("a JSON text of 152 characters (at most 150)")),
     # Indenting is estimated per container: its items and closing line, each indented to
     # its depth, a dict's values walked too. At 33 the estimate has reached the limit
     # exactly with a list still to count, and counts it.
