@@ -93,3 +93,42 @@ def test_list_extend_refuses_exactly(run_script, args, limits, expected):
 ])
 def test_date_formats_are_bounded_at_ten_thousand_characters(run_script, body, expected):
     assert outcome(run_script, "import datetime\nreturn " + body) == expected
+
+
+def _work(what: str, units: str, limit: str) -> tuple:
+    return _stopped(f"tried {what}, about {units} units of work at once "
+                    f"(at most {limit}; a unit is about a nanosecond)")
+
+
+PAIRS = [(number, number) for number in range(20)]
+
+
+@pytest.mark.parametrize("body, args, limits, expected", [
+    # dict and set methods that draw an iterable name what they build, and check its keys.
+    ("{}.fromkeys(items)", list(range(20)), {"max_items": 10},
+     _stopped("tried to build a dict of 20 items (at most 10)")),
+    ("{}.fromkeys(items)", list(range(10)), {"max_operation_cost": 1000},
+     _work("to fill a dict with 10 items", "2,000", "1,000")),
+    ("set().union(items)", list(range(10)), {"max_operation_cost": 1000},
+     _work("to fill a set with 10 items", "2,000", "1,000")),
+    ("items.union([])", set(range(10)), {"max_operation_cost": 1000},
+     _work("to use union() of a set", "2,000", "1,000")),
+    ("{}.update(items)", PAIRS, {"max_items": 10},
+     _stopped("tried to build a dict of 20 items (at most 10)")),
+    ("{}.update(items)", PAIRS[:10], {"max_operation_cost": 1000},
+     _work("to fill a dict with 10 items", "2,000", "1,000")),
+    # update counts the dict's entries, the other's and the keywords'.
+    ("items.update({'x': 1, 'y': 2, 'z': 3}, a=1, b=2)", dict(PAIRS[:6]), {"max_items": 10},
+     _stopped("tried to build a dict of 11 items (at most 10)")),
+    ("items.update({'x': 1, 'y': 2, 'z': 3}, a=1, b=2)", dict(PAIRS[:5]), {"max_items": 10},
+     None),
+    ("{}.update({'x': 1, 'y': 2, 'z': 3}, a=1, b=2)", (), {"max_operation_cost": 900},
+     _work("to update a dict", "1,000", "900")),
+    ("{}.update(items, **items)", {f"k{number}": number for number in range(400)},
+     {"max_allocation": 50000}, _stopped("built more than 50000 bytes of values")),
+    ("b'\\xff'.decode(errors='replace')", (), {}, "\ufffd"),
+    ("[1, 2, 1].index(1, 1)", (), {}, 2),
+])
+def test_collection_methods_answer_and_refuse_exactly(run_script, body, args, limits, expected):
+    args = (args,) if len(args) else ()
+    assert outcome(run_script, "return " + body, args=args, **limits) == expected
