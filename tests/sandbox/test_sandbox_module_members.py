@@ -106,8 +106,8 @@ def test_fsum_and_dist_draw_their_arguments_through_the_guard(run_script, call):
 
 @pytest.mark.parametrize("body, limits, expected", [
     ("random.seed(5)\nreturn len(random.choices([1, 2]))", {}, 1),
-    ("return random.choices(['a', 'b'], [0, 1], k=3)", {}, ["b", "b", "b"]),
-    ("return random.choices(['a', 'b'], cum_weights=[0, 1], k=3)", {}, ["b", "b", "b"]),
+    ("return random.choices(['a', 'b'], [0, 1], k=20)", {}, ["b"] * 20),
+    ("return random.choices(['a', 'b'], cum_weights=[0, 1], k=20)", {}, ["b"] * 20),
     ("return random.sample(['a'], 3, counts=[3])", {}, ["a", "a", "a"]),
     ("return random.getrandbits(8) < 256 and len(random.randbytes(3)) == 3", {}, True),
     ("return random.choices([1], k='x')", {}, STR_NOT_INT),
@@ -140,6 +140,8 @@ def test_capwords_refuses_what_is_not_a_text(run_script):
      _stopped("a JSON text of 81 characters (at most 40)")),
     ("json.dumps([[1, 2], {'a': [3]}], indent=2)", {"output_limit": 33},
      _stopped("a JSON text of 81 characters (at most 33)")),
+    ("json.dumps([1, 2, 3], indent=1)", {"output_limit": 20},
+     _stopped("a JSON text of 23 characters (at most 20)")),
 ])
 def test_json_dumps_refuses_exactly(run_script, body, limits, expected):
     assert outcome(run_script, "import json\nreturn " + body, **limits) == expected
