@@ -91,6 +91,11 @@ STR_NOT_INT = ("TypeError", "'str' object cannot be interpreted as an integer")
     ("math.comb(100, 99)", {"max_int_bits": 7}, 100),
     ("math.perm(100, 1)", {"max_int_bits": 7}, 100),
     ("math.prod([2, 3], start=2)", {}, 12),
+    # prod and lcm: the bits of all their factors, start included.
+    ("math.prod([100, 3])", {"max_int_bits": 4},
+     _stopped("an integer of about 10 bits (at most 4)")),
+    ("math.lcm(4, 6)", {}, 12),
+    ("math.lcm(100, 3)", {"max_int_bits": 4}, _stopped("an integer of about 9 bits (at most 4)")),
     ("[math.fsum([0.5] * 4), math.dist([0, 0], [3, 4])]", {}, [2.0, 5.0]),
 ])
 def test_math_members_answer_and_refuse_exactly(run_script, call, limits, expected):
@@ -178,6 +183,8 @@ def _work(what: str, units: str, limit: str) -> tuple:
     ("json.dumps([1] * 10, separators=(',' * 16, ':'))", {"output_limit": 100},
      _stopped("a JSON text of 156 characters (at most 100)")),
     ("json.loads(1)", {}, ("TypeError", "loads() takes a text")),
+    # Bytes are counted as UTF-8, what is not replaced: json reads UTF-16 by its BOM.
+    ("json.loads('[1]'.encode('utf-16'))", {}, [1]),
     ("json.loads('[1, 2, 3]')", {"max_operation_cost": 1000},
      _work("to decode a JSON text of 9 characters", "1,109", "1,000")),
 ])
