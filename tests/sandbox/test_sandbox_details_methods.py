@@ -132,3 +132,14 @@ PAIRS = [(number, number) for number in range(20)]
 def test_collection_methods_answer_and_refuse_exactly(run_script, body, args, limits, expected):
     args = (args,) if len(args) else ()
     assert outcome(run_script, "return " + body, args=args, **limits) == expected
+
+
+@pytest.mark.parametrize("body", [
+    "values = set()\nfor number in range(1000):\n    values.add(number)",
+    "values = {}\nfor number in range(1000):\n    values.setdefault(number, 0)",
+])
+def test_each_entry_add_and_setdefault_make_is_charged(run_script, body):
+    # 64 a new entry: a thousand of them pass an allowance of 50,000.
+    assert outcome(run_script, body + "\nreturn len(values)", max_allocation=50000) \
+        == _stopped("built more than 50000 bytes of values")
+    assert outcome(run_script, body + "\nreturn len(values)", max_allocation=80000) == 1000

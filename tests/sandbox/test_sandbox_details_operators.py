@@ -115,3 +115,21 @@ FOLDER_OPERAND = ("TypeError", "code cannot use a Folder as an operand")
 def test_set_operators_answer_and_refuse_exactly(run_script, body, args, limits, expected):
     args = (args,) if len(args) else ()
     assert outcome(run_script, body, args=args, **limits) == expected
+
+
+@pytest.mark.parametrize("body, args, limits, expected", [
+    # A repeated sequence is measured as a text or a list, a count below one as nothing.
+    ("return items * 0", ("abc",), {"output_limit": 2}, ""),
+    ("return 0 * items", ("abc",), {"output_limit": 2}, ""),
+    ("return 3 * items", ("abcd",), {"output_limit": 10},
+     _stopped("a text of 12 characters (at most 10)")),
+    # What it builds is charged: 10,000 slots of a list.
+    ("return len(items * 2)", (list(range(5000)),), {"max_allocation": 50000},
+     ("limit", "built more than 50000 bytes of values and was stopped; "
+               "its changes were not kept.")),
+    # A bool is an integer too: its bits count.
+    ("flag = True\nreturn flag * 5", (), {"max_int_bits": 3},
+     _stopped("an integer of about 4 bits (at most 3)")),
+])
+def test_repetition_answers_and_refuses_exactly(run_script, body, args, limits, expected):
+    assert outcome(run_script, body, args=args, **limits) == expected
