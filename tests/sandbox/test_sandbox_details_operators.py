@@ -133,3 +133,10 @@ def test_set_operators_answer_and_refuse_exactly(run_script, body, args, limits,
 ])
 def test_repetition_answers_and_refuses_exactly(run_script, body, args, limits, expected):
     assert outcome(run_script, body, args=args, **limits) == expected
+
+
+def test_a_view_handed_to_code_is_refused_as_an_operand_by_its_name(render):
+    with pytest.raises(CodeError) as caught:
+        render("<p tal:define='one python: 1'>${python: modules - one}</p>")
+    assert type(caught.value.__cause__) is TypeError
+    assert str(caught.value.__cause__) == "code cannot use a ModulesView as an operand"
