@@ -143,3 +143,17 @@ def test_each_entry_add_and_setdefault_make_is_charged(run_script, body):
     assert outcome(run_script, body + "\nreturn len(values)", max_allocation=50000) \
         == _stopped("built more than 50000 bytes of values")
     assert outcome(run_script, body + "\nreturn len(values)", max_allocation=80000) == 1000
+
+
+@pytest.mark.parametrize("size, expected", [
+    (10, _stopped("tried to build a list of 11 items (at most 10)")),
+    (9, 10),
+])
+def test_append_counts_the_item_it_adds(run_script, size, expected):
+    body = f"values = [1] * {size}\nvalues.append(1)\nreturn len(values)"
+    assert outcome(run_script, body, max_items=10) == expected
+
+
+def test_a_name_a_plain_value_does_not_offer_is_refused_by_its_type(run_script):
+    assert outcome(run_script, "return (1).nosuch") \
+        == ("NotPublishedError", "code may not use 'nosuch' of a int value")

@@ -140,3 +140,17 @@ def test_a_view_handed_to_code_is_refused_as_an_operand_by_its_name(render):
         render("<p tal:define='one python: 1'>${python: modules - one}</p>")
     assert type(caught.value.__cause__) is TypeError
     assert str(caught.value.__cause__) == "code cannot use a ModulesView as an operand"
+
+
+@pytest.mark.parametrize("body, args, expected", [
+    # Past 64 bits either way, a sum is measured: one bit more than its wider operand.
+    ("return items + 1", (-(2 ** 64),), _stopped("an integer of about 66 bits (at most 65)")),
+    ("return items + 1", (2 ** 64,), _stopped("an integer of about 66 bits (at most 65)")),
+    ("return 1 + items", (-(2 ** 64),), _stopped("an integer of about 66 bits (at most 65)")),
+    ("return 1 + items", (2 ** 64,), _stopped("an integer of about 66 bits (at most 65)")),
+    # A text and a number do not add up, and Python says so.
+    ("return 'a' + 1", (), ("TypeError", 'can only concatenate str (not "int") to str')),
+    ("return 1 + 'a'", (), ("TypeError", "unsupported operand type(s) for +: 'int' and 'str'")),
+])
+def test_a_sum_answers_and_refuses_exactly(run_script, body, args, expected):
+    assert outcome(run_script, body, args=args, max_int_bits=65) == expected
