@@ -77,6 +77,8 @@ def test_or_never_grows_an_integer_past_its_wider_operand(run_script):
      ("TypeError", "pow() 3rd argument not allowed unless all arguments are integers")),
     ("return pow(2.0, 3, 5)", {},
      ("TypeError", "pow() 3rd argument not allowed unless all arguments are integers")),
+    ("return pow(2, 3.0, 5)", {},
+     ("TypeError", "pow() 3rd argument not allowed unless all arguments are integers")),
     ("return pow(3, 10 ** 6, 10 ** 300)", {"max_operation_cost": 1000},
      _work("a power with a modulus", "46,240", "1,000")),
 ])
