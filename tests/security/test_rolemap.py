@@ -198,6 +198,9 @@ def test_local_roles_set_on_an_object_are_stored(db):
     with objweb.site(db) as root:
         root.add("news", Folder())
         set_local_roles(root["news"], "alice", ["Editor"])
+    with objweb.site(db) as root:  # a role map stored before: only a change marks it
+        set_local_roles(root["news"], "bob", ["Editor"])
     db.cacheMinimize()  # read the role map again from the storage, not from memory
     with objweb.site(db) as root:
-        assert local_roles_of(root["news"]) == {"alice": frozenset({"Editor"})}
+        assert local_roles_of(root["news"]) == {"alice": frozenset({"Editor"}),
+                                                "bob": frozenset({"Editor"})}
