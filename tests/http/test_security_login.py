@@ -9,6 +9,7 @@ import objweb
 from objweb import Folder, Page, Settings, UserFolder
 from objweb.content.site import site_secret
 from objweb.security.sessions import new_session, sign
+from objweb.web.identity import ENDED_SESSIONS_KEY
 from support import ADMIN, ADMIN_PASSWORD, BROWSER_ACCEPT, basic_auth, browser_login, csrf_token_in
 
 SESSION = "objweb_session"
@@ -382,3 +383,14 @@ def test_basic_credentials_win_over_a_session(site, app):
     app.get("/team/doc", headers=basic_auth("carol", "carol-pw"), status=200)
     app.get("/news/hello", headers=basic_auth(ADMIN, ADMIN_PASSWORD), status=200)
     app.get("/news/hello", headers=basic_auth(ADMIN, "wrong"), status=401)
+
+
+def test_a_session_is_checked_without_writing_until_someone_logs_out(site, app, db):
+    page = app.get("/news/hello", headers=BROWSER_ACCEPT, status=401)
+    submit_login(app, page, "editor", "editor-pw").follow(headers=BROWSER_ACCEPT, status=200)
+    app.get("/news/hello", headers=BROWSER_ACCEPT, status=200)
+    connection = db.open()
+    try:
+        assert ENDED_SESSIONS_KEY not in connection.root()
+    finally:
+        connection.close()

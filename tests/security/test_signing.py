@@ -71,3 +71,13 @@ def test_a_signed_value_that_cannot_be_read_is_refused(encoded):
     # Only a value signed with the key gets this far; it still must not pass.
     value = f"{encoded}.{keyed_digest(KEY, 'p', encoded)}"
     assert read_signed(KEY, "p", value) is None
+
+
+def test_values_of_every_length_read_back_whatever_their_padding():
+    for length in range(12):
+        payload = "x" * length
+        assert read_signed(KEY_FOR_LENGTHS, "test", sign_value(KEY_FOR_LENGTHS, "test", payload)) \
+            == payload
+
+
+KEY_FOR_LENGTHS = b"k" * 32
