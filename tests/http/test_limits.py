@@ -299,6 +299,24 @@ def test_a_header_line_is_read_no_further_than_the_limit_allows():
     assert len(content.readline(1 << 16)) == 1 << 16
 
 
+@pytest.mark.parametrize("charset", ["utf-8", "UTF8", "utf8"])
+def test_a_multipart_form_keeps_its_empty_fields_in_any_spelling_of_utf_8(app, sample, charset):
+    with objweb.site(sample) as root:
+        root["echo"] = objweb.Script(params="a='absent', b=''", body="return [a, b]")
+    body = (b'--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n\r\n'
+            b'--x\r\nContent-Disposition: form-data; name="b"\r\n\r\n\xc3\xa9\r\n--x--\r\n')
+    response = app.post("/echo", body, status=200, headers={
+        "Content-Type": f"multipart/form-data; boundary=x; charset={charset}"})
+    assert response.json == ["", "\u00e9"]
+
+
+def test_a_urlencoded_form_keeps_its_empty_fields(app, sample):
+    with objweb.site(sample) as root:
+        root["echo"] = objweb.Script(params="a='absent', b=''", body="return [a, b]")
+    response = app.post("/echo", b"a=&b=%C3%A9", status=200, headers={"Content-Type": FORM})
+    assert response.json == ["", "\u00e9"]
+
+
 def test_a_part_with_long_lines_of_content_is_read_whole(app, sample):
     with objweb.site(sample) as root:
         root["echo"] = objweb.Script(params="f=''", body="return len(f)")
@@ -329,7 +347,7 @@ def test_a_multipart_form_without_a_boundary_is_400(limited, content_type):
     response = limited.post("/news/manage_add?type=File", b"--x\r\n", status=400,
                             headers=dict(ADMIN_AUTH, **BROWSER_ACCEPT,
                                          **{"Content-Type": content_type}))
-    assert "the multipart form has no boundary" in response.text
+    assert "<p>the multipart form has no boundary</p>" in response.text
 
 
 # -- JSON -------------------------------------------------------------------------------
