@@ -126,12 +126,13 @@ class StreamOnly(io.RawIOBase):
 
 
 @pytest.mark.parametrize("rewindable", [True, False])
-def test_a_body_shorter_than_its_content_length_is_400(limited, sample, rewindable):
+@pytest.mark.parametrize("declared", [500, 11])
+def test_a_body_shorter_than_its_content_length_is_400(limited, sample, rewindable, declared):
     before = snapshot(sample)
     request = TestRequest.blank("/news/short", method="PUT",
                                 headers=dict(ADMIN_AUTH, **{"Content-Type": "application/pdf"}))
     request.environ["wsgi.input"] = io.BytesIO(b"z" * 10) if rewindable else StreamOnly(b"z" * 10)
-    request.environ["CONTENT_LENGTH"] = "500"
+    request.environ["CONTENT_LENGTH"] = str(declared)
     response = limited.do_request(request, status=400)
     assert response.json == {"error": "the request body ended before its Content-Length"}
     assert snapshot(sample) == before
