@@ -3,8 +3,10 @@
 import pytest
 from argon2 import PasswordHasher
 
+from objweb.security import passwords
 from objweb.security.passwords import (
-    MAX_PASSWORD_LENGTH, hash_password, needs_rehash, verify_password)
+    MAX_PASSWORD_LENGTH, PasswordPolicy, WeakPasswordError, hash_password, needs_rehash,
+    verify_password)
 
 
 def test_hash_is_argon2id_and_salted():
@@ -51,3 +53,21 @@ def test_hashes_made_with_other_parameters_need_rehashing():
     assert verify_password(old, "s3cret") is True
     assert needs_rehash(old) is True
     assert needs_rehash(hash_password("s3cret")) is False
+
+
+def test_a_policy_says_exactly_why_it_refuses_a_password():
+    policy = PasswordPolicy()
+    with pytest.raises(WeakPasswordError) as refused:
+        policy.check("Margaret-Hamilton", user_id="margaret-hamilton")
+    assert str(refused.value) == "a password cannot be the user name"
+    with pytest.raises(WeakPasswordError) as refused:
+        policy.check("password123")
+    assert str(refused.value) == "this password is one of the most common ones; choose another"
+
+
+def test_the_common_passwords_refused_include_the_last_one_counted():
+    password, rank = next((text, rank) for text, rank in passwords._COMMON_PASSWORDS.items()
+                          if rank > 1)
+    PasswordPolicy(min_length=1, refuse_common=rank - 1).check(password)
+    with pytest.raises(WeakPasswordError):
+        PasswordPolicy(min_length=1, refuse_common=rank).check(password)
