@@ -7,6 +7,7 @@ users admin (Manager), editor (Editor) and alice (no role). Suites import
 """
 
 import itertools
+import re
 
 import pytest
 import transaction
@@ -14,6 +15,7 @@ import ZODB
 from ZODB.DemoStorage import DemoStorage
 
 import objweb
+from objweb.sandbox import CodeError, CodeLimitError, Limits
 
 from objweb.security.authentication import principal_by_login
 from objweb.security.policy import SecurityPolicy
@@ -60,3 +62,34 @@ def db(base_storage):
     yield database
     transaction.abort()
     database.close()
+
+
+def outcome(run_script, body, *, args=(), **limits):
+    """Return what a Script answers, or (kind, message) for what stopped it.
+
+    The kind is "limit" for a limit (its message without the Script's path),
+    else the name of the error's type. `args` go to a parameter `items`.
+    """
+    params = "items" if args else ""
+    try:
+        return run_script(body, params, args=args, limits=Limits(**limits))
+    except CodeLimitError as error:
+        return ("limit", re.sub(r"^The Script at \S+ ", "", str(error)))
+    except CodeError as error:
+        return (type(error.__cause__).__name__, str(error.__cause__))
+
+
+def stopped(what: str) -> tuple:
+    """Return the outcome of a run stopped at a limit, after `what` the code tried."""
+    return ("limit", f"{what} and was stopped; its changes were not kept.")
+
+
+def built_past_limit(what: str) -> tuple:
+    """Return the outcome of a run stopped for building `what` ("a list of 20 items ...")."""
+    return stopped(f"tried to build {what}")
+
+
+def worked_past_limit(what: str, units: str, limit: str) -> tuple:
+    """Return the outcome of a run stopped for `what` taking `units` of work over `limit`."""
+    return stopped(f"tried {what}, about {units} units of work at once "
+                   f"(at most {limit}; a unit is about a nanosecond)")

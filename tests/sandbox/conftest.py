@@ -104,3 +104,18 @@ def refused(run_script):
             return error
         raise AssertionError("nothing was refused")
     return call
+
+
+@pytest.fixture
+def told(refused):
+    """Return a function running a Script body and returning what it was refused with, as text.
+
+    A limit reads as the budget's own words (`BudgetExceeded: ...`), without
+    the run's framing.
+    """
+    def call(body, **options):
+        error = refused(body, **options)
+        if isinstance(error, CodeLimitError):
+            error = error.__cause__
+        return f"{type(error).__name__}: {error}"
+    return call

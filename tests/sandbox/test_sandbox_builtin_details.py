@@ -6,24 +6,9 @@ one, word for word, and the limit it names.
 
 import pytest
 
-from objweb.sandbox import CodeLimitError, Limits
+from objweb.sandbox import Limits
 
 ENDLESS = "def endless():\n    while True:\n        yield 1\n"
-
-
-@pytest.fixture
-def told(refused):
-    """Return a function running a Script body and returning what it was refused with, as text.
-
-    A limit reads as the budget's own words (`BudgetExceeded: ...`), without
-    the run's framing.
-    """
-    def call(body, **options):
-        error = refused(body, **options)
-        if isinstance(error, CodeLimitError):
-            error = error.__cause__
-        return f"{type(error).__name__}: {error}"
-    return call
 
 
 @pytest.mark.parametrize("body, expected", [

@@ -7,20 +7,9 @@ before it is built. Each refusal is pinned word for word.
 
 import pytest
 
-from objweb.sandbox import CodeLimitError, Limits
+from objweb.sandbox import Limits
 
 DATE = "from datetime import date\n"
-
-
-@pytest.fixture
-def told(refused):
-    """Return a function running a Script body and returning what it was refused with, as text."""
-    def call(body, **options):
-        error = refused(body, **options)
-        if isinstance(error, CodeLimitError):
-            error = error.__cause__
-        return f"{type(error).__name__}: {error}"
-    return call
 
 
 @pytest.mark.parametrize("body, expected", [

@@ -8,24 +8,13 @@ charges are read off the run's budget.
 
 import pytest
 
-from objweb.sandbox import CodeLimitError, Limits
+from objweb.sandbox import Limits
 from objweb.sandbox.budget import ITEM_COST, cost_of
 from objweb.sandbox.iteration import collect
 from objweb.sandbox.sorting import guarded_sorted
 
 ENDLESS = "def endless():\n    while True:\n        yield 1\n"
 PAIR = cost_of((None, None))
-
-
-@pytest.fixture
-def told(refused):
-    """Return a function running a Script body and returning what it was refused with, as text."""
-    def call(body, **options):
-        error = refused(body, **options)
-        if isinstance(error, CodeLimitError):
-            error = error.__cause__
-        return f"{type(error).__name__}: {error}"
-    return call
 
 
 @pytest.mark.parametrize("body, message", [

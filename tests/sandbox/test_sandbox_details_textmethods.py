@@ -4,55 +4,34 @@ Texts are handed in by the caller where the Script could not build them
 under the limits the case sets.
 """
 
-import re
 
 import pytest
 
-from objweb.sandbox import CodeError, CodeLimitError, Limits
-
-
-def outcome(run_script, body, *, args=(), **limits):
-    """Return what the Script answers, or (error type, message) for what stopped it."""
-    params = "items" if args else ""
-    try:
-        return run_script(body, params, args=args, limits=Limits(**limits))
-    except CodeLimitError as error:
-        return ("limit", re.sub(r"^The Script at \S+ ", "", str(error)))
-    except CodeError as error:
-        return (type(error.__cause__).__name__, str(error.__cause__))
-
-
-def _stopped(what: str) -> tuple:
-    return ("limit", f"{what} and was stopped; its changes were not kept.")
-
-
-def _work(what: str, units: str, limit: str) -> tuple:
-    return _stopped(f"tried {what}, about {units} units of work at once "
-                    f"(at most {limit}; a unit is about a nanosecond)")
+from sandbox_support import built_past_limit, outcome, stopped, worked_past_limit
 
 
 def _text(size: int, limit: int) -> tuple:
-    return _stopped(f"tried to build a text of {size} characters (at most {limit})")
+    return built_past_limit(f"a text of {size} characters (at most {limit})")
 
 
 @pytest.mark.parametrize("body, value, limits, expected", [
     ("return items.find('y')", "x" * 300, {"max_operation_cost": 1000},
-     _work("to search a text of 300 characters", "1,200", "1,000")),
+     worked_past_limit("to search a text of 300 characters", "1,200", "1,000")),
     ("return items.find(sub='b')", "abc", {},
      ("TypeError", "find() takes no keyword arguments")),
     # A split makes at most max_operation_cost // 150 pieces at once: here 2.
     ("return items.split(' ')", "a b c d", {"max_operation_cost": 300},
-     _work("to split a text into more than 2 pieces", "450", "300")),
+     worked_past_limit("to split a text into more than 2 pieces", "450", "300")),
     ("return items.split(' ', 2)", "a b c d", {"max_operation_cost": 300}, ["a", "b", "c d"]),
     ("return items.split(' ', 0)", "a b c", {}, ["a b c"]),
     ("return items.rsplit(' ', 0)", "a b c", {}, ["a b c"]),
     # splitlines: 150 a line, and 10 for every 8 characters.
     ("return items.splitlines()", b"a\n" * 3 + b"a\r" * 3 + b"a", {"max_operation_cost": 1000},
-     _work("to split a text into 7 lines", "1,066", "1,000")),
+     worked_past_limit("to split a text into 7 lines", "1,066", "1,000")),
     ("return items.splitlines()", "a\n" * 3 + "a\x0b" * 3 + "a", {"max_operation_cost": 1000},
-     _work("to split a text into 7 lines", "1,066", "1,000")),
+     worked_past_limit("to split a text into 7 lines", "1,066", "1,000")),
     ("return '-'.join(items)", ["a"] * 20, {"max_items": 10},
-     _stopped("tried to build the parts of a text of 20 items (at most 10)")),
+     stopped("tried to build the parts of a text of 20 items (at most 10)")),
     # join: the separator between each two parts, and the parts.
     ("return items.join(['abc'] * 3)", "--", {"output_limit": 13}, "abc--abc--abc"),
     ("return items.join(['abc'] * 3)", "--", {"output_limit": 12}, _text(13, 12)),
@@ -80,5 +59,5 @@ def test_text_methods_answer_and_refuse_exactly(run_script, body, value, limits,
 def test_the_pieces_a_method_makes_are_charged(run_script, body, text):
     # Each piece is a new text: its header and characters count, not only the list's slot.
     assert outcome(run_script, f"return len({body})", args=(text,), max_allocation=50000) \
-        == _stopped("built more than 50000 bytes of values")
+        == stopped("built more than 50000 bytes of values")
     assert outcome(run_script, f"return len({body})", args=(text,)) in (2000, 2001, 3)

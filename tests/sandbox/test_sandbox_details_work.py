@@ -8,7 +8,7 @@ check the time budget on the way.
 
 import pytest
 
-from objweb.sandbox import CodeLimitError, Limits
+from objweb.sandbox import Limits
 from objweb.sandbox.sorting import keys_of
 
 # A list of 5,000 one-item lists: measuring it walks 5,000 parts.
@@ -16,17 +16,6 @@ NESTED = "nested = [[i] for i in range(5000)]\n"
 # A list holding one one-item list 100 times: each part is 20 units to compare.
 SHARED = "part = [0]\nshared = [part for i in range(100)]\n"
 UNIT = "(at most {:,}; a unit is about a nanosecond)"
-
-
-@pytest.fixture
-def told(refused):
-    """Return a function running a Script body and returning what it was refused with, as text."""
-    def call(body, **options):
-        error = refused(body, **options)
-        if isinstance(error, CodeLimitError):
-            error = error.__cause__
-        return f"{type(error).__name__}: {error}"
-    return call
 
 
 @pytest.mark.parametrize("body, cost, expected", [

@@ -7,29 +7,14 @@ members that draw their arguments through the guard.
 """
 
 import math
-import re
 
 import pytest
 
-from objweb.sandbox import CodeError, CodeLimitError, Limits
+from objweb.sandbox import CodeError
+from sandbox_support import built_past_limit, outcome, worked_past_limit
 
 # Twenty numbers handed in by the caller: a list code could not build under a limit of ten.
 TWENTY = list(range(20))
-
-
-def outcome(run_script, body, *, args=(), **limits):
-    """Return what the Script answers, or (error type, message) for what stopped it."""
-    params = "items" if args else ""
-    try:
-        return run_script(body, params, args=args, limits=Limits(**limits))
-    except CodeLimitError as error:
-        return ("limit", re.sub(r"^The Script at \S+ ", "", str(error)))
-    except CodeError as error:
-        return (type(error.__cause__).__name__, str(error.__cause__))
-
-
-def _stopped(what: str) -> tuple:
-    return ("limit", f"tried to build {what} and was stopped; its changes were not kept.")
 
 
 RANDOM_NAMES = {"random", "uniform", "randint", "randrange", "triangular", "betavariate",
@@ -83,19 +68,23 @@ STR_NOT_INT = ("TypeError", "'str' object cannot be interpreted as an integer")
     ("math.perm(5, 'a')", {}, STR_NOT_INT),
     # The estimates at their smallest: one factor of the result, of total's bits.
     ("math.factorial(1)", {"max_int_bits": 0},
-     _stopped("an integer of about 1 bits (at most 0)")),
-    ("math.perm(1)", {"max_int_bits": 0}, _stopped("an integer of about 1 bits (at most 0)")),
-    ("math.comb(100, 1)", {"max_int_bits": 4}, _stopped("an integer of about 7 bits (at most 4)")),
-    ("math.perm(100, 1)", {"max_int_bits": 4}, _stopped("an integer of about 7 bits (at most 4)")),
+     built_past_limit("an integer of about 1 bits (at most 0)")),
+    ("math.perm(1)", {"max_int_bits": 0},
+     built_past_limit("an integer of about 1 bits (at most 0)")),
+    ("math.comb(100, 1)", {"max_int_bits": 4},
+     built_past_limit("an integer of about 7 bits (at most 4)")),
+    ("math.perm(100, 1)", {"max_int_bits": 4},
+     built_past_limit("an integer of about 7 bits (at most 4)")),
     # comb counts the smaller of chosen and total - chosen; perm counts chosen, not total.
     ("math.comb(100, 99)", {"max_int_bits": 7}, 100),
     ("math.perm(100, 1)", {"max_int_bits": 7}, 100),
     ("math.prod([2, 3], start=2)", {}, 12),
     # prod and lcm: the bits of all their factors, start included.
     ("math.prod([100, 3])", {"max_int_bits": 4},
-     _stopped("an integer of about 10 bits (at most 4)")),
+     built_past_limit("an integer of about 10 bits (at most 4)")),
     ("math.lcm(4, 6)", {}, 12),
-    ("math.lcm(100, 3)", {"max_int_bits": 4}, _stopped("an integer of about 9 bits (at most 4)")),
+    ("math.lcm(100, 3)", {"max_int_bits": 4},
+     built_past_limit("an integer of about 9 bits (at most 4)")),
     ("[math.fsum([0.5] * 4), math.dist([0, 0], [3, 4])]", {}, [2.0, 5.0]),
 ])
 def test_math_members_answer_and_refuse_exactly(run_script, call, limits, expected):
@@ -106,7 +95,7 @@ def test_math_members_answer_and_refuse_exactly(run_script, call, limits, expect
                                   "math.dist([0], items)"])
 def test_fsum_and_dist_draw_their_arguments_through_the_guard(run_script, call):
     assert outcome(run_script, "import math\nreturn " + call, args=(TWENTY,), max_items=10) \
-        == _stopped("a collection of 20 items (at most 10)")
+        == built_past_limit("a collection of 20 items (at most 10)")
 
 
 @pytest.mark.parametrize("body, limits, expected", [
@@ -135,27 +124,21 @@ def test_capwords_refuses_what_is_not_a_text(run_script):
     # The value is measured first (a Folder counts as 100 characters), then what
     # default= answers as it comes, before json writes it.
     ("json.dumps([context], default=lambda o: 's' * 50)", {"output_limit": 40},
-     _stopped("a JSON text of 104 characters (at most 40)")),
+     built_past_limit("a JSON text of 104 characters (at most 40)")),
     ("json.dumps([context], default=lambda o: 's' * 149)", {"output_limit": 150},
-     _stopped("a JSON text of 152 characters (at most 150)")),
+     built_past_limit("a JSON text of 152 characters (at most 150)")),
     # Indenting is estimated per container: its items and closing line, each indented to
     # its depth, a dict's values walked too. At 33 the estimate has reached the limit
     # exactly with a list still to count, and counts it.
     ("json.dumps([[1, 2], {'a': [3]}], indent=2)", {"output_limit": 40},
-     _stopped("a JSON text of 81 characters (at most 40)")),
+     built_past_limit("a JSON text of 81 characters (at most 40)")),
     ("json.dumps([[1, 2], {'a': [3]}], indent=2)", {"output_limit": 33},
-     _stopped("a JSON text of 81 characters (at most 33)")),
+     built_past_limit("a JSON text of 81 characters (at most 33)")),
     ("json.dumps([1, 2, 3], indent=1)", {"output_limit": 20},
-     _stopped("a JSON text of 23 characters (at most 20)")),
+     built_past_limit("a JSON text of 23 characters (at most 20)")),
 ])
 def test_json_dumps_refuses_exactly(run_script, body, limits, expected):
     assert outcome(run_script, "import json\nreturn " + body, **limits) == expected
-
-
-def _work(what: str, units: str, limit: str) -> tuple:
-    return ("limit", f"tried {what}, about {units} units of work at once "
-                     f"(at most {limit}; a unit is about a nanosecond) and was stopped; "
-                     f"its changes were not kept.")
 
 
 @pytest.mark.parametrize("call, limits, expected", [
@@ -179,14 +162,14 @@ def _work(what: str, units: str, limit: str) -> tuple:
     ("json.dumps(1, separators=(',' * 17, ':'))", {},
      ("ValueError", "separators are at most 16 characters")),
     ("json.dumps([[1, 2], [3]])", {"output_limit": 12},
-     _stopped("a JSON text of 17 characters (at most 12)")),
+     built_past_limit("a JSON text of 17 characters (at most 12)")),
     ("json.dumps([1] * 10, separators=(',' * 16, ':'))", {"output_limit": 100},
-     _stopped("a JSON text of 156 characters (at most 100)")),
+     built_past_limit("a JSON text of 156 characters (at most 100)")),
     ("json.loads(1)", {}, ("TypeError", "loads() takes a text")),
     # Bytes are counted as UTF-8, what is not replaced: json reads UTF-16 by its BOM.
     ("json.loads('[1]'.encode('utf-16'))", {}, [1]),
     ("json.loads('[1, 2, 3]')", {"max_operation_cost": 1000},
-     _work("to decode a JSON text of 9 characters", "1,109", "1,000")),
+     worked_past_limit("to decode a JSON text of 9 characters", "1,109", "1,000")),
 ])
 def test_json_answers_and_refuses_exactly(run_script, call, limits, expected):
     assert outcome(run_script, "import json, math\nreturn " + call, **limits) == expected
