@@ -10,9 +10,9 @@ and `make_body_seekable` before it opens the database, the request calls
 parser sees a body.
 
 A multipart form's fields are counted by the parser that reads them, as
-each part begins (a part nested in a part too): a count made beside the
-parser could read another boundary than the parser does (two `boundary=`
-parameters), or miss the parts of a nested multipart body.
+each part begins: a count made beside the parser could read another
+boundary than the parser does (two `boundary=` parameters). A part is never
+read as a form of its own: its bytes are its value, whatever type it gives.
 """
 
 import cgi
@@ -150,7 +150,7 @@ def check_form(request, settings) -> None:
         raise RequestTooLargeError(f"the form is over {settings.max_form_body} bytes")
     # The parser splits on "&" alone (Python's parse_qsl), as this count does.
     stream = request.body_file_raw
-    fields = _count(stream, b"&") + 1
+    fields = _count_byte(stream, b"&") + 1
     stream.seek(0)
     if fields > settings.max_form_fields:
         raise _too_many_fields(settings.max_form_fields)
@@ -161,12 +161,11 @@ def _too_many_fields(limit: int) -> RequestTooLargeError:
 
 
 class _FieldBudget:
-    """How many more fields the form being parsed may have, and how deep it is nested."""
+    """How many more fields the form being parsed may have."""
 
     def __init__(self, limit: int):
         self.limit = limit
         self.left = limit
-        self.depth = 0
 
     def spend(self) -> None:
         """Count one field; raise `RequestTooLargeError` past the limit."""
@@ -211,19 +210,19 @@ class _BoundedLines:
         """Return the next bytes (the parser reads a part's content by size)."""
         self._unsized_run = 0
         return self._stream.read(size)
-# The form, and one multipart/mixed part in it (how old browsers sent several
-# files under one name); nothing deeper is a form.
-MAX_FORM_NESTING = 2
 
 
 class _CountingFieldStorage(cgi_FieldStorage):
     """WebOb's form parser, spending one field of the budget as each part begins.
 
-    The parser makes every part, nested ones included, with this class and
-    the environ the form began with, which carries the budget. Nesting is
-    bounded (the parser recurses once per level), and a part typed as a
-    urlencoded form is read as one value: the parser would read the rest of
-    the body into memory for it, past its boundary and the form's size limit.
+    The parser makes every part with this class and the environ the form
+    began with, which carries the budget. A part typed as a form of its own
+    is read as one value, as Zope reads it. Typed as a urlencoded form, the
+    parser would read the rest of the body into memory for it, past its
+    boundary and the form's size limit. Typed multipart (multipart/mixed,
+    how browsers long ago sent several files under one name), the parser
+    would take the end of the part for the end of the form, dropping the
+    fields after it, or drop a file after one that gives its length.
     """
 
     def __init__(self, fp=None, headers=None, outerboundary=b"", environ=os.environ,
@@ -235,16 +234,11 @@ class _CountingFieldStorage(cgi_FieldStorage):
         super().__init__(fp, headers, outerboundary, environ, *args, **kwargs)
 
     def read_multi(self, environ, keep_blank_values, strict_parsing):
-        """Read a multipart body, refusing one nested past `MAX_FORM_NESTING`."""
-        budget = self._budget
-        budget.depth += 1
-        try:
-            if budget.depth > MAX_FORM_NESTING:
-                raise ValidationError(f"a multipart form nests parts at most "
-                                      f"{MAX_FORM_NESTING} deep")
+        """Read a multipart body; in a part, read it as the part's one value."""
+        if self._is_part:
+            self.read_single()
+        else:
             super().read_multi(environ, keep_blank_values, strict_parsing)
-        finally:
-            budget.depth -= 1
 
     def read_urlencoded(self):
         """Read a urlencoded body; in a part, read it as the part's one value."""
@@ -283,20 +277,13 @@ def parse_form(request, max_fields: int) -> MultiDict:
     return MultiDict.from_fieldstorage(storage)
 
 
-def _count(stream, needle: bytes) -> int:
-    """Return how often `needle` occurs in `stream`, read in chunks from the start."""
+def _count_byte(stream, byte: bytes) -> int:
+    """Return how often the one byte `byte` occurs in `stream`, read in chunks from the start."""
     stream.seek(0)
     count = 0
-    tail = b""
-    while True:
-        chunk = stream.read(_SCAN_CHUNK)
-        if not chunk:
-            return count
-        window = tail + chunk
-        count += window.count(needle)
-        # Keep what could start an occurrence cut by the chunk's end, and no
-        # whole occurrence, which would be counted twice.
-        tail = window[-(len(needle) - 1):] if len(needle) > 1 else b""
+    while chunk := stream.read(_SCAN_CHUNK):
+        count += chunk.count(byte)
+    return count
 
 
 def check_json_depth(text: str, limit: int) -> None:
