@@ -20,6 +20,7 @@ from objweb.content.schema import Field
 from objweb.content.userfolder import User
 from objweb.errors import ValidationError
 from objweb.security.permissions import VIEW
+from objweb.security.rolemap import PermissionSetting
 from objweb.storage import exportfile
 from objweb.storage.transfer import check_export_file, export_subtree, import_subtree
 from forged_exports import (
@@ -161,6 +162,16 @@ def test_state_cannot_hide_what_the_type_says(target, data, key):
     ("RoleMap", lambda state: state.update(permissions=[]), "not a role map record"),
     ("RoleMap", lambda state: state.update(local_roles=[]), "not a role map record"),
     ("RoleMap", lambda state: state.update(defined_roles=["Chef"]), "not a role map record"),
+    ("RoleMap", lambda state: state.__delitem__("defined_roles"),
+     ": the role map is not a role map record"),
+    ("RoleMap", lambda state: state.update(permissions={VIEW: PermissionSetting(
+        frozenset({"Anonymous"}), 1)}), "permission setting objweb did not write"),
+    ("RoleMap", lambda state: state.update(permissions={VIEW: PermissionSetting(
+        ("Anonymous",), True)}), "permission setting objweb did not write"),
+    ("RoleMap", lambda state: state.update(local_roles={"member": ("Editor",)}),
+     "not roles one may give"),
+    ("RoleMap", lambda state: state.update(local_roles={5: frozenset({"Editor"})}),
+     "not roles one may give"),
     ("User", lambda state: state.update(roles=("Owner",)), "cannot be given to a user"),
     ("User", lambda state: state.update(groups=("nowhere",)), "unknown group"),
     ("User", lambda state: state.update(id="admin"), "is not a user record"),
