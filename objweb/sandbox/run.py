@@ -297,7 +297,7 @@ def _outcome(shared: RunContext, error: BaseException) -> BaseException:
     if isinstance(error, (AccessDenied, TransientError)) \
             or not isinstance(error, (Exception, BudgetExceeded)):
         return error
-    _bound_texts(error, shared.budget.limits)
+    _bound_texts(error)
     failure = shared.failure
     where = _where(failure)
     detail = None
@@ -311,10 +311,12 @@ def _outcome(shared: RunContext, error: BaseException) -> BaseException:
 
 # The longest text of an error code raised that the answer and the log carry.
 ERROR_TEXT_LIMIT = 2000
+# The most work spent measuring it, whatever the code's own limits: about a millisecond.
+ERROR_TEXT_WORK = 1_000_000
 _CHAINED_ERRORS = 100
 
 
-def _bound_texts(error: BaseException, limits: Limits) -> None:
+def _bound_texts(error: BaseException) -> None:
     """Give `error`, and those it was raised from, texts of bearable length.
 
     Code may raise `ValueError([s] * 10**6)`: its text would be written
@@ -323,9 +325,8 @@ def _bound_texts(error: BaseException, limits: Limits) -> None:
     seen: set[int] = set()
     while error is not None and id(error) not in seen and len(seen) < _CHAINED_ERRORS:
         seen.add(id(error))
-        chars, work = text_measure(error.args, ERROR_TEXT_LIMIT, limits.max_operation_cost,
-                                   _no_tick)
-        if chars > ERROR_TEXT_LIMIT or work > limits.max_operation_cost:
+        chars, work = text_measure(error.args, ERROR_TEXT_LIMIT, ERROR_TEXT_WORK, _no_tick)
+        if chars > ERROR_TEXT_LIMIT or work > ERROR_TEXT_WORK:
             error.args = (f"(a value of more than {ERROR_TEXT_LIMIT} characters, not shown)",)
         error = error.__cause__ or error.__context__
 
