@@ -87,3 +87,11 @@ def test_a_slice_assignment_keeps_the_list_within_the_item_limit(run_script, bod
     except CodeLimitError as error:
         result = re.sub(r"/code/c\d+", "/code/x", str(error))
     assert result == expected
+
+
+def test_code_acquired_through_acquired_code_keeps_the_first_context(root, run_script):
+    # `context.news.first` is `first` bound to News; `.second` is acquired from
+    # `first` and stays bound to News, as Zope binds it, not to `first`.
+    root["first"] = Script(title="First", body="return 'first'")
+    root["second"] = Script(title="Second", body="return context.title")
+    assert run_script("return context.news.first.second()", context=root) == "News"
