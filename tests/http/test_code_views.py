@@ -264,12 +264,12 @@ def test_runtime_error_for_a_visitor_and_in_the_log(site, web, caplog):
     add(site, "bad", Script(body="x = 1\nreturn x / 0"))
     with caplog.at_level(logging.ERROR, logger="objweb.publisher"):
         response = web.get("/bad", status=500)
-    incident = re.search(r"incident ([0-9a-f]+)", response.text).group(1)
+    incident = re.search(r"\(incident ([0-9a-f]{12})\)", response.text).group(1)
     assert "ZeroDivisionError" not in response.text
     assert "return x / 0" not in response.text
     assert "Traceback" not in response.text
-    assert any(incident in record.getMessage() and record.exc_info
-               for record in caplog.records)
+    assert any(record.getMessage() == f"incident {incident}: The Script at /bad failed."
+               and record.exc_info for record in caplog.records)
 
 
 def test_runtime_error_shows_a_manager_the_lines(site, web):
