@@ -7,12 +7,14 @@ database exactly as it was; Basic-auth clients need no token.
 """
 
 import json
+import time
 
 import pytest
 from webtest import TestApp
 
 import objweb
 from objweb import File, Folder, Page
+from objweb.security import csrf
 from support import (
     ADMIN, ADMIN_PASSWORD, BROWSER_ACCEPT, basic_auth, basic_csrf_token, browser_login,
     csrf_token_in)
@@ -184,6 +186,14 @@ def test_login_form_works_with_its_nonce(site, app):
     assert nonce
 
 
+@pytest.mark.parametrize("cookie", ["short", "a" * 65, "has spaces in it ok", "a" * 20 + ";"])
+def test_a_malformed_login_cookie_is_replaced(site, app, cookie):
+    app.set_cookie("objweb_login", cookie)
+    app.get("/@@login", headers=BROWSER_ACCEPT, status=200)
+    nonce = app.cookies["objweb_login"]
+    assert nonce != cookie and 16 <= len(nonce) <= 64
+
+
 @pytest.mark.parametrize("method", ["post", "patch"])
 def test_json_verbs_need_the_json_content_type(site, app, method):
     before = snapshot(site)
@@ -278,6 +288,31 @@ def test_a_text_post_with_basic_credentials_needs_the_token_as_a_header(form_sit
     assert form_snapshot(form_site) == before
     headers["X-CSRF-Token"] = basic_csrf_token(app, auth)
     assert app.post("/save?title=Plain", b"", headers=headers, status=200).text == "saved"
+
+
+def test_a_basic_token_lasts_one_window_more_and_no_longer(form_site, app, monkeypatch):
+    auth = basic_auth(ADMIN, ADMIN_PASSWORD)
+    start = time.time()
+    monkeypatch.setattr(csrf, "clock", lambda: start)
+    token = basic_csrf_token(app, auth)
+    monkeypatch.setattr(csrf, "clock", lambda: start + csrf.BASIC_TOKEN_WINDOW)
+    app.post("/save", {"title": "Later", "csrf_token": token}, headers=auth, status=200)
+    monkeypatch.setattr(csrf, "clock", lambda: start + 2 * csrf.BASIC_TOKEN_WINDOW)
+    app.post("/save", {"title": "Too late", "csrf_token": token}, headers=auth, status=403)
+
+
+def test_a_basic_token_is_the_user_s_own_and_ends_with_the_password(form_site, app):
+    with objweb.site(form_site) as root:
+        root["acl_users"].add_user("second", "pw-second-1234", roles=["Manager"])
+    second = basic_auth("second", "pw-second-1234")
+    token = basic_csrf_token(app, second)
+    admin_token = basic_csrf_token(app, basic_auth(ADMIN, ADMIN_PASSWORD))
+    app.post("/save", {"csrf_token": admin_token}, headers=second, status=403)
+    with objweb.site(form_site) as root:
+        root["acl_users"].set_password("second", "pw-second-5678")
+    changed = basic_auth("second", "pw-second-5678")
+    app.post("/save", {"csrf_token": token}, headers=changed, status=403)
+    app.post("/save", {"csrf_token": basic_csrf_token(app, changed)}, headers=changed, status=200)
 
 
 def test_json_with_basic_credentials_needs_no_token(form_site, app):

@@ -129,3 +129,14 @@ def test_the_null_throttle_allows_everything():
         UNTHROTTLED.record_failure("alice", "10.0.0.1")
     assert UNTHROTTLED.check("alice", "10.0.0.1") is None
     assert UNTHROTTLED.record_success("alice") is None
+
+
+def test_after_a_burst_past_the_limit_the_wait_counts_from_the_last_failures():
+    # Requests checked at once may all fail: the wait is until fewer than
+    # the limit are left in the window, not until the first one leaves it.
+    clock = Clock()
+    limiter = throttle(clock)
+    for step in range(5):
+        clock.now = 1000.0 + step * 10
+        limiter.record_failure("alice", None)
+    assert limiter.retry_after("alice", None) == 40
