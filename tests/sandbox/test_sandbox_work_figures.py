@@ -60,6 +60,8 @@ POWERS = [
     ((2, 28, 2 ** 100), 10),          # a power of 29 bits: one 30-bit digit
     ((2, 29, 2 ** 100), 40),          # of 30 bits: two digits
     ((0, 5, 7), 6),                   # a base of 0 counts as one bit
+    ((0, 40, 2 ** 100), 12),          # ... however large the exponent
+    ((1, 2 ** 63, 2 ** 200 + 1), 6_272),       # 64 exponent bits: the modulus's size
     ((3, 2 ** 63 - 1, 2 ** 200 + 1), 6_174),   # 63 exponent bits: the power's size
     ((3, 2 ** 63, 2 ** 200 + 1), 6_272),       # 64 bits: the modulus's size
     ((3, 2 ** 63, 7), 128),
@@ -80,3 +82,46 @@ def test_a_power_with_a_modulus_is_charged_its_measure(run_script, arguments, un
 
 def test_a_power_to_the_exponent_zero_costs_nothing(run_script):
     assert run_script("return pow(3, 0, 7)", limits=Limits(max_operation_cost=1)) == 1
+
+
+def test_writing_content_is_charged_as_a_value_of_unknown_size(root, run_script):
+    with pytest.raises(CodeLimitError) as work:
+        run_script("return str(value)", "value", args=(root["news"],),
+                   limits=Limits(max_operation_cost=199))
+    assert "tried to write a text, " + WORK.format(200, 199) in str(work.value)
+
+
+# items -> units of work of putting them into a set
+FILLS = [
+    (["abcdefgh", b"ijklmnop"], "402"),     # texts: a unit per 8 bytes hashed
+    (["abcdefgh", b"ijklmnop", bytearray(b"qrstuvwx")], "603"),   # of every kind
+    (["abcde", "fgh"], "401"),
+    ([(1, 2), "abcdefghijklmnopqrstuvwxyz" * 4], "440"),   # beside tuples, any item is one step
+]
+
+
+@pytest.mark.parametrize("items, units", FILLS, ids=[row[1] for row in FILLS])
+def test_filling_a_set_is_charged_its_measure(run_script, items, units):
+    with pytest.raises(CodeLimitError) as work:
+        run_script("return set(items)", "items", args=(items,),
+                   limits=Limits(max_operation_cost=int(units) - 1))
+    assert f"to fill a set with {len(items)} items, about {units} units of work" \
+        in str(work.value)
+
+
+@pytest.mark.parametrize("container, item, units", [
+    ({(1, 2, 3)}, (1, 2, 3), 40),
+    ({1}, "x" * 1000, 135),           # a text is hashed whole to be looked for
+    ([1, (1, 2, 3)], (1, 2, 3), 100),
+], ids=["tuple in a set", "text in a set", "tuple in a list"])
+def test_looking_for_a_value_is_charged_its_measure(run_script, container, item, units):
+    with pytest.raises(CodeLimitError) as work:
+        run_script("return item in container", "item, container", args=(item, container),
+                   limits=Limits(max_operation_cost=units - 1))
+    assert f"about {units} units of work" in str(work.value)
+    assert run_script("return item in container", "item, container", args=(item, container),
+                      limits=Limits(max_operation_cost=units)) is (item in container)
+
+
+def test_a_flat_tuple_is_a_key_one_level_deep(run_script):
+    assert run_script("return len({(1, 2): 'x'})", limits=Limits(max_nesting=1)) == 1
