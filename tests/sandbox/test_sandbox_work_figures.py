@@ -112,13 +112,16 @@ def test_filling_a_set_is_charged_its_measure(run_script, items, units):
 @pytest.mark.parametrize("container, item, units", [
     ({(1, 2, 3)}, (1, 2, 3), 40),
     ({1}, "x" * 1000, 135),           # a text is hashed whole to be looked for
+    ({1}, ((1, 2), 3), 50),           # a tuple is walked, part by part
+    ({1}, ((1,),) * 4100, 82_010),    # for long enough to look at the clock
     ([1, (1, 2, 3)], (1, 2, 3), 100),
-], ids=["tuple in a set", "text in a set", "tuple in a list"])
+], ids=["tuple in a set", "text in a set", "nested tuple in a set", "long tuple in a set",
+        "tuple in a list"])
 def test_looking_for_a_value_is_charged_its_measure(run_script, container, item, units):
     with pytest.raises(CodeLimitError) as work:
         run_script("return item in container", "item, container", args=(item, container),
                    limits=Limits(max_operation_cost=units - 1))
-    assert f"about {units} units of work" in str(work.value)
+    assert f"about {units:,} units of work" in str(work.value)
     assert run_script("return item in container", "item, container", args=(item, container),
                       limits=Limits(max_operation_cost=units)) is (item in container)
 
