@@ -49,6 +49,11 @@ def test_acquire_all_with_no_roles_removes_the_entry(tree):
     assert p.VIEW not in role_map_of(tree["news"]).permissions
 
 
+def test_a_permission_set_without_saying_acquires_by_default(tree):
+    set_permission(tree["news"], p.VIEW, ["Editor"])
+    assert permission_setting(tree["news"], p.VIEW) == PermissionSetting(frozenset({"Editor"}), True)
+
+
 def test_automatic_roles_may_hold_a_permission(tree):
     set_permission(tree["news"], p.VIEW, ["Anonymous", "Authenticated"])
     assert permission_setting(tree["news"], p.VIEW).roles == {"Anonymous", "Authenticated"}
@@ -92,8 +97,10 @@ def test_local_roles_of_shows_the_owner(tree):
     ("", ["Editor"], "^a local role needs a user or group id$"),
     (None, ["Editor"], "^a local role needs a user or group id$"),
     ("alice", ["Anonymous"], "cannot be granted"),
-    ("alice", ["Authenticated", "Editor"], "cannot be granted"),
+    ("alice", ["Authenticated", "Editor"], "^Authenticated cannot be granted$"),
+    ("alice", ["Anonymous", "Authenticated"], "^Anonymous, Authenticated cannot be granted$"),
     ("alice", ["Wizard"], "unknown role"),
+    ("alice", ["Wizard", "Elf", "Editor"], r"^unknown role\(s\): Elf, Wizard$"),
 ])
 def test_set_local_roles_refuses_bad_grants(tree, principal_id, roles, message):
     with pytest.raises(ValueError, match=message):
@@ -204,3 +211,19 @@ def test_local_roles_set_on_an_object_are_stored(db):
     with objweb.site(db) as root:
         assert local_roles_of(root["news"]) == {"alice": frozenset({"Editor"}),
                                                 "bob": frozenset({"Editor"})}
+
+
+def test_changes_to_a_stored_role_map_are_kept(db):
+    with objweb.site(db) as root:
+        root["shared"] = Folder()
+        set_permission(root["shared"], p.VIEW, ["Editor"])
+    with objweb.site(db) as root:
+        set_permission(root["shared"], p.ACCESS_CONTENTS, ["Editor"], acquire=False)
+    db.cacheMinimize()  # read back what was stored, not what a connection keeps
+    with objweb.site(db) as root:
+        assert permission_setting(root["shared"], p.ACCESS_CONTENTS) == \
+            PermissionSetting(frozenset({"Editor"}), False)
+        set_local_roles(root["shared"], "alice", ["Editor"])
+    db.cacheMinimize()
+    with objweb.site(db) as root:
+        assert local_roles_of(root["shared"]) == {"alice": {"Editor"}}
