@@ -165,6 +165,26 @@ def test_the_query_counts_in_the_url(limited):
     assert limited.get("/news?" + "q" * 94, headers=JSON, status=200).json["id"] == "news"
 
 
+def test_the_url_counts_the_prefix_the_site_is_mounted_under(limited):
+    prefix = {"SCRIPT_NAME": "/" + "p" * 49}
+    assert limited.get("/news?" + "q" * 44, headers=JSON, extra_environ=prefix,
+                       status=200).json["id"] == "news"
+    refused = limited.get("/news?" + "q" * 45, headers=JSON, extra_environ=prefix, status=414)
+    assert refused.json["error"] == "the URL is 101 characters long; the limit is 100"
+
+
+@pytest.mark.filterwarnings("ignore:QUERY_STRING is not in the WSGI environment")
+@pytest.mark.parametrize("present", ["SCRIPT_NAME", "QUERY_STRING"])
+def test_a_server_may_leave_out_the_prefix_and_the_query(limited, present):
+    request = TestRequest.blank("/news", headers=JSON)
+    del request.environ[present]
+    assert limited.do_request(request, status=200).json["id"] == "news"
+    long_path = TestRequest.blank("/news/" + "n" * 95, headers=JSON)
+    del long_path.environ[present]
+    refused = limited.do_request(long_path, status=414)
+    assert refused.json["error"] == "the URL is 101 characters long; the limit is 100"
+
+
 def test_a_query_with_too_many_fields_is_400(limited):
     assert limited.get("/news?a=1&b=2&c=3&d=4&e=5", headers=JSON, status=200).json["id"] == "news"
     refused = limited.get("/news?a=1&b=2&c=3&d=4&e=5&f=6", headers=JSON, status=400)
@@ -220,6 +240,14 @@ def test_a_urlencoded_form_longer_than_one_scan_is_counted_whole(app_with, sampl
         assert response.json == ["a", "b", "c", "d", "e"]
     else:
         assert "the form has more than 5 fields" in response.text
+
+
+def test_a_urlencoded_form_of_exactly_its_size_is_read(limited, sample):
+    with objweb.site(sample) as root:
+        root["echo"] = objweb.Script(params="a=''", body="return len(a)")
+    response = limited.post("/echo", b"a=" + b"x" * 198, status=200,
+                            headers={"Content-Type": FORM})
+    assert response.json == 198
 
 
 def test_a_urlencoded_form_over_its_size_is_413(limited, sample):
