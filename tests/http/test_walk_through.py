@@ -9,6 +9,7 @@ the open side.
 """
 
 import json
+import logging
 
 import pytest
 from webtest import TestApp
@@ -17,7 +18,7 @@ import objweb
 from objweb import Folder, Page, Script, Template
 from objweb.security import ANONYMOUS, MANAGER
 
-from support import ADMIN_AUTH
+from support import ADMIN_AUTH, basic_auth
 
 ACCESS = "Access contents information"
 WEBDAV = "WebDAV access"
@@ -171,3 +172,19 @@ def test_a_script_at_the_root_takes_the_names_after_it_as_its_subpath(site):
     set_vault_access(site, [MANAGER, ANONYMOUS])
     app = TestApp(objweb.make_app(site))
     assert app.get("/list_vault/more/names", status=200).text == "inner,plans,reveal,show"
+
+
+@pytest.mark.parametrize("user, auth, status", [
+    ("Anonymous", {}, 401),
+    ("reader", basic_auth("reader", "pw-reader-1234"), 403),
+])
+def test_a_refusal_on_the_way_is_logged_with_what_decided_it(site, caplog, user, auth, status):
+    with objweb.site(site) as root:
+        root["acl_users"].add_user("reader", "pw-reader-1234")
+    set_vault_access(site, [MANAGER])
+    app = TestApp(objweb.make_app(site))
+    with caplog.at_level(logging.INFO, logger="objweb.security"):
+        app.get("/vault/plans", headers=auth, status=status)
+    assert any(record.getMessage().startswith(
+        f"denied: {user} on /vault needs {ACCESS!r} (roles ['Manager']), holds ")
+        for record in caplog.records), [record.getMessage() for record in caplog.records]
