@@ -161,3 +161,10 @@ def test_an_audit_line_is_always_one_line(site, app, audit_lines):
     assert "\\x0d\\x0aFAKE" in lines[0]
     for line in lines:
         assert "\n" not in line and "\r" not in line
+
+
+def test_a_login_to_a_nested_folder_is_logged_with_it(site, app, audit_lines):
+    form = app.get("/team/@@login", headers=BROWSER_ACCEPT, extra_environ=FROM, status=200).forms[0]
+    form["login"], form["password"] = "carol", "carol-pw"
+    form.submit(headers=BROWSER_ACCEPT, extra_environ=FROM, status=303)
+    assert "carol@/team from 192.0.2.7: logged in" in audit_lines()
