@@ -314,3 +314,16 @@ def test_check_lineage_of_a_public_action_allows(tree):
     decision = SecurityPolicy(ANONYMOUS_PRINCIPAL).check_lineage(protections.PUBLIC, line)
     assert decision.allowed and decision.permission is None
     assert decision.path == "/news/a/b/page"
+
+
+def test_check_lineage_refuses_below_a_block_what_check_refuses(tree):
+    # Bob reaches the root's contents through a local role, which /news blocks:
+    # /news inherits the root's setting, and the walk must see it there too.
+    tree.manage_permission(p.ACCESS_CONTENTS, ["Editor"], acquire=False)
+    set_local_roles(tree, "bob", ["Editor"])
+    set_block_local_roles(tree["news"], True)
+    line = [tree, tree["news"], tree["news"]["hello"]]
+    with pytest.raises(Forbidden):
+        SecurityPolicy(BOB).check(protections.ACCESS, tree["news"])
+    with pytest.raises(Forbidden):
+        SecurityPolicy(BOB).check_lineage(protections.ACCESS, line)
