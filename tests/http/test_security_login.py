@@ -1,5 +1,6 @@
 """Logging in with a browser: the login form, the session cookie, coming back, logging out."""
 
+import base64
 import re
 
 import pytest
@@ -394,3 +395,24 @@ def test_a_session_is_checked_without_writing_until_someone_logs_out(site, app, 
         assert ENDED_SESSIONS_KEY not in connection.root()
     finally:
         connection.close()
+
+
+def _basic(text: str) -> str:
+    return "Basic " + base64.b64encode(text.encode()).decode()
+
+
+@pytest.mark.parametrize("header", [
+    _basic(f"{ADMIN}:{ADMIN_PASSWORD}") + " trailing",
+    _basic(f"{ADMIN}:{ADMIN_PASSWORD}")[:10] + "!" + _basic(f"{ADMIN}:{ADMIN_PASSWORD}")[10:],
+    _basic(ADMIN),
+], ids=["text after the credentials", "a letter outside base64", "no colon"])
+def test_malformed_basic_credentials_are_refused(site, app, header):
+    # Even where an anonymous visitor is welcome: they are not anonymous.
+    app.get("/", status=200)
+    app.get("/", headers={"Authorization": header}, status=401)
+
+
+def test_a_password_may_hold_a_colon(site, app, db):
+    with objweb.site(db) as root:
+        root["acl_users"].add_user("colon", "pass:word:1234", roles=["Manager"])
+    app.get("/manage_contents", headers=basic_auth("colon", "pass:word:1234"), status=200)
