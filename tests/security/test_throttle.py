@@ -140,3 +140,12 @@ def test_after_a_burst_past_the_limit_the_wait_counts_from_the_last_failures():
         clock.now = 1000.0 + step * 10
         limiter.record_failure("alice", None)
     assert limiter.retry_after("alice", None) == 40
+
+
+def test_the_last_fraction_of_a_second_is_still_a_second_to_wait():
+    clock = Clock()
+    limiter = throttle(clock)
+    for _ in range(3):
+        limiter.record_failure("alice", None)
+    clock.now = 1059.5
+    assert limiter.retry_after("alice", None) == 1
