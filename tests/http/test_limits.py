@@ -7,7 +7,9 @@ import pytest
 from webtest import TestRequest
 
 import objweb
-from objweb.web.limits import RequestTooLargeError, _BoundedLines
+from objweb.errors import ValidationError
+from objweb.web.limits import RequestTooLargeError, _BoundedLines, make_body_seekable
+from objweb.web.request import Request
 from support import ADMIN_AUTH, BROWSER_ACCEPT
 
 JSON = {"Accept": "application/json"}
@@ -136,6 +138,36 @@ def test_a_body_shorter_than_its_content_length_is_400(limited, sample, rewindab
     response = limited.do_request(request, status=400)
     assert response.json == {"error": "the request body ended before its Content-Length"}
     assert snapshot(sample) == before
+
+
+def spooled(body: bytes, declared: int, *, position: int = 0) -> Request:
+    """A request whose body is a file the server spooled it to, as waitress hands it over."""
+    spool = io.BytesIO(body)
+    spool.seek(position)
+    return Request.blank("/", method="PUT", environ={
+        "wsgi.input": spool, "CONTENT_LENGTH": str(declared)})
+
+
+def test_a_spooled_body_is_kept_not_copied():
+    request = spooled(b"z" * 10, 10)
+    spool = request.body_file_raw
+    make_body_seekable(request, 1000)
+    assert request.is_body_seekable and request.body_file_raw is spool
+    assert request.body == b"z" * 10
+
+
+@pytest.mark.parametrize("declared", [11, 500])
+def test_a_spooled_body_shorter_than_declared_is_refused(declared):
+    with pytest.raises(ValidationError) as refused:
+        make_body_seekable(spooled(b"z" * 10, declared), 1000)
+    assert str(refused.value) == "the request body ended before its Content-Length"
+
+
+def test_a_body_read_from_already_is_copied():
+    request = spooled(b"xyz" + b"z" * 10, 10, position=3)
+    spool = request.body_file_raw
+    make_body_seekable(request, 1000)
+    assert request.body_file_raw is not spool and request.body == b"z" * 10
 
 
 def test_a_browser_is_told_on_a_page(limited, sample):
