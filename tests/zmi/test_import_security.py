@@ -14,6 +14,7 @@ from webtest import TestApp
 import objweb
 from objweb import Folder, Page, Script, Template, UserFolder
 from objweb.sandbox.scripts import CompiledScript
+from objweb.security.rolemap import define_role, set_block_local_roles
 from objweb.storage.transfer import export_subtree
 from forged_exports import forge, forge_stored, zipped
 from support import ADMIN, ADMIN_AUTH, basic_auth
@@ -201,7 +202,9 @@ def test_finding_05_every_imported_object_needs_the_right_to_create_it(takeover,
 @pytest.mark.parametrize("setting", [
     lambda folder: folder.manage_setLocalRoles("ed", ["Manager"]),
     lambda folder: folder.manage_permission("Change scripts and templates", roles=["Editor"]),
-], ids=["local roles", "permissions"])
+    lambda folder: set_block_local_roles(folder, True),
+    lambda folder: define_role(folder, "Chef"),
+], ids=["local roles", "permissions", "a block of local roles", "a role defined"])
 def test_finding_05_imported_security_settings_need_the_rights_to_make_them(
         takeover, site, setting):
     site(lambda root: root["acl_users"].add_user("ed", "ed-Pw-1", roles=["Editor"]))
