@@ -148,12 +148,13 @@ def spooled(body: bytes, declared: int, *, position: int = 0) -> Request:
         "wsgi.input": spool, "CONTENT_LENGTH": str(declared)})
 
 
-def test_a_spooled_body_is_kept_not_copied():
-    request = spooled(b"z" * 10, 10)
+@pytest.mark.parametrize("body", [b"z" * 10, b""], ids=["ten bytes", "empty"])
+def test_a_spooled_body_is_kept_not_copied(body):
+    request = spooled(body, len(body))
     spool = request.body_file_raw
     make_body_seekable(request, 1000)
     assert request.is_body_seekable and request.body_file_raw is spool
-    assert request.body == b"z" * 10
+    assert request.body == body
 
 
 @pytest.mark.parametrize("declared", [11, 500])
