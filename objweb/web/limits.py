@@ -207,7 +207,7 @@ class _BoundedLines:
         return line
 
     def read(self, size: int = -1) -> bytes:
-        """Return the next bytes (the parser reads a part's content by size)."""
+        """Return the next bytes (the parser reads a urlencoded body whole this way)."""
         self._unsized_run = 0
         return self._stream.read(size)
 
