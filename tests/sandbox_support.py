@@ -6,8 +6,10 @@ users admin (Manager), editor (Editor) and alice (no role). Suites import
 `base_storage` and `db` to use it instead of the shared `db` fixture.
 """
 
+import contextlib
 import itertools
 import re
+import signal
 
 import pytest
 import transaction
@@ -62,6 +64,23 @@ def db(base_storage):
     yield database
     transaction.abort()
     database.close()
+
+
+@contextlib.contextmanager
+def ends_within(seconds: float, what: str):
+    """Fail with `TimeoutError` if the block is still running after `seconds`.
+
+    For code that would otherwise never end: a test of it must fail, not hang.
+    """
+    def stop(signal_number, frame):
+        raise TimeoutError(f"{what} did not end within {seconds} seconds")
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def outcome(run_script, body, *, args=(), **limits):

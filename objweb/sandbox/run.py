@@ -174,6 +174,9 @@ class NoRunError(RuntimeError):
     """A guard was called with no restricted code running: refuse everything."""
 
 
+NO_RUN = "restricted code runs only inside a Script or Template call"
+
+
 def current_run() -> Run:
     """Return the run of the restricted code calling.
 
@@ -181,7 +184,7 @@ def current_run() -> Run:
     """
     run = _current.get()
     if run is None:
-        raise NoRunError("restricted code runs only inside a Script or Template call")
+        raise NoRunError(NO_RUN)
     return run
 
 
@@ -193,7 +196,7 @@ def current_budget() -> Budget:
     """
     run = _current.get()
     if run is None:
-        raise NoRunError("restricted code runs only inside a Script or Template call")
+        raise NoRunError(NO_RUN)
     return run.context.budget
 
 
@@ -234,7 +237,7 @@ def call_as(maker: Run, function, *args, **kwargs):
     if current is maker:
         return function(*args, **kwargs)
     if current is None:
-        raise NoRunError("restricted code runs only inside a Script or Template call")
+        raise NoRunError(NO_RUN)
     joined = Run(current.context, maker.executable, maker.policy.narrowed(current.policy),
                  maker.locate)
     return _within(joined, function, args, kwargs)

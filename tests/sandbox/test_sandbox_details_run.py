@@ -7,11 +7,11 @@ alice has not.
 
 import pytest
 
-from objweb.content import Template
+from objweb.content import Script, Template
 from objweb.errors import Forbidden
 from objweb.sandbox import CodeLimitError, Limits
-from objweb.sandbox.run import NoRunError, current_budget
-from sandbox_support import add_code
+from objweb.sandbox.run import NoRunError, current_budget, current_run
+from sandbox_support import add_code, ends_within
 
 EDITING_MACRO = ('<p metal:define-macro="m" '
                  'tal:define="x python: context.news.hello.edit(title=\'Changed\')" '
@@ -34,6 +34,11 @@ def test_a_generator_function_code_made_gets_its_keyword_arguments(run_script):
     assert run_script("def g(a, b=1):\n    yield a + b\nreturn list(g(1, b=2))") == [3]
 
 
+def test_a_function_code_made_gets_its_keyword_arguments_in_another_run(root, run_script):
+    maker = add_code(root, Script(body="return lambda a, b=1: a + b"), owner="editor")
+    assert run_script(f"return context.{maker.__name__}()(1, b=2)", context=root["code"]) == 3
+
+
 def test_code_made_by_code_says_where_it_may_run(run_script):
     made = run_script("return lambda: 1")
     with pytest.raises(NoRunError) as caught:
@@ -41,9 +46,10 @@ def test_code_made_by_code_says_where_it_may_run(run_script):
     assert str(caught.value) == "restricted code runs only inside a Script or Template call"
 
 
-def test_the_budget_outside_a_run_says_where_code_may_run():
+@pytest.mark.parametrize("reach", [current_budget, current_run])
+def test_the_run_outside_a_run_says_where_code_may_run(reach):
     with pytest.raises(NoRunError) as caught:
-        current_budget()
+        reach()
     assert str(caught.value) == "restricted code runs only inside a Script or Template call"
 
 
@@ -55,7 +61,17 @@ def test_lists_as_targets_unpack(run_script, body, expected):
     assert run_script(body) == expected
 
 
+def test_a_function_that_only_calls_itself_still_meets_the_time_budget(run_script):
+    # Two calls a level: never too deep for Python, endless for the budget to stop.
+    with ends_within(20, "a function that only calls itself"), \
+            pytest.raises(CodeLimitError) as caught:
+        run_script("def f(n):\n    return f(n - 1) or f(n - 1) if n else 0\nreturn f(60)",
+                   limits=Limits(time_budget=0.05))
+    assert caught.value.kind == "time"
+
+
 def test_a_loop_that_only_continues_still_meets_the_time_budget(run_script):
-    with pytest.raises(CodeLimitError) as caught:
+    with ends_within(20, "a loop that only continues"), \
+            pytest.raises(CodeLimitError) as caught:
         run_script("while True:\n    continue", limits=Limits(time_budget=0.05))
     assert caught.value.kind == "time"
