@@ -87,3 +87,8 @@ def test_only_what_this_process_compiled_is_kept():
     assert script.compiled().code is not ESCAPE
     base.keep_compiled(script, "anything")
     assert base.kept_compiled(script) == "anything"
+
+
+def test_a_script_compiles_once_in_a_process():
+    script = Script(params="x, *, y=1", body="return x + y")
+    assert script.compiled() is script.compiled()

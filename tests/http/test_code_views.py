@@ -106,6 +106,11 @@ def test_parameter_converted_by_its_default(site, web):
     assert response.json == [3, 2.5, True, ["x"], "7"]
 
 
+def test_keyword_only_parameter_converted_by_its_default(site, web):
+    add(site, "counted", Script(params="*, count=0, step=1", body="return count + step"))
+    assert web.get("/counted?count=3", status=200).json == 4
+
+
 def test_parameter_that_does_not_convert_is_a_bad_request(web):
     response = web.get("/greet?n=many", status=400)
     assert "whole number" in response.text

@@ -174,3 +174,24 @@ def test_a_bound_generator_closed_outside_any_run_raises_nothing(within):
     # is not run as the request's code any more.
     generator.close()
     assert list(generator) == []
+
+
+def test_code_of_two_other_owners_in_one_run_gets_each_owners_rights(root):
+    staff = root["staff"] = Folder(title="Staff")
+    staff.manage_permission(VIEW, [MANAGER, "Editor"], acquire=False)
+    staff.manage_permission(ACCESS_CONTENTS, [MANAGER, "Editor"], acquire=False)
+    staff["note"] = Page(title="Note", body="for staff")
+    add(root, "reads", Script(body="return context.staff.note.body"), "alice")
+    calls = add(root, "calls", Script(body="return context.reads()"), "editor")
+    with pytest.raises(Forbidden):
+        as_admin(calls, root)
+    assert as_admin(add(root, "editor_reads", Script(body="return context.staff.note.body"),
+                        "editor"), root) == "for staff"
+
+
+def test_code_calls_only_code_it_may_view(root):
+    hidden = add(root, "hidden", Script(body="return 'ran'"), "admin")
+    hidden.manage_permission(VIEW, [MANAGER], acquire=False)
+    calls = add(root, "calls", Script(body="return context.hidden()"), "editor")
+    with pytest.raises(Forbidden):
+        as_admin(calls, root)

@@ -8,6 +8,12 @@ import pytest
 
 from objweb.content import Script, Template
 from objweb.errors import SourceError
+from objweb.sandbox import Limits
+from objweb.sandbox.scripts import compile_script
+
+BITS = Limits().max_int_bits
+# Written in hexadecimal: Python refuses to read a decimal literal of that size.
+LITERAL_AT_LIMIT, LITERAL_PAST_LIMIT = hex(2 ** (BITS - 1)), hex(2 ** BITS)
 
 
 @pytest.mark.parametrize("params, body, field, message", [
@@ -23,6 +29,11 @@ from objweb.errors import SourceError
     # The parameter list: columns inside the list, not inside `def f(`.
     ("a b", "", "params", "the parameters do not parse: invalid syntax (line 1, column 3)"),
     ("(", "", "params", "the parameters do not parse: invalid syntax (line 1, column 1)"),
+    ("_x", "", "params",
+     '"_x" is an invalid variable name because it starts with "_" (line 1, column 1)'),
+    # An integer literal of one bit more than the limit a run starts with.
+    ("", f"x = 1\nreturn {LITERAL_PAST_LIMIT}", "body",
+     f"an integer literal has at most {BITS} bits (line 2, column 8)"),
     ("", "x = 1\nclass A:\n    pass", "body", "class statements are not allowed (line 2, column 1)"),
     ("", "x = 1\nreturn 1 < (y := 2) < 3", "body",
      "a chained comparison cannot hold :=, yield or await after its first operand "
@@ -32,6 +43,18 @@ def test_a_script_that_does_not_compile_says_why_and_where(params, body, field, 
     with pytest.raises(SourceError) as caught:
         Script(params=params, body=body)
     assert (str(caught.value), caught.value.field) == (message, field)
+
+
+def test_an_integer_literal_at_the_limit_compiles(run_script):
+    assert run_script(f"return {LITERAL_AT_LIMIT}").bit_length() == BITS
+
+
+def test_parameters_on_more_than_one_line_are_refused_where_the_field_was_not_checked():
+    # The form refuses them first; compiling refuses them for any other way in.
+    with pytest.raises(SourceError) as caught:
+        compile_script("a,\nb", "return a")
+    assert (str(caught.value), caught.value.field) == (
+        "the parameters must be one line (line 1, column 1)", "params")
 
 
 # The position is the expression's, just after its `python:`, on either line.

@@ -3,11 +3,12 @@
 import pytest
 
 from objweb.sandbox import CodeError, CodeLimitError, Limits
-from objweb.sandbox import costs
+from objweb.sandbox import costs, run
 from objweb.sandbox.budget import Budget, BudgetExceeded
 from objweb.sandbox.work import (
     check_compare, check_contains, check_key, check_keys, check_pairs, check_scan, check_sort,
     check_text)
+from sandbox_support import ends_within
 
 NO_CAP = 10**18
 
@@ -303,3 +304,57 @@ def test_errors_code_raises_keep_a_bearable_text(run_script):
     assert str(error) == "short"
     assert "not shown" in str(error.__cause__) and len(str(error.__cause__)) < 100
     assert "not shown" in caught.value.detail or "short" in caught.value.detail
+
+
+@pytest.mark.parametrize("body", [
+    "try:\n    raise KeyError('x' * 10**6)\nexcept KeyError:\n    raise ValueError('short')",
+    "first = KeyError('x' * 10**6)\nraise ValueError('short') from first",
+], ids=["raised while handling it", "raised from it outside a handler"])
+def test_the_error_an_error_comes_from_keeps_a_bearable_text(run_script, body):
+    with pytest.raises(CodeError) as caught:
+        run_script(body, user="admin")
+    error = caught.value.__cause__
+    assert str(error) == "short"
+    assert "not shown" in str(error.__cause__ or error.__context__)
+
+
+def test_an_error_text_is_kept_up_to_its_bound(run_script):
+    # the text of the arguments ('x' * n,) measures n + 7 characters
+    longest = "x" * (run.ERROR_TEXT_LIMIT - 7)
+    for text, kept in ((longest, True), (longest + "x", False)):
+        with pytest.raises(CodeError) as caught:
+            run_script("raise ValueError(text)", "text", args=(text,))
+        assert (str(caught.value.__cause__) == text) is kept
+
+
+def test_an_error_holding_a_container_is_measured(run_script):
+    with pytest.raises(CodeError) as caught:
+        run_script("raise ValueError(['a', ['b']])")
+    assert str(caught.value.__cause__) == "['a', ['b']]"
+
+
+CHAIN = """errors = [ValueError(number) for number in range(length)] + [ValueError(last)]
+for number in range(length):
+    try:
+        raise errors[number] from errors[number + 1]
+    except ValueError:
+        pass
+raise errors[0]
+"""
+
+
+def test_only_the_first_hundred_errors_of_a_chain_are_measured(run_script):
+    with pytest.raises(CodeError) as caught:
+        run_script(CHAIN, "length, last", args=(run._CHAINED_ERRORS, "x" * 3000))
+    error = caught.value.__cause__
+    for _ in range(run._CHAINED_ERRORS):
+        error = error.__cause__
+    assert str(error) == "x" * 3000
+
+
+def test_errors_raised_from_each_other_are_measured_once(run_script):
+    with ends_within(20, "the walk over the chain of errors"), \
+            pytest.raises(CodeError) as caught:
+        run_script("a = KeyError('a' * 3000)\nb = KeyError('b')\ntry:\n    raise a from b\n"
+                   "except KeyError:\n    pass\nraise b from a")
+    assert "not shown" in str(caught.value.__cause__.__cause__)

@@ -32,6 +32,16 @@ def test_budget_time():
     assert "2 s" in str(caught.value)
 
 
+def test_budget_time_runs_to_its_last_instant():
+    clock = Clock()
+    budget = Budget(Limits(time_budget=2), clock, ticks_per_reading=1)
+    clock.now += 2
+    budget.tick()
+    clock.now += 0.001
+    with pytest.raises(BudgetExceeded):
+        budget.tick()
+
+
 def test_budget_reads_the_clock_at_the_first_tick_and_every_few_after():
     clock = Clock()
     budget = Budget(Limits(time_budget=2), clock, ticks_per_reading=3)

@@ -213,3 +213,10 @@ def test_owner_policies_are_reused_within_a_request(root):
     root["helper"].owner = "editor"
     assert run_as(root, "return [context.helper(), context.helper()]", user="admin",
                   owner="editor") == ["News", "News"]
+
+
+def test_a_location_shows_two_lines_either_side_and_no_unknown_column():
+    source = "\n".join(f"line {number}" for number in range(1, 9))
+    assert Location("/x", "Script", 5, None, source).describe().splitlines() == [
+        "Script /x, line 5", "     3 | line 3", "     4 | line 4", ">    5 | line 5",
+        "     6 | line 6", "     7 | line 7"]

@@ -50,6 +50,10 @@ TEXTS = [
     ([[1], "a"], 16, 250),
     ({"a": [1]}, 16, 250),
     ([[["x"]]], 16, 230),
+    # a container holding every kind of a flat class is still measured flat
+    (["a", b"b", bytearray(b"c")], 20, 231),
+    ([1, True], 10, 210),
+    ([1.5, 1j, True, None], 210, 3690),
 ]
 
 
