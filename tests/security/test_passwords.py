@@ -23,10 +23,16 @@ def test_verify_accepts_the_password_and_refuses_others():
     assert verify_password(stored, "") is False
 
 
-@pytest.mark.parametrize("password", ["", None, 42, "x" * (MAX_PASSWORD_LENGTH + 1)])
-def test_hash_refuses_empty_or_absurd_passwords(password):
-    with pytest.raises(ValueError):
+EMPTY = "a password cannot be empty"
+TOO_LONG = f"a password is at most {MAX_PASSWORD_LENGTH} characters long"
+
+
+@pytest.mark.parametrize("password, message", [
+    ("", EMPTY), (None, EMPTY), (42, EMPTY), ("x" * (MAX_PASSWORD_LENGTH + 1), TOO_LONG)])
+def test_hash_refuses_empty_or_absurd_passwords_saying_why(password, message):
+    with pytest.raises(ValueError) as refused:
         hash_password(password)
+    assert str(refused.value) == message
 
 
 def test_hash_accepts_the_longest_password():
