@@ -247,6 +247,14 @@ def test_an_untyped_post_is_counted_as_a_form(limited):
     assert "the form has more than 5 fields" in response.text
 
 
+def test_a_body_of_another_type_is_no_form_whatever_it_holds(limited, sample):
+    with objweb.site(sample) as root:
+        root["echo"] = objweb.Script(body="return sorted(request.form)")
+    response = limited.post("/echo", b"a=1&b=2&c=3&d=4&e=5&f=6", status=200,
+                            headers={"Content-Type": "text/plain"})
+    assert response.json == []
+
+
 @pytest.mark.parametrize("body, status", [
     (b"a=1&b=2&c=3&d=4&e=5", 200),
     (b"&b=2&c=3&d=4&e=5&f=6", 413),

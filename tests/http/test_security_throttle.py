@@ -1,5 +1,7 @@
 """Failed logins are throttled per user name and per client address: 429 with Retry-After."""
 
+import base64
+
 import pytest
 from webtest import TestApp
 
@@ -115,3 +117,11 @@ def test_each_application_counts_for_itself(db, app):
     fail_basic(app, ADMIN, 3)
     other = TestApp(objweb.make_app(db, SETTINGS))
     other.get("/", headers=basic_auth(ADMIN, ADMIN_PASSWORD), status=200)
+
+
+def test_malformed_basic_headers_are_not_counted_as_failed_logins(app):
+    no_colon = {"Authorization": "Basic " + base64.b64encode(b"editor").decode("ascii")}
+    for _ in range(6):
+        app.get("/", headers=no_colon, extra_environ=from_address("10.0.0.1"), status=401)
+    app.get("/", headers=basic_auth("editor", "editor-pw"),
+            extra_environ=from_address("10.0.0.1"), status=200)

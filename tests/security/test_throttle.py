@@ -98,6 +98,16 @@ def test_keys_are_bounded_in_number_and_length():
     assert limiter.retry_after(long_name[:MAX_KEY_LENGTH] + "different", None) == 60
 
 
+def test_by_default_the_ten_thousand_latest_names_are_remembered():
+    limiter = throttle(Clock(), users=1)
+    for index in range(10_000):
+        limiter.record_failure(f"user{index}", None)
+    assert limiter.retry_after("user0", None) == 60
+    limiter.record_failure("one more", None)
+    assert limiter.retry_after("user0", None) == 0
+    assert limiter.retry_after("user1", None) == 60
+
+
 def test_limits_are_at_least_one():
     limiter = throttle(Clock(), users=0, addresses=0)
     assert limiter.limits == {"user": 1, "address": 1}
