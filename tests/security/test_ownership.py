@@ -134,6 +134,12 @@ def test_a_user_named_by_trusted_code_is_found_where_the_object_is_placed(site):
         site["plain"]["ghostly"] = Page()
     assert site["plain"]["ghostly"]._owner == (None, "ghost")
     assert ownership.owner_principal(site["plain"]["ghostly"]) is ANONYMOUS_PRINCIPAL
+    # An object trusted code made with no owner gets the user who places it.
+    with acting_as(TRUSTED_CODE):
+        unowned = Page()
+    with acting_as(Principal(id="shared")):
+        site["team"]["adopted"] = unowned
+    assert unowned._owner == ("/team/acl_users", "shared")
 
 
 def test_a_request_moving_an_object_does_not_pick_its_owner(site):

@@ -42,6 +42,8 @@ def test_hash_accepts_the_longest_password():
 @pytest.mark.parametrize("password", [None, 42, "x" * (MAX_PASSWORD_LENGTH + 1)])
 def test_verify_refuses_non_passwords(password):
     assert verify_password(hash_password("s3cret"), password) is False
+    # Whatever the stored password: a non-password stands for none, not for some text.
+    assert verify_password(hash_password("XXXX"), password) is False
 
 
 def test_verify_without_a_hash_refuses_even_the_dummy_password():
