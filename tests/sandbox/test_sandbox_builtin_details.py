@@ -7,6 +7,7 @@ one, word for word, and the limit it names.
 import pytest
 
 from objweb.sandbox import Limits
+from sandbox_support import built_past_limit, outcome
 
 ENDLESS = "def endless():\n    while True:\n        yield 1\n"
 
@@ -99,3 +100,9 @@ def test_builtins_refuse_saying(told, body, limits, message):
 def test_a_list_is_not_hashed_as_it_is_built(run_script):
     assert run_script("return list(range(10))", limits=Limits(max_operation_cost=1000)) \
         == list(range(10))
+
+
+@pytest.mark.parametrize("pick", ["min", "max"])
+def test_min_and_max_name_the_items_they_gather(run_script, pick):
+    assert outcome(run_script, f"return {pick}(x for x in items)", args=(list(range(50)),),
+                   max_items=10) == built_past_limit(f"the items of {pick}() of 11 items (at most 10)")

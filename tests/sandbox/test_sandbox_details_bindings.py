@@ -91,9 +91,12 @@ def test_an_upload_is_read_within_the_size_limit(with_request, told):
         == "BudgetExceeded: tried to build an upload of 200 characters (at most 100)"
 
 
-def test_a_script_reached_through_its_context_takes_positional_arguments(root, run_script):
-    root["code"]["double"] = Script(params="x, y=0", body="return x * 2 + y")
-    assert run_script("return context.double(20, 2), context.double(x=1)") == (42, 2)
+@pytest.mark.parametrize("where", ["code", "root"], ids=["held", "acquired"])
+def test_a_script_reached_through_its_context_takes_positional_arguments(root, run_script, where):
+    (root["code"] if where == "code" else root)["double"] = Script(
+        params="x, y=0", body="return x * 2 + y")
+    assert run_script("return context.double(20, 2), context.double(x=1)",
+                      context=root["code"]) == (42, 2)
 
 
 @pytest.mark.parametrize("user, expected", [("alice", "False"), ("admin", "True")])

@@ -27,6 +27,7 @@ UNIT = "(at most {:,}; a unit is about a nanosecond)"
     ("return 'x' in 'a' * 100000", 200_000, False),
     # Identity needs no comparing.
     ("return list(range(200)) is not list(range(200))", 1000, True),
+    ("x, y = list(range(200)), list(range(200))\nreturn x is not y != 1", 1000, True),
     # The left side within the limit (99 floats, 1,000 units): the right side is not measured.
     ("return [i / 2 for i in range(99)] == list(range(200))", 1000, False),
     ("x = ['bb', 'a', 'ccc', 'd']\nx.sort(key=len)\nreturn x", None, ["a", "d", "bb", "ccc"]),
