@@ -139,3 +139,8 @@ def test_a_view_handed_to_code_is_refused_as_an_operand_by_its_name(render):
 ])
 def test_a_sum_answers_and_refuses_exactly(run_script, body, args, expected):
     assert outcome(run_script, body, args=args, max_int_bits=65) == expected
+
+
+def test_a_repeated_sequence_past_the_item_limit_is_refused_saying(run_script):
+    assert outcome(run_script, "return [0] * 20", max_items=10) == \
+        built_past_limit("a collection of 20 items (at most 10)")

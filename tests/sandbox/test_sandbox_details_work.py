@@ -95,6 +95,11 @@ def test_work_exactly_at_a_limit_is_done(run_script, body, limits, expected):
     (SHARED + "return min([shared])", Limits(max_operation_cost=1008),
      "BudgetExceeded: tried to compare values (1 items), about 1,020 units of work at once "
      + UNIT.format(1008)),
+    # The right side measured for long enough that the clock is read on the way.
+    ("x = [[i] for i in range(20000)]\ny = [[i] for i in range(20000)]\nreturn x == y",
+     Limits(max_operation_cost=100_000),
+     "BudgetExceeded: tried to compare two values, about 100,010 units of work at once "
+     + UNIT.format(100_000)),
     ("return str([1.5] * 1000)", Limits(max_operation_cost=5000),
      "BudgetExceeded: tried to write a text, about 460,050 units of work at once " + UNIT.format(5000)),
     ("from json import dumps\nreturn dumps(['x' * 50] * 100)", Limits(output_limit=1000),
