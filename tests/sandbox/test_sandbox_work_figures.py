@@ -130,5 +130,51 @@ def test_looking_for_a_value_is_charged_its_measure(run_script, container, item,
     assert run_at(run_script, body, params, (item, container), units) is (item in container)
 
 
+def test_hashing_a_tuple_counts_the_texts_inside_it(run_script):
+    # The tuple a step, its text a step and a unit per 8 bytes.
+    assert "tried to hash an item of a set, " + WORK.format(120, 119) in \
+        refused_one_under(run_script, "return set(items)", "items", ([("abcdefgh" * 100,)],), 120)
+
+
 def test_a_flat_tuple_is_a_key_one_level_deep(run_script):
     assert run_script("return len({(1, 2): 'x'})", limits=Limits(max_nesting=1)) == 1
+
+
+# An item's share of the limit is limit // count + 1; its walk stops at the first total past
+# it: 10 for the list, then 20 for each `[0]` (30, 50, 70).
+@pytest.mark.parametrize("limit, units", [(98, 160), (96, 120)])
+def test_looking_for_a_large_value_stops_measuring_it_past_its_share(run_script, limit, units):
+    with pytest.raises(CodeLimitError) as refused:
+        run_script("return item in container", "item, container", args=([[0]] * 5, [0, 0]),
+                   limits=Limits(max_operation_cost=limit))
+    assert f"about {units:,} units of work" in str(refused.value)
+
+
+# value -> units of work of comparing it, once the other side is over the limit
+COMPARED = [
+    (["abcd", b"abcd", bytearray(b"abcd")], 41),    # every text kind: still a unit per 8 bytes
+    ([2 ** 200, 2 ** 200, True], 41),               # integers and a bool: a unit per 256 bits
+]
+
+
+@pytest.mark.parametrize("value, units", COMPARED, ids=[str(row[1]) for row in COMPARED])
+def test_comparing_is_charged_the_measure_of_the_second_value(run_script, value, units):
+    body, params, args = "return other == value", "other, value", (list(range(100)), value)
+    assert "tried to compare two values, " + WORK.format(units, units - 1) in \
+        refused_one_under(run_script, body, params, args, units)
+    assert run_at(run_script, body, params, args, units) is False
+
+
+# items -> units of work of finding the least of them: each compared as a whole
+SCANNED = [
+    ([1.5, True, 1j, None], 40),                    # plain numbers: a step each
+    ([1, True], 20),                                # small integers and a bool
+    (["abcd", b"abcd", bytearray(b"abcd")], 30),    # the longest text: 4 bytes, no unit
+    (["abcdefghij"], 11),                           # 10 bytes: one unit, never a fraction
+]
+
+
+@pytest.mark.parametrize("items, units", SCANNED, ids=[str(row[1]) for row in SCANNED])
+def test_finding_the_least_is_charged_its_measure(run_script, items, units):
+    assert f"tried to compare values ({len(items)} items), " + WORK.format(units, units - 1) in \
+        refused_one_under(run_script, "return min(items)", "items", (items,), units)
