@@ -314,6 +314,14 @@ def test_editors_see_details_of_code_they_may_read(site, web):
     assert "ZeroDivisionError" in response.text
 
 
+def test_a_manager_of_one_folder_sees_details_of_code_in_it(site, web):
+    with objweb.site(site) as root:
+        root["news"].manage_setLocalRoles("alice", ["Manager"])
+    add(site, "bad", Script(body="return 1 / 0"), where="/news")
+    response = web.get("/news/bad", headers=basic_auth("alice", "pw-alice"), status=500)
+    assert "ZeroDivisionError" in response.text
+
+
 def test_denial_in_code_asks_a_visitor_to_log_in(site, web):
     add(site, "change", Script(body="context.edit(title='x')"))
     response = web.get("/change", status=401)
