@@ -74,6 +74,9 @@ def test_work_exactly_at_a_limit_is_done(run_script, body, limits, expected):
      + UNIT.format(1000)),
     ("key = ((((1,),),),)\nreturn {key: 1}", Limits(max_nesting=2),
      "BudgetExceeded: tried to hash a key nested more than 2 levels deep"),
+    # A tuple met again, deeper than the first time, counts at its depth there.
+    ("shared = ((1,),)\nreturn {(shared, ((shared,),)): 1}", Limits(max_nesting=4),
+     "BudgetExceeded: tried to hash a key nested more than 4 levels deep"),
     ("return ((((1,),),),) in {}", Limits(max_nesting=2),
      "BudgetExceeded: tried to hash the value looked for nested more than 2 levels deep"),
     ("try:\n    1 / 0\nexcept ((((ZeroDivisionError,),),),):\n    return 1", Limits(max_nesting=2),
