@@ -178,3 +178,30 @@ SCANNED = [
 def test_finding_the_least_is_charged_its_measure(run_script, items, units):
     assert f"tried to compare values ({len(items)} items), " + WORK.format(units, units - 1) in \
         refused_one_under(run_script, "return min(items)", "items", (items,), units)
+
+
+# A measure stops at its first total past the limit: the refusal reports that total.
+# A text's walk: 8 characters for the list, 8 for each `["a"]` (16 is not past 16).
+# A sort: 20 units a comparison, then a share of the limit for comparing the largest item.
+STOPPED = [
+    ("return str(items)", [["a"], ["a"], ["a"]], Limits(output_limit=16),
+     "tried to build a text of 24 characters (at most 16)"),
+    ("return sorted(items)", ["abcdefgh" * 100] * 4, Limits(max_operation_cost=100),
+     "tried to sort a list of 4 items, " + WORK.format(160, 100)),
+    ("return sorted(items)", ["abcdefgh" * 100] * 4, Limits(max_operation_cost=160),
+     "tried to sort a list of 4 items, " + WORK.format(960, 160)),
+    ("return sorted(items)", [[[0]] * 5, [[0]] * 5], Limits(max_operation_cost=98),
+     "tried to sort a list of 2 items, " + WORK.format(180, 98)),
+    ("return sorted(items)", [[[0]] * 5, [[0]] * 5], Limits(max_operation_cost=96),
+     "tried to sort a list of 2 items, " + WORK.format(140, 96)),
+]
+
+
+@pytest.mark.parametrize("body, items, limits, refusal", STOPPED,
+                         ids=["text", "sort past its steps", "sort at its steps",
+                              "sort, share 50", "sort, share 49"])
+def test_a_measure_past_the_limit_reports_where_it_stopped(run_script, body, items, limits,
+                                                           refusal):
+    with pytest.raises(CodeLimitError) as refused:
+        run_script(body, "items", args=(items,), limits=limits)
+    assert refusal in str(refused.value)
