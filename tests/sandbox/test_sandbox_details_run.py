@@ -9,7 +9,7 @@ import pytest
 
 from objweb.content import Script, Template
 from objweb.errors import Forbidden
-from objweb.sandbox import CodeLimitError, Limits
+from objweb.sandbox import CodeError, CodeLimitError, Limits
 from objweb.sandbox.run import NoRunError, current_budget, current_run
 from sandbox_support import add_code, ends_within
 
@@ -37,6 +37,14 @@ def test_a_generator_function_code_made_gets_its_keyword_arguments(run_script):
 def test_a_function_code_made_gets_its_keyword_arguments_in_another_run(root, run_script):
     maker = add_code(root, Script(body="return lambda a, b=1: a + b"), owner="editor")
     assert run_script(f"return context.{maker.__name__}()(1, b=2)", context=root["code"]) == 3
+
+
+def test_a_function_code_made_failing_in_another_run_names_its_maker_and_line(root, run_script):
+    maker = add_code(root, Script(body="def f(x):\n    return 1 / x\nreturn f"), owner="editor")
+    with pytest.raises(CodeError) as caught:
+        run_script(f"return context.{maker.__name__}()(0)", context=root["code"])
+    assert caught.value.detail.splitlines()[:2] == [
+        "ZeroDivisionError: division by zero", f"Script /code/{maker.__name__}, line 2"]
 
 
 def test_code_made_by_code_says_where_it_may_run(run_script):
