@@ -73,6 +73,12 @@ def test_the_path_defaults_to_the_context(web):
     assert web.get("/find", params={"text": "rain"}, status=200).json == ["/news/b"]
 
 
+def test_code_searches_only_from_what_its_user_may_view(web):
+    # Private withholds View, not "Access contents information": the walk gets there.
+    web.get("/news/private/find", params={"text": "launch"}, status=401)
+    web.get("/news/private/find", params={"text": "launch"}, headers=ALICE_AUTH, status=403)
+
+
 def test_results_read_as_in_python(site, web):
     add(site, "fields", Script(body=(
         "results = context.search(type='Page', sort_on='title')\n"
