@@ -408,3 +408,18 @@ def test_python_expressions_compare_chain_and_sort_through_the_guards(render):
               '[n for n in range(5) if 1 < n <= 3], max([1, 5, 2]), '
               'sorted({3: 1, 1: 2}.items(), key=lambda p: -p[0])]"/>')
     assert render(source) == "<p>[True, [2, 3], 5, [(3, 1), (1, 2)]]</p>"
+
+
+@pytest.mark.parametrize("source, expected", [
+    ('<p><!-- ${python: 1 + 1} --></p>', "<p><!-- 2 --></p>"),
+    ('<p>a &amp; ${python: chr(60)} &lt;</p>', "<p>a &amp; &lt; &lt;</p>"),
+], ids=["in a comment", "beside entities"])
+def test_interpolation_reads_as_in_chameleon(render, source, expected):
+    assert render(source) == expected
+
+
+def test_an_unknown_tal_attribute_is_refused():
+    with pytest.raises(SourceError) as caught:
+        Template(source='<p tal:bogus="x">a</p>')
+    assert str(caught.value) == \
+        "Bad attribute for namespace 'http://xml.zope.org/namespaces/tal' (line 1, column 8)"
