@@ -1,11 +1,15 @@
 """The error boundary and the batching helpers, each answer checked on its own."""
 
+import logging
+
+import pytest
 import ZODB
 from webtest import TestApp
 
 import objweb
 from objweb import File, Folder
-from objweb.errors import AccessDenied, StorageError
+from objweb.errors import AccessDenied, Forbidden, StorageError, Unauthorized
+from objweb.security.policy import Decision
 from objweb.web.batching import Batch, batch_of
 from objweb.web.boundary import problem_for
 from objweb.web.request import Request
@@ -21,6 +25,21 @@ def test_a_storage_error_is_an_incident_that_says_what_the_database_cannot_do(ca
 
 def test_a_bare_denial_is_403():
     assert problem_for(AccessDenied("no")).status == 403
+
+
+@pytest.mark.parametrize("error, status, message", [
+    (Unauthorized("no"), 401, "Log in to see this."),
+    (Forbidden("no"), 403, "You are not allowed to do this here."),
+    (AccessDenied("no"), 403, "You are not allowed to do this here."),
+], ids=["unauthorized", "forbidden", "bare"])
+def test_a_denial_tells_the_client_what_it_may_do_and_the_log_why(caplog, error, status,
+                                                                    message):
+    error.decision = Decision(False, "View", "/closed", frozenset({"Manager"}),
+                              frozenset({"Anonymous"}), None)
+    with caplog.at_level(logging.INFO, logger="objweb.security"):
+        problem = problem_for(error)
+    assert (problem.status, problem.message) == (status, message)
+    assert "denied: Anonymous on /closed needs 'View'" in caplog.text
 
 
 def test_a_file_posted_to_a_database_without_blobs_is_kept_and_served():
