@@ -1,14 +1,19 @@
 """The error boundary and the batching helpers, each answer checked on its own."""
 
 import logging
+import re
 
 import pytest
+import webob.exc
 import ZODB
+from ZODB.POSException import UndoError
 from webtest import TestApp
 
 import objweb
 from objweb import File, Folder
-from objweb.errors import AccessDenied, Forbidden, StorageError, Unauthorized
+from objweb.errors import (
+    AccessDenied, Forbidden, LimitExceededError, StorageError, Unauthorized)
+from objweb.sandbox.failures import CodeError
 from objweb.security.policy import Decision
 from objweb.web.batching import Batch, batch_of
 from objweb.web.boundary import problem_for
@@ -39,7 +44,8 @@ def test_a_denial_tells_the_client_what_it_may_do_and_the_log_why(caplog, error,
     with caplog.at_level(logging.INFO, logger="objweb.security"):
         problem = problem_for(error)
     assert (problem.status, problem.message) == (status, message)
-    assert "denied: Anonymous on /closed needs 'View'" in caplog.text
+    assert [record.getMessage() for record in caplog.records] == [
+        "denied: Anonymous on /closed needs 'View' (roles ['Manager']), holds ['Anonymous']"]
 
 
 def test_a_file_posted_to_a_database_without_blobs_is_kept_and_served():
@@ -82,3 +88,39 @@ def test_a_folder_batch_through_batch_of():
     for name in "abc":
         folder.add(name, Folder())
     assert batch_of(folder, 2, 2).names == ("c",)
+
+
+@pytest.mark.parametrize("error, headers", [
+    (webob.exc.HTTPServiceUnavailable(headers={"Retry-After": "5"}), {"Retry-After": "5"}),
+    (webob.exc.HTTPFound(location="/elsewhere"), {"Location": "/elsewhere"}),
+    (webob.exc.HTTPMethodNotAllowed(headers={"Allow": "GET"}), {"Allow": "GET"}),
+], ids=["Retry-After", "Location", "Allow"])
+def test_an_http_error_keeps_the_headers_that_tell_the_client_what_next(error, headers):
+    assert problem_for(error).headers == headers
+
+
+def test_an_undo_that_later_changes_stand_in_the_way_of_is_409():
+    problem = problem_for(UndoError("conflict"))
+    assert (problem.status, problem.message) == (
+        409, "Later changes stand in the way of this undo; reload the Undo tab and try again.")
+
+
+def test_a_limit_exceeded_is_503_to_retry_later_and_logged(caplog):
+    error = LimitExceededError("the Script at /x ran past its time budget")
+    error.detail = "Script /x, line 2"
+    with caplog.at_level(logging.WARNING, logger="objweb"):
+        problem = problem_for(error)
+    assert (problem.status, problem.message, problem.headers, problem.detail) == (
+        503, "the Script at /x ran past its time budget", {"Retry-After": "10"},
+        "Script /x, line 2")
+    assert [record.getMessage() for record in caplog.records] == [
+        "the Script at /x ran past its time budget"]
+
+
+def test_a_failure_of_code_is_an_incident_with_its_detail(caplog):
+    problem = problem_for(CodeError("The Script at /x failed.", detail="ValueError: v"))
+    assert re.fullmatch(r"The Script at /x failed\. It has been logged\. "
+                        r"\(incident [0-9a-f]{12}\)", problem.message)
+    assert (problem.status, problem.detail) == (500, "ValueError: v")
+    assert [record.getMessage() for record in caplog.records] == [
+        f"incident {problem.incident}: The Script at /x failed."]
