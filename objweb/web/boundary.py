@@ -140,7 +140,8 @@ def render_problem(request, problem: Problem, *, as_json: bool,
     else:
         title = webob.exc.status_map[problem.status].title \
             if problem.status in webob.exc.status_map else "Error"
-        home = html.escape((getattr(request, "base_url", "") or "").rstrip("/") + "/")
+        # Refused before publishing, a request has no public base URL yet.
+        home = html.escape((request.base_url or request.application_url).rstrip("/") + "/")
         detail = f"<pre>{html.escape(problem.detail)}</pre>" if problem.detail else ""
         body = _PAGE.format(status=problem.status, title=html.escape(title),
                             message=html.escape(problem.message), detail=detail, home=home)

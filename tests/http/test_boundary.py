@@ -22,10 +22,14 @@ from support import ADMIN_AUTH, ADMIN_PASSWORD
 
 
 def test_a_storage_error_is_an_incident_that_says_what_the_database_cannot_do(caplog):
-    problem = problem_for(StorageError("this database keeps no blobs"))
+    error = StorageError("this database keeps no blobs")
+    problem = problem_for(error)
     assert problem.status == 500 and problem.incident
-    assert problem.message.startswith("The database cannot do this: this database keeps no")
-    assert problem.incident in caplog.text
+    assert problem.message == (f"The database cannot do this: this database keeps no blobs "
+                               f"(incident {problem.incident})")
+    [record] = caplog.records
+    assert record.getMessage() == f"incident {problem.incident}: this database keeps no blobs"
+    assert record.exc_info[1] is error
 
 
 def test_a_bare_denial_is_403():
@@ -115,6 +119,12 @@ def test_a_limit_exceeded_is_503_to_retry_later_and_logged(caplog):
         "Script /x, line 2")
     assert [record.getMessage() for record in caplog.records] == [
         "the Script at /x ran past its time budget"]
+
+
+def test_a_limit_exceeded_without_a_detail_is_503_without_one():
+    problem = problem_for(LimitExceededError("the import ran past its time budget"))
+    assert (problem.status, problem.message, problem.detail) == (
+        503, "the import ran past its time budget", None)
 
 
 def test_a_failure_of_code_is_an_incident_with_its_detail(caplog):
