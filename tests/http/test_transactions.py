@@ -94,6 +94,8 @@ def test_a_lost_database_is_retried_then_answers_503_saying_so(app_with, test_vi
     assert len(calls) == 4
     assert "retrying POST /counter/@@lose after ClientDisconnected (retry 3 of 3)" in caplog.text
     assert "giving up" not in caplog.text
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR
+            ] == ["the database is not answering: ClientDisconnected: the ZEO server went away"]
 
 
 class ServerLostAt:
@@ -234,6 +236,29 @@ def test_a_bug_is_500_with_an_incident_id_logged_with_its_traceback(app_with, te
     assert set(as_json.json) == {"error", "incident"}
     assert "secret" not in as_json.text
     assert read_counter(db) == 0
+
+
+class ClosableBody(list):
+    """A response body that notes whether the publisher closed it."""
+
+    closed = False
+
+    def close(self):
+        self.closed = True
+
+
+def test_a_response_the_commit_fails_under_is_closed(app_with, test_views, db):
+    """What the view's answer holds open (a blob being served) is let go."""
+    make_counter(db)
+    bodies = []
+
+    def unstorable(obj, request):
+        obj.callback = lambda: None  # no pickle for a lambda: the commit fails
+        bodies.append(ClosableBody([b"looks fine"]))
+        return webob.Response(app_iter=bodies[-1])
+    test_views.register(Counter, "unstorable", unstorable, action=PUBLIC, methods=("POST",))
+    app_with(test_views).post("/counter/@@unstorable", status=500)
+    assert bodies[0].closed
 
 
 def test_a_failed_commit_is_500_and_keeps_nothing(app_with, test_views, db, caplog):
