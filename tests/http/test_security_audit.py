@@ -4,11 +4,12 @@ import json
 import logging
 
 import pytest
-
+import webob
 from webtest import TestApp
 
 import objweb
 from objweb import Folder, Page, Settings, UserFolder
+from objweb.security.protections import PUBLIC
 from support import ADMIN, ADMIN_PASSWORD, BROWSER_ACCEPT, basic_auth, browser_login, csrf_token_in
 
 ADMIN_AUTH = basic_auth(ADMIN, ADMIN_PASSWORD)
@@ -104,6 +105,32 @@ def test_an_anonymous_change_is_recorded_as_anonymous(site, app, db, audit_lines
             status=201)
     assert as_text(last_record(site)["user_name"]) == "/ Anonymous User"
     assert audit_lines()[-1] == "Anonymous from 192.0.2.7: PUT /news/note.txt: uploaded /news/note.txt"
+
+
+def test_a_change_without_a_note_and_a_noted_read_are_recorded_too(site, db, app_with,
+                                                                   test_views, audit_lines):
+    """Any unsafe request is a change, whatever its view noted; a safe one that
+    notes what it did (a counted visit) is one too."""
+    def quiet_change(obj, request):
+        obj.title = "Changed quietly"
+        return webob.Response("done")
+
+    def noted_read(obj, request):
+        obj.title = "Visited"
+        request.connection.transaction_manager.get().note("counted a visit")
+        return webob.Response("seen")
+    test_views.register(Page, "quiet", quiet_change, action=PUBLIC, methods=("POST",))
+    test_views.register(Page, "visit", noted_read, action=PUBLIC, methods=("GET",))
+    app = app_with(test_views)
+    app.post("/news/hello/@@quiet", extra_environ=FROM, status=200)
+    assert last_record(db) == {"user_name": b"/ Anonymous User",
+                               "description": b"POST /news/hello/@@quiet"}
+    app.get("/news/hello/@@visit", extra_environ=FROM, status=200)
+    assert last_record(db) == {"user_name": b"/ Anonymous User",
+                               "description": b"GET /news/hello/@@visit\ncounted a visit"}
+    assert audit_lines() == [
+        "Anonymous from 192.0.2.7: POST /news/hello/@@quiet: (no note)",
+        "Anonymous from 192.0.2.7: GET /news/hello/@@visit: counted a visit"]
 
 
 def test_refused_and_read_only_requests_record_nothing(site, app, audit_lines):
