@@ -97,3 +97,10 @@ def test_the_conflicts_name_the_hot_object_and_the_slowest_requests_its_attempts
     raced = [row for row in page.html.select("#slowest tbody tr")
              if "POST /hot/@@race" in row.get_text()]
     assert [row.select("td")[5].get_text() for row in raced] == ["3"]
+
+
+def test_an_incident_of_code_shows_where_the_code_failed(manager, broken):
+    incident = incident_of(manager)
+    found = manager.get("/manage_control").html.select_one(f"#incident-{incident}")
+    detail = found.select_one("pre.incident-detail").get_text()
+    assert "line 1" in detail and "return 1 / 0" in detail
