@@ -73,3 +73,20 @@ def test_a_page_index_html_is_not_acquired(app, db):
         root.add("news", Folder(title="News"))
     page = app.get("/news", status=200)
     assert "This folder has no front page." in page.text and "front</p>" not in page.text
+
+
+def test_a_folder_shows_its_index_html_to_head_and_post_too_but_not_its_named_views(app, db):
+    with objweb.site(db) as root:
+        root.add("news", Folder(title="News"))
+        root["news"].add("index_html", Template(source="<p>the front page</p>"))
+        root["news"].add("hello", Page(title="Hello", body="<p>hello itself</p>"))
+    assert app.head("/news", status=200).headers["Content-Length"] == str(
+        len("<p>the front page</p>"))
+    assert "hello itself" in app.get("/news/hello", status=200).text
+    assert app.get("/news", status=200).text == "<p>the front page</p>"
+    assert app.post("/news", status=200).text == "<p>the front page</p>"
+    named = app.get("/news/manage_contents", headers=ADMIN_AUTH, status=200).text
+    assert "the front page" not in named and "index_html" in named
+    assert app.get("/news", headers=JSON, status=200).json["@type"] == "Folder"
+    assert app.delete("/news/index_html", headers=ADMIN_AUTH, status=204)
+
