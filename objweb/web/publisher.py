@@ -341,8 +341,7 @@ class Publisher:
         allowed = self.registry.allowed_methods(obj, name)
         if not allowed:
             raise NotFoundError(f"no view {name!r} here")
-        method = "GET" if request.method == "HEAD" else request.method
-        if method in allowed:
+        if request.method in allowed:  # HEAD is allowed wherever GET is
             # The method is answered, only not in the form the client accepts.
             raise webob.exc.HTTPNotAcceptable(
                 detail="this object has no page for a browser; ask for application/json")

@@ -261,6 +261,11 @@ def test_traverse_subpath(site, web):
     assert web.get("/news/hello/sub/c", status=200).json == ["c"]
 
 
+def test_a_script_shown_as_a_folders_index_html_has_no_subpath(site, web):
+    add(site, "index_html", Script(body="return [context.title, traverse_subpath]"), "/news")
+    assert web.get("/news", status=200).json == ["News", []]
+
+
 def test_template_does_not_take_a_subpath(web):
     web.get("/view/extra", status=404)
 

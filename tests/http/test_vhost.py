@@ -37,6 +37,14 @@ def test_a_virtual_root_serves_its_subtree_under_the_public_url(app, hosted):
     assert "<p>about</p>" in page.text
 
 
+def test_a_virtual_root_may_lie_deeper_than_the_root(app, hosted):
+    with objweb.site(hosted) as root:
+        root["site"]["en"] = Folder(title="English")
+        root["site"]["en"]["about"] = Page(title="About", body="<p>in English</p>")
+    data = app.get(f"{VH}/site/en/VirtualHostRoot/about", headers=JSON, status=200).json
+    assert data["@id"] == "https://example.com/about" and data["title"] == "About"
+
+
 def test_json_ids_follow_the_virtual_host(app, hosted):
     data = app.get(f"{VH}/site/VirtualHostRoot/about", headers=JSON, status=200).json
     assert data["@id"] == "https://example.com/about"
