@@ -2,6 +2,8 @@
 
 import logging
 import re
+import threading
+import time
 import warnings
 
 import webob
@@ -13,6 +15,11 @@ from objweb.content import Item
 from objweb.content.site import site_root
 from objweb.security.protections import PUBLIC
 from objweb.web.files import file_response
+
+# Long enough for a thread to get as far as it can; the write gate gives up
+# waiting after PATIENCE, so no test waits longer even when it fails.
+SETTLE = 0.2
+PATIENCE = 5.0
 
 
 class Counter(Item):
@@ -92,7 +99,9 @@ def test_a_lost_database_is_retried_then_answers_503_saying_so(app_with, test_vi
     assert "The database is not answering" in response.text
     assert response.headers["Retry-After"] == "1"
     assert len(calls) == 4
-    assert "retrying POST /counter/@@lose after ClientDisconnected (retry 3 of 3)" in caplog.text
+    assert [record.getMessage() for record in caplog.records if record.levelno == logging.INFO
+            ] == [f"retrying POST /counter/@@lose after ClientDisconnected (retry {n} of 3)"
+                  for n in (1, 2, 3)]
     assert "giving up" not in caplog.text
     assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR
             ] == ["the database is not answering: ClientDisconnected: the ZEO server went away"]
@@ -276,3 +285,46 @@ def test_a_failed_commit_is_500_and_keeps_nothing(app_with, test_views, db, capl
     assert read_counter(db) == 0
     assert app.get("/counter", headers={"Accept": "application/json"}, status=200).json[
         "@type"] == "Counter"
+
+
+def test_a_replay_waits_for_the_writes_under_way_and_reads_never_wait(app_with, test_views,
+                                                                      db):
+    """Writes go in side by side; the replay of one that conflicted goes in alone, once
+    the writes under way have ended; reads take no part in the gate."""
+    make_counter(db)
+    holding, release = threading.Event(), threading.Event()
+    attempts = []
+
+    def hold(obj, request):
+        holding.set()
+        release.wait(PATIENCE)
+        return webob.Response("held")
+
+    def bump(obj, request):
+        attempts.append((request.environ["objweb.attempts"], release.is_set()))
+        obj.value += 1
+        if len(attempts) == 1:
+            bump_elsewhere(db)
+        return webob.Response("bumped")
+    test_views.register(Counter, "hold", hold, action=PUBLIC, methods=("POST",))
+    test_views.register(Counter, "bump", bump, action=PUBLIC, methods=("POST",))
+    app = app_with(test_views, objweb.Settings(replay_wait=PATIENCE))
+    holder = threading.Thread(target=app.post, args=("/counter/@@hold",), daemon=True)
+    bumper = threading.Thread(target=app.post, args=("/counter/@@bump",), daemon=True)
+    holder.start()
+    assert holding.wait(PATIENCE)
+    bumper.start()
+    deadline = time.monotonic() + PATIENCE
+    while not attempts and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(SETTLE)
+    # The first attempt went in beside the held write; its replay waits for it.
+    assert attempts == [(1, False)]
+    started = time.monotonic()
+    assert app.get("/counter", headers={"Accept": "application/json"}, status=200)
+    assert time.monotonic() - started < PATIENCE / 2
+    release.set()
+    holder.join(PATIENCE)
+    bumper.join(PATIENCE)
+    assert attempts == [(1, False), (2, True)]
+    assert read_counter(db) == 101
