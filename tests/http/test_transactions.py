@@ -77,10 +77,12 @@ def test_conflicts_are_retried_three_times_then_503(app_with, test_views, db, ca
                         action=PUBLIC, methods=("POST",))
     response = app_with(test_views).post("/counter/@@bump", {"n": "1"}, status=503)
     assert response.headers["Retry-After"] == "1"
-    assert "busy with conflicting changes" in response.text
+    assert "<p>The site is busy with conflicting changes; try again.</p>" in response.text
     assert len(bodies) == 4 and set(bodies) == {(b"n=1", "1")}
     assert read_counter(db) == 400
-    assert "giving up POST /counter/@@bump after 4 attempts" in caplog.text
+    assert [record.getMessage() for record in caplog.records
+            if record.levelno == logging.WARNING and record.name == "objweb.publisher"] == [
+        "giving up POST /counter/@@bump after 4 attempts: conflict retries exhausted"]
 
 
 def test_a_lost_database_is_retried_then_answers_503_saying_so(app_with, test_views, db, caplog):
