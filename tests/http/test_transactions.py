@@ -10,11 +10,13 @@ import webob
 from ZEO.Exceptions import ClientDisconnected
 
 import objweb
-from objweb import File, ValidationError
+from objweb import File, Folder, ValidationError
 from objweb.content import Item
 from objweb.content.site import site_root
+from objweb.events import ObjectAdded, subscribe, unsubscribe
 from objweb.security.protections import PUBLIC
 from objweb.web.files import file_response
+from support import ADMIN_AUTH
 
 # Long enough for a thread to get as far as it can; the write gate gives up
 # waiting after PATIENCE, so no test waits longer even when it fails.
@@ -330,3 +332,27 @@ def test_a_replay_waits_for_the_writes_under_way_and_reads_never_wait(app_with, 
     bumper.join(PATIENCE)
     assert attempts == [(1, False), (2, True)]
     assert read_counter(db) == 101
+
+
+def test_a_file_put_again_after_a_conflict_keeps_every_byte(app, db):
+    """The replay reads the body from its start, as the first attempt did."""
+    with objweb.site(db) as root:
+        root["box"] = Folder(title="Box")
+    data = bytes(range(256)) * 64
+    conflicts = [1]
+
+    def change_the_folder_here_and_elsewhere(event):
+        if conflicts[0]:
+            conflicts[0] -= 1
+            event.object.__parent__.title = "here"
+            with db.transaction() as connection:
+                site_root(connection)["box"].title = "elsewhere"
+    subscribe(ObjectAdded, change_the_folder_here_and_elsewhere)
+    try:
+        app.put("/box/data.bin", data, headers={
+            **ADMIN_AUTH, "Content-Type": "application/octet-stream"}, status=201)
+    finally:
+        unsubscribe(ObjectAdded, change_the_folder_here_and_elsewhere)
+    with objweb.site(db) as root:
+        assert root["box"].title == "elsewhere"
+        assert root["box"]["data.bin"].data == data
