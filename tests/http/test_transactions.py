@@ -356,3 +356,41 @@ def test_a_file_put_again_after_a_conflict_keeps_every_byte(app, db):
     with objweb.site(db) as root:
         assert root["box"].title == "elsewhere"
         assert root["box"]["data.bin"].data == data
+
+
+def test_a_response_a_conflict_ends_is_closed_before_the_replay(app_with, test_views, db):
+    make_counter(db)
+    bodies = []
+
+    def bump(obj, request):
+        obj.value += 1
+        if not bodies:
+            bump_elsewhere(db)
+        bodies.append(ClosableBody([b"bumped"]))
+        return webob.Response(app_iter=bodies[-1])
+    test_views.register(Counter, "bump", bump, action=PUBLIC, methods=("POST",))
+    assert app_with(test_views).post("/counter/@@bump", status=200).body == b"bumped"
+    # Only the publisher can close the first: it never reached the server.
+    assert len(bodies) == 2 and bodies[0].closed
+    assert read_counter(db) == 101
+
+
+def test_a_view_that_answers_400_itself_keeps_nothing(app_with, test_views, db):
+    make_counter(db)
+
+    def refuse(obj, request):
+        obj.value = 5
+        return webob.Response("bad input", status=400)
+    test_views.register(Counter, "refuse", refuse, action=PUBLIC, methods=("POST",))
+    app_with(test_views).post("/counter/@@refuse", status=400)
+    assert read_counter(db) == 0
+
+
+def test_a_database_that_cannot_be_opened_answers_503_and_says_why_in_the_log(app, db,
+                                                                              caplog):
+    db.close()
+    response = app.get("/", headers={"Accept": "application/json"}, status=503)
+    assert response.json == {"error": "The database is not answering; try again shortly."}
+    [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert record.getMessage().startswith("the database is not answering: ")
+    assert record.getMessage() != "the database is not answering: NoneType: None"
