@@ -85,6 +85,9 @@ class Publisher:
 
     def __call__(self, environ, start_response):
         received, started = time.time(), time.perf_counter()
+        # WSGI lets a server leave these out when they are empty; WebOb reads both.
+        environ.setdefault("SCRIPT_NAME", "")
+        environ.setdefault("PATH_INFO", "")
         # Before anything can refuse the request: the access log reads it too.
         self.proxies.client_address(environ)
         request = Request(environ)
@@ -369,7 +372,7 @@ def _virtual_root(root, segments):
 
 def _path(environ) -> str:
     """The request's path as the client sent it, without the query (it may carry secrets)."""
-    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    path = environ["SCRIPT_NAME"] + environ["PATH_INFO"]
     try:
         # WSGI hands the path over as bytes in Latin-1; URLs are UTF-8.
         return path.encode("latin-1").decode("utf-8", "replace")

@@ -1,6 +1,7 @@
 """GET /@@diagnostics: this process's incidents, slowest requests and conflicts, for Managers."""
 
 import re
+import time
 
 import pytest
 import webob
@@ -144,6 +145,30 @@ def test_the_slowest_requests_are_sorted_bounded_and_name_status_and_user(news):
         ("/news/hot", 200, ""), ("/news/hot", 200, ADMIN), ("/news/missing", 404, "")]
     assert report["totals"]["requests"] == 3
     assert set(report["process"]) == {"host", "pid", "started"}
+
+
+def test_a_request_refused_before_publishing_is_timed_too_under_its_full_path(news):
+    app = TestApp(objweb.Application(news, Settings()),
+                  extra_environ={"SCRIPT_NAME": "/mount"})
+    started = time.perf_counter()
+    app.get("/news/hot", status=200)
+    app.get("/" + "a" * 9000, status=414)
+    elapsed = time.perf_counter() - started
+    slowest = diagnostics_of(app)["slowest_requests"]
+    assert sorted((timing["method"], timing["path"][:12], timing["status"], timing["attempts"])
+                  for timing in slowest) == [
+        ("GET", "/mount/aaaaa", 414, 1), ("GET", "/mount/news/", 200, 1)]
+    assert all(0 <= timing["seconds"] <= elapsed for timing in slowest)
+
+
+def test_a_request_whose_server_omits_the_empty_path_variables_is_timed(news):
+    """WSGI lets a server leave out SCRIPT_NAME and PATH_INFO when they are empty."""
+    application = objweb.Application(news, Settings())
+    request = webob.Request.blank("/")
+    del request.environ["SCRIPT_NAME"], request.environ["PATH_INFO"]
+    assert request.get_response(application).status_int == 200
+    [timing] = diagnostics_of(TestApp(application))["slowest_requests"]
+    assert (timing["method"], timing["path"], timing["status"]) == ("GET", "", 200)
 
 
 def test_only_a_manager_of_the_root_reads_the_diagnostics(app, news):

@@ -394,3 +394,37 @@ def test_a_database_that_cannot_be_opened_answers_503_and_says_why_in_the_log(ap
     [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
     assert record.getMessage().startswith("the database is not answering: ")
     assert record.getMessage() != "the database is not answering: NoneType: None"
+
+
+def test_a_replay_that_runs_out_of_patience_goes_in_beside_the_writes(app_with, test_views,
+                                                                      db):
+    make_counter(db)
+    holding, release, held = threading.Event(), threading.Event(), [False]
+    attempts = []
+
+    def hold(obj, request):
+        held[0] = True
+        holding.set()
+        release.wait(PATIENCE)
+        held[0] = False
+        return webob.Response("held")
+
+    def bump(obj, request):
+        attempts.append((request.environ["objweb.attempts"], held[0]))
+        obj.value += 1
+        if len(attempts) == 1:
+            bump_elsewhere(db)
+        return webob.Response("bumped")
+    test_views.register(Counter, "hold", hold, action=PUBLIC, methods=("POST",))
+    test_views.register(Counter, "bump", bump, action=PUBLIC, methods=("POST",))
+    app = app_with(test_views, objweb.Settings(replay_wait=SETTLE))
+    holder = threading.Thread(target=app.post, args=("/counter/@@hold",), daemon=True)
+    holder.start()
+    assert holding.wait(PATIENCE)
+    try:
+        assert app.post("/counter/@@bump", status=200).text == "bumped"
+    finally:
+        release.set()
+        holder.join(PATIENCE)
+    # The replay waited its patience out, then went in while the long write was held.
+    assert attempts == [(1, True), (2, True)]
