@@ -190,3 +190,8 @@ def installed_permissions() -> list[str]:
     """The permissions the installed extensions add, in the order they are loaded."""
     from objweb.extensions import installed
     return [name for extension in installed() for name in extension.config.permissions]
+
+
+def tampered(token: str) -> str:
+    """Return `token` with its first character changed: never the token itself."""
+    return ("y" if token[0] == "x" else "x") + token[1:]

@@ -8,7 +8,8 @@ import objweb
 from objweb import Folder, Page
 from objweb.security.headers import LOGIN_CSP, MANAGEMENT_HEADERS
 from support import (
-    ADMIN, ADMIN_PASSWORD, BROWSER_ACCEPT, basic_auth, browser_login, csrf_token_in)
+    ADMIN, ADMIN_PASSWORD, BROWSER_ACCEPT, basic_auth, browser_login, csrf_token_in,
+    tampered)
 
 ADMIN_AUTH = basic_auth(ADMIN, ADMIN_PASSWORD)
 SCREENS = [
@@ -63,7 +64,7 @@ def test_screens_carry_the_session_token_and_refuse_a_post_without_it(site, app,
     before = db.lastTransaction()
     app.post("/news/hello/manage_properties", {"command": "save", "title": "Pwned"}, status=403)
     app.post("/news/hello/manage_properties", {"command": "save", "title": "Pwned",
-                                               "csrf_token": "x" + token[1:]}, status=403)
+                                               "csrf_token": tampered(token)}, status=403)
     assert db.lastTransaction() == before
     with objweb.site(db) as root:
         assert root["news"]["hello"].title == "Hello"
