@@ -14,6 +14,8 @@ from support import BROWSER_ACCEPT
 
 NOT_FOUND = "There is nothing at this address."
 BUG = "Something went wrong on the server; it has been logged."
+# Past the default limit on a URL's length: refused before publishing.
+TOO_LONG = "/" + "a" * objweb.Settings().max_url_length
 
 
 def main_of(page: str) -> str:
@@ -31,16 +33,15 @@ def test_a_browser_is_told_in_a_small_page_with_its_way_home(app):
 
 
 def test_the_way_home_keeps_the_prefix_the_site_is_mounted_under(app):
-    too_long = "/" + "a" * 9000
     for mount in ("/MAILBOX", "/MAILBOX/"):
-        for path, status in (("/nowhere", 404), (too_long, 414)):
+        for path, status in (("/nowhere", 404), (TOO_LONG, 414)):
             response = app.get(path, headers=BROWSER_ACCEPT, status=status,
                                extra_environ={"SCRIPT_NAME": mount})
             assert '<a href="http://localhost/MAILBOX/">Home</a>' in response.text
 
 
 def test_a_request_refused_before_publishing_is_shown_the_way_home_too(app):
-    response = app.get("/" + "a" * 9000, headers=BROWSER_ACCEPT, status=414)
+    response = app.get(TOO_LONG, headers=BROWSER_ACCEPT, status=414)
     assert '<a href="http://localhost/">Home</a>' in response.text
 
 
@@ -91,12 +92,11 @@ def test_a_refused_method_says_which_and_what_is_allowed(app_with, test_views, d
 
 
 def test_the_json_verbs_are_answered_in_json_even_when_refused_before_publishing(app):
-    too_long = "/" + "a" * 9000
     for method in ("PUT", "PATCH", "DELETE"):
-        response = app.request(too_long, method=method, status=414)
+        response = app.request(TOO_LONG, method=method, status=414)
         assert response.content_type == "application/json", method
         assert response.json["error"]
-    assert app.get(too_long, status=414).content_type == "text/html"
+    assert app.get(TOO_LONG, status=414).content_type == "text/html"
 
 
 def test_a_status_without_a_name_is_titled_error():

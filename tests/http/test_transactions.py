@@ -6,6 +6,7 @@ import threading
 import time
 import warnings
 
+import pytest
 import webob
 from ZEO.Exceptions import ClientDisconnected
 
@@ -191,19 +192,23 @@ def test_a_conflict_while_serving_a_file_closes_it(app_with, test_views, db):
     make_counter(db)
     with objweb.site(db) as root:
         root["data"] = File(data=b"bytes")
-    conflicts = [1]
+    conflicts, streams = [1], []
 
     def serve(obj, request):
         site_root(request.connection)["counter"].value += 1
         if conflicts[0]:
             conflicts[0] -= 1
             bump_elsewhere(db)
-        return file_response(obj, request)
+        response = file_response(obj, request)
+        streams.append(response.app_iter.stream)
+        return response
     test_views.register(File, "serve", serve, action=PUBLIC)
     with warnings.catch_warnings():
         warnings.simplefilter("error", ResourceWarning)
         assert app_with(test_views).get("/data/@@serve", status=200).body == b"bytes"
     assert read_counter(db) == 101
+    # Only the publisher can close the first: it never reached the server.
+    assert len(streams) == 2 and streams[0].closed
 
 
 def test_a_refusal_aborts_what_the_view_changed(app_with, test_views, db):
@@ -218,14 +223,15 @@ def test_a_refusal_aborts_what_the_view_changed(app_with, test_views, db):
     assert read_counter(db) == 0
 
 
-def test_an_error_answer_from_a_view_aborts_too(app_with, test_views, db):
+@pytest.mark.parametrize("status", [400, 418])
+def test_an_error_answer_from_a_view_aborts_too(app_with, test_views, db, status):
     make_counter(db)
 
-    def teapot(obj, request):
+    def refuse(obj, request):
         obj.value = 5
-        return webob.Response("no", status=418)
-    test_views.register(Counter, "teapot", teapot, action=PUBLIC, methods=("POST",))
-    app_with(test_views).post("/counter/@@teapot", status=418)
+        return webob.Response("no", status=status)
+    test_views.register(Counter, "refuse", refuse, action=PUBLIC, methods=("POST",))
+    app_with(test_views).post("/counter/@@refuse", status=status)
     assert read_counter(db) == 0
 
 
@@ -291,46 +297,65 @@ def test_a_failed_commit_is_500_and_keeps_nothing(app_with, test_views, db, capl
         "@type"] == "Counter"
 
 
+class HeldWrite:
+    """A write held open (`@@hold`) and a write that conflicts once (`@@bump`).
+
+    `attempts` lists each attempt of the bump with whether the held write was
+    still in at the time.
+    """
+
+    def __init__(self, db, test_views):
+        self.db = db
+        self.holding, self.release = threading.Event(), threading.Event()
+        self.held = False
+        self.attempts = []
+        test_views.register(Counter, "hold", self.hold, action=PUBLIC, methods=("POST",))
+        test_views.register(Counter, "bump", self.bump, action=PUBLIC, methods=("POST",))
+
+    def hold(self, obj, request):
+        self.held = True
+        self.holding.set()
+        self.release.wait(PATIENCE)
+        self.held = False
+        return webob.Response("held")
+
+    def bump(self, obj, request):
+        self.attempts.append((request.environ["objweb.attempts"], self.held))
+        obj.value += 1
+        if len(self.attempts) == 1:
+            bump_elsewhere(self.db)
+        return webob.Response("bumped")
+
+    def start_holding(self, app) -> threading.Thread:
+        holder = threading.Thread(target=app.post, args=("/counter/@@hold",), daemon=True)
+        holder.start()
+        assert self.holding.wait(PATIENCE)
+        return holder
+
+
 def test_a_replay_waits_for_the_writes_under_way_and_reads_never_wait(app_with, test_views,
                                                                       db):
     """Writes go in side by side; the replay of one that conflicted goes in alone, once
     the writes under way have ended; reads take no part in the gate."""
     make_counter(db)
-    holding, release = threading.Event(), threading.Event()
-    attempts = []
-
-    def hold(obj, request):
-        holding.set()
-        release.wait(PATIENCE)
-        return webob.Response("held")
-
-    def bump(obj, request):
-        attempts.append((request.environ["objweb.attempts"], release.is_set()))
-        obj.value += 1
-        if len(attempts) == 1:
-            bump_elsewhere(db)
-        return webob.Response("bumped")
-    test_views.register(Counter, "hold", hold, action=PUBLIC, methods=("POST",))
-    test_views.register(Counter, "bump", bump, action=PUBLIC, methods=("POST",))
+    race = HeldWrite(db, test_views)
     app = app_with(test_views, objweb.Settings(replay_wait=PATIENCE))
-    holder = threading.Thread(target=app.post, args=("/counter/@@hold",), daemon=True)
+    holder = race.start_holding(app)
     bumper = threading.Thread(target=app.post, args=("/counter/@@bump",), daemon=True)
-    holder.start()
-    assert holding.wait(PATIENCE)
     bumper.start()
     deadline = time.monotonic() + PATIENCE
-    while not attempts and time.monotonic() < deadline:
+    while not race.attempts and time.monotonic() < deadline:
         time.sleep(0.01)
     time.sleep(SETTLE)
     # The first attempt went in beside the held write; its replay waits for it.
-    assert attempts == [(1, False)]
+    assert race.attempts == [(1, True)]
     started = time.monotonic()
     assert app.get("/counter", headers={"Accept": "application/json"}, status=200)
     assert time.monotonic() - started < PATIENCE / 2
-    release.set()
+    race.release.set()
     holder.join(PATIENCE)
     bumper.join(PATIENCE)
-    assert attempts == [(1, False), (2, True)]
+    assert race.attempts == [(1, True), (2, False)]
     assert read_counter(db) == 101
 
 
@@ -358,34 +383,6 @@ def test_a_file_put_again_after_a_conflict_keeps_every_byte(app, db):
         assert root["box"]["data.bin"].data == data
 
 
-def test_a_response_a_conflict_ends_is_closed_before_the_replay(app_with, test_views, db):
-    make_counter(db)
-    bodies = []
-
-    def bump(obj, request):
-        obj.value += 1
-        if not bodies:
-            bump_elsewhere(db)
-        bodies.append(ClosableBody([b"bumped"]))
-        return webob.Response(app_iter=bodies[-1])
-    test_views.register(Counter, "bump", bump, action=PUBLIC, methods=("POST",))
-    assert app_with(test_views).post("/counter/@@bump", status=200).body == b"bumped"
-    # Only the publisher can close the first: it never reached the server.
-    assert len(bodies) == 2 and bodies[0].closed
-    assert read_counter(db) == 101
-
-
-def test_a_view_that_answers_400_itself_keeps_nothing(app_with, test_views, db):
-    make_counter(db)
-
-    def refuse(obj, request):
-        obj.value = 5
-        return webob.Response("bad input", status=400)
-    test_views.register(Counter, "refuse", refuse, action=PUBLIC, methods=("POST",))
-    app_with(test_views).post("/counter/@@refuse", status=400)
-    assert read_counter(db) == 0
-
-
 def test_a_database_that_cannot_be_opened_answers_503_and_says_why_in_the_log(app, db,
                                                                               caplog):
     db.close()
@@ -399,32 +396,13 @@ def test_a_database_that_cannot_be_opened_answers_503_and_says_why_in_the_log(ap
 def test_a_replay_that_runs_out_of_patience_goes_in_beside_the_writes(app_with, test_views,
                                                                       db):
     make_counter(db)
-    holding, release, held = threading.Event(), threading.Event(), [False]
-    attempts = []
-
-    def hold(obj, request):
-        held[0] = True
-        holding.set()
-        release.wait(PATIENCE)
-        held[0] = False
-        return webob.Response("held")
-
-    def bump(obj, request):
-        attempts.append((request.environ["objweb.attempts"], held[0]))
-        obj.value += 1
-        if len(attempts) == 1:
-            bump_elsewhere(db)
-        return webob.Response("bumped")
-    test_views.register(Counter, "hold", hold, action=PUBLIC, methods=("POST",))
-    test_views.register(Counter, "bump", bump, action=PUBLIC, methods=("POST",))
+    race = HeldWrite(db, test_views)
     app = app_with(test_views, objweb.Settings(replay_wait=SETTLE))
-    holder = threading.Thread(target=app.post, args=("/counter/@@hold",), daemon=True)
-    holder.start()
-    assert holding.wait(PATIENCE)
+    holder = race.start_holding(app)
     try:
         assert app.post("/counter/@@bump", status=200).text == "bumped"
     finally:
-        release.set()
+        race.release.set()
         holder.join(PATIENCE)
     # The replay waited its patience out, then went in while the long write was held.
-    assert attempts == [(1, True), (2, True)]
+    assert race.attempts == [(1, True), (2, True)]
